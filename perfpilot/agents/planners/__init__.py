@@ -1,0 +1,1 @@
+"""Planners decide each step's next action: the deterministic offline planner, or Claude."""

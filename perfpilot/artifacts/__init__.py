@@ -1,0 +1,49 @@
+"""The public contract: pydantic models for every artifact a run produces."""
+
+from perfpilot.artifacts.baseline import Baseline, EndpointStats, LatencyPercentiles, ResourceUsage
+from perfpilot.artifacts.bottlenecks import Bottleneck, BottleneckInventory, SloBreach
+from perfpilot.artifacts.common import EvidenceRef, Layer, Priority, stable_id
+from perfpilot.artifacts.findings import (
+    AnalysisOutcome,
+    Finding,
+    FixComplexity,
+    ImpactEstimate,
+    Remediation,
+    RootCauseReport,
+)
+from perfpilot.artifacts.plan import Change, ChangeGroup, ChangeKind, ImplementationPlan, Risk
+from perfpilot.artifacts.validation import (
+    EndpointComparison,
+    MetricComparison,
+    Roi,
+    ValidationReport,
+)
+
+__all__ = [
+    "AnalysisOutcome",
+    "Remediation",
+    "Baseline",
+    "Bottleneck",
+    "BottleneckInventory",
+    "Change",
+    "ChangeGroup",
+    "ChangeKind",
+    "EndpointComparison",
+    "EndpointStats",
+    "EvidenceRef",
+    "Finding",
+    "FixComplexity",
+    "ImpactEstimate",
+    "ImplementationPlan",
+    "Layer",
+    "LatencyPercentiles",
+    "MetricComparison",
+    "Priority",
+    "ResourceUsage",
+    "Risk",
+    "Roi",
+    "RootCauseReport",
+    "SloBreach",
+    "ValidationReport",
+    "stable_id",
+]

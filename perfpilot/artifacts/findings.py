@@ -1,0 +1,71 @@
+"""Root-cause findings: what is wrong, why, how much fixing it is worth, with the evidence."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from perfpilot.artifacts.common import Artifact, EvidenceRef, Layer, Priority
+
+FixComplexity = Literal["quick_fix", "complex", "architecture_limitation"]
+AnalysisOutcome = Literal["quick_fix", "complex", "architecture_limitation"]
+
+
+class ImpactEstimate(Artifact):
+    """A quantified expected effect of fixing a finding."""
+
+    metric: str = Field(description="What improves, e.g. 'workload_time_s', 'p95_ms:/search', 'usd_month'.")
+    current: float
+    expected: float
+    unit: str = ""
+    method: str = Field(default="", description="How the estimate was computed.")
+
+    @property
+    def reduction(self) -> float:
+        """Relative reduction in [0, 1] (0 when current is 0)."""
+        if self.current <= 0:
+            return 0.0
+        return max(0.0, min(1.0, (self.current - self.expected) / self.current))
+
+
+class Remediation(Artifact):
+    """The concrete change a finding calls for; the optimization step turns it into a plan entry."""
+
+    kind: Literal["ddl", "config", "patch", "infra"]
+    title: str
+    content: str
+    rollback: str
+    effort_days: float = Field(ge=0)
+    risk: Literal["low", "medium", "high"] = "low"
+    auto_applicable: bool = Field(
+        default=False, description="Safe for perfpilot to apply to a sandbox (DDL, config)."
+    )
+
+
+class Finding(Artifact):
+    """One root cause found by a skill's deterministic code over evidence."""
+
+    id: str
+    skill: str
+    kind: str = Field(description="Machine-readable finding type, e.g. 'missing_index', 'n_plus_one'.")
+    layer: Layer
+    subject: str = Field(description="What the finding is about, e.g. 'orders(customer_id)'.")
+    title: str
+    root_cause: str
+    impact: float = Field(ge=0, le=1, description="Share of the bottleneck this finding explains.")
+    estimate: ImpactEstimate | None = None
+    priority: Priority = "medium"
+    complexity: FixComplexity = "quick_fix"
+    remediation: Remediation | None = None
+    evidence: list[EvidenceRef] = Field(default_factory=list)
+
+
+class RootCauseReport(Artifact):
+    """The analysis step's artifact."""
+
+    findings: list[Finding] = Field(default_factory=list)
+    outcome: AnalysisOutcome = "quick_fix"
+    summary: str = ""
+    skills_run: list[str] = Field(default_factory=list)
+    budget_exhausted: bool = False

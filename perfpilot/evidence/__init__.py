@@ -1,0 +1,1 @@
+"""Evidence: one loader per source format, together producing an EvidenceBundle."""

@@ -1,0 +1,42 @@
+"""EvidenceBundle: everything loaded from a target's sources, plus what was skipped and why."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from perfpilot.evidence.models import (
+    AccessLogEntry,
+    Dockerfile,
+    Instance,
+    K6Summary,
+    K8sWorkload,
+    MetricSample,
+    MetricSeries,
+    SkippedSource,
+    Trace,
+)
+from perfpilot.target.spec import Target
+from perfpilot.workload.models import WorkloadDigest
+
+
+class EvidenceBundle(BaseModel):
+    """The typed evidence one run works from."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    target: Target
+    metrics: list[MetricSample] = Field(default_factory=list)
+    series: list[MetricSeries] = Field(default_factory=list)
+    traces: list[Trace] = Field(default_factory=list)
+    load_tests: list[K6Summary] = Field(default_factory=list)
+    access_logs: list[AccessLogEntry] = Field(default_factory=list)
+    workloads: list[WorkloadDigest] = Field(default_factory=list)
+    dockerfiles: list[Dockerfile] = Field(default_factory=list)
+    instances: list[Instance] = Field(default_factory=list)
+    kubernetes: list[K8sWorkload] = Field(default_factory=list)
+    skipped: list[SkippedSource] = Field(default_factory=list)
+
+    def has(self, kind: str) -> bool:
+        """Whether any evidence of this kind was loaded (kind is a field name above)."""
+        value = getattr(self, kind, None)
+        return bool(value)

@@ -1,0 +1,164 @@
+"""Typed evidence records: what every loader produces and every skill reads."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Record(BaseModel):
+    """Base for evidence records."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class SkippedSource(Record):
+    """An evidence source (or part of one) left out, and why; the report lists these."""
+
+    source: str
+    line: int | None = None
+    reason: str
+
+
+class MetricSample(Record):
+    """One sample from a Prometheus text-exposition snapshot."""
+
+    name: str
+    labels: dict[str, str] = Field(default_factory=dict)
+    value: float
+    timestamp_ms: int | None = None
+
+
+class MetricSeries(Record):
+    """A time series from a JSON or CSV file: (unix seconds, value) points."""
+
+    name: str
+    labels: dict[str, str] = Field(default_factory=dict)
+    points: list[tuple[float, float]] = Field(default_factory=list)
+
+
+AttrValue = str | int | float | bool
+
+
+class Span(Record):
+    """One OTLP span, flattened."""
+
+    trace_id: str
+    span_id: str
+    parent_span_id: str | None = None
+    name: str
+    service: str = ""
+    kind: Literal["internal", "server", "client", "producer", "consumer", "unspecified"] = "unspecified"
+    start_ns: int
+    end_ns: int
+    attributes: dict[str, AttrValue] = Field(default_factory=dict)
+    error: bool = False
+
+    @property
+    def duration_ms(self) -> float:
+        return (self.end_ns - self.start_ns) / 1e6
+
+
+class Trace(Record):
+    """All spans of one trace, in start order."""
+
+    trace_id: str
+    spans: list[Span]
+    source: str = ""
+
+    @property
+    def root(self) -> Span:
+        ids = {s.span_id for s in self.spans}
+        roots = [s for s in self.spans if s.parent_span_id is None or s.parent_span_id not in ids]
+        return min(roots or self.spans, key=lambda s: s.start_ns)
+
+
+class K6Metric(Record):
+    """One metric of a k6 end-of-test summary; values keyed as k6 names them ('p(95)', 'avg', 'rate')."""
+
+    name: str
+    type: Literal["trend", "rate", "counter", "gauge"]
+    tags: dict[str, str] = Field(default_factory=dict, description="From a tagged sub-metric name{k:v}.")
+    values: dict[str, float] = Field(default_factory=dict)
+
+
+class K6Summary(Record):
+    """A k6 end-of-test summary (the JSON that --summary-export or handleSummary writes)."""
+
+    source: str
+    metrics: list[K6Metric] = Field(default_factory=list)
+    duration_s: float | None = None
+
+    def metric(self, name: str, **tags: str) -> K6Metric | None:
+        return next((m for m in self.metrics if m.name == name and m.tags == tags), None)
+
+
+class AccessLogEntry(Record):
+    """One request from an access log (combined format, optionally with request time)."""
+
+    timestamp: float | None = None
+    method: str
+    path: str
+    status: int
+    duration_ms: float | None = None
+    bytes_sent: int | None = None
+    line: int
+
+
+class Instance(Record):
+    """A compute instance (or group of identical ones) from the infrastructure inventory."""
+
+    name: str
+    role: str = ""
+    instance_type: str
+    count: int = Field(default=1, ge=1)
+    vcpu: float = Field(gt=0)
+    memory_gib: float = Field(gt=0)
+    hourly_usd: float = Field(ge=0)
+    cpu_util_avg: float | None = Field(default=None, ge=0, le=1)
+    cpu_util_p95: float | None = Field(default=None, ge=0, le=1)
+    mem_util_avg: float | None = Field(default=None, ge=0, le=1)
+    mem_util_p95: float | None = Field(default=None, ge=0, le=1)
+    pricing: Literal["on_demand", "reserved", "spot"] = "on_demand"
+
+
+class K8sContainer(Record):
+    """A container of a Kubernetes workload, with its requests and limits in cores and MiB."""
+
+    name: str
+    image: str
+    cpu_request: float | None = None
+    cpu_limit: float | None = None
+    memory_request_mib: float | None = None
+    memory_limit_mib: float | None = None
+
+
+class K8sWorkload(Record):
+    """A Deployment, StatefulSet or DaemonSet (HPA settings when a HorizontalPodAutoscaler names it)."""
+
+    kind: str
+    name: str
+    namespace: str = "default"
+    replicas: int = 1
+    containers: list[K8sContainer] = Field(default_factory=list)
+    hpa_min: int | None = None
+    hpa_max: int | None = None
+    source: str = ""
+    line: int | None = None
+
+
+class DockerInstruction(Record):
+    """One Dockerfile instruction; continuation lines joined; line is where it starts."""
+
+    line: int
+    instruction: str
+    arguments: str
+    stage: int = 0
+
+
+class Dockerfile(Record):
+    """A parsed Dockerfile."""
+
+    source: str
+    instructions: list[DockerInstruction] = Field(default_factory=list)

@@ -1,0 +1,82 @@
+"""The skill contract: typed Input and Output models, a run function, and the context it runs in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, Literal, TypeVar
+
+import structlog
+from pydantic import BaseModel, ConfigDict, Field
+
+from perfpilot.artifacts import BottleneckInventory, Finding, ImplementationPlan, RootCauseReport
+from perfpilot.evidence.bundle import EvidenceBundle
+
+ApplyMode = Literal["none", "sandbox", "original"]
+
+
+class SkillInput(BaseModel):
+    """Base for skill inputs: small, model-friendly arguments (evidence comes from the context)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class SkillOutput(BaseModel):
+    """Base for skill outputs: findings with evidence, plus free-form notes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    findings: list[Finding] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PriorArtifacts:
+    """Artifacts of earlier steps, for skills that build on them."""
+
+    inventory: BottleneckInventory | None = None
+    root_cause: RootCauseReport | None = None
+    plan: ImplementationPlan | None = None
+
+
+@dataclass(frozen=True)
+class SkillContext:
+    """What a skill may read and where it may write. Skills never change the user's systems unless
+    `apply` says so, and then only what the plan names."""
+
+    evidence: EvidenceBundle
+    workdir: Path
+    apply: ApplyMode = "none"
+    prior: PriorArtifacts = field(default_factory=PriorArtifacts)
+    log: Any = field(default_factory=lambda: structlog.get_logger("perfpilot.skill"))
+
+
+In = TypeVar("In", bound=SkillInput)
+Out = TypeVar("Out", bound=SkillOutput)
+
+
+@dataclass(frozen=True)
+class Skill(Generic[In, Out]):
+    """A registered skill. `name` must equal the `name` in the folder's SKILL.md."""
+
+    name: str
+    input_model: type[In]
+    output_model: type[Out]
+    run: Callable[[In, SkillContext], Out]
+
+    def invoke(self, arguments: dict[str, Any] | In, ctx: SkillContext) -> Out:
+        """Validate arguments against the input model, run, and bind the skill name to the log."""
+        inp = arguments if isinstance(arguments, BaseModel) else self.input_model.model_validate(arguments)
+        bound = SkillContext(
+            evidence=ctx.evidence,
+            workdir=ctx.workdir,
+            apply=ctx.apply,
+            prior=ctx.prior,
+            log=ctx.log.bind(skill=self.name),
+        )
+        return self.run(inp, bound)
+
+
+class SkillError(Exception):
+    """A skill could not run on the evidence it was given; the message says why."""

@@ -1,0 +1,166 @@
+"""Pydantic models of target.yaml; `perfpilot schema target` prints their JSON Schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+
+class Spec(BaseModel):
+    """Base for spec models: unknown fields are errors, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class EndpointSlo(Spec):
+    """Objectives for one endpoint; any left out fall back to the overall ones."""
+
+    p95_ms: float | None = Field(default=None, gt=0)
+    p99_ms: float | None = Field(default=None, gt=0)
+    error_rate: float | None = Field(default=None, ge=0, le=1)
+    throughput_rps: float | None = Field(default=None, gt=0)
+
+
+class Slos(EndpointSlo):
+    """Service level objectives, overall and per endpoint (keyed by endpoint name)."""
+
+    endpoints: dict[str, EndpointSlo] = Field(default_factory=dict)
+
+
+class MetricsSource(Spec):
+    """Metrics: a Prometheus text-exposition snapshot, a JSON or CSV time series, or a live /metrics URL."""
+
+    path: Path | None = None
+    url: str | None = None
+    format: Literal["auto", "prometheus", "json", "csv"] = "auto"
+
+    @model_validator(mode="after")
+    def _one_of_path_or_url(self) -> MetricsSource:
+        if (self.path is None) == (self.url is None):
+            raise ValueError("give exactly one of 'path' or 'url'")
+        return self
+
+
+WorkloadFormat = Literal["auto", "pg_stat_statements", "postgres_log", "mysql_slow", "sql", "shop_log"]
+
+
+class WorkloadSource(Spec):
+    """A query workload: a recorded file, or live pg_stat_statements from a DSN."""
+
+    path: Path | None = None
+    dsn: str | None = None
+    format: WorkloadFormat = "auto"
+    dialect: Literal["postgres", "mysql", "sqlite"] | None = None
+
+    @model_validator(mode="after")
+    def _one_of_path_or_dsn(self) -> WorkloadSource:
+        if (self.path is None) == (self.dsn is None):
+            raise ValueError("give exactly one of 'path' or 'dsn'")
+        return self
+
+
+class DatabaseSource(Spec):
+    """The database: a live DSN (sqlite:///path or postgresql://...) or a schema DDL file."""
+
+    dsn: str | None = None
+    ddl: Path | None = None
+    dialect: Literal["postgres", "mysql", "sqlite"] = "postgres"
+
+    @model_validator(mode="after")
+    def _dsn_or_ddl(self) -> DatabaseSource:
+        if self.dsn is None and self.ddl is None:
+            raise ValueError("give 'dsn' or 'ddl'")
+        return self
+
+
+class InfrastructureSource(Spec):
+    """Infrastructure: an instance inventory with utilisation and prices, and Kubernetes manifests."""
+
+    inventory: Path | None = None
+    kubernetes: list[Path] = Field(default_factory=list)
+
+
+class Endpoint(Spec):
+    """One HTTP endpoint and its share of traffic."""
+
+    name: str
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] = "GET"
+    path: str = Field(description="Path, may hold k6-style ${...} placeholders filled from 'params'.")
+    weight: float = Field(default=1, gt=0)
+    params: dict[str, list[str]] = Field(default_factory=dict)
+    body: str | None = None
+
+
+class HttpSource(Spec):
+    """The live HTTP service: base URL, weighted endpoints and the only hosts load may be sent to."""
+
+    base_url: str
+    endpoints: list[Endpoint] = Field(default_factory=list)
+    allowed_hosts: list[str] = Field(
+        default_factory=list, description="Hosts load tests may reach; the base URL's host is always allowed."
+    )
+    baseline_rps: float = Field(default=20, gt=0)
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http(s) URL with a host")
+        return value.rstrip("/")
+
+    def hosts(self) -> set[str]:
+        host = urlsplit(self.base_url).hostname or ""
+        return {host, *self.allowed_hosts}
+
+
+class ServiceSource(Spec):
+    """How to start the service for live runs (used by the demo and by --apply sandbox)."""
+
+    command: list[str] = Field(description="argv; {db} is replaced by the database path to serve.")
+    workdir: Path | None = None
+    ready_path: str = "/healthz"
+    query_log: Path | None = Field(default=None, description="Where the service writes its SQL log.")
+
+
+class EvidenceSources(Spec):
+    """Every place evidence may come from. All are optional; at least one must be given."""
+
+    metrics: list[MetricsSource] = Field(default_factory=list)
+    workload: list[WorkloadSource] = Field(default_factory=list)
+    database: DatabaseSource | None = None
+    traces: list[Path] = Field(default_factory=list, description="OTLP JSON files.")
+    load_tests: list[Path] = Field(default_factory=list, description="k6 end-of-test summary JSON files.")
+    containers: list[Path] = Field(default_factory=list, description="Dockerfile paths.")
+    infrastructure: InfrastructureSource | None = None
+    http: HttpSource | None = None
+    access_logs: list[Path] = Field(default_factory=list)
+    service: ServiceSource | None = None
+
+
+class Target(Spec):
+    """A system for perfpilot to work on."""
+
+    name: str = Field(min_length=1)
+    architecture: str = Field(default="", description="The architecture in words.")
+    slos: Slos = Field(default_factory=Slos)
+    evidence: EvidenceSources
+    _root: Path = PrivateAttr(default=Path("."))
+
+    @property
+    def root(self) -> Path:
+        """The folder of the target file; relative evidence paths were resolved against it."""
+        return self._root
+
+    @model_validator(mode="after")
+    def _some_evidence(self) -> Target:
+        ev = self.evidence
+        if not any(
+            [ev.metrics, ev.workload, ev.database, ev.traces, ev.load_tests, ev.containers,
+             ev.infrastructure, ev.http, ev.access_logs]
+        ):
+            raise ValueError("evidence: name at least one source")
+        return self
