@@ -44,7 +44,7 @@ class MetricsSource(Spec):
         return self
 
 
-WorkloadFormat = Literal["auto", "pg_stat_statements", "postgres_log", "mysql_slow", "sql", "shop_log"]
+WorkloadFormat = Literal["auto", "pg_stat_statements", "postgres_log", "mysql_slow", "sql", "jsonl", "otlp"]
 
 
 class WorkloadSource(Spec):

@@ -1,0 +1,1 @@
+"""database-optimization-analyzer: workload digest, anti-patterns, N+1, plans and index advice."""
