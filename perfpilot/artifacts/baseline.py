@@ -47,6 +47,9 @@ class Baseline(Artifact):
         description="Share of request time spent in each layer, summing to at most 1.",
     )
     sources: list[str] = Field(default_factory=list, description="Evidence the figures came from.")
+    noise_floor_pct: float | None = Field(
+        default=None, description="Spread of p95 across repeated baseline runs, in percent."
+    )
 
     def endpoint(self, name: str) -> EndpointStats | None:
         return next((e for e in self.endpoints if e.name == name), None)

@@ -8,11 +8,21 @@ from perfpilot.artifacts.baseline import Baseline
 from perfpilot.artifacts.common import Artifact, EvidenceRef, Layer
 
 IMPACT_FORMULA = (
-    "impact = min(1, time_share * severity), where time_share is the bottleneck's share of total "
-    "request (or workload) time in [0, 1] and severity = max(1, observed / target) for the SLO the "
-    "bottleneck's layer affects, capped at 4, then divided by 4; a bottleneck with no SLO in breach "
-    "has severity 1/4. Scores in [0, 1]; >= 0.05 counts as a bottleneck."
+    "impact = time_share * pressure. time_share is the bottleneck's share of request time (or, for cost, "
+    "of the bill) in [0, 1]. pressure is 1 when an SLO the bottleneck affects is breached, otherwise "
+    "0.5 * ratio**2 where ratio = observed / target of the closest SLO (so a system at half its latency "
+    "target scores at most 0.125 * time_share). Cost bottlenecks use pressure 0.5. A bottleneck counts "
+    "as significant at impact >= 0.15 (SIGNIFICANT_IMPACT)."
 )
+SIGNIFICANT_IMPACT = 0.15
+
+
+def pressure(observed: float | None, target: float | None) -> float:
+    """How hard an SLO is pressed: 1 when breached, 0.5 * (observed/target)**2 below it."""
+    if observed is None or not target:
+        return 0.5
+    ratio = observed / target
+    return 1.0 if ratio > 1 else 0.5 * ratio * ratio
 
 
 class SloBreach(Artifact):
@@ -47,5 +57,5 @@ class BottleneckInventory(Artifact):
     notes: list[str] = Field(default_factory=list)
     budget_exhausted: bool = False
 
-    def significant(self, threshold: float = 0.05) -> list[Bottleneck]:
+    def significant(self, threshold: float = SIGNIFICANT_IMPACT) -> list[Bottleneck]:
         return [b for b in self.bottlenecks if b.impact >= threshold]
