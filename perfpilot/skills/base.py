@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
@@ -43,13 +43,16 @@ class PriorArtifacts:
 @dataclass(frozen=True)
 class SkillContext:
     """What a skill may read and where it may write. Skills never change the user's systems unless
-    `apply` says so, and then only what the plan names."""
+    `apply` says so, and then only what the plan names. `live` is set when the target's service is
+    running and may be load-tested; `earlier` holds the latest output of each skill run so far."""
 
     evidence: EvidenceBundle
     workdir: Path
     apply: ApplyMode = "none"
     prior: PriorArtifacts = field(default_factory=PriorArtifacts)
     log: Any = field(default_factory=lambda: structlog.get_logger("perfpilot.skill"))
+    live: bool = False
+    earlier: dict[str, SkillOutput] = field(default_factory=dict)
 
 
 In = TypeVar("In", bound=SkillInput)
@@ -68,13 +71,7 @@ class Skill(Generic[In, Out]):
     def invoke(self, arguments: dict[str, Any] | In, ctx: SkillContext) -> Out:
         """Validate arguments against the input model, run, and bind the skill name to the log."""
         inp = arguments if isinstance(arguments, BaseModel) else self.input_model.model_validate(arguments)
-        bound = SkillContext(
-            evidence=ctx.evidence,
-            workdir=ctx.workdir,
-            apply=ctx.apply,
-            prior=ctx.prior,
-            log=ctx.log.bind(skill=self.name),
-        )
+        bound = replace(ctx, log=ctx.log.bind(skill=self.name))
         return self.run(inp, bound)
 
 

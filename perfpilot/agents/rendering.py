@@ -1,0 +1,55 @@
+"""Compact text renderings of artifacts and skill outputs: what a model reads, and what is charged."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from perfpilot.artifacts import Finding
+from perfpilot.skills.base import SkillOutput
+
+
+def finding_line(f: Finding) -> dict[str, Any]:
+    """The fields of a finding a planner needs to rank and choose (not its full evidence)."""
+    line: dict[str, Any] = {
+        "id": f.id,
+        "kind": f.kind,
+        "layer": f.layer,
+        "subject": f.subject,
+        "impact": round(f.impact, 3),
+        "priority": f.priority,
+        "complexity": f.complexity,
+        "title": f.title,
+    }
+    if f.estimate is not None:
+        line["estimate"] = (
+            f"{f.estimate.metric}: {f.estimate.current:g} -> {f.estimate.expected:g} {f.estimate.unit}".strip()
+        )
+    if f.remediation is not None:
+        line["fix"] = f"{f.remediation.kind}: {f.remediation.title}"
+    return line
+
+
+def render_skill_output(output: SkillOutput) -> str:
+    """JSON a model reads after a skill call: findings by impact first, then the skill's own figures."""
+    data = output.model_dump(mode="json", exclude={"findings"}, exclude_none=True)
+    findings = sorted(output.findings, key=lambda f: (-f.impact, f.id))
+    body = {"findings": [finding_line(f) for f in findings], **data}
+    return json.dumps(body, separators=(",", ":"), default=str)
+
+
+def render_artifact(artifact: BaseModel) -> str:
+    """The compact form of an artifact a model would write at submit (ids and judgements, not evidence)."""
+    data = artifact.model_dump(mode="json", exclude_none=True)
+    for key in ("findings",):
+        if key in data:
+            data[key] = [{k: f.get(k) for k in ("id", "priority", "complexity")} for f in data[key]]
+    if "changes" in data:
+        data["changes"] = [{k: c.get(k) for k in ("id", "group", "effort_days", "risk")} for c in data["changes"]]
+    if "bottlenecks" in data:
+        data["bottlenecks"] = [{k: b.get(k) for k in ("id", "layer", "impact")} for b in data["bottlenecks"]]
+    data.pop("baseline", None)
+    data.pop("comparisons", None)
+    return json.dumps(data, separators=(",", ":"), default=str)
