@@ -1,0 +1,1 @@
+"""shop: a small web shop API with the performance problems real services have (perfpilot's demo target)."""
