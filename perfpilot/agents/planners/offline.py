@@ -1,0 +1,77 @@
+"""The offline planner: deterministic policy code choosing skills from the evidence, then submitting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from perfpilot.agents.assembly import assemble
+from perfpilot.agents.planners.base import Action, Decision, SkillCall, Submit
+from perfpilot.agents.session import StepSession
+from perfpilot.agents.step import StepName
+from perfpilot.artifacts import BottleneckInventory
+
+Policy = Callable[[StepSession], list[tuple[str, dict[str, Any]]]]
+
+
+def _profiling(session: StepSession) -> list[tuple[str, dict[str, Any]]]:
+    ev = session.evidence
+    calls: list[tuple[str, dict[str, Any]]] = []
+    if session.skill_context.live and ev.target.evidence.http is not None:
+        calls.append(("load-test-runner", {"profile": "baseline", "repeat": 2, "label": "before"}))
+    if not ev.metrics and not ev.series and not session.skill_context.live:
+        calls.append(("observability-stack-configurator", {"mode": "scrape_config"}))
+    calls.append(("performance-profiler", {}))
+    return calls
+
+
+def _analysis(session: StepSession) -> list[tuple[str, dict[str, Any]]]:
+    ev = session.evidence
+    inventory = session.inputs.get("inventory")
+    layers = {b.layer for b in inventory.bottlenecks} if isinstance(inventory, BottleneckInventory) else set()
+    target_db = ev.target.evidence.database is not None
+    calls: list[tuple[str, dict[str, Any]]] = []
+    if "database" in layers or "application" in layers or ev.workloads or target_db:
+        if ev.workloads or ev.traces or target_db:
+            calls.append(("database-optimization-analyzer", {}))
+    if ev.instances or ev.kubernetes:
+        calls.append(("cost-optimization-analyzer", {}))
+    if ev.access_logs:
+        calls.append(("edge-computing-architect", {}))
+    return calls
+
+
+def _optimization(session: StepSession) -> list[tuple[str, dict[str, Any]]]:
+    return [("container-image-optimizer", {})] if session.evidence.dockerfiles else []
+
+
+def _validation(session: StepSession) -> list[tuple[str, dict[str, Any]]]:
+    calls: list[tuple[str, dict[str, Any]]] = []
+    if session.skill_context.live and session.evidence.target.evidence.http is not None:
+        calls.append(("load-test-runner", {"profile": "baseline", "repeat": 1, "label": "after"}))
+    calls.append(("performance-validator", {}))
+    calls.append(("observability-stack-configurator", {"mode": "regression"}))
+    return calls
+
+
+POLICIES: dict[StepName, Policy] = {
+    "profiling": _profiling,
+    "analysis": _analysis,
+    "optimization": _optimization,
+    "validation": _validation,
+}
+
+
+class OfflinePlanner:
+    """Calls each skill its policy names (once, if the step allows it), then submits the assembled artifact."""
+
+    name = "offline"
+
+    def decide(self, session: StepSession) -> Decision:
+        if not session.must_submit:
+            allowed = set(session.tool_schemas)
+            for skill, arguments in POLICIES[session.step.name](session):
+                if skill in allowed and not session.called(skill):
+                    return Decision(actions=(SkillCall(skill, arguments, call_id=f"offline-{skill}"),))
+        action: Action = Submit(assemble(session))
+        return Decision(actions=(action,))

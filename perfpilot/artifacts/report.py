@@ -1,0 +1,81 @@
+"""The run report: status, tier, decision path, per-step token accounting, and every artifact."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from perfpilot.artifacts.bottlenecks import BottleneckInventory
+from perfpilot.artifacts.common import Artifact
+from perfpilot.artifacts.findings import RootCauseReport
+from perfpilot.artifacts.plan import ImplementationPlan
+from perfpilot.artifacts.validation import ValidationReport
+
+RunStatus = Literal["targets_met", "acceptable", "not_met", "escalated", "error"]
+Tier = Literal["T0", "T1", "T2", "T3", "T4"]
+StepStatus = Literal["ok", "budget_exhausted", "error"]
+
+EXIT_CODES: dict[RunStatus, int] = {"targets_met": 0, "acceptable": 0, "not_met": 1, "escalated": 3, "error": 2}
+
+
+class StepRecord(Artifact):
+    """How one step ran: tokens against its budget, model calls, skills, and what was cut."""
+
+    name: str
+    status: StepStatus = "ok"
+    planner: str = "offline"
+    token_budget: int
+    tokens_used: int
+    tokens_in: int = 0
+    tokens_out: int = 0
+    model_calls: int = 0
+    skills_called: list[str] = Field(default_factory=list)
+    dropped_context: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class FindingSummary(Artifact):
+    """The stable, flat view of a finding in report.json."""
+
+    id: str
+    skill: str
+    kind: str
+    layer: str
+    subject: str
+    title: str
+    impact: float
+    priority: str
+
+
+class SkippedEvidence(Artifact):
+    """An evidence source the run had to leave out."""
+
+    source: str
+    line: int | None = None
+    reason: str
+
+
+class RunReport(Artifact):
+    """Everything a run produced; report.json is this model."""
+
+    run_id: str
+    target: str
+    status: RunStatus
+    tier: Tier | None = None
+    decision_path: list[str] = Field(default_factory=list)
+    decisions: list[str] = Field(default_factory=list, description="Why each branch was taken.")
+    steps: list[StepRecord] = Field(default_factory=list)
+    findings: list[FindingSummary] = Field(default_factory=list)
+    inventory: BottleneckInventory | None = None
+    root_cause: RootCauseReport | None = None
+    plan: ImplementationPlan | None = None
+    validation: ValidationReport | None = None
+    applied: list[str] = Field(default_factory=list, description="Change ids applied, and where.")
+    skipped_evidence: list[SkippedEvidence] = Field(default_factory=list)
+    escalation: str | None = None
+    error: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.status]

@@ -1,0 +1,1 @@
+"""The orchestrator: typed workflow state, pure routing functions, and the LangGraph builder."""
