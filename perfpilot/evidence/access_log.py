@@ -1,0 +1,125 @@
+"""Access logs -> AccessLogEntry records, streamed line by line.
+
+Two shapes: the combined log format, optionally followed by the request time (nginx `$request_time`
+in seconds as the last field, or `rt=0.123`), and JSON lines with keys method, path|url, status,
+duration_ms|request_time (seconds), optional time|timestamp and bytes_sent|body_bytes_sent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from perfpilot.evidence.errors import EvidenceError, open_text
+from perfpilot.evidence.models import AccessLogEntry
+
+_COMBINED = re.compile(
+    r'(?P<host>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>(?:[^"\\]|\\.)*)" '
+    r"(?P<status>\d{3}) (?P<bytes>\d+|-)"
+    r'(?: "(?:[^"\\]|\\.)*" "(?:[^"\\]|\\.)*")?(?P<rest>.*)$'
+)
+_NAMED_TIME = re.compile(r'(?:^|\s)(?:rt|request_time)="?(\d+(?:\.\d+)?)"?')
+_TRAILING_TIME = re.compile(r"(?:^|\s)(\d+(?:\.\d+)?)\s*$")
+_CLF_TIME = "%d/%b/%Y:%H:%M:%S %z"
+
+
+def _path(target: str) -> str:
+    """The path of a request target (an absolute URL keeps only its path and query)."""
+    if target.startswith(("http://", "https://")):
+        parts = urlsplit(target)
+        return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return target
+
+
+def _combined(line: str, lineno: int, source: str) -> AccessLogEntry:
+    match = _COMBINED.match(line)
+    if match is None:
+        raise EvidenceError(source, lineno, "not a combined-format access log line")
+    try:
+        timestamp = datetime.strptime(match["time"], _CLF_TIME).timestamp()
+    except ValueError:
+        raise EvidenceError(source, lineno, f"bad time {match['time']!r}") from None
+    parts = match["request"].split()
+    method, target = (parts[0], parts[1]) if len(parts) >= 2 else ("-", "-")
+    rest = match["rest"]
+    timing = (_NAMED_TIME.search(rest) or _TRAILING_TIME.search(rest)) if rest.strip() else None
+    return AccessLogEntry(
+        timestamp=timestamp,
+        method=method,
+        path=_path(target),
+        status=int(match["status"]),
+        duration_ms=float(timing.group(1)) * 1000 if timing else None,
+        bytes_sent=None if match["bytes"] == "-" else int(match["bytes"]),
+        line=lineno,
+    )
+
+
+def _json_time(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) / 1000 if value > 1e11 else float(value)
+    text = str(value)
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        pass
+    try:
+        return datetime.strptime(text, _CLF_TIME).timestamp()
+    except ValueError:
+        raise ValueError(f"bad time {text!r}") from None
+
+
+def _json_entry(line: str, lineno: int, source: str) -> AccessLogEntry:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise EvidenceError(source, lineno, f"not valid JSON: {exc.msg}") from None
+    if not isinstance(record, dict):
+        raise EvidenceError(source, lineno, "a JSON access log line must be an object")
+    try:
+        target = record.get("path", record.get("url", record.get("uri")))
+        if not isinstance(target, str) or "method" not in record or "status" not in record:
+            raise ValueError("needs method, path (or url) and status")
+        if record.get("duration_ms") is not None:
+            duration: float | None = float(record["duration_ms"])
+        elif record.get("request_time") is not None:
+            duration = float(record["request_time"]) * 1000
+        else:
+            duration = None
+        sent = record.get("bytes_sent", record.get("body_bytes_sent"))
+        return AccessLogEntry(
+            timestamp=_json_time(record.get("time", record.get("timestamp"))),
+            method=str(record["method"]),
+            path=_path(target),
+            status=int(record["status"]),
+            duration_ms=duration,
+            bytes_sent=None if sent in (None, "-") else int(sent),
+            line=lineno,
+        )
+    except (TypeError, ValueError) as exc:
+        raise EvidenceError(source, lineno, f"bad access log record: {exc}") from None
+
+
+def iter_access_log(path: Path, *, source: str | None = None) -> Iterator[AccessLogEntry]:
+    """Stream entries; the first non-blank line decides between JSON lines and the combined format."""
+    label = source or str(path)
+    parse = None
+    with open_text(path, label, lenient=True) as handle:
+        for lineno, raw in enumerate(handle, start=1):
+            line = raw.rstrip("\r\n")
+            if not line.strip():
+                continue
+            if parse is None:
+                parse = _json_entry if line.lstrip().startswith("{") else _combined
+            yield parse(line, lineno, label)
+
+
+def load_access_log(path: Path, *, source: str | None = None) -> list[AccessLogEntry]:
+    """Load a whole access log; a malformed line raises EvidenceError naming it."""
+    return list(iter_access_log(path, source=source))

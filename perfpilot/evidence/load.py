@@ -1,0 +1,179 @@
+"""load_evidence: every source a target names -> one EvidenceBundle; bad sources are skipped, not fatal."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import structlog
+
+from perfpilot.evidence.access_log import load_access_log
+from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.evidence.dockerfile import load_dockerfile
+from perfpilot.evidence.errors import EvidenceError
+from perfpilot.evidence.inventory import load_inventory
+from perfpilot.evidence.k6_summary import load_k6_summary
+from perfpilot.evidence.kubernetes import HpaBounds, apply_hpas, parse_manifests
+from perfpilot.evidence.models import K8sWorkload, MetricSample, SkippedSource
+from perfpilot.evidence.otlp import load_otlp
+from perfpilot.evidence.prometheus import load_prometheus, parse_prometheus_text
+from perfpilot.evidence.timeseries import load_timeseries
+from perfpilot.target.spec import MetricsSource, Target, WorkloadSource
+from perfpilot.workload.models import WorkloadDigest
+
+log = structlog.get_logger(__name__)
+T = TypeVar("T")
+
+LIVE_METRICS_TIMEOUT_S = 5.0
+DIGEST_MODULE = "perfpilot.workload.digest"
+
+
+def source_label(path: Path, root: Path) -> str:
+    """A path as reports show it: relative to the target's folder."""
+    try:
+        return os.path.relpath(path, root)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def redacted_url(url: str) -> str:
+    """A URL without user info or query string, safe to log and report."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+class _Loader:
+    """Runs loaders for one bundle, turning failures into SkippedSource (or raising when strict)."""
+
+    def __init__(self, target: Target, strict: bool) -> None:
+        self.target = target
+        self.strict = strict
+        self.skipped: list[SkippedSource] = []
+
+    def label(self, path: Path) -> str:
+        return source_label(path, self.target.root)
+
+    def skip(self, error: EvidenceError) -> None:
+        if self.strict:
+            raise error
+        log.warning("evidence.skipped", file=error.source, line=error.line, reason=error.message)
+        self.skipped.append(SkippedSource(source=error.source, line=error.line, reason=error.message))
+
+    def run(self, label: str, load: Callable[[], T]) -> T | None:
+        try:
+            return load()
+        except EvidenceError as exc:
+            self.skip(exc)
+        except OSError as exc:
+            self.skip(EvidenceError(label, None, f"cannot read: {exc.strerror or exc}"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            self.skip(EvidenceError(label, None, f"malformed: {exc}"))
+        return None
+
+    def load(self, path: Path, load_file: Callable[..., T]) -> T | None:
+        """Call load_file(path, source=<label>) with failures handled."""
+        label = self.label(path)
+        return self.run(label, lambda: load_file(path, source=label))
+
+
+def _live_metrics(url: str, label: str) -> list[MetricSample]:
+    import httpx  # only live sources need it
+
+    try:
+        response = httpx.get(
+            url, timeout=LIVE_METRICS_TIMEOUT_S, headers={"Accept": "text/plain;version=0.0.4"}
+        )
+    except httpx.HTTPError as exc:
+        raise EvidenceError(label, None, f"cannot fetch metrics: {type(exc).__name__}") from None
+    if response.status_code != 200:
+        raise EvidenceError(label, None, f"metrics endpoint answered HTTP {response.status_code}")
+    return parse_prometheus_text(response.text, label)
+
+
+def _load_metrics(loader: _Loader, bundle: EvidenceBundle, source: MetricsSource) -> None:
+    if source.url is not None:
+        label = redacted_url(source.url)
+        url = source.url
+        samples = loader.run(label, lambda: _live_metrics(url, label))
+        bundle.metrics.extend(samples or [])
+        return
+    assert source.path is not None  # the spec guarantees exactly one of path or url
+    path = source.path
+    kind: str = source.format
+    if kind == "auto":
+        kind = {".json": "json", ".csv": "csv"}.get(path.suffix.lower(), "prometheus")
+    if kind == "prometheus":
+        bundle.metrics.extend(loader.load(path, load_prometheus) or [])
+    else:
+        bundle.series.extend(loader.load(path, partial(load_timeseries, format=kind)) or [])
+
+
+def _digest(path: Path, *, workload: WorkloadSource, source: str) -> WorkloadDigest:
+    label = source
+    if importlib.util.find_spec(DIGEST_MODULE) is None:
+        raise EvidenceError(label, None, f"workload digest unavailable ({DIGEST_MODULE} is not installed)")
+    digest_file = importlib.import_module(DIGEST_MODULE).digest_file
+    try:
+        digest: WorkloadDigest = digest_file(path, format=workload.format, dialect=workload.dialect)
+    except EvidenceError:
+        raise
+    except Exception as exc:  # the digest's own errors: its module defines them, not this one
+        raise EvidenceError(label, getattr(exc, "line", None), str(exc) or type(exc).__name__) from exc
+    return digest.model_copy(update={"source": label})
+
+
+def _load_workloads(loader: _Loader, bundle: EvidenceBundle) -> None:
+    for source in loader.target.evidence.workload:
+        if source.path is None:
+            continue  # live pg_stat_statements: the database skill connects itself
+        digest = loader.load(source.path, partial(_digest, workload=source))
+        if digest is not None:
+            bundle.workloads.append(digest)
+
+
+def _load_kubernetes(loader: _Loader, paths: list[Path]) -> list[K8sWorkload]:
+    workloads: list[K8sWorkload] = []
+    hpas: list[HpaBounds] = []
+    for path in paths:
+        parsed = loader.load(path, parse_manifests)
+        if parsed is not None:
+            workloads.extend(parsed[0])
+            hpas.extend(parsed[1])
+    return apply_hpas(workloads, hpas)
+
+
+def load_evidence(target: Target, *, strict: bool = False) -> EvidenceBundle:
+    """Load every evidence source of the target. Bad sources land in bundle.skipped (strict: raise)."""
+    loader = _Loader(target, strict)
+    bundle = EvidenceBundle(target=target)
+    evidence = target.evidence
+    for metrics in evidence.metrics:
+        _load_metrics(loader, bundle, metrics)
+    _load_workloads(loader, bundle)
+    for path in evidence.traces:
+        bundle.traces.extend(loader.load(path, load_otlp) or [])
+    for path in evidence.load_tests:
+        summary = loader.load(path, load_k6_summary)
+        if summary is not None:
+            bundle.load_tests.append(summary)
+    for path in evidence.access_logs:
+        bundle.access_logs.extend(loader.load(path, load_access_log) or [])
+    for path in evidence.containers:
+        dockerfile = loader.load(path, load_dockerfile)
+        if dockerfile is not None:
+            bundle.dockerfiles.append(dockerfile)
+    infrastructure = evidence.infrastructure
+    if infrastructure is not None:
+        if infrastructure.inventory is not None:
+            bundle.instances.extend(loader.load(infrastructure.inventory, load_inventory) or [])
+        bundle.kubernetes.extend(_load_kubernetes(loader, infrastructure.kubernetes))
+    bundle.skipped.extend(loader.skipped)
+    return bundle
