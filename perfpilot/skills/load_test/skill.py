@@ -1,0 +1,110 @@
+"""load-test-runner: run a k6 profile against the target's declared HTTP endpoints and return a Baseline."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from perfpilot.artifacts import Baseline
+from perfpilot.skills.base import Skill, SkillContext, SkillError, SkillInput, SkillOutput
+from perfpilot.skills.load_test.execution import LoadTestResult, run_profile
+from perfpilot.skills.load_test.k6_baseline import baseline_from_k6
+from perfpilot.skills.load_test.noise import median_index, spread_pct
+from perfpilot.skills.load_test.profiles import ProfileName, plan_profile
+from perfpilot.skills.load_test.scripts import endpoint_names
+
+MAX_DURATION_S = 4 * 3600
+
+
+class LoadTestInput(SkillInput):
+    """Which profile to run, for how long, and how many times (repeats measure the noise floor)."""
+
+    profile: ProfileName = "baseline"
+    duration_s: float | None = Field(
+        default=None, gt=0, le=MAX_DURATION_S,
+        description="Seconds per run; defaults: baseline/peak 60, stress 120, soak 3600.",
+    )
+    rate_rps: float | None = Field(
+        default=None, gt=0, description="Arrival rate override (stress: the starting rate)."
+    )
+    repeat: int = Field(default=1, ge=1, le=10, description="Runs of the profile; >1 gives the noise floor.")
+    label: Literal["before", "after"] | None = None
+
+
+class LoadTestOutput(SkillOutput):
+    """The measured Baseline (median-p95 run), every run, the noise floor and the stress breaking point."""
+
+    profile: ProfileName
+    label: str | None = None
+    baseline: Baseline | None = None
+    runs: list[LoadTestResult] = Field(default_factory=list)
+    noise_floor_pct: float | None = Field(default=None, description="Spread of p95 over repeats, %.")
+    rps_spread_pct: float | None = Field(default=None, description="Spread of requests/s over repeats, %.")
+    breaking_point_rps: float | None = None
+    files: list[str] = Field(default_factory=list)
+
+
+def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
+    target = ctx.evidence.target
+    http = target.evidence.http
+    if http is None:
+        raise SkillError("load-test-runner needs evidence.http (base_url and endpoints) in target.yaml")
+    if not ctx.live:
+        raise SkillError("load-test-runner only runs against a live service (the run is not marked live)")
+    plan = plan_profile(
+        inp.profile, http.baseline_rps, duration_s=inp.duration_s, rate_rps=inp.rate_rps,
+        max_p95_ms=target.slos.p95_ms, max_error_rate=target.slos.error_rate,
+    )
+    out_dir = ctx.workdir / "load_test"
+    runs: list[LoadTestResult] = []
+    for index in range(inp.repeat):
+        name = "-".join(p for p in (inp.label, inp.profile, str(index + 1)) if p)
+        result = run_profile(http, plan, out_dir, run_name=name, label=inp.label)
+        runs.append(result)
+        ctx.log.info("load_test.run", run=name, exit_code=result.exit_code, complete=result.complete)
+        if not result.complete:
+            break
+    return _output(inp, runs, endpoint_names(http))
+
+
+def _output(inp: LoadTestInput, runs: list[LoadTestResult], names: dict[str, str]) -> LoadTestOutput:
+    baselines = [baseline_from_k6(r.summary, names) if r.summary else None for r in runs]
+    p95s = [b.overall.latency.p95_ms if b else None for b in baselines]
+    noise = spread_pct(p95s)
+    chosen = baselines[median_index(p95s)] if any(baselines) else None
+    if chosen is not None and noise is not None:
+        chosen = chosen.model_copy(update={"noise_floor_pct": noise})
+    notes = [
+        f"run {r.script_path.stem}: stopped early by {'Ctrl-C' if r.interrupted else 'the timeout'}; "
+        "its figures are partial"
+        for r in runs
+        if not r.complete
+    ]
+    breaking = next((r.breaking_point_rps for r in runs if r.breaking_point_rps is not None), None)
+    if inp.profile == "stress":
+        notes.append(
+            f"breaking point: {breaking:g} req/s, the rate reached when k6 aborted on "
+            f"{', '.join(runs[-1].crossed_thresholds)}"
+            if breaking is not None
+            else "no breaking point: the limits held up to the end of the ramp"
+        )
+    return LoadTestOutput(
+        profile=inp.profile,
+        label=inp.label,
+        baseline=chosen,
+        runs=runs,
+        noise_floor_pct=noise,
+        rps_spread_pct=spread_pct([b.overall.rps if b else None for b in baselines]),
+        breaking_point_rps=breaking,
+        files=[str(p) for r in runs for p in (r.script_path, r.summary_path) if p.exists()],
+        notes=notes,
+    )
+
+
+SKILL: Skill[LoadTestInput, LoadTestOutput] = Skill(
+    name="load-test-runner",
+    input_model=LoadTestInput,
+    output_model=LoadTestOutput,
+    run=run,
+)
