@@ -1,0 +1,1 @@
+"""performance-profiler: baseline, time per layer, SLO breaches and the bottleneck inventory."""

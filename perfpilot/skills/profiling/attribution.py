@@ -1,0 +1,110 @@
+"""Attribute request time to layers (database, external calls, application) from traces or metrics."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.evidence.models import Span, Trace
+
+DB_KEYS = ("db.system", "db.statement", "db.query.text", "db.system.name")
+HTTP_CLIENT_KEYS = ("http.url", "url.full", "http.request.method", "server.address")
+
+
+@dataclass
+class LayerTimes:
+    """Seconds of request time per layer, overall and per endpoint, and where they came from."""
+
+    database: float = 0.0
+    external: float = 0.0
+    application: float = 0.0
+    method: str = ""
+    per_endpoint: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> float:
+        return self.database + self.external + self.application
+
+    def shares(self) -> dict[str, float]:
+        total = self.total
+        if total <= 0:
+            return {}
+        return {"database": self.database / total, "application": (self.application + self.external) / total}
+
+
+def _union_ns(spans: list[Span]) -> int:
+    """Wall time covered by spans that may overlap."""
+    covered, end = 0, -1
+    for span in sorted(spans, key=lambda s: s.start_ns):
+        start = max(span.start_ns, end)
+        if span.end_ns > start:
+            covered += span.end_ns - start
+        end = max(end, span.end_ns)
+    return covered
+
+
+def _is_db(span: Span) -> bool:
+    return any(k in span.attributes for k in DB_KEYS)
+
+
+def _is_external(span: Span) -> bool:
+    return span.kind == "client" and not _is_db(span) and any(k in span.attributes for k in HTTP_CLIENT_KEYS)
+
+
+def endpoint_of(trace: Trace) -> str:
+    root = trace.root
+    route = root.attributes.get("http.route")
+    method = root.attributes.get("http.request.method") or root.attributes.get("http.method")
+    if route:
+        return f"{method} {route}" if method else str(route)
+    return root.name
+
+
+def from_traces(traces: list[Trace]) -> LayerTimes | None:
+    if not traces:
+        return None
+    times = LayerTimes(method="traces")
+    per: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for trace in traces:
+        root = trace.root
+        total = (root.end_ns - root.start_ns) / 1e9
+        db = _union_ns([s for s in trace.spans if _is_db(s)]) / 1e9
+        ext = _union_ns([s for s in trace.spans if _is_external(s)]) / 1e9
+        app = max(0.0, total - db - ext)
+        times.database += db
+        times.external += ext
+        times.application += app
+        ep = per[endpoint_of(trace)]
+        ep["database"] += db
+        ep["application"] += app + ext
+        ep["requests"] += 1
+    times.per_endpoint = {k: dict(v) for k, v in per.items()}
+    return times if times.total > 0 else None
+
+
+def _metric_sum(evidence: EvidenceBundle, name: str) -> float:
+    return sum(s.value for s in evidence.metrics if s.name == name)
+
+
+def from_metrics(evidence: EvidenceBundle) -> LayerTimes | None:
+    http = _metric_sum(evidence, "http_request_duration_seconds_sum")
+    db = _metric_sum(evidence, "db_query_duration_seconds_sum")
+    if http <= 0 or db <= 0:
+        return None
+    db = min(db, http)
+    return LayerTimes(database=db, application=http - db, method="metrics: db_query vs http_request sums")
+
+
+def from_workload(evidence: EvidenceBundle) -> LayerTimes | None:
+    db = sum(d.total_time_s for d in evidence.workloads)
+    request_time = sum(e.duration_ms for e in evidence.access_logs if e.duration_ms is not None) / 1000
+    if db <= 0 or request_time <= 0:
+        return None
+    db = min(db, request_time)
+    return LayerTimes(database=db, application=request_time - db, method="query log vs access log durations")
+
+
+def attribute(evidence: EvidenceBundle) -> LayerTimes | None:
+    """The most direct attribution the evidence allows: traces, then metric sums, then log durations."""
+    return from_traces(evidence.traces) or from_metrics(evidence) or from_workload(evidence)

@@ -1,0 +1,105 @@
+"""Baseline figures from the best evidence available: a load test, histograms, or access logs."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from perfpilot.artifacts import Baseline, EndpointStats, LatencyPercentiles, ResourceUsage
+from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.evidence.histograms import histogram_quantile
+from perfpilot.evidence.models import AccessLogEntry, MetricSample
+from perfpilot.skills.load_test.k6_baseline import baseline_from_k6
+
+HTTP_HISTOGRAM = "http_request_duration_seconds"
+
+
+def _percentile(sorted_values: list[float], q: float) -> float:
+    rank = max(0, math.ceil(q * len(sorted_values)) - 1)
+    return sorted_values[rank]
+
+
+def _latency(values_ms: list[float]) -> LatencyPercentiles:
+    values = sorted(values_ms)
+    if not values:
+        return LatencyPercentiles()
+    return LatencyPercentiles(
+        p50_ms=_percentile(values, 0.5), p90_ms=_percentile(values, 0.9), p95_ms=_percentile(values, 0.95),
+        p99_ms=_percentile(values, 0.99), max_ms=values[-1],
+    )
+
+
+def from_access_logs(entries: list[AccessLogEntry]) -> Baseline | None:
+    timed = [e for e in entries if e.duration_ms is not None]
+    if not timed:
+        return None
+    by_path: dict[str, list[AccessLogEntry]] = defaultdict(list)
+    for e in timed:
+        by_path[f"{e.method} {e.path.split('?')[0]}"].append(e)
+    stamps = [e.timestamp for e in timed if e.timestamp is not None]
+    span = (max(stamps) - min(stamps)) if len(stamps) > 1 else 0.0
+
+    def stats(name: str, group: list[AccessLogEntry]) -> EndpointStats:
+        return EndpointStats(
+            name=name, requests=len(group), rps=len(group) / span if span > 0 else None,
+            error_rate=sum(e.status >= 500 for e in group) / len(group),
+            latency=_latency([e.duration_ms for e in group if e.duration_ms is not None]),
+        )
+
+    endpoints = [stats(n, g) for n, g in sorted(by_path.items()) if len(g) >= 20]
+    return Baseline(overall=stats("overall", timed), endpoints=endpoints, sources=["access_logs"])
+
+
+def _route_labels(samples: list[MetricSample]) -> list[dict[str, str]]:
+    seen: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+    for s in samples:
+        if s.name == f"{HTTP_HISTOGRAM}_count":
+            key_labels = {k: v for k, v in s.labels.items() if k in ("route", "handler", "path", "method")}
+            seen.setdefault(tuple(sorted(key_labels.items())), key_labels)
+    return list(seen.values())
+
+
+def _stats_from_histogram(samples: list[MetricSample], name: str, labels: dict[str, str]) -> EndpointStats:
+    def q(quantile: float) -> float | None:
+        value = histogram_quantile(samples, HTTP_HISTOGRAM, quantile, labels)
+        return round(value * 1000, 3) if value is not None and math.isfinite(value) else None
+
+    counts = [s for s in samples if s.name == f"{HTTP_HISTOGRAM}_count"
+              and all(s.labels.get(k) == v for k, v in labels.items())]
+    total = sum(s.value for s in counts)
+    errors = sum(s.value for s in counts if s.labels.get("status", s.labels.get("code", "")).startswith("5"))
+    return EndpointStats(
+        name=name, requests=int(total), error_rate=(errors / total) if total else None,
+        latency=LatencyPercentiles(p50_ms=q(0.5), p90_ms=q(0.9), p95_ms=q(0.95), p99_ms=q(0.99)),
+    )
+
+
+def from_metrics(samples: list[MetricSample]) -> Baseline | None:
+    if not any(s.name == f"{HTTP_HISTOGRAM}_bucket" for s in samples):
+        return None
+    endpoints = []
+    for labels in _route_labels(samples):
+        route = labels.get("route") or labels.get("handler") or labels.get("path") or "?"
+        name = f"{labels['method']} {route}" if "method" in labels else route
+        endpoints.append(_stats_from_histogram(samples, name, labels))
+    return Baseline(
+        overall=_stats_from_histogram(samples, "overall", {}),
+        endpoints=sorted(endpoints, key=lambda e: e.name),
+        sources=["metrics"],
+    )
+
+
+def resources(evidence: EvidenceBundle) -> ResourceUsage:
+    """Utilisation of the busiest instance group (p95 where known)."""
+    cpu = [i.cpu_util_p95 or i.cpu_util_avg for i in evidence.instances if (i.cpu_util_p95 or i.cpu_util_avg)]
+    mem = [i.mem_util_p95 or i.mem_util_avg for i in evidence.instances if (i.mem_util_p95 or i.mem_util_avg)]
+    return ResourceUsage(cpu=max(cpu) if cpu else None, memory=max(mem) if mem else None)
+
+
+def compute_baseline(evidence: EvidenceBundle, live: Baseline | None) -> Baseline:
+    """Prefer a live load test, then recorded k6 summaries, then histograms, then access logs."""
+    candidates: list[Baseline | None] = [live]
+    candidates += [baseline_from_k6(s) for s in evidence.load_tests]
+    candidates += [from_metrics(evidence.metrics), from_access_logs(evidence.access_logs)]
+    chosen = next((b for b in candidates if b is not None), Baseline())
+    return chosen.model_copy(update={"resources": resources(evidence)})

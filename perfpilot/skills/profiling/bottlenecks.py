@@ -1,0 +1,84 @@
+"""Build the bottleneck inventory: one bottleneck per pressed layer, scored by the documented formula."""
+
+from __future__ import annotations
+
+from perfpilot.artifacts import Baseline, Bottleneck, EvidenceRef, stable_id
+from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.skills.profiling.attribution import LayerTimes
+
+CPU_SATURATION = 0.85
+
+
+def _worst(pressures: dict[str, float], endpoints: list[str] | None = None) -> float:
+    keys = [k for k in (endpoints or []) if k in pressures] or list(pressures)
+    return max((pressures[k] for k in keys), default=0.5)
+
+
+def _pressed_share(times: LayerTimes, layer: str, pressures: dict[str, float]) -> tuple[float, float, list[str]]:
+    """(time share, pressure, endpoints) for a layer, focused on the endpoints under the most pressure."""
+    pressed = [ep for ep in times.per_endpoint if pressures.get(ep, 0) >= 1.0]
+    if pressed:
+        total = sum(sum(v for k, v in times.per_endpoint[ep].items() if k != "requests") for ep in pressed)
+        part = sum(times.per_endpoint[ep].get(layer, 0.0) for ep in pressed)
+        return (part / total if total else 0.0), 1.0, pressed
+    return times.shares().get(layer, 0.0), _worst(pressures), []
+
+
+def database_bottleneck(evidence: EvidenceBundle, times: LayerTimes, pressures: dict[str, float]) -> Bottleneck | None:
+    share, press, endpoints = _pressed_share(times, "database", pressures)
+    if share <= 0:
+        return None
+    shapes = sorted((q for d in evidence.workloads for q in d.queries), key=lambda q: -q.total_time_s)[:3]
+    subject = shapes[0].fingerprint[:160] if shapes else "database calls"
+    evidence_refs = [
+        EvidenceRef(source=d.source, excerpt=q.fingerprint[:300],
+                    values={"count": q.count, "total_time_s": round(q.total_time_s, 3), "share": round(q.share, 3)})
+        for d in evidence.workloads for q in d.queries[:3]
+    ]
+    evidence_refs.append(EvidenceRef(source=times.method, values={"database_share": round(share, 3)}))
+    return Bottleneck(
+        id=stable_id("bn", "database", subject), layer="database",
+        title=f"Database time is {share:.0%} of request time" + (f" on {', '.join(endpoints)}" if endpoints else ""),
+        subject=subject, impact=round(min(1.0, share * press), 4), time_share=round(share, 4),
+        metrics={"database_share": round(share, 4), "pressure": round(press, 4)}, evidence=evidence_refs,
+    )
+
+
+def application_bottleneck(times: LayerTimes, pressures: dict[str, float]) -> Bottleneck | None:
+    share, press, endpoints = _pressed_share(times, "application", pressures)
+    if share <= 0:
+        return None
+    subject = ", ".join(endpoints) or "application code"
+    return Bottleneck(
+        id=stable_id("bn", "application", subject), layer="application",
+        title=f"Application time (outside the database) is {share:.0%} of request time",
+        subject=subject, impact=round(min(1.0, share * press), 4), time_share=round(share, 4),
+        metrics={"application_share": round(share, 4), "pressure": round(press, 4)},
+        evidence=[EvidenceRef(source=times.method, values={"application_share": round(share, 3)})],
+    )
+
+
+def infrastructure_bottlenecks(evidence: EvidenceBundle, pressures: dict[str, float]) -> list[Bottleneck]:
+    found = []
+    for inst in evidence.instances:
+        cpu = inst.cpu_util_p95 or inst.cpu_util_avg
+        if cpu is None or cpu < CPU_SATURATION:
+            continue
+        share = min(1.0, (cpu - 0.7) / 0.3)
+        press = _worst(pressures)
+        found.append(Bottleneck(
+            id=stable_id("bn", "infrastructure", inst.name), layer="infrastructure",
+            title=f"{inst.name} ({inst.instance_type}) runs at {cpu:.0%} CPU (p95)", subject=inst.name,
+            impact=round(min(1.0, share * press), 4), time_share=round(share, 4),
+            metrics={"cpu_p95": cpu, "pressure": round(press, 4)},
+            evidence=[EvidenceRef(source="infrastructure.inventory", excerpt=inst.name, values={"cpu_p95": cpu})],
+        ))
+    return found
+
+
+def layer_shares(times: LayerTimes | None) -> dict[str, float]:
+    return {k: round(v, 4) for k, v in (times.shares() if times else {}).items()}
+
+
+def with_layer_shares(baseline: Baseline, times: LayerTimes | None) -> Baseline:
+    return baseline.model_copy(update={"layer_time_share": layer_shares(times)})

@@ -1,0 +1,62 @@
+"""The performance-profiler skill: evidence in, bottleneck inventory out."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from perfpilot.artifacts import Baseline, BottleneckInventory
+from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
+from perfpilot.skills.profiling import slos as slo_check
+from perfpilot.skills.profiling.attribution import attribute
+from perfpilot.skills.profiling.baseline import compute_baseline
+from perfpilot.skills.profiling.bottlenecks import (
+    application_bottleneck,
+    database_bottleneck,
+    infrastructure_bottlenecks,
+    with_layer_shares,
+)
+
+
+class ProfilerInput(SkillInput):
+    top_targets: int = Field(default=3, ge=1, le=3)
+
+
+class ProfilerOutput(SkillOutput):
+    inventory: BottleneckInventory
+
+
+def _live_baseline(ctx: SkillContext) -> Baseline | None:
+    earlier = ctx.earlier.get("load-test-runner")
+    candidate = getattr(earlier, "baseline", None)
+    return candidate if isinstance(candidate, Baseline) else None
+
+
+def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
+    evidence = ctx.evidence
+    slos = evidence.target.slos
+    times = attribute(evidence)
+    baseline = with_layer_shares(compute_baseline(evidence, _live_baseline(ctx)), times)
+    pressures = slo_check.endpoint_pressure(baseline, slos)
+    bottlenecks = infrastructure_bottlenecks(evidence, pressures)
+    notes = []
+    if times is not None:
+        db = database_bottleneck(evidence, times, pressures)
+        app = application_bottleneck(times, pressures)
+        bottlenecks += [b for b in (db, app) if b is not None]
+        notes.append(f"Layer attribution from {times.method}.")
+    else:
+        notes.append("No traces, metric sums or timed logs: request time could not be split by layer.")
+    bottlenecks.sort(key=lambda b: (-b.impact, b.id))
+    significant = [b for b in bottlenecks if b.impact > 0]
+    inventory = BottleneckInventory(
+        baseline=baseline,
+        bottlenecks=bottlenecks,
+        top_targets=[b.id for b in significant[: inp.top_targets]],
+        slo_breaches=slo_check.breaches(baseline, slos),
+        notes=notes,
+    )
+    ctx.log.info("profiler.done", bottlenecks=len(bottlenecks), breaches=len(inventory.slo_breaches))
+    return ProfilerOutput(inventory=inventory, notes=notes)
+
+
+SKILL = Skill(name="performance-profiler", input_model=ProfilerInput, output_model=ProfilerOutput, run=run)

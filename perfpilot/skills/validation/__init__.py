@@ -1,0 +1,1 @@
+"""performance-validator: before/after against the targets, share met, and ROI."""

@@ -1,0 +1,65 @@
+"""The performance-validator skill: compare before with after (measured or projected) against the SLOs."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from perfpilot.artifacts import Baseline, ValidationReport
+from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
+from perfpilot.skills.validation.compare import (
+    HOURS_PER_MONTH,
+    compare,
+    endpoint_rows,
+    roi,
+    targets_met_share,
+)
+from perfpilot.skills.validation.projection import project
+
+
+class ValidatorInput(SkillInput):
+    engineer_day_usd: float = Field(default=800, ge=0)
+
+
+class ValidatorOutput(SkillOutput):
+    report: ValidationReport
+
+
+def _measured_after(ctx: SkillContext) -> Baseline | None:
+    out = ctx.earlier.get("load-test-runner")
+    baseline = getattr(out, "baseline", None)
+    return baseline if isinstance(baseline, Baseline) and getattr(out, "label", "after") == "after" else None
+
+
+def run(inp: ValidatorInput, ctx: SkillContext) -> ValidatorOutput:
+    prior = ctx.prior
+    before = prior.inventory.baseline if prior.inventory is not None else Baseline()
+    findings = prior.root_cause.findings if prior.root_cause is not None else []
+    measured = _measured_after(ctx)
+    workload_total = sum(d.total_time_s for d in ctx.evidence.workloads)
+    after = measured or project(before, findings, prior.plan, workload_total)
+    rows = compare(before, after, ctx.evidence.target.slos)
+    planned = {c.finding_id for c in prior.plan.changes} if prior.plan else set()
+    savings = sum(
+        f.estimate.current - f.estimate.expected
+        for f in findings
+        if f.id in planned and f.estimate is not None and f.estimate.metric == "usd_month"
+    )
+    instances = ctx.evidence.instances
+    monthly = round(sum(i.hourly_usd * i.count for i in instances) * HOURS_PER_MONTH, 2) if instances else None
+    effort = sum(c.effort_days for c in prior.plan.changes) if prior.plan else 0.0
+    notes = [] if rows else ["The target defines no SLOs: nothing to judge against (share set to 1)."]
+    if measured is None:
+        notes.append("Projected from the findings' estimates; run with a live service to measure.")
+    report = ValidationReport(
+        method="measured" if measured else "projected",
+        comparisons=rows,
+        endpoints=endpoint_rows(before, after),
+        noise_floor_pct=before.noise_floor_pct,
+        targets_met_share=targets_met_share(rows),
+        roi=roi(before, after, savings, monthly, effort, inp.engineer_day_usd),
+        notes=notes,
+    )
+    return ValidatorOutput(report=report, notes=notes)
+
+
+SKILL = Skill(name="performance-validator", input_model=ValidatorInput, output_model=ValidatorOutput, run=run)

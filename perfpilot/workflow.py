@@ -1,0 +1,111 @@
+"""Run the workflow graph on a target's evidence and turn the final state into a RunReport."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import structlog
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command
+
+from perfpilot.agents.loop import StepRunner
+from perfpilot.agents.planners.base import Planner
+from perfpilot.agents.planners.offline import OfflinePlanner
+from perfpilot.agents.step import StepName
+from perfpilot.agents.steps import steps_with_budgets
+from perfpilot.artifacts.report import FindingSummary, RunReport, SkippedEvidence, StepRecord
+from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.graphs.orchestrator import Applier, RunContext, build_graph
+from perfpilot.graphs.state import WorkflowState, inventory_of, plan_of, root_cause_of, validation_of
+from perfpilot.skills.base import ApplyMode, SkillContext
+from perfpilot.skills.registry import SkillRegistry, default_registry
+
+Ask = Callable[[dict[str, Any]], str]
+
+
+@dataclass
+class RunOptions:
+    """How to run: the planner, budgets, whether the service is live, what may be applied, where to write."""
+
+    workdir: Path
+    planner: Planner = field(default_factory=OfflinePlanner)
+    budgets: dict[StepName, int] | None = None
+    live: bool = False
+    apply: ApplyMode = "none"
+    applier: Applier | None = None
+    ask: Ask | None = None
+    registry: SkillRegistry | None = None
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+
+def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
+    """Run the graph to its end (or to an escalation nobody answers) and report. Never loses finished steps."""
+    log = structlog.get_logger("perfpilot.run").bind(run=options.run_id)
+    registry = options.registry or default_registry()
+    fallback = None if isinstance(options.planner, OfflinePlanner) else OfflinePlanner()
+    context = RunContext(
+        runner=StepRunner(options.planner, registry, fallback=fallback),
+        evidence=evidence,
+        skill_context=SkillContext(
+            evidence=evidence, workdir=options.workdir, apply=options.apply, log=log, live=options.live
+        ),
+        steps=steps_with_budgets(options.budgets),
+        applier=options.applier,
+    )
+    graph = build_graph().compile(checkpointer=InMemorySaver())
+    config: Any = {"configurable": {"thread_id": options.run_id}}
+    payload: Any = {"run_id": options.run_id, "decision_path": [], "steps": [], "decisions": []}
+    options.workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        while True:
+            result = graph.invoke(payload, config, context=context)
+            interrupts = result.get("__interrupt__") if isinstance(result, dict) else None
+            if not interrupts:
+                return build_report(graph.get_state(config).values, evidence, options.run_id)
+            question = interrupts[0].value
+            if options.ask is None:
+                log.info("run.escalated", reason=question.get("reason"))
+                state = dict(graph.get_state(config).values)
+                state["status"] = "escalated"
+                state["escalation"] = question.get("reason")
+                state["decision_path"] = [*state.get("decision_path", []), "escalation"]
+                return build_report(state, evidence, options.run_id)
+            payload = Command(resume=options.ask(question))
+    except Exception as exc:
+        log.error("run.failed", error=str(exc))
+        state = dict(graph.get_state(config).values)
+        state["status"] = "error"
+        report = build_report(state, evidence, options.run_id)
+        return report.model_copy(update={"error": f"{type(exc).__name__}: {exc}"})
+
+
+def build_report(state: WorkflowState | dict[str, Any], evidence: EvidenceBundle, run_id: str) -> RunReport:
+    """A RunReport from whatever the graph state holds (complete or not)."""
+    typed: WorkflowState = state  # type: ignore[assignment]
+    root_cause = root_cause_of(typed)
+    findings = [
+        FindingSummary(id=f.id, skill=f.skill, kind=f.kind, layer=f.layer, subject=f.subject, title=f.title,
+                       impact=round(f.impact, 4), priority=f.priority)
+        for f in (root_cause.findings if root_cause else [])
+    ]
+    return RunReport(
+        run_id=run_id,
+        target=evidence.target.name,
+        status=typed.get("status") or "error",
+        tier=typed.get("tier"),  # type: ignore[arg-type]
+        decision_path=list(typed.get("decision_path", [])),
+        decisions=list(typed.get("decisions", [])),
+        steps=[StepRecord.model_validate(s) for s in typed.get("steps", [])],
+        findings=findings,
+        inventory=inventory_of(typed),
+        root_cause=root_cause,
+        plan=plan_of(typed),
+        validation=validation_of(typed),
+        applied=list(typed.get("applied", [])),
+        skipped_evidence=[SkippedEvidence(source=s.source, line=s.line, reason=s.reason) for s in evidence.skipped],
+        escalation=typed.get("escalation"),
+    )
