@@ -29,18 +29,23 @@ class ReadActions:
 
 
 def read_actions(
-    message: Message, session: StepSession, input_models: Mapping[str, type[BaseModel]]
+    message: Message,
+    session: StepSession,
+    input_models: Mapping[str, type[BaseModel]],
+    *,
+    submit_only: bool = False,
 ) -> ReadActions:
     """Validated SkillCall/Submit actions; a tool outside the step's offer is refused, never returned."""
     read = ReadActions()
     offered = offered_tools(session)
+    submit_only = submit_only or session.must_submit
     uses = [block for block in message.content if block.type == "tool_use"]
     if not uses:
         read.problems[""] = "No tool call in the reply: call one of the skills, or submit."
     for block in uses:
         arguments = block.input if isinstance(block.input, dict) else {}
-        if block.name not in offered or (session.must_submit and block.name != SUBMIT_TOOL):
-            allowed = (SUBMIT_TOOL,) if session.must_submit else offered
+        if block.name not in offered or (submit_only and block.name != SUBMIT_TOOL):
+            allowed = (SUBMIT_TOOL,) if submit_only else offered
             read.problems[block.id] = (
                 f"Refused: tool '{block.name}' is not available in step '{session.step.name}'. "
                 f"Available: {', '.join(allowed)}."

@@ -15,7 +15,7 @@ import structlog
 from anthropic.types import Message
 from pydantic import ValidationError
 
-from perfpilot.agents.planners.base import PlannerError
+from perfpilot.agents.planners.claude_errors import ClaudePlannerError
 from perfpilot.config import ModelSettings
 from perfpilot.redaction import redact
 
@@ -45,7 +45,7 @@ class _DeadlineStream(httpx2.SyncByteStream):
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self._inner:
             if time.monotonic() > self._deadline:
-                raise httpx2.ReadTimeout("response body still arriving at the deadline", request=self._request)
+                raise httpx2.ReadTimeout("body still arriving at deadline", request=self._request)
             yield chunk
 
     def close(self) -> None:
@@ -53,7 +53,7 @@ class _DeadlineStream(httpx2.SyncByteStream):
 
 
 class DeadlineTransport(httpx2.BaseTransport):
-    """Bounds the whole request (headers and body), not only each read, so a trickling server cannot hang us."""
+    """Bounds the whole request (headers and body), not each read, so a trickling server cannot hang us."""
 
     def __init__(self, inner: httpx2.BaseTransport, total_s: float) -> None:
         self._inner, self._total_s = inner, total_s
@@ -76,7 +76,9 @@ class DeadlineTransport(httpx2.BaseTransport):
         self._inner.close()
 
 
-def create_client(settings: ModelSettings, *, transport: httpx2.BaseTransport | None = None) -> anthropic.Anthropic:
+def create_client(
+    settings: ModelSettings, *, transport: httpx2.BaseTransport | None = None
+) -> anthropic.Anthropic:
     """An SDK client that never retries on its own (our loop does) and gives up on a request at timeout_s."""
     inner = transport if transport is not None else httpx2.HTTPTransport()
     timeout = httpx2.Timeout(settings.timeout_s, connect=min(CONNECT_TIMEOUT_S, settings.timeout_s))
@@ -141,7 +143,7 @@ class ModelCaller:
             except anthropic.APIStatusError as exc:
                 failure = f"HTTP {exc.status_code}: {redact(_error_text(exc))}"
                 if exc.status_code not in RETRYABLE_STATUS:
-                    raise PlannerError(f"Claude API refused the request ({failure})") from None
+                    raise ClaudePlannerError(f"Claude API refused the request ({failure})") from None
                 asked = retry_after_s(exc.response.headers)
                 wait = wait if asked is None else asked
             except anthropic.APITimeoutError:
@@ -151,14 +153,17 @@ class ModelCaller:
             except (json.JSONDecodeError, UnicodeDecodeError, ValidationError) as exc:
                 failure = f"unreadable response body ({type(exc).__name__})"
             failures.append(f"attempt {attempt}: {failure}")
-            log.warning("model_call_failed", attempt=attempt, of=self._attempts, failure=failure, wait_s=wait)
-            if attempt == self._attempts:
+            last = attempt == self._attempts
+            log.warning(
+                "model_call_failed", attempt=attempt, of=self._attempts, failure=failure, wait_s=None if last else wait
+            )
+            if last:
                 break
             if wait is not None and wait > MAX_BACKOFF_S:
                 failures.append(f"server asked to wait {wait:.0f} s, more than the {MAX_BACKOFF_S:.0f} s cap")
                 break
             self._sleep(wait or 0.0)
-        raise PlannerError("Claude API call failed: " + "; ".join(failures))
+        raise ClaudePlannerError("Claude API call failed: " + "; ".join(failures))
 
 
 def _error_text(exc: anthropic.APIStatusError) -> str:

@@ -30,7 +30,7 @@ _WRAPPER_TAG = re.compile(r"(?i)<(/?)(evidence)")
 
 @dataclass(frozen=True)
 class RequestPlan:
-    """What to leave out of a request to fit the budget: tool results (by index) and context items (by key)."""
+    """What to leave out of a request to fit the budget: tool results (by index), context items (by key)."""
 
     cut_results: frozenset[int] = frozenset()
     cut_context: frozenset[str] = frozenset()
@@ -64,7 +64,7 @@ def tool_definitions(session: StepSession, descriptions: Mapping[str, str]) -> l
 
 
 def wrap_evidence(item: ContextItem) -> str:
-    """One context item as a data block; wrapper tags inside the text are neutralised so it cannot break out."""
+    """One context item as a data block; wrapper tags inside its text are neutralised (no breaking out)."""
     source = item.key.replace('"', "'").replace("<", "(").replace(">", ")")
     text = _WRAPPER_TAG.sub(lambda m: f"&lt;{m.group(1)}{m.group(2)}", item.text)
     return f'<evidence source="{source}">\n{text}\n</evidence>'
@@ -171,7 +171,7 @@ def assistant_turn(message: Message) -> dict[str, Any]:
 
 
 def correction_turn(message: Message, problems: Mapping[str, str]) -> dict[str, Any]:
-    """A user turn answering every tool_use of the reply: errors for refused/invalid calls, 'not run' for others."""
+    """A user turn answering each tool_use of a reply: the error for refused/invalid calls, 'not run' else."""
     results: list[dict[str, Any]] = []
     for block in message.content:
         if block.type != "tool_use":

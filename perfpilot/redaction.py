@@ -1,0 +1,116 @@
+"""Secret redaction for everything perfpilot writes or sends: logs, reports, prompts, checkpoints."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import Any
+
+from pydantic import BaseModel, SecretBytes, SecretStr
+
+MASK = "***"
+
+_SENSITIVE_KEY = re.compile(
+    r"(?i)^(?:.*[_-])?(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key"
+    r"|authorization|cookie|set[_-]cookie|credentials?|session[_-]?id)$"
+)
+_QUOTED_OR_BARE = r"(?:\"[^\"]*\"|'[^']*'|[^\s\"',;&}\]]+)"
+
+
+def _keep(head: str, tail: str | None = None) -> Callable[[re.Match[str]], str]:
+    """A replacement keeping the named head (and tail) groups around the mask."""
+
+    def replace(match: re.Match[str]) -> str:
+        return (match.group(head) or "") + MASK + ((match.group(tail) or "") if tail else "")
+
+    return replace
+
+
+def _mask_value(match: re.Match[str]) -> str:
+    value = match.group("value")
+    quote = value[0] if value[:1] in ("'", '"') and len(value) > 1 and value[-1] == value[0] else ""
+    return f"{match.group('head')}{quote}{MASK}{quote}"
+
+
+# Order matters: specific shapes first, so a generic rule never leaves half a secret behind.
+_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
+        f"-----BEGIN PRIVATE KEY-----{MASK}-----END PRIVATE KEY-----",
+    ),
+    # scheme://user:password@host -> scheme://user:***@host
+    (
+        re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s\"']*:)(?P<pw>[^@\s/\"']+)(?P<tail>@)"),
+        _keep("head", "tail"),
+    ),
+    # Cookie / Set-Cookie header lines: the whole value.
+    (re.compile(r"(?im)^(?P<head>[ \t]*(?:set-)?cookie[ \t]*:[ \t]*)(?P<value>[^\r\n]+)"), _keep("head")),
+    # Authorization: <scheme> <credentials>
+    (
+        re.compile(
+            r"(?i)(?P<head>\bauthorization[\"']?\s*[:=]\s*[\"']?(?:(?:bearer|basic|token|digest)\s+)?)"
+            r"(?P<value>[^\s\"',]+)"
+        ),
+        _keep("head"),
+    ),
+    (re.compile(r"(?i)(?P<head>\bbearer\s+)(?P<value>[A-Za-z0-9._~+/=-]{8,})"), _keep("head")),
+    (re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), "<jwt:" + MASK + ">"),
+    (re.compile(r"\bsk-ant-[A-Za-z0-9_-]{8,}"), "sk-ant-" + MASK),
+    (re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_-]{16,}"), "sk-" + MASK),
+    (re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), "AKIA" + MASK),
+    (re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}\b"), "gh_" + MASK),
+    (re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"), "xox-" + MASK),
+    # key=value / key: value / "key": "value" for secret-looking keys (DSN keywords, env files, JSON).
+    (
+        re.compile(
+            r"(?i)(?P<head>\b[a-z0-9_-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key"
+            r"|client[_-]?secret|private[_-]?key)[\"']?\s*[=:]\s*)(?P<value>" + _QUOTED_OR_BARE + ")"
+        ),
+        _mask_value,
+    ),
+)
+
+
+def redact(text: str) -> str:
+    """Text with passwords, keys, tokens, cookies and JWTs replaced by ***; idempotent."""
+    if not text:
+        return text
+    for pattern, replacement in _RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def is_sensitive_key(key: str) -> bool:
+    """Whether a mapping key names a secret (its value is masked whatever it looks like)."""
+    return bool(_SENSITIVE_KEY.match(key))
+
+
+def redact_obj(obj: Any) -> Any:
+    """A copy of obj (str, dict, list, tuple, pydantic model, secrets) with every secret masked.
+
+    Pydantic models become their JSON-mode dumps; values under secret-named keys are masked whole."""
+    if isinstance(obj, str):
+        return redact(obj)
+    if isinstance(obj, SecretStr | SecretBytes):
+        return MASK
+    if isinstance(obj, BaseModel):
+        return redact_obj(obj.model_dump(mode="json"))
+    if isinstance(obj, Mapping):
+        return {key: _redact_entry(key, value) for key, value in obj.items()}
+    if isinstance(obj, list | tuple):
+        items = [redact_obj(item) for item in obj]
+        return items if isinstance(obj, list) else tuple(items)
+    return obj
+
+
+def _redact_entry(key: Any, value: Any) -> Any:
+    if isinstance(key, str) and is_sensitive_key(key) and isinstance(value, str | SecretStr | SecretBytes):
+        return MASK if value else value
+    return redact_obj(value)
+
+
+def redact_processor(logger: Any, method_name: str, event_dict: MutableMapping[str, Any]) -> Any:
+    """structlog processor: mask secrets in every value of the event dict (add it before the renderer)."""
+    for key in list(event_dict):
+        event_dict[key] = _redact_entry(key, event_dict[key])
+    return event_dict

@@ -1,0 +1,1 @@
+"""Fakes for tests: only the model API is faked (a local Messages API server)."""
