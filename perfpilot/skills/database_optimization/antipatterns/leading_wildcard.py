@@ -1,0 +1,57 @@
+"""LIKE/ILIKE with a leading wildcard: a B-tree index cannot serve it, so every row is read."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from perfpilot.skills.database_optimization.antipatterns.model import AntiPattern
+from perfpilot.skills.database_optimization.antipatterns.terms import (
+    column_table,
+    lone_column,
+    predicate_nodes,
+)
+from perfpilot.skills.database_optimization.catalog import Catalog
+from perfpilot.skills.database_optimization.shape_models import ShapeAnalysis
+
+CHECK_ID = "leading_wildcard_like"
+
+_SUBSTRING = {
+    "postgres": "a trigram index: CREATE EXTENSION IF NOT EXISTS pg_trgm; "
+    "CREATE INDEX CONCURRENTLY ON {table} USING gin ({column} gin_trgm_ops) (serves LIKE and ILIKE)",
+    "mysql": "a FULLTEXT index on {table}({column}) queried with "
+    "MATCH({column}) AGAINST (... IN BOOLEAN MODE) "
+    "(word search, not arbitrary substrings)",
+    "sqlite": "an FTS5 virtual table over {table}.{column} with tokenize='trigram' (SQLite >= 3.34) "
+    "queried with MATCH",
+}
+_SUFFIX = {
+    "postgres": "a reverse index: CREATE INDEX CONCURRENTLY ON {table} (reverse({column}) text_pattern_ops) "
+    "and WHERE reverse({column}) LIKE reverse('<suffix>') || '%'",
+    "mysql": "a stored generated column REVERSE({column}) with an index, queried with LIKE "
+    "CONCAT(REVERSE('<suffix>'), '%')",
+    "sqlite": "a column holding the reversed value with an index, queried with LIKE '<reversed suffix>%'",
+}
+
+
+def check(analysis: ShapeAnalysis, catalog: Catalog | None) -> list[AntiPattern]:
+    if analysis.tree is None:
+        return []
+    found: list[AntiPattern] = []
+    for node in predicate_nodes(analysis.tree, exp.Like, exp.ILike):
+        pattern = node.args.get("expression")
+        if not (isinstance(pattern, exp.Literal) and pattern.is_string and pattern.this[:1] in ("%", "_")):
+            continue
+        column = lone_column(node.this)
+        if column is None:
+            continue
+        table = column_table(column, analysis) or "<table>"
+        suffix_only = not pattern.this.endswith("%")
+        advice = (_SUFFIX if suffix_only else _SUBSTRING)[analysis.dialect]
+        found.append(AntiPattern(
+            check=CHECK_ID, severity="medium", table=None if table == "<table>" else table,
+            columns=[column.name.lower()],
+            detail=f"{type(node).__name__.upper()} pattern starts with a wildcard, so no B-tree index on "
+            f"{column.name.lower()} can be used and every row is compared.",
+            rewrite="Use " + advice.format(table=table, column=column.name.lower()) + ".",
+        ))
+    return found
