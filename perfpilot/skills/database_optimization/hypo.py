@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from perfpilot.skills.database_optimization.advice_models import AdviceMethod
 from perfpilot.skills.database_optimization.candidates import IndexCandidate, QueryUse
 from perfpilot.skills.database_optimization.catalog import Catalog
 from perfpilot.skills.database_optimization.plans import substitute_parameters
@@ -28,7 +29,7 @@ def _plan_index_names(plan: dict[str, Any]) -> set[str]:
 class HypoPgWhatIf(WhatIf):
     """EXPLAIN costs with hypothetical indexes, over a READ ONLY connection (hypopg_reset after each)."""
 
-    method = "hypopg"
+    method: AdviceMethod = "hypopg"
 
     def __init__(self, conn: Any, catalog: Catalog) -> None:
         super().__init__(catalog)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+from perfpilot.skills.database_optimization.advice_models import AdviceMethod
 from perfpilot.skills.database_optimization.candidates import IndexCandidate, QueryUse
 from perfpilot.skills.database_optimization.catalog import Catalog
 
@@ -13,7 +14,7 @@ Config = frozenset[IndexCandidate]
 class WhatIf(ABC):
     """Answers 'what would this query cost with these extra indexes?'; counts the uncached requests."""
 
-    method: str = ""
+    method: AdviceMethod = "heuristic"
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog

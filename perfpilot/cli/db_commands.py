@@ -1,0 +1,186 @@
+"""`perfpilot db advise` and `perfpilot db explain`: index advice and plan summaries, read-only."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from perfpilot.cli.errors import fail
+
+if TYPE_CHECKING:
+    from perfpilot.skills.database_optimization.catalog import Catalog
+
+SANDBOX_HELP = (
+    "Assert that the DSN points at a throwaway copy (required for --analyze unless the DSN is a SQLite "
+    "file inside a perfpilot sandbox directory)."
+)
+
+
+def _catalog(dsn: str) -> tuple[str, Catalog]:
+    """(dialect, catalog) of a DSN; exits 2 with a clear message when it cannot be read."""
+    from perfpilot.skills.database_optimization.connect import DatabaseUnavailable, parse_dsn
+
+    try:
+        target = parse_dsn(dsn)
+        if target.dialect == "sqlite":
+            from perfpilot.skills.database_optimization.sqlite_catalog import read_catalog as read_sqlite
+
+            assert target.path is not None
+            return "sqlite", read_sqlite(target.path)
+        from perfpilot.skills.database_optimization.pg_catalog import read_catalog as read_pg
+
+        return "postgres", read_pg(dsn)
+    except (ValueError, DatabaseUnavailable) as exc:
+        fail(str(exc))
+
+
+def advise_command(
+    dsn: str = typer.Option(..., "--dsn", help="postgresql://... or sqlite:///path (opened read-only)."),
+    workload: Path = typer.Option(
+        ..., "--workload", help="Query log to digest (slow log, pg log, jsonl...)."
+    ),
+    format: str = typer.Option("auto", "--format", help="Workload format, or 'auto'."),
+    budget_mb: float | None = typer.Option(None, "--budget-mb", help="Storage budget for new indexes."),
+    min_benefit: float = typer.Option(0.01, "--min-benefit", help="Least workload share an index must save."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+) -> None:
+    """Recommend indexes for a workload (HypoPG on PostgreSQL, a sandbox copy on SQLite)."""
+    from perfpilot.skills.database_optimization.advisor import advise
+    from perfpilot.skills.database_optimization.connect import DatabaseUnavailable
+    from perfpilot.workload.digest import digest_file
+    from perfpilot.workload.errors import WorkloadError
+
+    try:
+        digest = digest_file(workload, format)
+    except WorkloadError as exc:
+        fail(str(exc))
+    dialect, catalog = _catalog(dsn)
+    try:
+        advice = advise(
+            digest.queries,
+            catalog,
+            dsn=dsn,
+            dialect=dialect,
+            storage_budget_mb=budget_mb,
+            min_benefit=min_benefit,
+        )
+    except DatabaseUnavailable as exc:
+        fail(str(exc))
+    if json_out:
+        payload = {
+            "recommendations": [r.model_dump() for r in advice.recommendations],
+            "findings": [f.model_dump() for f in advice.findings],
+            "workload_cost_before": advice.workload_cost_before,
+            "workload_cost_after": advice.workload_cost_after,
+            "method": advice.method,
+            "whatif_calls": advice.whatif_calls,
+            "runtime_s": advice.runtime_s,
+            "notes": advice.notes,
+        }
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    typer.echo(_advice_text(advice, len(digest.queries)))
+
+
+def _advice_text(advice: Any, shapes: int) -> str:
+    lines = [
+        f"{shapes} query shapes; workload plan cost {advice.workload_cost_before:,.0f} -> "
+        f"{advice.workload_cost_after:,.0f} ({advice.method}, {advice.whatif_calls} what-if calls, "
+        f"{advice.runtime_s:.2f} s)",
+        "",
+    ]
+    if not advice.recommendations:
+        lines.append("No index clears the benefit threshold.")
+    for rec in advice.recommendations:
+        lines.append(f"{rec.ddl}   -- saves {rec.workload_cost_reduction:.1%}, {rec.size_mb:.1f} MB")
+        lines.append(f"  rollback: {rec.rollback}")
+        for query in rec.queries:
+            lines.append(
+                f"  {query.shape_id}: cost {query.cost_before:,.1f} -> {query.cost_after:,.1f}"
+                f" x {query.count}"
+            )
+    if advice.findings:
+        lines += ["", "Findings:"]
+        lines += [f"  [{f.priority}] {f.kind}: {f.title}" for f in advice.findings]
+    lines += [f"note: {note}" for note in advice.notes]
+    return "\n".join(lines)
+
+
+def _statements(sql_file: Path, dialect: str) -> list[str]:
+    import sqlglot
+
+    try:
+        text = sql_file.read_text(encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot read {sql_file}: {exc.strerror}")
+    try:
+        trees = sqlglot.parse(text, read=dialect)
+    except sqlglot.errors.SqlglotError as exc:
+        fail(f"{sql_file}: SQL does not parse: {str(exc).splitlines()[0]}")
+    statements = [tree.sql(dialect=dialect) for tree in trees if tree is not None]
+    if not statements:
+        fail(f"{sql_file}: no SQL statement found")
+    return statements
+
+
+def explain_command(
+    dsn: str = typer.Option(..., "--dsn", help="postgresql://... or sqlite:///path (opened read-only)."),
+    sql: Path = typer.Option(..., "--sql", help="File of SQL statements to explain."),
+    analyze: bool = typer.Option(
+        False, "--analyze", help="EXPLAIN ANALYZE (runs the statements): sandbox only."
+    ),
+    sandbox: bool = typer.Option(False, "--sandbox", help=SANDBOX_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+) -> None:
+    """Explain each statement of a file: plan nodes, total cost and issues (large scans, spills...)."""
+    from perfpilot.skills.database_optimization.connect import (
+        DatabaseUnavailable,
+        open_postgres_readonly,
+        open_sqlite_readonly,
+        parse_dsn,
+    )
+    from perfpilot.skills.database_optimization.plans import explain_postgres
+    from perfpilot.skills.database_optimization.sandbox import is_sandbox_path
+    from perfpilot.skills.database_optimization.sqlite_plans import explain_sqlite
+
+    dialect, catalog = _catalog(dsn)
+    path = parse_dsn(dsn).path if dialect == "sqlite" else None
+    if analyze and not (sandbox or (path is not None and is_sandbox_path(path))):
+        fail(
+            "--analyze executes the statements: use it only on a sandbox copy "
+            "(pass --sandbox to assert the DSN is one)"
+        )
+    reports = []
+    try:
+        if path is not None:
+            conn = open_sqlite_readonly(path)
+            try:
+                reports = [explain_sqlite(conn, s, catalog=catalog) for s in _statements(sql, "sqlite")]
+            finally:
+                conn.close()
+        else:
+            with open_postgres_readonly(dsn) as pg:
+                reports = [
+                    explain_postgres(pg, s, catalog=catalog, analyze=analyze)
+                    for s in _statements(sql, "postgres")
+                ]
+    except DatabaseUnavailable as exc:
+        fail(str(exc))
+    except Exception as exc:  # the database rejected a statement: report it without a traceback
+        fail(f"{sql}: the database rejected a statement: {str(exc).splitlines()[0]}")
+    if json_out:
+        typer.echo(json.dumps([r.model_dump() for r in reports], indent=2))
+        return
+    for report in reports:
+        typer.echo(f"-- {report.statement[:200]}")
+        typer.echo(f"total cost {report.total_cost:,.2f}{' (analyzed)' if report.analyzed else ''}")
+        for node in report.nodes:
+            target = f" on {node.relation}" if node.relation else ""
+            using = f" using {node.index}" if node.index else ""
+            typer.echo(f"{'  ' * (node.depth + 1)}{node.node_type}{target}{using} rows={node.rows:,.0f}")
+        for issue in report.issues:
+            typer.echo(f"  ! {issue.kind}: {issue.message}")
+        typer.echo("")

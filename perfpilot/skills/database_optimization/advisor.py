@@ -1,0 +1,194 @@
+"""Workload-level index advice: candidates, what-if costs (HypoPG, SQLite sandbox, heuristic), greedy pick."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+
+import structlog
+
+from perfpilot.artifacts import Finding
+from perfpilot.skills.database_optimization.advice_findings import missing_index_finding, plan_findings
+from perfpilot.skills.database_optimization.advice_models import Advice, IndexRecommendation, QueryCostChange
+from perfpilot.skills.database_optimization.candidates import (
+    IndexCandidate,
+    QueryUse,
+    analyse_shape,
+    generate_candidates,
+)
+from perfpilot.skills.database_optimization.catalog import Catalog
+from perfpilot.skills.database_optimization.connect import open_postgres_readonly, parse_dsn
+from perfpilot.skills.database_optimization.heuristic_whatif import HeuristicWhatIf
+from perfpilot.skills.database_optimization.selection import GreedySelector, Selection
+from perfpilot.skills.database_optimization.stats import index_hygiene_findings, stale_statistics_findings
+from perfpilot.skills.database_optimization.whatif import WhatIf
+from perfpilot.workload.models import QueryShape
+
+log = structlog.get_logger(__name__)
+
+# Planner cost charged per written row per extra index (about one random page write, random_page_cost).
+INDEX_WRITE_COST = 4.0
+# A table whose writes since the statistics reset exceed this many times its rows is write-heavy.
+WRITE_HEAVY_CHURN = 10.0
+
+
+def _write_penalty(
+    uses: list[QueryUse], catalog: Catalog, min_benefit: float, total: float
+) -> Callable[[IndexCandidate], float]:
+    """Per-candidate write overhead: DML statements of the workload on its table, charged
+    INDEX_WRITE_COST each, plus, for write-heavy tables (catalog n_tup_ins/upd/del), an extra
+    `min_benefit` share of the workload cost, so the index must save at least twice the threshold."""
+    writes: dict[str, float] = {}
+    for use in uses:
+        if use.written_table:
+            writes[use.written_table] = writes.get(use.written_table, 0.0) + use.count
+    heavy: set[str] = set()
+    for table in catalog.tables:
+        churn = (table.inserts or 0) + (table.updates or 0) + (table.deletes or 0)
+        if table.row_count and churn > WRITE_HEAVY_CHURN * table.row_count:
+            heavy.add(table.name)
+
+    def penalty(candidate: IndexCandidate) -> float:
+        charged = writes.get(candidate.table, 0.0) * INDEX_WRITE_COST
+        return charged + (min_benefit * total if candidate.table in heavy else 0.0)
+
+    return penalty
+
+
+@contextmanager
+def _evaluator(catalog: Catalog, dsn: str | None, dialect: str, notes: list[str]) -> Iterator[WhatIf]:
+    """The best what-if evaluator the target allows; everything opened is closed on exit."""
+    with ExitStack() as stack:
+        whatif: WhatIf = HeuristicWhatIf(catalog)
+        if dsn is not None and dialect == "postgres":
+            from perfpilot.skills.database_optimization.hypo import HypoPgUnavailable, HypoPgWhatIf
+
+            conn = stack.enter_context(open_postgres_readonly(dsn))
+            try:
+                whatif = HypoPgWhatIf(conn, catalog)
+            except HypoPgUnavailable as exc:
+                notes.append(f"{exc}; falling back to the heuristic benefit estimate")
+        elif dsn is not None and dialect == "sqlite":
+            from perfpilot.skills.database_optimization.sandbox import sqlite_sandbox
+            from perfpilot.skills.database_optimization.sqlite_whatif import SqliteSandboxWhatIf
+
+            path = parse_dsn(dsn).path
+            assert path is not None
+            copy = stack.enter_context(sqlite_sandbox(path))
+            whatif = SqliteSandboxWhatIf(copy, catalog)
+        try:
+            yield whatif
+        finally:
+            whatif.close()
+
+
+def _priced(uses: list[QueryUse], whatif: WhatIf, notes: list[str]) -> list[QueryUse]:
+    """The queries the evaluator can price (INSERTs and unexplainable statements are left out)."""
+    kept: list[QueryUse] = []
+    for use in uses:
+        if use.kind == "insert" or not use.tables:
+            continue
+        try:
+            whatif.cost(use, frozenset())
+        except Exception as exc:  # a statement the database rejects must not stop the advice
+            notes.append(f"shape {use.shape_id}: cannot be explained ({str(exc).splitlines()[0][:200]})")
+            continue
+        kept.append(use)
+    return kept
+
+
+def _recommendations(
+    selection: Selection, uses: list[QueryUse], whatif: WhatIf, dialect: str, total: float
+) -> list[IndexRecommendation]:
+    recommendations = []
+    final = frozenset(selection.chosen)
+    for candidate in selection.chosen:
+        name = candidate.index_name()
+        concurrently = "CONCURRENTLY " if dialect == "postgres" else ""
+        include = f" INCLUDE ({', '.join(candidate.include)})" if candidate.include else ""
+        queries = [
+            QueryCostChange(
+                shape_id=u.shape_id,
+                cost_before=round(selection.base_costs[u.shape_id], 2),
+                cost_after=round(selection.final_costs[u.shape_id], 2),
+                count=u.count,
+            )
+            for u in uses
+            if candidate in whatif.evaluate(u, final)[1]
+        ]
+        recommendations.append(
+            IndexRecommendation(
+                table=candidate.table,
+                columns=list(candidate.columns),
+                include=list(candidate.include),
+                name=name,
+                ddl=f"CREATE INDEX {concurrently}IF NOT EXISTS {name} ON {candidate.table} "
+                f"({', '.join(candidate.columns)}){include};",
+                rollback=f"DROP INDEX {concurrently}IF EXISTS {name};",
+                workload_cost_reduction=min(1.0, max(0.0, selection.benefit_of.get(candidate, 0.0) / total)),
+                queries=queries,
+                size_mb=round(whatif.size_bytes(candidate) / 1048576, 2),
+                method=whatif.method,
+            )
+        )
+    return recommendations
+
+
+def advise(
+    shapes: list[QueryShape],
+    catalog: Catalog,
+    *,
+    dsn: str | None,
+    dialect: str,
+    storage_budget_mb: float | None = None,
+    min_benefit: float = 0.01,
+    max_columns: int = 2,
+    covering: bool = True,
+    explain_plans: bool = True,
+) -> Advice:
+    """Recommend indexes for a workload of query shapes (frequency = `count`, statement = `example`).
+
+    With a PostgreSQL DSN the benefit is the planner's cost with HypoPG hypothetical indexes; with a
+    SQLite DSN, indexes are built in a sandbox copy; with no DSN, a heuristic (method 'heuristic').
+    Read-only against the target in every case.
+    """
+    started = time.perf_counter()
+    notes: list[str] = []
+    parsed = [analyse_shape(shape, catalog, dialect) for shape in shapes]
+    uses = [use for use in parsed if use is not None]
+    notes.extend(f"shape {s.id}: SQL did not parse" for s, u in zip(shapes, parsed, strict=True) if u is None)
+    findings: list[Finding] = stale_statistics_findings(catalog)
+    with _evaluator(catalog, dsn, dialect, notes) as whatif:
+        priced = _priced(uses, whatif, notes)
+        total = sum(whatif.cost(u, frozenset()) * u.count for u in priced) or 1.0
+        selector = GreedySelector(
+            priced,
+            generate_candidates(priced, catalog, max_columns=max_columns, covering=covering),
+            whatif,
+            budget_bytes=storage_budget_mb * 1048576 if storage_budget_mb is not None else None,
+            min_benefit=min_benefit,
+            penalty=_write_penalty(uses, catalog, min_benefit, total),
+        )
+        selection = selector.best()
+        recommendations = _recommendations(selection, priced, whatif, dialect, total)
+        if dsn is not None and dialect == "postgres" and whatif.method == "hypopg":
+            findings.extend(index_hygiene_findings(whatif.conn, catalog))  # type: ignore[attr-defined]
+        if dsn is not None and explain_plans:
+            findings.extend(plan_findings(priced, catalog, dsn, dialect, whatif))
+        findings.extend(missing_index_finding(r, catalog.source) for r in recommendations)
+        after = sum(selection.final_costs[u.shape_id] * u.count for u in priced)
+        advice = Advice(
+            recommendations=recommendations,
+            findings=findings,
+            workload_cost_before=round(total, 2),
+            workload_cost_after=round(after, 2),
+            method=whatif.method,
+            whatif_calls=whatif.calls,
+            runtime_s=round(time.perf_counter() - started, 3),
+            notes=notes,
+        )
+    log.info(
+        "index advice", method=advice.method, recommendations=len(recommendations), calls=advice.whatif_calls
+    )
+    return advice
