@@ -1,0 +1,52 @@
+"""Instance inventory loader: YAML, JSON and CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from perfpilot.evidence.errors import EvidenceError
+from perfpilot.evidence.inventory import load_inventory
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "evidence"
+
+
+@pytest.mark.parametrize("fixture", ["inventory.yaml", "inventory.json", "inventory.csv"])
+def test_formats_agree_on_the_shared_fields(fixture: str) -> None:
+    instances = {i.name: i for i in load_inventory(FIXTURES / fixture)}
+    app, db = instances["app"], instances["db-primary"]
+    assert (app.instance_type, app.count, app.vcpu, app.memory_gib, app.hourly_usd) == (
+        "m5.xlarge", 3, 4, 16, 0.192
+    )
+    assert app.cpu_util_avg == pytest.approx(0.11)
+    assert (db.instance_type, db.vcpu, db.memory_gib, db.role) == ("r5.2xlarge", 8, 64, "database")
+
+
+def test_percent_strings_and_blank_cells() -> None:
+    yaml_app = next(i for i in load_inventory(FIXTURES / "inventory.yaml") if i.name == "app")
+    assert yaml_app.cpu_util_p95 == pytest.approx(0.22)
+    cache = next(i for i in load_inventory(FIXTURES / "inventory.csv") if i.name == "cache")
+    assert cache.cpu_util_avg is None and cache.pricing == "spot"
+
+
+def test_invalid_field_names_yaml_line() -> None:
+    with pytest.raises(EvidenceError) as caught:
+        load_inventory(FIXTURES / "inventory-bad.yaml", source="inventory.yaml")
+    assert caught.value.line == 9
+    assert str(caught.value).startswith("inventory.yaml:9: instances[1].vcpu:")
+
+
+def test_invalid_csv_row_names_line() -> None:
+    with pytest.raises(EvidenceError) as caught:
+        load_inventory(FIXTURES / "inventory-bad.csv")
+    assert caught.value.line == 3 and "cpu_util_avg" in caught.value.message
+
+
+def test_unknown_field_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "inv.yaml"
+    path.write_text("- name: a\n  instance_type: t3.micro\n  vcpu: 2\n  memory_gib: 1\n  hourly_usd: 0.01\n"
+                    "  cpu_utilization: 0.5\n")
+    with pytest.raises(EvidenceError) as caught:
+        load_inventory(path)
+    assert caught.value.line == 6 and "cpu_utilization" in caught.value.message
