@@ -25,6 +25,7 @@ from perfpilot.skills.base import ApplyMode, SkillContext
 from perfpilot.skills.registry import SkillRegistry, default_registry
 
 Ask = Callable[[dict[str, Any]], str]
+OnUpdate = Callable[[str, dict[str, Any]], None]
 
 
 @dataclass
@@ -38,6 +39,7 @@ class RunOptions:
     apply: ApplyMode = "none"
     applier: Applier | None = None
     ask: Ask | None = None
+    on_update: OnUpdate | None = None
     registry: SkillRegistry | None = None
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
@@ -62,8 +64,13 @@ def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
     options.workdir.mkdir(parents=True, exist_ok=True)
     try:
         while True:
-            result = graph.invoke(payload, config, context=context)
-            interrupts = result.get("__interrupt__") if isinstance(result, dict) else None
+            interrupts: tuple[Any, ...] = ()
+            for update in graph.stream(payload, config, context=context, stream_mode="updates"):
+                for node, values in update.items():
+                    if node == "__interrupt__":
+                        interrupts = tuple(values)
+                    elif options.on_update is not None:
+                        options.on_update(node, values or {})
             if not interrupts:
                 return build_report(graph.get_state(config).values, evidence, options.run_id)
             question = interrupts[0].value

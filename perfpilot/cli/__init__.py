@@ -1,0 +1,1 @@
+"""The perfpilot command line: run, validate, graph, skills, db, eval, schema."""

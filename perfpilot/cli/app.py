@@ -1,0 +1,37 @@
+"""The `perfpilot` command: sub-commands are mounted here; heavy imports happen inside commands."""
+
+from __future__ import annotations
+
+import typer
+
+from perfpilot import __version__
+from perfpilot.cli import graph, schema, skills
+from perfpilot.cli.run import run, validate
+
+app = typer.Typer(
+    name="perfpilot",
+    help="A performance engineer's workflow: profile, analyse, optimise, validate.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command()(run)
+app.command()(validate)
+app.add_typer(graph.app, name="graph")
+app.add_typer(schema.app, name="schema")
+app.add_typer(skills.app, name="skills")
+# app.add_typer(db.app, name="db")
+
+
+@app.command()
+def version() -> None:
+    """Print perfpilot's version."""
+    print(__version__)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

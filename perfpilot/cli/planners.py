@@ -1,0 +1,32 @@
+"""Choose the planner for a run: offline (default) or Claude, with record/replay of model calls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from perfpilot.agents.planners.base import Planner, PlannerError
+from perfpilot.agents.planners.offline import OfflinePlanner
+
+
+class PlannerChoiceError(Exception):
+    """The planner asked for cannot be used (unknown name, no API key, bad recording folder)."""
+
+
+def make_planner(name: str, *, model: str | None, record: Path | None, replay: Path | None) -> Planner:
+    if name == "offline":
+        if record or replay:
+            raise PlannerChoiceError("--record/--replay go with --planner claude")
+        return OfflinePlanner()
+    if name != "claude":
+        raise PlannerChoiceError(f"--planner {name!r}: choose offline or claude")
+    from perfpilot.agents.planners.claude import ClaudePlanner
+    from perfpilot.agents.planners.recording import open_recorder
+    from perfpilot.config import ModelSettings, SettingsError
+
+    try:
+        recorder = open_recorder(record=record, replay=replay)
+        api_key = "replay" if replay is not None else None
+        settings = ModelSettings.resolve(model=model, api_key=api_key)
+        return ClaudePlanner(settings, recorder=recorder)
+    except (PlannerError, SettingsError, OSError, ValueError) as exc:
+        raise PlannerChoiceError(str(exc)) from None

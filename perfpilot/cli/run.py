@@ -1,0 +1,84 @@
+"""`perfpilot run` and `perfpilot validate`: the workflow on a target, headless or on a terminal."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from perfpilot.cli.errors import EXIT_USAGE, fail
+
+STEP_NAMES = ("profiling", "analysis", "optimization", "validation")
+
+
+def parse_budgets(values: list[str]) -> dict[str, int]:
+    """`--budget analysis=6000` pairs into a dict, with a clear error for anything else."""
+    budgets: dict[str, int] = {}
+    for value in values:
+        name, _, number = value.partition("=")
+        if name not in STEP_NAMES or not number.isdigit() or int(number) <= 0:
+            fail(f"--budget {value!r}: expected STEP=TOKENS with STEP one of {', '.join(STEP_NAMES)}")
+        budgets[name] = int(number)
+    return budgets
+
+
+def validate(target: Path = typer.Argument(..., help="target.yaml to check")) -> None:
+    """Check a target file (fields, types, evidence paths) without running anything."""
+    from perfpilot.target import TargetError, load_target
+
+    try:
+        spec = load_target(target)
+    except TargetError as exc:
+        fail(str(exc))
+    print(f"{target}: valid target '{spec.name}'")
+
+
+def _ask(question: dict[str, Any]) -> str:
+    print(f"\n{question.get('question')}\nReason: {question.get('reason')}", file=sys.stderr)
+    answer: str = typer.prompt("Answer (proceed/stop)", default="stop")
+    return answer
+
+
+def run(
+    target: Path = typer.Argument(..., help="target.yaml of the system to work on"),
+    out: Path = typer.Option(Path("perfpilot-report"), "--out", help="Folder for report.json/.md/.sarif"),
+    headless: bool = typer.Option(False, "--headless", help="JSON logs, no prompts (implied when stdout is not a TTY)"),
+    strict: bool = typer.Option(False, "--strict", help="Exit 2 on malformed evidence instead of skipping it"),
+    planner: str = typer.Option("offline", "--planner", help="offline (default) or claude"),
+    model: str | None = typer.Option(None, "--model", help="Claude model (with --planner claude)"),
+    record: Path | None = typer.Option(None, "--record", help="Record model calls to this folder"),
+    replay: Path | None = typer.Option(None, "--replay", help="Replay recorded model calls from this folder"),
+    live: bool = typer.Option(False, "--live", help="Start the target's service and load-test it"),
+    apply: str = typer.Option("none", "--apply", help="none, sandbox (a copy of the database) or original"),
+    yes: bool = typer.Option(False, "--yes", help="Confirm --apply original without a prompt (CI)"),
+    budget: list[str] = typer.Option([], "--budget", help="STEP=TOKENS, e.g. analysis=6000 (repeatable)"),
+    formats: str = typer.Option("json,md,sarif", "--format", help="Report formats: json, md, sarif"),
+    log_level: str = typer.Option("info", "--log-level"),
+) -> None:
+    """Run the four-step workflow on a target and write the report. Exit 0 met/acceptable, 1 not met,
+    3 escalated, 2 bad input."""
+    from perfpilot.cli.execution import execute_run
+
+    headless = headless or not sys.stdout.isatty()
+    if apply not in ("none", "sandbox", "original"):
+        fail(f"--apply {apply!r}: choose none, sandbox or original")
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if not chosen or any(f not in ("json", "md", "sarif") for f in chosen):
+        fail(f"--format {formats!r}: choose from json, md, sarif")
+    if apply == "original" and not yes:
+        if headless:
+            fail("--apply original changes the real database: add --yes to confirm")
+        if not typer.confirm("Apply the plan's changes to the ORIGINAL database?", default=False):
+            fail("not confirmed: nothing was changed")
+    code = execute_run(
+        target=target, out=out, headless=headless, strict=strict, planner_name=planner, model=model,
+        record=record, replay=replay, live=live or apply != "none", apply=apply,  # type: ignore[arg-type]
+        budgets=parse_budgets(budget), formats=chosen, log_level=log_level,
+        ask=None if headless else _ask,
+    )
+    raise typer.Exit(code)
+
+
+__all__ = ["EXIT_USAGE", "run", "validate"]

@@ -1,0 +1,24 @@
+"""Report writers: report.json (the RunReport), report.md for people, and SARIF for code scanners."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from perfpilot.artifacts.report import RunReport
+from perfpilot.reports.json_report import write_json
+from perfpilot.reports.markdown import write_markdown
+from perfpilot.reports.sarif import write_sarif
+
+
+def write_reports(report: RunReport, out_dir: Path, formats: tuple[str, ...] = ("json", "md", "sarif")) -> list[Path]:
+    """Write the requested formats into out_dir; returns the paths written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    writers = {"json": (write_json, "report.json"), "md": (write_markdown, "report.md"),
+               "sarif": (write_sarif, "report.sarif")}
+    written = []
+    for fmt in formats:
+        writer, name = writers[fmt]
+        path = out_dir / name
+        writer(report, path)
+        written.append(path)
+    return written
