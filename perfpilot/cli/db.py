@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +18,7 @@ app = typer.Typer(help="Database workload tools: digest, advise, explain.", no_a
 _FINGERPRINT_WIDTH = 70
 
 
-class FormatChoice(str, Enum):
+class FormatChoice(StrEnum):
     """Workload formats accepted by --format (the names of target.spec.WorkloadFormat)."""
 
     auto = "auto"
@@ -30,7 +30,7 @@ class FormatChoice(str, Enum):
     otlp = "otlp"
 
 
-class DialectChoice(str, Enum):
+class DialectChoice(StrEnum):
     """SQL dialects that change how fingerprints read quotes and comments."""
 
     postgres = "postgres"
@@ -46,7 +46,10 @@ def _fail(message: str) -> typer.Exit:
 
 def _table(digest: WorkloadDigest) -> str:
     """The digest as a plain-text table, widest columns last."""
-    header = f"{'rank':>4}  {'id':<16}  {'count':>9}  {'total s':>10}  {'mean ms':>9}  {'p95 ms':>9}  {'share':>6}  fingerprint"
+    header = (
+        f"{'rank':>4}  {'id':<16}  {'count':>9}  {'total s':>10}  {'mean ms':>9}  {'p95 ms':>9}  "
+        f"{'share':>6}  fingerprint"
+    )
     rows = [
         f"# {digest.source} ({digest.format}): {digest.total_count:,} statements, "
         f"{digest.total_time_s:.3f} s total, {len(digest.queries)} shapes shown"
@@ -64,11 +67,16 @@ def _table(digest: WorkloadDigest) -> str:
     return "\n".join(rows) + "\n"
 
 
+@app.callback()
+def _group() -> None:
+    """Database workload tools: digest, advise, explain."""
+
+
 @app.command()
 def digest(
     file: Annotated[Path, typer.Argument(help="Workload file: slow log, PostgreSQL log, CSV/JSON, SQL, ...")],
     format: Annotated[FormatChoice, typer.Option("--format", "-f", help="Input format.")] = FormatChoice.auto,
-    top: Annotated[int | None, typer.Option("--top", "-n", min=1, help="Show only the N costliest shapes.")] = None,
+    top: Annotated[int | None, typer.Option("--top", "-n", min=1, help="Only the N costliest.")] = None,
     dialect: Annotated[DialectChoice | None, typer.Option(help="SQL dialect of the statements.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the digest as JSON.")] = False,
 ) -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks: reproducible measurements of perfpilot's speed, run as `python -m benchmarks.<name>`."""

@@ -1,0 +1,1 @@
+"""One streaming parser per workload format, each yielding QueryEvent records."""

@@ -1,0 +1,108 @@
+"""PostgreSQL stderr logs: `duration: X ms  statement|execute <name>: SQL` under common line prefixes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from perfpilot.workload.events import ParseStats, QueryEvent
+
+# The message starts at the severity; everything before it is the log_line_prefix.
+_MESSAGE = re.compile(
+    r"\b(LOG|ERROR|WARNING|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|NOTICE|INFO|QUERY|LOCATION"
+    r"|DEBUG[1-5]?):  ?(.*)$"
+)
+_DURATION = re.compile(
+    r"duration: ([0-9.]+) ms(?:  ?(statement|execute|bind|parse)(?: ([^:]*))?: (.*))?$", re.DOTALL
+)
+_STATEMENT = re.compile(r"(statement|execute|bind|parse)(?: [^:]*)?: (.*)$", re.DOTALL)
+_TIMESTAMP = re.compile(
+    r"^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?: ?[A-Z]{2,5}|[+-]\d\d(?::?\d\d)?)?)"
+)
+_PID = re.compile(r"\[(\d+)\]")
+_SESSION = re.compile(r"\b([0-9a-f]{6,}\.[0-9a-f]+)\b")
+_DATABASE = re.compile(r"\bdb=([^,\s\]]+)|\b[\w.-]+@([\w.-]+)")
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A statement being read (it may continue on tab-indented lines)."""
+
+    event: QueryEvent
+    parts: list[str]
+    awaiting_duration: bool
+
+
+def _prefix_fields(prefix: str) -> tuple[str | None, str | None, str | None]:
+    """(timestamp, session id, database) from a log_line_prefix such as '%m [%p] %q%u@%d '."""
+    stamp = _TIMESTAMP.match(prefix)
+    session = _SESSION.search(prefix) or _PID.search(prefix)
+    db = _DATABASE.search(prefix)
+    return (
+        stamp.group(1) if stamp else None,
+        session.group(1) if session else None,
+        (db.group(1) or db.group(2)) if db else None,
+    )
+
+
+def _finish(pending: _Pending) -> QueryEvent:
+    pending.event.sql = "\n".join(pending.parts).strip().rstrip(";").rstrip()
+    return pending.event
+
+
+def parse_postgres_log(lines: Iterable[str], stats: ParseStats) -> Iterator[QueryEvent]:
+    """Yield statements with their durations; `statement:` then `duration:` lines are paired by session."""
+    current: _Pending | None = None  # the message that tab-indented lines continue
+    waiting: dict[str | None, _Pending] = {}  # `statement:` lines (log_statement) awaiting a duration
+
+    for line_no, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r\n")
+        if line.startswith("\t"):
+            if current is not None:
+                current.parts.append(line[1:])
+            continue
+        if not line.strip():
+            continue
+        if current is not None and not current.awaiting_duration:
+            yield _finish(current)
+        current = None
+        message = _MESSAGE.search(line)
+        if message is None:
+            stats.skip(line_no, "not a PostgreSQL log line")
+            continue
+        if message.group(1) != "LOG":
+            continue
+        stamp, session, database = _prefix_fields(line[: message.start()])
+        body = message.group(2)
+        if body.startswith("duration: "):
+            found = _DURATION.match(body)
+            if found is None:
+                stats.skip(line_no, "unreadable duration")
+                continue
+            duration = float(found.group(1)) / 1000
+            kind = found.group(2)
+            if kind is None:  # log_duration: pairs with the session's earlier statement line
+                earlier = waiting.pop(session, None)
+                if earlier is not None:
+                    earlier.event.duration_s = duration
+                    yield _finish(earlier)
+                continue
+            if kind in ("bind", "parse"):
+                continue  # the execute line that follows carries the statement's run time
+            event = QueryEvent("", duration, None, None, session, stamp, line_no, database)
+            current = _Pending(event, [found.group(4)], awaiting_duration=False)
+            continue
+        found = _STATEMENT.match(body)
+        if found is not None and found.group(1) in ("statement", "execute"):
+            earlier = waiting.pop(session, None)
+            if earlier is not None:
+                yield _finish(earlier)
+            event = QueryEvent("", None, None, None, session, stamp, line_no, database)
+            current = _Pending(event, [found.group(2)], awaiting_duration=True)
+            waiting[session] = current
+
+    if current is not None and not current.awaiting_duration:
+        yield _finish(current)
+    for earlier in waiting.values():
+        yield _finish(earlier)

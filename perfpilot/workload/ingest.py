@@ -1,0 +1,56 @@
+"""iter_events: open a workload file, pick its parser (sniffing when asked) and stream QueryEvents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from perfpilot.workload.detect import detect_format
+from perfpilot.workload.errors import WorkloadError
+from perfpilot.workload.events import ParseStats, QueryEvent
+from perfpilot.workload.formats.jsonl import parse_jsonl
+from perfpilot.workload.formats.mysql_slow import parse_mysql_slow
+from perfpilot.workload.formats.otlp import parse_otlp
+from perfpilot.workload.formats.pg_stat_statements import (
+    parse_pg_stat_statements_csv,
+    parse_pg_stat_statements_json,
+)
+from perfpilot.workload.formats.postgres_log import parse_postgres_log
+from perfpilot.workload.formats.sql_file import parse_sql_file
+
+FORMATS = ("pg_stat_statements", "postgres_log", "mysql_slow", "sql", "jsonl", "otlp")
+_LINE_PARSERS = {
+    "postgres_log": parse_postgres_log,
+    "mysql_slow": parse_mysql_slow,
+    "sql": parse_sql_file,
+    "jsonl": parse_jsonl,
+    "otlp": parse_otlp,
+}
+_BUFFER = 1 << 20
+
+
+def resolve_format(path: Path, format: str = "auto") -> str:
+    """The format to parse `path` with: `format` itself, or the sniffed one for "auto"."""
+    if format == "auto":
+        return detect_format(path)
+    if format not in FORMATS:
+        raise WorkloadError(f"{path}: unknown workload format {format!r} (choose from {', '.join(FORMATS)})")
+    if not path.is_file():
+        raise WorkloadError(f"{path}: no such file")
+    return format
+
+
+def iter_events(path: Path, format: str = "auto", stats: ParseStats | None = None) -> Iterator[QueryEvent]:
+    """Stream the statements of a workload file; malformed lines are counted in `stats` and skipped."""
+    chosen = resolve_format(path, format)
+    counter = stats if stats is not None else ParseStats(str(path))
+    with path.open("r", encoding="utf-8", errors="replace", newline="", buffering=_BUFFER) as handle:
+        if chosen == "pg_stat_statements":
+            if handle.read(4096).lstrip()[:1] in ("[", "{"):
+                handle.seek(0)
+                yield from parse_pg_stat_statements_json(handle.read(), counter)
+            else:
+                handle.seek(0)
+                yield from parse_pg_stat_statements_csv(handle, counter)
+            return
+        yield from _LINE_PARSERS[chosen](handle, counter)
