@@ -12,6 +12,8 @@ from perfpilot.agents.tokens import count_tokens, truncate_to_tokens
 CONTEXT_SHARE = 0.45
 SUBMIT_RESERVE = 400
 MIN_USEFUL_ITEM = 40
+CUT_MARK = "\n[... cut to fit the budget]"
+CUT_MARK_TOKENS = count_tokens(CUT_MARK) + 2  # + slack for tokens merging across the join
 
 
 def fit_context(items: Sequence[ContextItem], limit: int) -> tuple[list[ContextItem], list[str]]:
@@ -29,7 +31,7 @@ def fit_context(items: Sequence[ContextItem], limit: int) -> tuple[list[ContextI
             kept[i] = item
             remaining -= item.tokens
         elif remaining >= MIN_USEFUL_ITEM:
-            text = truncate_to_tokens(item.text, remaining - 8) + "\n[... cut to fit the budget]"
+            text = truncate_to_tokens(item.text, remaining - CUT_MARK_TOKENS) + CUT_MARK
             kept[i] = replace(item, text=text, tokens=count_tokens(text))
             remaining -= kept[i].tokens
             dropped.append(f"{item.key} (cut)")
@@ -42,4 +44,6 @@ def fit_text(text: str, limit: int) -> str:
     """Text cut to at most `limit` tokens, marked when cut."""
     if count_tokens(text) <= limit:
         return text
-    return truncate_to_tokens(text, max(0, limit - 10)) + "\n[... cut to fit the budget]"
+    if limit <= CUT_MARK_TOKENS:
+        return ""
+    return truncate_to_tokens(text, max(0, limit - CUT_MARK_TOKENS)) + CUT_MARK

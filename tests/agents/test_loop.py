@@ -1,0 +1,123 @@
+"""The shared step loop: budgets charged and capped, disallowed skills refused, planner failures recovered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from perfpilot.agents.loop import StepRunner
+from perfpilot.agents.planners.base import Decision, PlannerError, SkillCall, Submit, Usage
+from perfpilot.agents.planners.offline import OfflinePlanner
+from perfpilot.agents.session import StepSession
+from perfpilot.agents.steps import STEPS
+from perfpilot.artifacts import BottleneckInventory, RootCauseReport
+from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.skills.base import SkillContext
+from perfpilot.skills.registry import default_registry
+from perfpilot.target.spec import Target
+
+
+def _evidence() -> EvidenceBundle:
+    return EvidenceBundle(target=Target.model_validate({"name": "t", "evidence": {"traces": ["x.json"]}}))
+
+
+def _run(planner: object, step: str = "profiling", tmp: Path = Path("/tmp"), budget: int | None = None):  # type: ignore[no-untyped-def]
+    agent = STEPS[step]  # type: ignore[index]
+    if budget is not None:
+        from dataclasses import replace
+
+        agent = replace(agent, budget=budget)
+    evidence = _evidence()
+    runner = StepRunner(planner, default_registry(), fallback=OfflinePlanner())  # type: ignore[arg-type]
+    return runner.run(agent, evidence, {}, SkillContext(evidence=evidence, workdir=tmp))
+
+
+def test_offline_profiling_stays_within_budget(tmp_path: Path) -> None:
+    outcome = _run(OfflinePlanner(), tmp=tmp_path)
+    assert isinstance(outcome.artifact, BottleneckInventory)
+    assert 0 < outcome.record.tokens_used <= outcome.record.token_budget == 3000
+    assert outcome.record.skills_called == ["observability-stack-configurator", "performance-profiler"] or \
+        "performance-profiler" in outcome.record.skills_called
+
+
+class RogueThenSubmit:
+    name = "rogue"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def decide(self, session: StepSession) -> Decision:
+        self.calls += 1
+        if self.calls == 1:
+            return Decision(actions=(SkillCall("database-optimization-analyzer", {}),),
+                            usage=Usage(input_tokens=500, output_tokens=20, model_calls=1))
+        return Decision(actions=(Submit(BottleneckInventory()),), usage=Usage(input_tokens=600, output_tokens=40, model_calls=1))
+
+
+def test_a_skill_outside_the_step_is_refused_and_usage_is_charged(tmp_path: Path) -> None:
+    outcome = _run(RogueThenSubmit(), tmp=tmp_path)
+    assert outcome.record.skills_called == ["database-optimization-analyzer"]
+    assert outcome.record.tokens_used == 1160 and outcome.record.model_calls == 2
+
+
+class Exhausting:
+    name = "exhausting"
+
+    def __init__(self) -> None:
+        self.forced = False
+
+    def decide(self, session: StepSession) -> Decision:
+        if session.must_submit:
+            self.forced = True
+            return Decision(actions=(Submit(BottleneckInventory()),), usage=Usage(100, 10, 1))
+        return Decision(actions=(SkillCall("performance-profiler", {}),), usage=Usage(1500, 50, 1))
+
+
+def test_running_out_forces_submit_and_marks_the_artifact(tmp_path: Path) -> None:
+    planner = Exhausting()
+    outcome = _run(planner, tmp=tmp_path)
+    assert planner.forced
+    assert outcome.record.status == "budget_exhausted"
+    assert outcome.artifact.budget_exhausted is True  # type: ignore[attr-defined]
+    assert outcome.record.tokens_used <= outcome.record.token_budget
+
+
+class Failing:
+    name = "failing"
+
+    def decide(self, session: StepSession) -> Decision:
+        raise PlannerError("model unreachable")
+
+
+def test_planner_failure_falls_back_to_offline(tmp_path: Path) -> None:
+    outcome = _run(Failing(), step="analysis", tmp=tmp_path)
+    assert isinstance(outcome.artifact, RootCauseReport)
+    assert outcome.record.planner == "offline"
+    assert any("offline planner finished the step" in n for n in outcome.record.notes)
+
+
+class Inventing:
+    name = "inventing"
+
+    def decide(self, session: StepSession) -> Decision:
+        from perfpilot.artifacts import Finding
+
+        fake = Finding(id="db-made-up", skill="x", kind="missing_index", layer="database", subject="t(c)",
+                       title="invented", root_cause="none", impact=0.9)
+        return Decision(actions=(Submit(RootCauseReport(findings=[fake])),), usage=Usage(10, 10, 1))
+
+
+def test_findings_no_skill_computed_are_dropped(tmp_path: Path) -> None:
+    outcome = _run(Inventing(), step="analysis", tmp=tmp_path)
+    assert outcome.artifact.findings == []  # type: ignore[attr-defined]
+    assert any("db-made-up" in n for n in outcome.record.notes)
+
+
+@pytest.mark.parametrize("budget", [250, 300, 800])
+def test_tiny_budgets_never_crash_and_never_overspend(tmp_path: Path, budget: int) -> None:
+    outcome = _run(OfflinePlanner(), tmp=tmp_path, budget=budget)
+    assert outcome.record.tokens_used <= budget
+    if budget <= 300:
+        assert outcome.record.status == "budget_exhausted"
+        assert outcome.artifact.budget_exhausted is True  # type: ignore[attr-defined]
