@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from perfpilot import __version__
-from perfpilot.cli import graph, schema, skills
+from perfpilot.cli import db, db_commands, graph, schema, skills
 from perfpilot.cli.run import run, validate
 
 app = typer.Typer(
@@ -20,7 +20,9 @@ app.command()(validate)
 app.add_typer(graph.app, name="graph")
 app.add_typer(schema.app, name="schema")
 app.add_typer(skills.app, name="skills")
-# app.add_typer(db.app, name="db")
+db.app.command("advise")(db_commands.advise_command)
+db.app.command("explain")(db_commands.explain_command)
+app.add_typer(db.app, name="db")
 
 
 @app.command()
