@@ -1,0 +1,1 @@
+"""cost-optimization-analyzer: rightsizing, idle, commitment and Kubernetes request findings."""

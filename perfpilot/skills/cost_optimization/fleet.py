@@ -1,0 +1,57 @@
+"""Walk the instance inventory: every instance's findings, the fleet's cost and non-overlapping savings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from perfpilot.artifacts import Finding
+from perfpilot.evidence.models import Instance
+from perfpilot.skills.cost_optimization.commitment import commitment_finding
+from perfpilot.skills.cost_optimization.constrained import constrained_finding
+from perfpilot.skills.cost_optimization.rightsizing import (
+    idle_finding,
+    is_idle,
+    plan_resize,
+    rightsizing_finding,
+)
+from perfpilot.skills.cost_optimization.scoring import monthly_usd
+
+
+@dataclass
+class FleetAnalysis:
+    """Findings over the inventory plus the money figures the skill reports."""
+
+    findings: list[Finding] = field(default_factory=list)
+    monthly_cost_usd: float = 0.0
+    monthly_savings_usd: float = 0.0
+
+
+def _saving(finding: Finding) -> float:
+    est = finding.estimate
+    return 0.0 if est is None or est.unit != "USD/month" else est.current - est.expected
+
+
+def analyse_fleet(
+    instances: list[Instance], source: str, architecture: str, target_util: float
+) -> FleetAnalysis:
+    """Idle instances save their whole cost; others save rightsizing plus a commitment on the new price."""
+    result = FleetAnalysis()
+    result.monthly_cost_usd = round(sum(monthly_usd(i.hourly_usd, i.count) for i in instances), 2)
+    for instance in sorted(instances, key=lambda i: i.name):
+        constrained = constrained_finding(instance, source, architecture, target_util)
+        if constrained is not None:
+            result.findings.append(constrained)
+            continue
+        if is_idle(instance):
+            result.findings.append(idle_finding(instance, source, result.monthly_cost_usd))
+            continue
+        hourly, instance_type = instance.hourly_usd, instance.instance_type
+        resize = plan_resize(instance, target_util)
+        if resize is not None:
+            result.findings.append(rightsizing_finding(instance, resize, source, result.monthly_cost_usd))
+            hourly, instance_type = resize.hourly_usd, resize.instance_type
+        commitment = commitment_finding(instance, hourly, instance_type, source, result.monthly_cost_usd)
+        if commitment is not None:
+            result.findings.append(commitment)
+    result.monthly_savings_usd = round(sum(_saving(f) for f in result.findings), 2)
+    return result

@@ -1,0 +1,30 @@
+"""Evidence references for inventory instances: the figures each finding cites."""
+
+from __future__ import annotations
+
+from perfpilot.artifacts import EvidenceRef
+from perfpilot.evidence.models import Instance
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def instance_ref(instance: Instance, source: str) -> EvidenceRef:
+    """Cite the inventory entry: type, count, price and utilisation."""
+    values: dict[str, float] = {
+        "count": float(instance.count),
+        "vcpu": instance.vcpu,
+        "memory_gib": instance.memory_gib,
+        "hourly_usd": instance.hourly_usd,
+    }
+    for name in ("cpu_util_avg", "cpu_util_p95", "mem_util_avg", "mem_util_p95"):
+        value = getattr(instance, name)
+        if value is not None:
+            values[name] = value
+    excerpt = (
+        f"{instance.name}: {instance.instance_type} x{instance.count} at ${instance.hourly_usd}/h "
+        f"({instance.pricing}); cpu avg {_pct(instance.cpu_util_avg)} p95 {_pct(instance.cpu_util_p95)}, "
+        f"memory avg {_pct(instance.mem_util_avg)} p95 {_pct(instance.mem_util_p95)}"
+    )
+    return EvidenceRef(source=source, excerpt=excerpt, values=values)

@@ -1,0 +1,142 @@
+"""Rightsizing and idle findings for inventory instances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from perfpilot.artifacts import Finding, ImpactEstimate, Remediation, stable_id
+from perfpilot.evidence.models import Instance
+from perfpilot.skills.cost_optimization.instance_evidence import instance_ref
+from perfpilot.skills.cost_optimization.pricing import IDLE_CPU_P95
+from perfpilot.skills.cost_optimization.scoring import (
+    SAVINGS_IMPACT_FORMULA,
+    SKILL_NAME,
+    monthly_usd,
+    priority_for,
+    share,
+)
+from perfpilot.skills.cost_optimization.sizes import smaller_size
+
+
+@dataclass(frozen=True)
+class Resize:
+    """A smaller size the observed p95 fits in, `steps` halvings down the family ladder."""
+
+    instance_type: str
+    steps: int
+    hourly_usd: float
+    cpu_p95_after: float
+    mem_p95_after: float
+
+
+def plan_resize(instance: Instance, target_util: float) -> Resize | None:
+    """Halve the size while both p95 CPU and p95 memory, doubled, stay at or under the target."""
+    cpu, mem = instance.cpu_util_p95, instance.mem_util_p95
+    if cpu is None or mem is None:
+        return None
+    current, steps = instance.instance_type, 0
+    while True:
+        smaller = smaller_size(current)
+        factor = 2 ** (steps + 1)
+        if smaller is None or cpu * factor > target_util or mem * factor > target_util:
+            break
+        current, steps = smaller, steps + 1
+    if steps == 0:
+        return None
+    factor = 2**steps
+    return Resize(current, steps, instance.hourly_usd / factor, cpu * factor, mem * factor)
+
+
+def is_idle(instance: Instance) -> bool:
+    """p95 CPU under the idle bound."""
+    return instance.cpu_util_p95 is not None and instance.cpu_util_p95 < IDLE_CPU_P95
+
+
+def idle_finding(instance: Instance, source: str, fleet_cost: float) -> Finding:
+    """Instances that do no work: their whole cost is recoverable."""
+    cost = monthly_usd(instance.hourly_usd, instance.count)
+    impact = share(cost, fleet_cost)
+    return Finding(
+        id=stable_id("cost", "idle_instance", instance.name),
+        skill=SKILL_NAME,
+        kind="idle_instance",
+        layer="infrastructure",
+        subject=instance.name,
+        title=f"{instance.name} is idle (p95 CPU {instance.cpu_util_p95:.1%})",
+        root_cause=(
+            f"{instance.count} x {instance.instance_type} keep running with p95 CPU under "
+            f"{IDLE_CPU_P95:.0%}; they cost ${cost:,.2f}/month for no measurable work."
+        ),
+        impact=impact,
+        estimate=ImpactEstimate(
+            metric="usd_month",
+            current=cost,
+            expected=0.0,
+            unit="USD/month",
+            method=(
+                f"hourly_usd {instance.hourly_usd} * 730 h * count {instance.count}; {SAVINGS_IMPACT_FORMULA}"
+            ),
+        ),
+        priority=priority_for(impact),
+        complexity="quick_fix",
+        remediation=Remediation(
+            kind="infra",
+            title=f"Stop {instance.name} (or fold its role into another instance)",
+            content=(
+                f"Confirm nothing depends on {instance.name} (connections, cron, DNS), snapshot its volumes, "
+                f"then stop the {instance.count} x {instance.instance_type} instance(s)."
+            ),
+            rollback=(
+                f"Start the stopped {instance.name} instance(s) again from their snapshots or launch "
+                "template."
+            ),
+            effort_days=0.5,
+            risk="medium",
+        ),
+        evidence=[instance_ref(instance, source)],
+    )
+
+
+def rightsizing_finding(instance: Instance, resize: Resize, source: str, fleet_cost: float) -> Finding:
+    """A smaller size in the same family that still keeps p95 under the target."""
+    current = monthly_usd(instance.hourly_usd, instance.count)
+    expected = monthly_usd(resize.hourly_usd, instance.count)
+    impact = share(current - expected, fleet_cost)
+    return Finding(
+        id=stable_id("cost", "rightsize_instance", instance.name),
+        skill=SKILL_NAME,
+        kind="rightsize_instance",
+        layer="infrastructure",
+        subject=instance.name,
+        title=f"Rightsize {instance.name}: {instance.instance_type} -> {resize.instance_type}",
+        root_cause=(
+            f"p95 CPU {instance.cpu_util_p95:.0%} and p95 memory {instance.mem_util_p95:.0%} of "
+            f"{instance.instance_type}; at {resize.instance_type} ({resize.steps} halving(s)) they would be "
+            f"{resize.cpu_p95_after:.0%} and {resize.mem_p95_after:.0%}, within the sizing target."
+        ),
+        impact=impact,
+        estimate=ImpactEstimate(
+            metric="usd_month",
+            current=current,
+            expected=expected,
+            unit="USD/month",
+            method=(
+                f"savings = (hourly {instance.hourly_usd} - {resize.hourly_usd:.4f}) * 730 * count "
+                f"{instance.count}; same-family price halves per size step; {SAVINGS_IMPACT_FORMULA}"
+            ),
+        ),
+        priority=priority_for(impact),
+        complexity="quick_fix",
+        remediation=Remediation(
+            kind="infra",
+            title=f"Change {instance.name} to {resize.instance_type}",
+            content=(
+                f'Set instance_type = "{resize.instance_type}" for {instance.name} (was '
+                f"{instance.instance_type}); roll one instance at a time and watch p95 CPU and memory."
+            ),
+            rollback=f'Set instance_type back to "{instance.instance_type}" and roll the instances again.',
+            effort_days=0.5,
+            risk="low",
+        ),
+        evidence=[instance_ref(instance, source)],
+    )

@@ -1,0 +1,110 @@
+"""cost-optimization-analyzer: the skill's typed input, output and run function."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+
+from perfpilot.artifacts import Finding
+from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
+from perfpilot.skills.cost_optimization.fleet import analyse_fleet
+from perfpilot.skills.cost_optimization.limits import limits_findings
+from perfpilot.skills.cost_optimization.pricing import TARGET_UTILISATION
+from perfpilot.skills.cost_optimization.requests import overprovisioned_finding
+from perfpilot.skills.cost_optimization.scoring import SKILL_NAME
+from perfpilot.skills.cost_optimization.usage import observed_usage, workload_usage
+
+
+class CostOptimizationInput(SkillInput):
+    """Options for the cost analysis (the evidence comes from the context)."""
+
+    target_utilisation: float = Field(
+        default=TARGET_UTILISATION,
+        gt=0.2,
+        lt=1,
+        description="p95 utilisation to size instances and requests to.",
+    )
+    include_kubernetes: bool = Field(default=True, description="Also analyse Kubernetes requests and limits.")
+
+
+class CostOptimizationOutput(SkillOutput):
+    """Findings plus the fleet's monthly cost and the savings the findings add up to (no overlaps)."""
+
+    total_monthly_cost_usd: float = 0.0
+    potential_monthly_savings_usd: float = 0.0
+    kubernetes_request_savings_usd_month: float = Field(
+        default=0.0,
+        description="Value of over-requested pod capacity; realised only when nodes shrink, so kept apart "
+        "from potential_monthly_savings_usd.",
+    )
+    instances_analysed: int = 0
+    containers_analysed: int = 0
+
+
+def inventory_source(evidence: EvidenceBundle) -> str:
+    """The inventory file relative to the target folder, for evidence references."""
+    infra = evidence.target.evidence.infrastructure
+    if infra is None or infra.inventory is None:
+        return "inventory"
+    path = Path(infra.inventory)
+    try:
+        return str(path.relative_to(evidence.target.root))
+    except ValueError:
+        return str(path)
+
+
+def _kubernetes(evidence: EvidenceBundle, target_util: float) -> tuple[list[Finding], int]:
+    usage = observed_usage(evidence.metrics, evidence.series)
+    findings: list[Finding] = []
+    containers = 0
+    for workload in evidence.kubernetes:
+        for container in workload.containers:
+            containers += 1
+            observed = workload_usage(workload, container.name, usage)
+            if observed is not None:
+                found = overprovisioned_finding(workload, container, observed, target_util)
+                findings.extend([found] if found else [])
+            else:
+                findings.extend(limits_findings(workload, container))
+    return findings, containers
+
+
+def run(inp: CostOptimizationInput, ctx: SkillContext) -> CostOptimizationOutput:
+    """Analyse the instance inventory and Kubernetes workloads in the evidence."""
+    evidence = ctx.evidence
+    fleet = analyse_fleet(
+        evidence.instances, inventory_source(evidence), evidence.target.architecture, inp.target_utilisation
+    )
+    k8s_findings, containers = (
+        _kubernetes(evidence, inp.target_utilisation) if inp.include_kubernetes else ([], 0)
+    )
+    k8s_savings = sum(
+        f.estimate.current - f.estimate.expected
+        for f in k8s_findings
+        if f.estimate is not None and f.estimate.unit == "USD/month"
+    )
+    notes = []
+    if not evidence.instances:
+        notes.append("no instance inventory in the evidence: instance checks skipped")
+    if inp.include_kubernetes and not evidence.kubernetes:
+        notes.append("no Kubernetes manifests in the evidence: request checks skipped")
+    ctx.log.info("cost_analysis_done", findings=len(fleet.findings) + len(k8s_findings))
+    return CostOptimizationOutput(
+        findings=fleet.findings + k8s_findings,
+        notes=notes,
+        total_monthly_cost_usd=fleet.monthly_cost_usd,
+        potential_monthly_savings_usd=fleet.monthly_savings_usd,
+        kubernetes_request_savings_usd_month=round(k8s_savings, 2),
+        instances_analysed=len(evidence.instances),
+        containers_analysed=containers,
+    )
+
+
+SKILL: Skill[CostOptimizationInput, CostOptimizationOutput] = Skill(
+    name=SKILL_NAME,
+    input_model=CostOptimizationInput,
+    output_model=CostOptimizationOutput,
+    run=run,
+)
