@@ -16,6 +16,7 @@ from perfpilot.skills.database_optimization.candidates import (
     QueryUse,
     analyse_shape,
     generate_candidates,
+    qualified_name,
 )
 from perfpilot.skills.database_optimization.catalog import Catalog
 from perfpilot.skills.database_optimization.connect import open_postgres_readonly, parse_dsn
@@ -47,7 +48,7 @@ def _write_penalty(
     for table in catalog.tables:
         churn = (table.inserts or 0) + (table.updates or 0) + (table.deletes or 0)
         if table.row_count and churn > WRITE_HEAVY_CHURN * table.row_count:
-            heavy.add(table.name)
+            heavy.add(qualified_name(table))
 
     def penalty(candidate: IndexCandidate) -> float:
         charged = writes.get(candidate.table, 0.0) * INDEX_WRITE_COST
@@ -105,6 +106,7 @@ def _recommendations(
     final = frozenset(selection.chosen)
     for candidate in selection.chosen:
         name = candidate.index_name()
+        schema = candidate.table.rsplit(".", 1)[0] + "." if "." in candidate.table else ""
         concurrently = "CONCURRENTLY " if dialect == "postgres" else ""
         include = f" INCLUDE ({', '.join(candidate.include)})" if candidate.include else ""
         queries = [
@@ -125,7 +127,7 @@ def _recommendations(
                 name=name,
                 ddl=f"CREATE INDEX {concurrently}IF NOT EXISTS {name} ON {candidate.table} "
                 f"({', '.join(candidate.columns)}){include};",
-                rollback=f"DROP INDEX {concurrently}IF EXISTS {name};",
+                rollback=f"DROP INDEX {concurrently}IF EXISTS {schema}{name};",
                 workload_cost_reduction=min(1.0, max(0.0, selection.benefit_of.get(candidate, 0.0) / total)),
                 queries=queries,
                 size_mb=round(whatif.size_bytes(candidate) / 1048576, 2),

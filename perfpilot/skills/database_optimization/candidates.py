@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import sqlglot
 from sqlglot import exp
 
-from perfpilot.skills.database_optimization.catalog import Catalog
+from perfpilot.skills.database_optimization.catalog import Catalog, Table
 from perfpilot.workload.models import QueryShape
 
 _SQLGLOT_DIALECT = {"postgres": "postgres", "sqlite": "sqlite", "mysql": "mysql"}
@@ -72,6 +72,13 @@ class QueryUse:
     written_table: str | None = None
 
 
+def qualified_name(table: Table) -> str:
+    """The table's name, schema-qualified unless it lives in the default schema."""
+    if table.schema_name in {"public", "main", ""}:
+        return table.name
+    return f"{table.schema_name}.{table.name}"
+
+
 def _resolver(tree: exp.Expr, catalog: Catalog) -> tuple[dict[str, str], list[str]]:
     """Alias (or name) -> catalog table name, and the catalog tables the statement mentions."""
     aliases: dict[str, str] = {}
@@ -80,10 +87,11 @@ def _resolver(tree: exp.Expr, catalog: Catalog) -> tuple[dict[str, str], list[st
         known = catalog.table(table.name)
         if known is None:
             continue
-        aliases[table.alias_or_name.lower()] = known.name
-        aliases[table.name.lower()] = known.name
-        if known.name not in tables:
-            tables.append(known.name)
+        name = qualified_name(known)
+        aliases[table.alias_or_name.lower()] = name
+        aliases[table.name.lower()] = name
+        if name not in tables:
+            tables.append(name)
     return aliases, tables
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote, urlsplit
@@ -126,14 +127,59 @@ def open_sqlite_readonly(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
+_ALLOWED_LEADING = {"select", "explain", "show", "with", "values", "table"}
+_SIDE_EFFECT_FUNCTIONS = re.compile(
+    r"\b(set_config|pg_terminate_backend|pg_cancel_backend|pg_reload_conf|lo_import|lo_export|dblink\w*|"
+    r"pg_advisory\w*|pg_file_write|pg_switch_wal)\s*\(",
+    re.IGNORECASE,
+)
+
+
+class ReadOnlyViolation(PermissionError):
+    """A statement perfpilot refuses to send on a read-only connection."""
+
+
+class ReadOnlyPgConnection:
+    """A psycopg connection that sends only single read statements, each in a READ ONLY transaction.
+
+    Three layers: the session default (default_transaction_read_only, SESSION CHARACTERISTICS READ ONLY),
+    this guard (leading keyword SELECT/EXPLAIN/SHOW/WITH/VALUES/TABLE, no side-effect function such as
+    set_config, no BEGIN/SET that could lift read-only), and the extended protocol (binary results),
+    which rejects a second statement smuggled after a ';'.
+    """
+
+    def __init__(self, conn: psycopg.Connection[Any], label: str) -> None:
+        self._conn = conn
+        self.label = label
+
+    def execute(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> Any:
+        """Run one read statement; ReadOnlyViolation before anything is sent otherwise."""
+        text = re.sub(r"^(\s|--[^\n]*\n|/\*.*?\*/)+", "", query, flags=re.DOTALL)
+        leading = text.split(None, 1)[0].lower().rstrip("(") if text.strip() else ""
+        if leading not in _ALLOWED_LEADING:
+            raise ReadOnlyViolation(f"perfpilot sends only read statements; refused {leading.upper()!r}")
+        if _SIDE_EFFECT_FUNCTIONS.search(text):
+            raise ReadOnlyViolation("perfpilot refuses statements calling functions with side effects")
+        return self._conn.execute(query, params if params is not None else (), binary=True)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> ReadOnlyPgConnection:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
 def open_postgres_readonly(
     dsn: str,
     *,
     statement_timeout_ms: int = STATEMENT_TIMEOUT_MS,
     lock_timeout_ms: int = LOCK_TIMEOUT_MS,
     connect_timeout_s: int = 5,
-) -> psycopg.Connection[Any]:
-    """A psycopg connection whose every transaction is READ ONLY, with statement and lock timeouts.
+) -> ReadOnlyPgConnection:
+    """A guarded connection whose every transaction is READ ONLY, with statement and lock timeouts.
 
     HypoPG's hypopg_create_index/hypopg_reset work inside a READ ONLY transaction (verified on
     PostgreSQL 15 / HypoPG 1.4): hypothetical indexes live in the backend's memory and write nothing.
@@ -160,4 +206,4 @@ def open_postgres_readonly(
             f"{target.host or 'localhost'}:{target.port or 5432}: {reason}"
         ) from None
     conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-    return conn
+    return ReadOnlyPgConnection(conn, target.label)

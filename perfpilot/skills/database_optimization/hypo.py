@@ -62,7 +62,7 @@ class HypoPgWhatIf(WhatIf):
     def _size(self, candidate: IndexCandidate) -> float:
         try:
             oid = self._create(candidate)
-            row = self.conn.execute("SELECT hypopg_relation_size(%s)", (oid,)).fetchone()
+            row = self.conn.execute("SELECT hypopg_relation_size((%s)::oid)", (oid,)).fetchone()
             return float(row[0])
         finally:
             self.conn.execute("SELECT hypopg_reset()")
