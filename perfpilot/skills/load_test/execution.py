@@ -14,6 +14,7 @@ from perfpilot.evidence.k6_summary import load_k6_summary
 from perfpilot.evidence.models import K6Summary
 from perfpilot.skills.base import SkillError
 from perfpilot.skills.load_test.hosts import blocked_ranges, check_allowed_hosts, resolve
+from perfpilot.skills.load_test.intervals import Interval, first_breach, per_second
 from perfpilot.skills.load_test.profiles import ProfileName, ProfilePlan
 from perfpilot.skills.load_test.runner import (
     EXIT_THRESHOLDS_FAILED,
@@ -45,7 +46,14 @@ class LoadTestResult(BaseModel):
     planned_duration_s: float
     duration_s: float | None = Field(default=None, description="Measured by k6 (testRunDurationMs).")
     summary: K6Summary | None = Field(default=None, exclude=True, description="Parsed summary (not dumped).")
-    breaking_point_rps: float | None = None
+    breaking_point_rps: float | None = Field(
+        default=None,
+        description="Stress: requests/s measured in the first second that crossed a limit "
+        "(else the ramp's rate when k6 aborted).",
+    )
+    abort_rate_rps: float | None = Field(default=None, description="Stress: the ramp's rate when k6 aborted.")
+    breaking_interval: Interval | None = None
+    intervals_path: Path | None = None
     crossed_thresholds: list[str] = Field(default_factory=list)
     exit_code: int | None
     interrupted: bool = False
@@ -102,7 +110,9 @@ def run_profile(
     script = write_script(out_dir / f"{stem}.js", render_script(http, plan, seed=seed))
     summary_path = out_dir / f"{stem}.summary.json"
     summary_path.unlink(missing_ok=True)
-    argv = k6_command(k6 or find_k6(), script, summary_path, blocked)
+    intervals_path = out_dir / f"{stem}.samples.csv" if plan.stages else None
+    extra = ["--out", f"csv={intervals_path.resolve()}"] if intervals_path else []
+    argv = k6_command(k6 or find_k6(), script, summary_path, blocked, extra)
     log.info("k6.start", profile=plan.profile, rate_rps=plan.rate_rps, duration_s=plan.duration_s,
              script=str(script), hosts=sorted(hosts))
     process = run_k6(
@@ -119,9 +129,13 @@ def run_profile(
             + "\n".join(process.stderr_tail)
         )
     duration = summary.duration_s if summary else None
-    breaking_point = None
+    abort_rate = breaking_point = None
+    breach = None
     if plan.stages and duration is not None and process.exit_code == EXIT_THRESHOLDS_FAILED:
-        breaking_point = round(plan.rate_at(duration), 2)
+        abort_rate = breaking_point = round(plan.rate_at(duration), 2)
+        if intervals_path is not None and intervals_path.is_file():
+            breach = first_breach(per_second(intervals_path), plan.max_error_rate, plan.max_p95_ms)
+            breaking_point = float(breach.requests) if breach else breaking_point
     return LoadTestResult(
         profile=plan.profile,
         label=label,
@@ -129,6 +143,9 @@ def run_profile(
         duration_s=duration,
         summary=summary,
         breaking_point_rps=breaking_point,
+        abort_rate_rps=abort_rate,
+        breaking_interval=breach,
+        intervals_path=intervals_path,
         crossed_thresholds=crossed_thresholds(summary_path),
         exit_code=process.exit_code,
         interrupted=process.interrupted,

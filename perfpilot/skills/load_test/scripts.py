@@ -19,6 +19,7 @@ _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 # Characters k6 cannot carry inside a sub-metric selector value ("name:..." splits on ',' and trims quotes).
 _SELECTOR_UNSAFE = {",": "%2C", '"': "%22", "'": "%27"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_TITLE_UNSAFE = re.compile(r"[^\w .:/()+-]")
 
 
 class TemplateError(SkillError):
@@ -122,7 +123,7 @@ def render_script(
         },
     }
     heading = title or f"profile {plan.profile}"
-    values = {"config": js_literal(config), "title": _CONTROL.sub("", heading)}
+    values = {"config": js_literal(config), "title": _TITLE_UNSAFE.sub("", heading)[:120]}
     return render_template(_template_text(), values)
 
 

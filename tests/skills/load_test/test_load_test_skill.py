@@ -1,0 +1,71 @@
+"""The load-test-runner skill end to end: repeats give a noise floor; refuses without http or live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.skills.base import SkillContext, SkillError
+from perfpilot.skills.load_test.skill import SKILL
+from perfpilot.skills.registry import load_skill_folder
+from perfpilot.target.spec import Target
+
+SKILL_FOLDER = Path(__file__).resolve().parents[3] / "perfpilot" / "skills" / "load_test"
+
+
+def _target(base_url: str | None) -> Target:
+    evidence: dict[str, Any] = {"traces": []}
+    if base_url is not None:
+        evidence["http"] = {
+            "base_url": base_url,
+            "baseline_rps": 25,
+            "endpoints": [{"name": "orders", "path": "/orders/${id}", "params": {"id": ["1", "2"]}},
+                          {"name": "slow", "path": "/slow", "weight": 0.5}],
+        }
+    else:
+        evidence["access_logs"] = [Path("access.log")]
+    return Target.model_validate({"name": "shop", "slos": {"p95_ms": 300}, "evidence": evidence})
+
+
+def test_skill_folder_is_valid() -> None:
+    registered = load_skill_folder(SKILL_FOLDER)
+    assert registered.name == "load-test-runner" and registered.skill is SKILL
+
+
+@pytest.mark.k6
+def test_repeated_baseline_reports_a_noise_floor(loopback: Any, k6_binary: str, tmp_path: Path) -> None:
+    bundle = EvidenceBundle(target=_target(loopback.base_url))
+    ctx = SkillContext(evidence=bundle, workdir=tmp_path, live=True)
+    out = SKILL.invoke({"profile": "baseline", "duration_s": 1, "repeat": 2, "label": "before"}, ctx)
+
+    assert len(out.runs) == 2 and all(r.exit_code == 0 for r in out.runs)
+    assert out.baseline is not None and {e.name for e in out.baseline.endpoints} == {"orders", "slow"}
+    p95s = []
+    for run in out.runs:
+        assert run.summary is not None
+        p95 = run.summary.metric("http_req_duration")
+        assert p95 is not None
+        p95s.append(p95.values["p(95)"])
+    assert out.noise_floor_pct == pytest.approx((max(p95s) - min(p95s)) / (sum(p95s) / 2) * 100, abs=0.01)
+    assert out.baseline.noise_floor_pct == out.noise_floor_pct
+    assert out.baseline.overall.latency.p95_ms in p95s
+    assert all(Path(f).is_file() and Path(f).is_relative_to(tmp_path) for f in out.files)
+    assert [Path(f).name for f in out.files][:2] == ["before-baseline-1.js", "before-baseline-1.summary.json"]
+    dumped = out.model_dump(mode="json")
+    assert "summary" not in dumped["runs"][0]
+
+
+def test_refuses_without_http_evidence(tmp_path: Path) -> None:
+    ctx = SkillContext(evidence=EvidenceBundle(target=_target(None)), workdir=tmp_path, live=True)
+    with pytest.raises(SkillError, match=r"evidence\.http"):
+        SKILL.invoke({}, ctx)
+
+
+def test_refuses_when_the_run_is_not_live(tmp_path: Path) -> None:
+    ctx = SkillContext(evidence=EvidenceBundle(target=_target("http://127.0.0.1:9")), workdir=tmp_path)
+    with pytest.raises(SkillError, match="live"):
+        SKILL.invoke({}, ctx)
+    assert not list(tmp_path.iterdir())
