@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,78 +16,89 @@ from perfpilot.skills.base import ApplyMode
 from perfpilot.workflow import Ask
 
 
+@dataclass
+class RunRequest:
+    """Everything the CLI (or the demo) asks of one run."""
+
+    target: Path
+    out: Path
+    headless: bool = True
+    strict: bool = False
+    planner_name: str = "offline"
+    model: str | None = None
+    record: Path | None = None
+    replay: Path | None = None
+    live: bool = False
+    apply: ApplyMode = "none"
+    budgets: dict[str, int] = field(default_factory=dict)
+    formats: tuple[str, ...] = ("json", "md", "sarif")
+    log_level: str = "info"
+    ask: Ask | None = None
+    load_test_duration_s: float | None = None
+    warmup_s: float = 5.0
+
+
 def _message(text: str) -> int:
     print(f"perfpilot: {text}", file=sys.stderr)
     return EXIT_USAGE
 
 
-def execute_run(
-    *,
-    target: Path,
-    out: Path,
-    headless: bool,
-    strict: bool,
-    planner_name: str,
-    model: str | None,
-    record: Path | None,
-    replay: Path | None,
-    live: bool,
-    apply: ApplyMode,
-    budgets: dict[str, int],
-    formats: tuple[str, ...],
-    log_level: str,
-    ask: Ask | None,
-) -> int:
+def _stop_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit so every context manager (service, k6) cleans up."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
+def execute_run(req: RunRequest) -> int:
     """Returns the process exit code; bad input gives a message naming the file and field, and 2."""
     from perfpilot.cli.progress import StepProgress
     from perfpilot.evidence.errors import EvidenceError
     from perfpilot.evidence.load import load_evidence
+    from perfpilot.live.service import ServiceError
+    from perfpilot.live.session import LiveSession
     from perfpilot.logs import configure_logging
     from perfpilot.reports import write_reports
     from perfpilot.target import TargetError, load_target
     from perfpilot.workflow import RunOptions, run_workflow
 
-    configure_logging(headless=headless, level=log_level)
+    configure_logging(headless=req.headless, level=req.log_level)
+    _stop_on_sigterm()
     log = structlog.get_logger("perfpilot.cli")
     try:
-        spec = load_target(target)
-    except TargetError as exc:
+        spec = load_target(req.target)
+        planner = make_planner(req.planner_name, model=req.model, record=req.record, replay=req.replay,
+                               load_test_duration_s=req.load_test_duration_s)
+    except (TargetError, PlannerChoiceError) as exc:
         return _message(str(exc))
+    options = RunOptions(workdir=req.out / "work", planner=planner, budgets=req.budgets or None,  # type: ignore[arg-type]
+                         live=req.live, apply=req.apply, ask=req.ask,
+                         on_update=None if req.headless else StepProgress())
     try:
-        evidence = load_evidence(spec, strict=strict)
+        if req.live:
+            session = LiveSession(spec, options, log, warmup_s=req.warmup_s)
+            with session as ready:
+                if not ready:
+                    return _message(f"{req.target}: a live run needs evidence.http, evidence.service and a "
+                                    "sqlite:/// evidence.database.dsn")
+                evidence = session.capture(lambda s: _warm_up(spec, options.workdir, s), req.strict)
+                report = run_workflow(evidence, options)
+        else:
+            report = run_workflow(load_evidence(spec, strict=req.strict), options)
     except EvidenceError as exc:
         return _message(f"{exc} (--strict)")
-    try:
-        planner = make_planner(planner_name, model=model, record=record, replay=replay)
-    except PlannerChoiceError as exc:
-        return _message(str(exc))
-    options = RunOptions(workdir=out / "work", planner=planner, budgets=budgets or None,  # type: ignore[arg-type]
-                         live=live, apply=apply, ask=ask, on_update=None if headless else StepProgress())
-    with live_service(spec, options, log) as ready:
-        if not ready:
-            return _message(f"{target}: --live needs 'evidence.service' and 'evidence.http' in the target")
-        report = run_workflow(evidence, options)
-    paths = write_reports(report, out, formats)
+    except ServiceError as exc:
+        return _message(f"{req.target}: the service could not be started: {exc}")
+    paths = write_reports(report, req.out, req.formats)
     log.info("run.done", status=report.status, exit_code=report.exit_code, reports=[str(p) for p in paths])
-    if not headless:
+    if not req.headless:
         print(f"{report.status} (tier {report.tier or '-'}): {', '.join(str(p) for p in paths)}")
     return report.exit_code
 
 
-class _NoService:
-    """Context manager used when the run is not live: nothing to start."""
+def _warm_up(spec: Any, workdir: Path, seconds: float) -> None:
+    """A short baseline-profile load that warms caches and fills the service's logs before profiling."""
+    from perfpilot.evidence.bundle import EvidenceBundle
+    from perfpilot.skills.base import SkillContext
+    from perfpilot.skills.registry import default_registry
 
-    def __enter__(self) -> bool:
-        return True
-
-    def __exit__(self, *exc: Any) -> None:
-        return None
-
-
-def live_service(spec: Any, options: Any, log: Any) -> Any:
-    """Start the target's service for a live run (and stop it after); a no-op for recorded runs."""
-    if not options.live:
-        return _NoService()
-    from perfpilot.live.session import LiveSession
-
-    return LiveSession(spec, options, log)
+    ctx = SkillContext(evidence=EvidenceBundle(target=spec), workdir=workdir / "warmup", live=True)
+    default_registry().get("load-test-runner").skill.invoke({"profile": "baseline", "duration_s": seconds}, ctx)

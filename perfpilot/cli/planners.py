@@ -12,11 +12,14 @@ class PlannerChoiceError(Exception):
     """The planner asked for cannot be used (unknown name, no API key, bad recording folder)."""
 
 
-def make_planner(name: str, *, model: str | None, record: Path | None, replay: Path | None) -> Planner:
+def make_planner(
+    name: str, *, model: str | None, record: Path | None, replay: Path | None,
+    load_test_duration_s: float | None = None,
+) -> Planner:
     if name == "offline":
         if record or replay:
             raise PlannerChoiceError("--record/--replay go with --planner claude")
-        return OfflinePlanner()
+        return OfflinePlanner(load_test_duration_s=load_test_duration_s)
     if name != "claude":
         raise PlannerChoiceError(f"--planner {name!r}: choose offline or claude")
     from perfpilot.agents.planners.claude import ClaudePlanner

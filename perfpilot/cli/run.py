@@ -59,7 +59,7 @@ def run(
 ) -> None:
     """Run the four-step workflow on a target and write the report. Exit 0 met/acceptable, 1 not met,
     3 escalated, 2 bad input."""
-    from perfpilot.cli.execution import execute_run
+    from perfpilot.cli.execution import RunRequest, execute_run
 
     headless = headless or not sys.stdout.isatty()
     if apply not in ("none", "sandbox", "original"):
@@ -72,12 +72,12 @@ def run(
             fail("--apply original changes the real database: add --yes to confirm")
         if not typer.confirm("Apply the plan's changes to the ORIGINAL database?", default=False):
             fail("not confirmed: nothing was changed")
-    code = execute_run(
+    code = execute_run(RunRequest(
         target=target, out=out, headless=headless, strict=strict, planner_name=planner, model=model,
         record=record, replay=replay, live=live or apply != "none", apply=apply,  # type: ignore[arg-type]
         budgets=parse_budgets(budget), formats=chosen, log_level=log_level,
         ask=None if headless else _ask,
-    )
+    ))
     raise typer.Exit(code)
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 
 from perfpilot.artifacts import Baseline, EndpointStats, LatencyPercentiles, ResourceUsage
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.evidence.histograms import histogram_quantile
 from perfpilot.evidence.models import AccessLogEntry, MetricSample
 from perfpilot.skills.load_test.k6_baseline import baseline_from_k6
+from perfpilot.skills.profiling.endpoints import endpoint_namer
 
 HTTP_HISTOGRAM = "http_request_duration_seconds"
+MIN_REQUESTS = 5
 
 
 def _percentile(sorted_values: list[float], q: float) -> float:
@@ -29,13 +32,13 @@ def _latency(values_ms: list[float]) -> LatencyPercentiles:
     )
 
 
-def from_access_logs(entries: list[AccessLogEntry]) -> Baseline | None:
+def from_access_logs(entries: list[AccessLogEntry], name: Callable[[str, str], str]) -> Baseline | None:
     timed = [e for e in entries if e.duration_ms is not None]
     if not timed:
         return None
     by_path: dict[str, list[AccessLogEntry]] = defaultdict(list)
     for e in timed:
-        by_path[f"{e.method} {e.path.split('?')[0]}"].append(e)
+        by_path[name(e.method, e.path)].append(e)
     stamps = [e.timestamp for e in timed if e.timestamp is not None]
     span = (max(stamps) - min(stamps)) if len(stamps) > 1 else 0.0
 
@@ -46,7 +49,7 @@ def from_access_logs(entries: list[AccessLogEntry]) -> Baseline | None:
             latency=_latency([e.duration_ms for e in group if e.duration_ms is not None]),
         )
 
-    endpoints = [stats(n, g) for n, g in sorted(by_path.items()) if len(g) >= 20]
+    endpoints = [stats(n, g) for n, g in sorted(by_path.items()) if len(g) >= MIN_REQUESTS]
     return Baseline(overall=stats("overall", timed), endpoints=endpoints, sources=["access_logs"])
 
 
@@ -100,6 +103,7 @@ def compute_baseline(evidence: EvidenceBundle, live: Baseline | None) -> Baselin
     """Prefer a live load test, then recorded k6 summaries, then histograms, then access logs."""
     candidates: list[Baseline | None] = [live]
     candidates += [baseline_from_k6(s) for s in evidence.load_tests]
-    candidates += [from_metrics(evidence.metrics), from_access_logs(evidence.access_logs)]
+    namer = endpoint_namer(evidence.target)
+    candidates += [from_metrics(evidence.metrics), from_access_logs(evidence.access_logs, namer)]
     chosen = next((b for b in candidates if b is not None), Baseline())
     return chosen.model_copy(update={"resources": resources(evidence)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from perfpilot.artifacts import Baseline, BottleneckInventory
+from perfpilot.artifacts.bottlenecks import SIGNIFICANT_IMPACT
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
 from perfpilot.skills.profiling import slos as slo_check
 from perfpilot.skills.profiling.attribution import attribute
@@ -47,7 +48,7 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
     else:
         notes.append("No traces, metric sums or timed logs: request time could not be split by layer.")
     bottlenecks.sort(key=lambda b: (-b.impact, b.id))
-    significant = [b for b in bottlenecks if b.impact > 0]
+    significant = [b for b in bottlenecks if b.impact >= SIGNIFICANT_IMPACT]
     inventory = BottleneckInventory(
         baseline=baseline,
         bottlenecks=bottlenecks,

@@ -1,0 +1,96 @@
+"""Start and stop a target's service process, waiting until it answers its readiness path."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+import structlog
+
+READY_TIMEOUT_S = 60.0
+STOP_GRACE_S = 5.0
+
+
+class ServiceError(Exception):
+    """The service did not start or did not become ready; the message has its output's tail."""
+
+
+class ServiceProcess:
+    """One service process in its own process group, so stopping it stops its children too."""
+
+    def __init__(self, argv: list[str], *, workdir: Path, ready_url: str, log_path: Path) -> None:
+        self.argv = argv
+        self.workdir = workdir
+        self.ready_url = ready_url
+        self.log_path = log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log = structlog.get_logger("perfpilot.live.service")
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as out:
+            self.proc = subprocess.Popen(  # noqa: S603 - argv comes from the user's own target file
+                self.argv, cwd=self.workdir, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        self.log.info("service.starting", argv=self.argv[:4], pid=self.proc.pid)
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise ServiceError(f"service exited with {self.proc.returncode}: {self._tail()}")
+            try:
+                if httpx.get(self.ready_url, timeout=1.0).status_code < 500:
+                    self.log.info("service.ready", url=self.ready_url)
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise ServiceError(f"service not ready at {self.ready_url} after {READY_TIMEOUT_S:g}s: {self._tail()}")
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        except ProcessLookupError:
+            pass
+        self.log.info("service.stopped", pid=proc.pid)
+
+    def restart(self, argv: list[str]) -> None:
+        self.stop()
+        self.argv = argv
+        self.start()
+
+    def _tail(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-800:]
+        except OSError:
+            return ""
+
+    def __enter__(self) -> ServiceProcess:
+        self.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+
+def fill(argv: list[str], values: dict[str, str]) -> list[str]:
+    """Fill {python}, {db}, {port}, ... placeholders in the service command (unknown ones raise)."""
+    values = {"python": sys.executable, **values}
+    try:
+        return [part.format(**values) for part in argv]
+    except KeyError as exc:
+        raise ServiceError(f"service.command uses unknown placeholder {{{exc.args[0]}}}") from None

@@ -1,0 +1,110 @@
+"""A live run: start the service, capture fresh evidence under load, and apply the plan on a sandbox copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+from perfpilot.artifacts import ImplementationPlan
+from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.live.apply import applicable, apply_ddl, sandbox_copy
+from perfpilot.live.service import ServiceError, ServiceProcess, fill
+from perfpilot.target.spec import DatabaseSource, MetricsSource, Target, WorkloadSource
+
+WARMUP_S = 5.0
+
+
+def sqlite_path(spec: Target) -> Path | None:
+    """The SQLite file a target's DSN names; relative paths are relative to the target's folder."""
+    db = spec.evidence.database
+    if db is None or db.dsn is None or not db.dsn.startswith("sqlite:///"):
+        return None
+    path = Path(db.dsn.removeprefix("sqlite:///"))
+    return path if path.is_absolute() else (spec.root / path).resolve()
+
+
+class LiveSession:
+    """Context manager around one live run. Entering starts the service; leaving always stops it."""
+
+    def __init__(self, spec: Target, options: Any, log: Any, *, warmup_s: float = WARMUP_S) -> None:
+        self.spec = spec
+        self.options = options
+        self.log = log
+        self.warmup_s = warmup_s
+        self.dir: Path = options.workdir / "live"
+        self.service: ServiceProcess | None = None
+        self.db: Path | None = sqlite_path(spec)
+        self.generation = 0
+
+    def _argv(self, db: Path) -> list[str]:
+        http, service = self.spec.evidence.http, self.spec.evidence.service
+        assert http is not None and service is not None
+        self.generation += 1
+        port = str(urlsplit(http.base_url).port or 80)
+        return fill(service.command, {
+            "db": str(db), "port": port,
+            "query_log": str(self.query_log), "access_log": str(self.access_log),
+        })
+
+    @property
+    def query_log(self) -> Path:
+        return self.dir / f"queries-{self.generation}.jsonl"
+
+    @property
+    def access_log(self) -> Path:
+        return self.dir / f"access-{self.generation}.log"
+
+    def __enter__(self) -> bool:
+        http, service = self.spec.evidence.http, self.spec.evidence.service
+        if http is None or service is None or self.db is None:
+            return False
+        if not self.db.exists():
+            raise ServiceError(f"{self.spec.evidence.database}: database file {self.db} does not exist")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        workdir = service.workdir or self.spec.root
+        self.service = ServiceProcess(self._argv(self.db), workdir=workdir,
+                                      ready_url=http.base_url + service.ready_path, log_path=self.dir / "service.log")
+        self.service.start()
+        if self.options.apply != "none":
+            self.options.applier = self.apply
+        return True
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self.service is not None:
+            self.service.stop()
+
+    def live_target(self) -> Target:
+        """The target with its recorded workload, access log and metrics replaced by the live ones."""
+        http = self.spec.evidence.http
+        assert http is not None and self.db is not None
+        db = self.spec.evidence.database
+        dialect = db.dialect if db is not None else "sqlite"
+        evidence = self.spec.evidence.model_copy(update={
+            "workload": [WorkloadSource(path=self.query_log, format="jsonl", dialect=dialect)],
+            "access_logs": [self.access_log],
+            "metrics": [MetricsSource(url=f"{http.base_url}/metrics")],
+            "database": DatabaseSource(dsn=f"sqlite:///{self.db}", dialect=dialect),
+        })
+        return self.spec.model_copy(update={"evidence": evidence})
+
+    def capture(self, warmup: Any, strict: bool) -> EvidenceBundle:
+        """Drive a short warm-up load (which also fills the logs), then load the live evidence."""
+        from perfpilot.evidence.load import load_evidence
+
+        warmup(self.warmup_s)
+        return load_evidence(self.live_target(), strict=strict)
+
+    def apply(self, plan: ImplementationPlan) -> list[str]:
+        """Apply auto-applicable DDL to a sandbox copy (or, confirmed, the original) and restart on it."""
+        assert self.service is not None and self.db is not None
+        changes = applicable(plan)
+        if not changes:
+            return []
+        target_db = self.db if self.options.apply == "original" else sandbox_copy(self.db)
+        applied = apply_ddl(target_db, changes)
+        self.service.restart(self._argv(target_db))
+        where = "original database" if target_db == self.db else f"sandbox copy {target_db}"
+        self.log.info("apply.done", changes=applied, where=where)
+        return [f"{cid} ({where})" for cid in applied]
