@@ -1,0 +1,48 @@
+"""`make demo`: the closed loop on the bundled shop service — profile, analyse, apply to a sandbox, validate."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOP = ROOT / "examples" / "shop"
+TARGET = SHOP / "target.yaml"
+
+
+def build_data() -> Path:
+    """Build (or reuse the cached) shop database, deterministically."""
+    sys.path.insert(0, str(SHOP))
+    from shop.generator import ensure_database
+
+    started = time.perf_counter()
+    path = ensure_database(SHOP / "data" / "shop.db")
+    print(f"demo: database ready at {path} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="short load tests (under 90 s in all)")
+    parser.add_argument("--out", type=Path, default=ROOT / "perfpilot-report")
+    args = parser.parse_args(argv)
+    if not TARGET.exists():
+        print(f"demo: {TARGET} not found: run the demo from a source checkout", file=sys.stderr)
+        return 2
+    from perfpilot.cli.execution import RunRequest, execute_run
+
+    started = time.perf_counter()
+    build_data()
+    code = execute_run(RunRequest(
+        target=TARGET, out=args.out, headless=not sys.stdout.isatty(), live=True, apply="sandbox",
+        load_test_duration_s=6.0 if args.quick else 20.0, warmup_s=3.0 if args.quick else 5.0,
+    ))
+    report = args.out / "report.md"
+    print(f"demo: finished in {time.perf_counter() - started:.0f} s with exit code {code}; report: {report}")
+    return 0 if code in (0, 1, 3) else code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
