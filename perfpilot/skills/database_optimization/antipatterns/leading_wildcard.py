@@ -39,13 +39,14 @@ def check(analysis: ShapeAnalysis, catalog: Catalog | None) -> list[AntiPattern]
     found: list[AntiPattern] = []
     for node in predicate_nodes(analysis.tree, exp.Like, exp.ILike):
         pattern = node.args.get("expression")
-        if not (isinstance(pattern, exp.Literal) and pattern.is_string and pattern.this[:1] in ("%", "_")):
+        head, tail = _edge_text(pattern, first=True), _edge_text(pattern, first=False)
+        if head is None or head[:1] not in ("%", "_"):
             continue
         column = lone_column(node.this)
         if column is None:
             continue
         table = column_table(column, analysis) or "<table>"
-        suffix_only = not pattern.this.endswith("%")
+        suffix_only = tail is not None and not tail.endswith("%")
         advice = (_SUFFIX if suffix_only else _SUBSTRING)[analysis.dialect]
         found.append(AntiPattern(
             check=CHECK_ID, severity="medium", table=None if table == "<table>" else table,
@@ -55,3 +56,17 @@ def check(analysis: ShapeAnalysis, catalog: Catalog | None) -> list[AntiPattern]
             rewrite="Use " + advice.format(table=table, column=column.name.lower()) + ".",
         ))
     return found
+
+
+def _edge_text(pattern: object, *, first: bool) -> str | None:
+    """The string literal at the start (or end) of a pattern, looking through || and CONCAT()."""
+    node = pattern
+    while True:
+        if isinstance(node, exp.Literal) and node.is_string:
+            return str(node.this)
+        if isinstance(node, exp.DPipe):
+            node = node.this if first else node.expression
+        elif isinstance(node, exp.Concat) and node.expressions:
+            node = node.expressions[0 if first else -1]
+        else:
+            return None
