@@ -5,6 +5,7 @@ Each request pops the next scripted Reply; every request body and header set is 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -70,7 +71,8 @@ def message(
 
 def tool_use(name: str, arguments: dict[str, Any], *, block_id: str | None = None) -> dict[str, Any]:
     """A tool_use content block."""
-    return {"type": "tool_use", "id": block_id or f"toolu_fake_{next(_ids)}", "name": name, "input": arguments}
+    block = block_id or f"toolu_fake_{next(_ids)}"
+    return {"type": "tool_use", "id": block, "name": name, "input": arguments}
 
 
 def calls(*blocks: dict[str, Any], input_tokens: int = 1000, output_tokens: int = 50) -> Reply:
@@ -96,7 +98,7 @@ class FakeMessagesAPI:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def base_url(self) -> str:
@@ -142,10 +144,8 @@ class FakeMessagesAPI:
                 reply = fake._next(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
                 if self.path.rstrip("/") != "/v1/messages":
                     reply = error(404, "not_found_error", f"fake: no route {self.path}")
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self._send(reply)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def _send(self, reply: Reply) -> None:
                 if reply.delay_s:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fakes.messages_api import FakeMessagesAPI
 
 from perfpilot.config import ModelSettings
+from tests.fakes.messages_api import FakeMessagesAPI
 
 
 @pytest.fixture

@@ -45,11 +45,19 @@ def make_session(
 ) -> StepSession:
     target = Target(name="shop", evidence=EvidenceSources(access_logs=[Path("access.log")]))
     evidence = EvidenceBundle(target=target)
-    agent = StepAgent(name="profiling", prompt="profiling", skills=SKILLS, budget=budget, output=BottleneckInventory)
-    items = context if context is not None else [
-        ContextItem("evidence.inventory", '{"access log entries": 120}', 1.0, 8),
-        ContextItem("workload.q1", '{"shape": "SELECT * FROM orders WHERE id = ?", "count": 900}', 0.8, 20),
-    ]
+    agent = StepAgent(
+        name="profiling", prompt="profiling", skills=SKILLS, budget=budget, output=BottleneckInventory
+    )
+    items = (
+        context
+        if context is not None
+        else [
+            ContextItem("evidence.inventory", '{"access log entries": 120}', 1.0, 8),
+            ContextItem(
+                "workload.q1", '{"shape": "SELECT * FROM orders WHERE id = ?", "count": 900}', 0.8, 20
+            ),
+        ]
+    )
     return StepSession(
         step=agent,
         prompt=prompt,
