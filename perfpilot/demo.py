@@ -1,8 +1,9 @@
-"""`make demo`: the closed loop on the bundled shop service — profile, analyse, apply to a sandbox, validate."""
+"""`make demo`: the closed loop on the bundled shop: profile, analyse, apply to a sandbox, validate."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from pathlib import Path
@@ -15,10 +16,9 @@ TARGET = SHOP / "target.yaml"
 def build_data() -> Path:
     """Build (or reuse the cached) shop database, deterministically."""
     sys.path.insert(0, str(SHOP))
-    from shop.generator import ensure_database
-
+    generator = importlib.import_module("shop.generator")
     started = time.perf_counter()
-    path = ensure_database(SHOP / "data" / "shop.db")
+    path = Path(generator.ensure_database(SHOP / "data" / "shop.db"))
     print(f"demo: database ready at {path} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
     return path
 
@@ -35,10 +35,17 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     build_data()
-    code = execute_run(RunRequest(
-        target=TARGET, out=args.out, headless=not sys.stdout.isatty(), live=True, apply="sandbox",
-        load_test_duration_s=6.0 if args.quick else 20.0, warmup_s=3.0 if args.quick else 5.0,
-    ))
+    code = execute_run(
+        RunRequest(
+            target=TARGET,
+            out=args.out,
+            headless=not sys.stdout.isatty(),
+            live=True,
+            apply="sandbox",
+            load_test_duration_s=6.0 if args.quick else 20.0,
+            warmup_s=3.0 if args.quick else 5.0,
+        )
+    )
     report = args.out / "report.md"
     print(f"demo: finished in {time.perf_counter() - started:.0f} s with exit code {code}; report: {report}")
     return 0 if code in (0, 1, 3) else code

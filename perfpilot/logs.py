@@ -13,7 +13,9 @@ from perfpilot.redaction import redact_processor
 def configure_logging(*, headless: bool, level: str = "info") -> None:
     """Configure structlog once, at the edge (the CLI). Logs go to stderr so stdout stays for output."""
     renderer: structlog.typing.Processor = (
-        structlog.processors.JSONRenderer() if headless else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        structlog.processors.JSONRenderer()
+        if headless
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     )
     structlog.configure(
         processors=[

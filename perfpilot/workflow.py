@@ -45,7 +45,7 @@ class RunOptions:
 
 
 def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
-    """Run the graph to its end (or to an escalation nobody answers) and report. Never loses finished steps."""
+    """Run the graph to its end (or to an unanswered escalation) and report. Never loses finished steps."""
     log = structlog.get_logger("perfpilot.run").bind(run=options.run_id)
     registry = options.registry or default_registry()
     fallback = None if isinstance(options.planner, OfflinePlanner) else OfflinePlanner()
@@ -95,15 +95,23 @@ def build_report(state: WorkflowState | dict[str, Any], evidence: EvidenceBundle
     typed: WorkflowState = state  # type: ignore[assignment]
     root_cause = root_cause_of(typed)
     findings = [
-        FindingSummary(id=f.id, skill=f.skill, kind=f.kind, layer=f.layer, subject=f.subject, title=f.title,
-                       impact=round(f.impact, 4), priority=f.priority)
+        FindingSummary(
+            id=f.id,
+            skill=f.skill,
+            kind=f.kind,
+            layer=f.layer,
+            subject=f.subject,
+            title=f.title,
+            impact=round(f.impact, 4),
+            priority=f.priority,
+        )
         for f in (root_cause.findings if root_cause else [])
     ]
     return RunReport(
         run_id=run_id,
         target=evidence.target.name,
         status=typed.get("status") or "error",
-        tier=typed.get("tier"),  # type: ignore[arg-type]
+        tier=typed.get("tier"),
         decision_path=list(typed.get("decision_path", [])),
         decisions=list(typed.get("decisions", [])),
         steps=[StepRecord.model_validate(s) for s in typed.get("steps", [])],
@@ -113,6 +121,8 @@ def build_report(state: WorkflowState | dict[str, Any], evidence: EvidenceBundle
         plan=plan_of(typed),
         validation=validation_of(typed),
         applied=list(typed.get("applied", [])),
-        skipped_evidence=[SkippedEvidence(source=s.source, line=s.line, reason=s.reason) for s in evidence.skipped],
+        skipped_evidence=[
+            SkippedEvidence(source=s.source, line=s.line, reason=s.reason) for s in evidence.skipped
+        ],
         escalation=typed.get("escalation"),
     )

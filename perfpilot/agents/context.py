@@ -38,8 +38,14 @@ def evidence_items(evidence: EvidenceBundle) -> list[ContextItem]:
             items.append(
                 ContextItem(
                     f"workload.{shape.id}",
-                    _dump({"shape": shape.fingerprint[:300], "count": shape.count,
-                           "total_s": round(shape.total_time_s, 3), "share": round(shape.share, 3)}),
+                    _dump(
+                        {
+                            "shape": shape.fingerprint[:300],
+                            "count": shape.count,
+                            "total_s": round(shape.total_time_s, 3),
+                            "share": round(shape.share, 3),
+                        }
+                    ),
                     0.3 + 0.6 * shape.share,
                 )
             )
@@ -53,8 +59,16 @@ def inventory_items(inventory: BottleneckInventory) -> list[ContextItem]:
     items = [
         ContextItem(
             f"bottleneck.{b.id}",
-            _dump({"id": b.id, "layer": b.layer, "title": b.title, "subject": b.subject,
-                   "impact": round(b.impact, 3), "metrics": b.metrics}),
+            _dump(
+                {
+                    "id": b.id,
+                    "layer": b.layer,
+                    "title": b.title,
+                    "subject": b.subject,
+                    "impact": round(b.impact, 3),
+                    "metrics": b.metrics,
+                }
+            ),
             b.impact,
         )
         for b in inventory.bottlenecks
@@ -63,7 +77,9 @@ def inventory_items(inventory: BottleneckInventory) -> list[ContextItem]:
     items.append(ContextItem("baseline.overall", overall.model_dump_json(exclude_none=True), 0.9))
     if inventory.slo_breaches:
         items.append(
-            ContextItem("slo_breaches", _dump([b.model_dump(exclude_none=True) for b in inventory.slo_breaches]), 0.95)
+            ContextItem(
+                "slo_breaches", _dump([b.model_dump(exclude_none=True) for b in inventory.slo_breaches]), 0.95
+            )
         )
     return items
 
@@ -74,10 +90,11 @@ def root_cause_items(report: RootCauseReport) -> list[ContextItem]:
 
 def plan_items(plan: ImplementationPlan) -> list[ContextItem]:
     return [
-        ContextItem(f"change.{c.id}", _dump({"id": c.id, "group": c.group, "kind": c.kind, "title": c.title}), 0.5)
+        ContextItem(
+            f"change.{c.id}", _dump({"id": c.id, "group": c.group, "kind": c.kind, "title": c.title}), 0.5
+        )
         for c in plan.changes
     ]
-
 
 
 def step_context(step: StepName, evidence: EvidenceBundle, inputs: dict[str, BaseModel]) -> list[ContextItem]:

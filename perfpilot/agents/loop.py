@@ -67,7 +67,8 @@ class StepRunner:
         prompt = step_prompt(agent, evidence, available)
         prompt_tokens = count_tokens(prompt)
         kept, dropped = fit_context(
-            step_context(agent.name, evidence, inputs), max(0, int(agent.budget * CONTEXT_SHARE) - prompt_tokens)
+            step_context(agent.name, evidence, inputs),
+            max(0, int(agent.budget * CONTEXT_SHARE) - prompt_tokens),
         )
         session = StepSession(
             step=agent,
@@ -93,7 +94,9 @@ class StepRunner:
             except PlannerError as exc:
                 if self.fallback is None or planner is self.fallback:
                     raise
-                session.notes.append(f"{planner.name} planner failed ({exc}); the offline planner finished the step")
+                session.notes.append(
+                    f"{planner.name} planner failed ({exc}); the offline planner finished the step"
+                )
                 log.warning("step.planner_fallback", error=str(exc))
                 planner = self.fallback
                 continue
@@ -107,7 +110,9 @@ class StepRunner:
                 if isinstance(action, Submit):
                     return self._finish(session, action, planner, decision, log)
                 session.results.append(self._execute(session, action, charge=decision.usage is None, log=log))
-        session.notes.append(f"Turn limit ({MAX_TURNS}) reached: the artifact was assembled from the skills' output.")
+        session.notes.append(
+            f"Turn limit ({MAX_TURNS}) reached: the artifact was assembled from the skills' output."
+        )
         return self._finish(session, Submit(assemble(session)), planner, Decision(actions=()), log)
 
     def _execute(self, session: StepSession, call: SkillCall, *, charge: bool, log: Any) -> ToolResult:
@@ -118,7 +123,10 @@ class StepRunner:
         registered = self.registry.get(call.skill)
         ctx = replace(
             session.skill_context,
-            earlier={**session.skill_context.earlier, **{r.call.skill: r.output for r in session.results if r.output}},
+            earlier={
+                **session.skill_context.earlier,
+                **{r.call.skill: r.output for r in session.results if r.output},
+            },
         )
         try:
             output = registered.skill.invoke(call.arguments, ctx)
@@ -131,7 +139,9 @@ class StepRunner:
         log.info("step.skill_done", skill=call.skill, findings=len(output.findings))
         return self._result(session, call, output, None, charge)
 
-    def _result(self, session: StepSession, call: SkillCall, output: Any, error: str | None, charge: bool) -> ToolResult:
+    def _result(
+        self, session: StepSession, call: SkillCall, output: Any, error: str | None, charge: bool
+    ) -> ToolResult:
         text = render_skill_output(output) if output is not None else json.dumps({"error": error})
         room = max(0, session.budget.remaining - SUBMIT_RESERVE)
         rendered = fit_text(text, room)
@@ -177,16 +187,24 @@ class StepRunner:
         output = session.step.output
         try:
             raw = submit.artifact
-            artifact = raw if isinstance(raw, output) else output.model_validate(
-                raw.model_dump() if isinstance(raw, BaseModel) else raw
+            artifact = (
+                raw
+                if isinstance(raw, output)
+                else output.model_validate(raw.model_dump() if isinstance(raw, BaseModel) else raw)
             )
         except ValidationError as exc:
-            session.notes.append(f"submitted artifact invalid ({exc.error_count()} errors); assembled from skills")
+            session.notes.append(
+                f"submitted artifact invalid ({exc.error_count()} errors); assembled from skills"
+            )
             log.warning("step.invalid_artifact", errors=exc.error_count())
             return assemble(session)
         if isinstance(artifact, RootCauseReport):
             computed = {f.id: f for out in session.outputs() for f in out.findings}
-            kept = [computed[f.id].model_copy(update={"priority": f.priority}) for f in artifact.findings if f.id in computed]
+            kept = [
+                computed[f.id].model_copy(update={"priority": f.priority})
+                for f in artifact.findings
+                if f.id in computed
+            ]
             invented = [f.id for f in artifact.findings if f.id not in computed]
             if invented:
                 session.notes.append(f"dropped findings no skill computed: {invented}")

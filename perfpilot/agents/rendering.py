@@ -25,8 +25,8 @@ def finding_line(f: Finding) -> dict[str, Any]:
     }
     if f.estimate is not None:
         line["estimate"] = (
-            f"{f.estimate.metric}: {f.estimate.current:g} -> {f.estimate.expected:g} {f.estimate.unit}".strip()
-        )
+            f"{f.estimate.metric}: {f.estimate.current:g} -> {f.estimate.expected:g} {f.estimate.unit}"
+        ).strip()
     if f.remediation is not None:
         line["fix"] = f"{f.remediation.kind}: {f.remediation.title}"
     return line
@@ -47,7 +47,9 @@ def render_artifact(artifact: BaseModel) -> str:
         if key in data:
             data[key] = [{k: f.get(k) for k in ("id", "priority", "complexity")} for f in data[key]]
     if "changes" in data:
-        data["changes"] = [{k: c.get(k) for k in ("id", "group", "effort_days", "risk")} for c in data["changes"]]
+        data["changes"] = [
+            {k: c.get(k) for k in ("id", "group", "effort_days", "risk")} for c in data["changes"]
+        ]
     if "bottlenecks" in data:
         data["bottlenecks"] = [{k: b.get(k) for k in ("id", "layer", "impact")} for b in data["bottlenecks"]]
     data.pop("baseline", None)

@@ -21,7 +21,6 @@ from perfpilot.artifacts.validation import (
 
 __all__ = [
     "AnalysisOutcome",
-    "Remediation",
     "Baseline",
     "Bottleneck",
     "BottleneckInventory",
@@ -35,10 +34,11 @@ __all__ = [
     "FixComplexity",
     "ImpactEstimate",
     "ImplementationPlan",
-    "Layer",
     "LatencyPercentiles",
+    "Layer",
     "MetricComparison",
     "Priority",
+    "Remediation",
     "ResourceUsage",
     "Risk",
     "Roi",

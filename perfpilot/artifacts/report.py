@@ -16,7 +16,13 @@ RunStatus = Literal["targets_met", "acceptable", "not_met", "escalated", "error"
 Tier = Literal["T0", "T1", "T2", "T3", "T4"]
 StepStatus = Literal["ok", "budget_exhausted", "error"]
 
-EXIT_CODES: dict[RunStatus, int] = {"targets_met": 0, "acceptable": 0, "not_met": 1, "escalated": 3, "error": 2}
+EXIT_CODES: dict[RunStatus, int] = {
+    "targets_met": 0,
+    "acceptable": 0,
+    "not_met": 1,
+    "escalated": 3,
+    "error": 2,
+}
 
 
 class StepRecord(Artifact):

@@ -65,20 +65,33 @@ def execute_run(req: RunRequest) -> int:
     log = structlog.get_logger("perfpilot.cli")
     try:
         spec = load_target(req.target)
-        planner = make_planner(req.planner_name, model=req.model, record=req.record, replay=req.replay,
-                               load_test_duration_s=req.load_test_duration_s)
+        planner = make_planner(
+            req.planner_name,
+            model=req.model,
+            record=req.record,
+            replay=req.replay,
+            load_test_duration_s=req.load_test_duration_s,
+        )
     except (TargetError, PlannerChoiceError) as exc:
         return _message(str(exc))
-    options = RunOptions(workdir=req.out / "work", planner=planner, budgets=req.budgets or None,  # type: ignore[arg-type]
-                         live=req.live, apply=req.apply, ask=req.ask,
-                         on_update=None if req.headless else StepProgress())
+    options = RunOptions(
+        workdir=req.out / "work",
+        planner=planner,
+        budgets=req.budgets or None,  # type: ignore[arg-type]
+        live=req.live,
+        apply=req.apply,
+        ask=req.ask,
+        on_update=None if req.headless else StepProgress(),
+    )
     try:
         if req.live:
             session = LiveSession(spec, options, log, warmup_s=req.warmup_s)
             with session as ready:
                 if not ready:
-                    return _message(f"{req.target}: a live run needs evidence.http, evidence.service and a "
-                                    "sqlite:/// evidence.database.dsn")
+                    return _message(
+                        f"{req.target}: a live run needs evidence.http, evidence.service and a "
+                        "sqlite:/// evidence.database.dsn"
+                    )
                 evidence = session.capture(lambda s: _warm_up(spec, options.workdir, s), req.strict)
                 report = run_workflow(evidence, options)
         else:
@@ -101,4 +114,6 @@ def _warm_up(spec: Any, workdir: Path, seconds: float) -> None:
     from perfpilot.skills.registry import default_registry
 
     ctx = SkillContext(evidence=EvidenceBundle(target=spec), workdir=workdir / "warmup", live=True)
-    default_registry().get("load-test-runner").skill.invoke({"profile": "baseline", "duration_s": seconds}, ctx)
+    default_registry().get("load-test-runner").skill.invoke(
+        {"profile": "baseline", "duration_s": seconds}, ctx
+    )

@@ -8,7 +8,9 @@ app = typer.Typer(help="Print the orchestrator graph.")
 
 
 @app.callback(invoke_without_command=True)
-def graph(mermaid: bool = typer.Option(True, "--mermaid/--ascii", help="Mermaid (default) or ASCII.")) -> None:
+def graph(
+    mermaid: bool = typer.Option(True, "--mermaid/--ascii", help="Mermaid (default) or ASCII."),
+) -> None:
     from perfpilot.graphs.orchestrator import build_graph
 
     drawable = build_graph().compile().get_graph()

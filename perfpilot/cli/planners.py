@@ -13,7 +13,11 @@ class PlannerChoiceError(Exception):
 
 
 def make_planner(
-    name: str, *, model: str | None, record: Path | None, replay: Path | None,
+    name: str,
+    *,
+    model: str | None,
+    record: Path | None,
+    replay: Path | None,
     load_test_duration_s: float | None = None,
 ) -> Planner:
     if name == "offline":

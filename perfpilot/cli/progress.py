@@ -27,6 +27,8 @@ class StepProgress:
                     f"{step['tokens_used']:>5}/{step['token_budget']} tokens · {skills}"
                 )
         elif node == "apply":
-            self.console.print(f"[cyan]✓[/cyan] [bold]apply[/bold]        {len(update.get('applied', []))} change(s) applied")
+            self.console.print(
+                f"[cyan]✓[/cyan] [bold]apply[/bold]        {len(update.get('applied', []))} change(s) applied"
+            )
         elif node in ("finish", "redesign"):
             self.console.print(f"[bold]■ {update.get('status', '')}[/bold]")

@@ -44,8 +44,12 @@ def _ask(question: dict[str, Any]) -> str:
 def run(
     target: Path = typer.Argument(..., help="target.yaml of the system to work on"),
     out: Path = typer.Option(Path("perfpilot-report"), "--out", help="Folder for report.json/.md/.sarif"),
-    headless: bool = typer.Option(False, "--headless", help="JSON logs, no prompts (implied when stdout is not a TTY)"),
-    strict: bool = typer.Option(False, "--strict", help="Exit 2 on malformed evidence instead of skipping it"),
+    headless: bool = typer.Option(
+        False, "--headless", help="JSON logs, no prompts (implied when stdout is not a TTY)"
+    ),
+    strict: bool = typer.Option(
+        False, "--strict", help="Exit 2 on malformed evidence instead of skipping it"
+    ),
     planner: str = typer.Option("offline", "--planner", help="offline (default) or claude"),
     model: str | None = typer.Option(None, "--model", help="Claude model (with --planner claude)"),
     record: Path | None = typer.Option(None, "--record", help="Record model calls to this folder"),
@@ -72,12 +76,24 @@ def run(
             fail("--apply original changes the real database: add --yes to confirm")
         if not typer.confirm("Apply the plan's changes to the ORIGINAL database?", default=False):
             fail("not confirmed: nothing was changed")
-    code = execute_run(RunRequest(
-        target=target, out=out, headless=headless, strict=strict, planner_name=planner, model=model,
-        record=record, replay=replay, live=live or apply != "none", apply=apply,  # type: ignore[arg-type]
-        budgets=parse_budgets(budget), formats=chosen, log_level=log_level,
-        ask=None if headless else _ask,
-    ))
+    code = execute_run(
+        RunRequest(
+            target=target,
+            out=out,
+            headless=headless,
+            strict=strict,
+            planner_name=planner,
+            model=model,
+            record=record,
+            replay=replay,
+            live=live or apply != "none",
+            apply=apply,  # type: ignore[arg-type]
+            budgets=parse_budgets(budget),
+            formats=chosen,
+            log_level=log_level,
+            ask=None if headless else _ask,
+        )
+    )
     raise typer.Exit(code)
 
 

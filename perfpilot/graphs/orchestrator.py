@@ -41,9 +41,13 @@ class RunContext:
     applier: Applier | None = None
 
 
-def _run(runtime: Runtime[RunContext], step: StepName, state: WorkflowState, inputs: dict[str, BaseModel]) -> Any:
+def _run(
+    runtime: Runtime[RunContext], step: StepName, state: WorkflowState, inputs: dict[str, BaseModel]
+) -> Any:
     ctx = runtime.context
-    prior = PriorArtifacts(inventory=inventory_of(state), root_cause=root_cause_of(state), plan=plan_of(state))
+    prior = PriorArtifacts(
+        inventory=inventory_of(state), root_cause=root_cause_of(state), plan=plan_of(state)
+    )
     skill_context = SkillContext(
         evidence=ctx.skill_context.evidence,
         workdir=ctx.skill_context.workdir,
@@ -117,21 +121,33 @@ def escalation(state: WorkflowState) -> dict[str, Any]:
     limits = [f for f in (report.findings if report else []) if f.complexity == "architecture_limitation"]
     reason = "; ".join(f"{f.title}: {f.root_cause}" for f in limits) or "architecture limitation"
     answer = interrupt(
-        {"question": "Analysis found an architecture limitation. Proceed with the optimizations that are "
-                     "possible ('proceed'), or stop here for a redesign ('stop')?",
-         "reason": reason,
-         "options": ["proceed", "stop"]}
+        {
+            "question": "Analysis found an architecture limitation. Proceed with the optimizations that are "
+            "possible ('proceed'), or stop here for a redesign ('stop')?",
+            "reason": reason,
+            "options": ["proceed", "stop"],
+        }
     )
     decision = str(answer).strip().lower()
     if decision == "proceed":
-        return {"decision_path": ["escalation"], "human_decision": "proceed", "escalation": reason, "tier": "T3",
-                "decisions": ["escalation: a person chose to proceed with the possible optimizations (T3)"]}
-    return {"decision_path": ["escalation"], "human_decision": "stop", "escalation": reason, "status": "escalated",
-            "decisions": [f"escalation: a person chose to stop ({decision or 'no answer'})"]}
+        return {
+            "decision_path": ["escalation"],
+            "human_decision": "proceed",
+            "escalation": reason,
+            "tier": "T3",
+            "decisions": ["escalation: a person chose to proceed with the possible optimizations (T3)"],
+        }
+    return {
+        "decision_path": ["escalation"],
+        "human_decision": "stop",
+        "escalation": reason,
+        "status": "escalated",
+        "decisions": [f"escalation: a person chose to stop ({decision or 'no answer'})"],
+    }
 
 
 def route_after_escalation(state: WorkflowState) -> Literal["optimization", "__end__"]:
-    return "optimization" if state.get("human_decision") == "proceed" else END
+    return "optimization" if state.get("human_decision") == "proceed" else "__end__"
 
 
 def optimization(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]:
@@ -144,13 +160,15 @@ def optimization(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str
     }
 
 
-def route_after_optimization(state: WorkflowState, runtime: Runtime[RunContext]) -> Literal["apply", "validation"]:
+def route_after_optimization(
+    state: WorkflowState, runtime: Runtime[RunContext]
+) -> Literal["apply", "validation"]:
     ctx = runtime.context
     return "apply" if ctx.applier is not None and ctx.skill_context.apply != "none" else "validation"
 
 
 def apply(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    """Apply the plan's auto-applicable changes where the run allows (a sandbox copy unless told otherwise)."""
+    """Apply the plan's auto-applicable changes where the run allows (a sandbox copy unless told so)."""
     plan = plan_of(state) or ImplementationPlan()
     applier = runtime.context.applier
     applied = applier(plan) if applier is not None else []
@@ -159,7 +177,11 @@ def apply(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]:
 
 def validation(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     inputs: dict[str, BaseModel] = {}
-    for key, value in (("plan", plan_of(state)), ("inventory", inventory_of(state)), ("root_cause", root_cause_of(state))):
+    for key, value in (
+        ("plan", plan_of(state)),
+        ("inventory", inventory_of(state)),
+        ("root_cause", root_cause_of(state)),
+    ):
         if value is not None:
             inputs[key] = value
     outcome = _run(runtime, "validation", state, inputs)
@@ -188,16 +210,22 @@ def finish(state: WorkflowState) -> dict[str, Any]:
         return {"status": "targets_met", "decision_path": ["finish"]}
     verdict = routing.after_validation(report)
     status = "targets_met" if verdict == "met" else "acceptable"
-    return {"status": status, "decision_path": ["finish"],
-            "decisions": [f"after validation: {VALIDATION_REASONS[verdict]}"]}
+    return {
+        "status": status,
+        "decision_path": ["finish"],
+        "decisions": [f"after validation: {VALIDATION_REASONS[verdict]}"],
+    }
 
 
 def redesign(state: WorkflowState) -> dict[str, Any]:
     report = validation_of(state)
     share = report.targets_met_share if report else 0.0
-    return {"status": "not_met", "decision_path": ["redesign"],
-            "escalation": f"only {share:.0%} of targets met after optimization: architecture redesign needed",
-            "decisions": [f"after validation: {VALIDATION_REASONS['not_met']}"]}
+    return {
+        "status": "not_met",
+        "decision_path": ["redesign"],
+        "escalation": f"only {share:.0%} of targets met after optimization: architecture redesign needed",
+        "decisions": [f"after validation: {VALIDATION_REASONS['not_met']}"],
+    }
 
 
 def build_graph() -> StateGraph[WorkflowState, RunContext, WorkflowState, WorkflowState]:

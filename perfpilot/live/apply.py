@@ -1,4 +1,4 @@
-"""Apply a plan's auto-applicable DDL to a SQLite sandbox copy (never the original) or, confirmed, the original."""
+"""Apply a plan's auto-applicable DDL to a SQLite sandbox copy, or (confirmed) to the original."""
 
 from __future__ import annotations
 

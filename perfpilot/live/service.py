@@ -35,8 +35,12 @@ class ServiceProcess:
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as out:
-            self.proc = subprocess.Popen(  # noqa: S603 - argv comes from the user's own target file
-                self.argv, cwd=self.workdir, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            self.proc = subprocess.Popen(
+                self.argv,
+                cwd=self.workdir,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
         self.log.info("service.starting", argv=self.argv[:4], pid=self.proc.pid)
@@ -52,7 +56,9 @@ class ServiceProcess:
                 pass
             time.sleep(0.2)
         self.stop()
-        raise ServiceError(f"service not ready at {self.ready_url} after {READY_TIMEOUT_S:g}s: {self._tail()}")
+        raise ServiceError(
+            f"service not ready at {self.ready_url} after {READY_TIMEOUT_S:g}s: {self._tail()}"
+        )
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None
@@ -83,7 +89,9 @@ class ServiceProcess:
         self.start()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
 

@@ -43,10 +43,15 @@ class LiveSession:
         assert http is not None and service is not None
         self.generation += 1
         port = str(urlsplit(http.base_url).port or 80)
-        return fill(service.command, {
-            "db": str(db), "port": port,
-            "query_log": str(self.query_log), "access_log": str(self.access_log),
-        })
+        return fill(
+            service.command,
+            {
+                "db": str(db),
+                "port": port,
+                "query_log": str(self.query_log),
+                "access_log": str(self.access_log),
+            },
+        )
 
     @property
     def query_log(self) -> Path:
@@ -64,14 +69,20 @@ class LiveSession:
             raise ServiceError(f"{self.spec.evidence.database}: database file {self.db} does not exist")
         self.dir.mkdir(parents=True, exist_ok=True)
         workdir = service.workdir or self.spec.root
-        self.service = ServiceProcess(self._argv(self.db), workdir=workdir,
-                                      ready_url=http.base_url + service.ready_path, log_path=self.dir / "service.log")
+        self.service = ServiceProcess(
+            self._argv(self.db),
+            workdir=workdir,
+            ready_url=http.base_url + service.ready_path,
+            log_path=self.dir / "service.log",
+        )
         self.service.start()
         if self.options.apply != "none":
             self.options.applier = self.apply
         return True
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self.service is not None:
             self.service.stop()
 
@@ -81,12 +92,14 @@ class LiveSession:
         assert http is not None and self.db is not None
         db = self.spec.evidence.database
         dialect = db.dialect if db is not None else "sqlite"
-        evidence = self.spec.evidence.model_copy(update={
-            "workload": [WorkloadSource(path=self.query_log, format="jsonl", dialect=dialect)],
-            "access_logs": [self.access_log],
-            "metrics": [MetricsSource(url=f"{http.base_url}/metrics")],
-            "database": DatabaseSource(dsn=f"sqlite:///{self.db}", dialect=dialect),
-        })
+        evidence = self.spec.evidence.model_copy(
+            update={
+                "workload": [WorkloadSource(path=self.query_log, format="jsonl", dialect=dialect)],
+                "access_logs": [self.access_log],
+                "metrics": [MetricsSource(url=f"{http.base_url}/metrics")],
+                "database": DatabaseSource(dsn=f"sqlite:///{self.db}", dialect=dialect),
+            }
+        )
         return self.spec.model_copy(update={"evidence": evidence})
 
     def capture(self, warmup: Any, strict: bool) -> EvidenceBundle:

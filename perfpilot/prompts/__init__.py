@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from string import Template
 
@@ -13,7 +13,7 @@ class PromptError(Exception):
     """A prompt file is missing or a variable it uses was not given."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template(name: str) -> Template:
     path = PROMPTS_DIR / f"{name}.md"
     if not path.is_file():

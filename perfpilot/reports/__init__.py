@@ -10,11 +10,16 @@ from perfpilot.reports.markdown import write_markdown
 from perfpilot.reports.sarif import write_sarif
 
 
-def write_reports(report: RunReport, out_dir: Path, formats: tuple[str, ...] = ("json", "md", "sarif")) -> list[Path]:
+def write_reports(
+    report: RunReport, out_dir: Path, formats: tuple[str, ...] = ("json", "md", "sarif")
+) -> list[Path]:
     """Write the requested formats into out_dir; returns the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    writers = {"json": (write_json, "report.json"), "md": (write_markdown, "report.md"),
-               "sarif": (write_sarif, "report.sarif")}
+    writers = {
+        "json": (write_json, "report.json"),
+        "md": (write_markdown, "report.md"),
+        "sarif": (write_sarif, "report.sarif"),
+    }
     written = []
     for fmt in formats:
         writer, name = writers[fmt]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -15,7 +16,16 @@ STATUS_TEXT = {
     "escalated": "Escalated to a person",
     "error": "Error",
 }
-ALL_NODES = ("profiling", "analysis", "escalation", "optimization", "apply", "validation", "finish", "redesign")
+ALL_NODES = (
+    "profiling",
+    "analysis",
+    "escalation",
+    "optimization",
+    "apply",
+    "validation",
+    "finish",
+    "redesign",
+)
 
 
 def _cell(value: object) -> str:
@@ -29,14 +39,14 @@ def _cell(value: object) -> str:
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def decision_path(report: RunReport) -> list[str]:
     """A mermaid flowchart of the path taken (taken nodes highlighted), and the reasons as text."""
     path = ["start", *report.decision_path, "end"]
     lines = ["```mermaid", "flowchart LR"]
-    lines += [f"  {a} --> {b}" for a, b in zip(path, path[1:], strict=False)]
+    lines += [f"  {a} --> {b}" for a, b in itertools.pairwise(path)]
     lines += [f"  style {n} fill:#bfb6fc" for n in report.decision_path if n in ALL_NODES]
     lines += ["```", ""]
     lines += [f"- {d}" for d in report.decisions] + [""]
@@ -44,27 +54,60 @@ def decision_path(report: RunReport) -> list[str]:
 
 
 def _steps(report: RunReport) -> list[str]:
-    rows = [(s.name, s.status, s.planner, f"{s.tokens_used} / {s.token_budget}", s.model_calls,
-             ", ".join(s.skills_called) or "–") for s in report.steps]
-    return ["## Steps", "", *table(("step", "status", "planner", "tokens used / budget", "model calls", "skills"), rows)]
+    rows = [
+        (
+            s.name,
+            s.status,
+            s.planner,
+            f"{s.tokens_used} / {s.token_budget}",
+            s.model_calls,
+            ", ".join(s.skills_called) or "–",
+        )
+        for s in report.steps
+    ]
+    return [
+        "## Steps",
+        "",
+        *table(("step", "status", "planner", "tokens used / budget", "model calls", "skills"), rows),
+    ]
 
 
 def _baseline(report: RunReport) -> list[str]:
     if report.inventory is None:
         return []
     b = report.inventory.baseline
-    rows = [(e.name, e.requests, e.rps, e.latency.p50_ms, e.latency.p95_ms, e.latency.p99_ms, e.error_rate)
-            for e in [b.overall, *b.endpoints]]
-    lines = ["## Baseline", "", *table(("endpoint", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "error rate"), rows)]
+    rows = [
+        (e.name, e.requests, e.rps, e.latency.p50_ms, e.latency.p95_ms, e.latency.p99_ms, e.error_rate)
+        for e in [b.overall, *b.endpoints]
+    ]
+    lines = [
+        "## Baseline",
+        "",
+        *table(("endpoint", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "error rate"), rows),
+    ]
     if b.layer_time_share:
-        lines += ["Share of request time: " + ", ".join(f"{k} {v:.0%}" for k, v in b.layer_time_share.items()), ""]
+        lines += [
+            "Share of request time: " + ", ".join(f"{k} {v:.0%}" for k, v in b.layer_time_share.items()),
+            "",
+        ]
     inv = report.inventory
     if inv.slo_breaches:
-        lines += ["### SLO breaches", "", *table(("SLO", "target", "observed"),
-                                                 [(x.slo, x.target, x.observed) for x in inv.slo_breaches])]
-    lines += ["### Bottlenecks", "", *table(
-        ("id", "layer", "bottleneck", "impact", "top target"),
-        [(x.id, x.layer, x.title, x.impact, "yes" if x.id in inv.top_targets else "") for x in inv.bottlenecks])]
+        lines += [
+            "### SLO breaches",
+            "",
+            *table(("SLO", "target", "observed"), [(x.slo, x.target, x.observed) for x in inv.slo_breaches]),
+        ]
+    lines += [
+        "### Bottlenecks",
+        "",
+        *table(
+            ("id", "layer", "bottleneck", "impact", "top target"),
+            [
+                (x.id, x.layer, x.title, x.impact, "yes" if x.id in inv.top_targets else "")
+                for x in inv.bottlenecks
+            ],
+        ),
+    ]
     return lines
 
 
@@ -74,10 +117,19 @@ def _findings(report: RunReport) -> list[str]:
     rc = report.root_cause
     rows = []
     for f in rc.findings:
-        est = f"{f.estimate.metric}: {f.estimate.current:,.4g} → {f.estimate.expected:,.4g} {f.estimate.unit}" if f.estimate else "–"
+        est = (
+            f"{f.estimate.metric}: {f.estimate.current:,.4g} → {f.estimate.expected:,.4g} {f.estimate.unit}"
+            if f.estimate
+            else "–"
+        )
         rows.append((f.id, f.priority, f.layer, f.title, f.impact, est))
-    return ["## Root causes", "", rc.summary, "",
-            *table(("id", "priority", "layer", "finding", "impact", "estimate"), rows)]
+    return [
+        "## Root causes",
+        "",
+        rc.summary,
+        "",
+        *table(("id", "priority", "layer", "finding", "impact", "estimate"), rows),
+    ]
 
 
 def _plan(report: RunReport) -> list[str]:
@@ -85,15 +137,40 @@ def _plan(report: RunReport) -> list[str]:
         return []
     plan = report.plan
     by_id = {c.id: c for c in plan.changes}
-    lines = ["## Implementation plan", "", *table(
-        ("#", "change", "group", "kind", "effort (days)", "risk", "applied"),
-        [(i + 1, by_id[cid].title, by_id[cid].group, by_id[cid].kind, by_id[cid].effort_days, by_id[cid].risk,
-          "yes" if any(cid in a for a in report.applied) else "no")
-         for i, cid in enumerate(plan.deployment_sequence)])]
+    lines = [
+        "## Implementation plan",
+        "",
+        *table(
+            ("#", "change", "group", "kind", "effort (days)", "risk", "applied"),
+            [
+                (
+                    i + 1,
+                    by_id[cid].title,
+                    by_id[cid].group,
+                    by_id[cid].kind,
+                    by_id[cid].effort_days,
+                    by_id[cid].risk,
+                    "yes" if any(cid in a for a in report.applied) else "no",
+                )
+                for i, cid in enumerate(plan.deployment_sequence)
+            ],
+        ),
+    ]
     for i, cid in enumerate(plan.deployment_sequence):
         c = by_id[cid]
-        lines += [f"### {i + 1}. {c.title}", "", f"```{'sql' if c.kind == 'ddl' else ''}", c.content.strip(), "```",
-                  "Rollback:", "", "```", c.rollback.strip(), "```", ""]
+        lines += [
+            f"### {i + 1}. {c.title}",
+            "",
+            f"```{'sql' if c.kind == 'ddl' else ''}",
+            c.content.strip(),
+            "```",
+            "Rollback:",
+            "",
+            "```",
+            c.rollback.strip(),
+            "```",
+            "",
+        ]
     return lines
 
 
@@ -101,28 +178,61 @@ def _validation(report: RunReport) -> list[str]:
     v = report.validation
     if v is None:
         return []
-    lines = [f"## Validation ({v.method})", "",
-             f"Targets met: {v.targets_met_share:.0%}"
-             + (f"; noise floor {v.noise_floor_pct:.1f}%" if v.noise_floor_pct is not None else ""), ""]
-    lines += table(("endpoint", "p95 ms before", "p95 ms after", "req/s before", "req/s after", "errors before", "errors after"),
-                   [(e.name, e.p95_ms_before, e.p95_ms_after, e.rps_before, e.rps_after, e.error_rate_before,
-                     e.error_rate_after) for e in v.endpoints])
-    lines += table(("target", "before", "after", "target value", "met", "beyond noise"),
-                   [(c.metric, c.before, c.after, c.target, c.met, c.significant) for c in v.comparisons])
+    lines = [
+        f"## Validation ({v.method})",
+        "",
+        f"Targets met: {v.targets_met_share:.0%}"
+        + (f"; noise floor {v.noise_floor_pct:.1f}%" if v.noise_floor_pct is not None else ""),
+        "",
+    ]
+    lines += table(
+        (
+            "endpoint",
+            "p95 ms before",
+            "p95 ms after",
+            "req/s before",
+            "req/s after",
+            "errors before",
+            "errors after",
+        ),
+        [
+            (
+                e.name,
+                e.p95_ms_before,
+                e.p95_ms_after,
+                e.rps_before,
+                e.rps_after,
+                e.error_rate_before,
+                e.error_rate_after,
+            )
+            for e in v.endpoints
+        ],
+    )
+    lines += table(
+        ("target", "before", "after", "target value", "met", "beyond noise"),
+        [(c.metric, c.before, c.after, c.target, c.met, c.significant) for c in v.comparisons],
+    )
     r = v.roi
-    lines += [f"ROI: savings {r.monthly_savings_usd:,.0f} USD/month"
-              + (f", throughput {r.throughput_gain_pct:+.1f}%" if r.throughput_gain_pct is not None else "")
-              + f", effort {r.effort_days:g} days"
-              + (f", payback {r.payback_days:g} days" if r.payback_days is not None else ""), ""]
+    lines += [
+        f"ROI: savings {r.monthly_savings_usd:,.0f} USD/month"
+        + (f", throughput {r.throughput_gain_pct:+.1f}%" if r.throughput_gain_pct is not None else "")
+        + f", effort {r.effort_days:g} days"
+        + (f", payback {r.payback_days:g} days" if r.payback_days is not None else ""),
+        "",
+    ]
     if v.artifacts:
         lines += ["Regression prevention:", "", *[f"- `{a}`" for a in v.artifacts], ""]
     lines += [f"- {n}" for n in v.notes]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def render(report: RunReport) -> str:
-    lines = [f"# perfpilot report: {report.target}", "",
-             f"**{STATUS_TEXT[report.status]}** · tier {report.tier or '–'} · run `{report.run_id}`", ""]
+    lines = [
+        f"# perfpilot report: {report.target}",
+        "",
+        f"**{STATUS_TEXT[report.status]}** · tier {report.tier or '–'} · run `{report.run_id}`",
+        "",
+    ]
     if report.error:
         lines += [f"> Error: {report.error}", ""]
     if report.escalation:
@@ -130,8 +240,13 @@ def render(report: RunReport) -> str:
     lines += ["## Decision path", "", *decision_path(report)]
     lines += _steps(report) + _baseline(report) + _findings(report) + _plan(report) + _validation(report)
     if report.skipped_evidence:
-        lines += ["## Evidence skipped", "", *table(("source", "line", "reason"),
-                                                    [(s.source, s.line, s.reason) for s in report.skipped_evidence])]
+        lines += [
+            "## Evidence skipped",
+            "",
+            *table(
+                ("source", "line", "reason"), [(s.source, s.line, s.reason) for s in report.skipped_evidence]
+            ),
+        ]
     return redact("\n".join(lines).rstrip() + "\n")
 
 

@@ -28,17 +28,32 @@ def sarif(report: RunReport) -> dict[str, Any]:
         located = [e for e in f.evidence if e.source and ("/" in e.source or "." in e.source)]
         if located:
             region = {"startLine": located[0].line} if located[0].line else {}
-            result["locations"] = [{"physicalLocation": {
-                "artifactLocation": {"uri": located[0].source}, **({"region": region} if region else {})}}]
+            result["locations"] = [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": located[0].source},
+                        **({"region": region} if region else {}),
+                    }
+                }
+            ]
         results.append(result)
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "perfpilot", "version": __version__,
-                                "rules": [{"id": r, "shortDescription": {"text": r.replace("_", " ")}} for r in rules]}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "perfpilot",
+                        "version": __version__,
+                        "rules": [
+                            {"id": r, "shortDescription": {"text": r.replace("_", " ")}} for r in rules
+                        ],
+                    }
+                },
+                "results": results,
+            }
+        ],
     }
 
 

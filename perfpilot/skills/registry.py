@@ -36,7 +36,8 @@ class RegisteredSkill:
 
     @property
     def input_schema(self) -> dict[str, Any]:
-        return self.skill.input_model.model_json_schema()
+        schema: dict[str, Any] = self.skill.input_model.model_json_schema()
+        return schema
 
 
 def _front_matter(text: str, where: Path) -> tuple[dict[str, Any], str]:

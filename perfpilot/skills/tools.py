@@ -14,7 +14,8 @@ def as_tool(registered: RegisteredSkill, ctx: SkillContext) -> BaseTool:
     """A langchain-core StructuredTool whose schema is the skill's input model."""
 
     def call(**arguments: Any) -> dict[str, Any]:
-        return registered.skill.invoke(arguments, ctx).model_dump(mode="json")
+        result: dict[str, Any] = registered.skill.invoke(arguments, ctx).model_dump(mode="json")
+        return result
 
     return StructuredTool.from_function(
         func=call,

@@ -159,8 +159,17 @@ class Target(Spec):
     def _some_evidence(self) -> Target:
         ev = self.evidence
         if not any(
-            [ev.metrics, ev.workload, ev.database, ev.traces, ev.load_tests, ev.containers,
-             ev.infrastructure, ev.http, ev.access_logs]
+            [
+                ev.metrics,
+                ev.workload,
+                ev.database,
+                ev.traces,
+                ev.load_tests,
+                ev.containers,
+                ev.infrastructure,
+                ev.http,
+                ev.access_logs,
+            ]
         ):
             raise ValueError("evidence: name at least one source")
         return self

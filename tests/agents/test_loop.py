@@ -37,8 +37,10 @@ def test_offline_profiling_stays_within_budget(tmp_path: Path) -> None:
     outcome = _run(OfflinePlanner(), tmp=tmp_path)
     assert isinstance(outcome.artifact, BottleneckInventory)
     assert 0 < outcome.record.tokens_used <= outcome.record.token_budget == 3000
-    assert outcome.record.skills_called == ["observability-stack-configurator", "performance-profiler"] or \
-        "performance-profiler" in outcome.record.skills_called
+    assert (
+        outcome.record.skills_called == ["observability-stack-configurator", "performance-profiler"]
+        or "performance-profiler" in outcome.record.skills_called
+    )
 
 
 class RogueThenSubmit:
@@ -50,9 +52,14 @@ class RogueThenSubmit:
     def decide(self, session: StepSession) -> Decision:
         self.calls += 1
         if self.calls == 1:
-            return Decision(actions=(SkillCall("database-optimization-analyzer", {}),),
-                            usage=Usage(input_tokens=500, output_tokens=20, model_calls=1))
-        return Decision(actions=(Submit(BottleneckInventory()),), usage=Usage(input_tokens=600, output_tokens=40, model_calls=1))
+            return Decision(
+                actions=(SkillCall("database-optimization-analyzer", {}),),
+                usage=Usage(input_tokens=500, output_tokens=20, model_calls=1),
+            )
+        return Decision(
+            actions=(Submit(BottleneckInventory()),),
+            usage=Usage(input_tokens=600, output_tokens=40, model_calls=1),
+        )
 
 
 def test_a_skill_outside_the_step_is_refused_and_usage_is_charged(tmp_path: Path) -> None:
@@ -103,8 +110,16 @@ class Inventing:
     def decide(self, session: StepSession) -> Decision:
         from perfpilot.artifacts import Finding
 
-        fake = Finding(id="db-made-up", skill="x", kind="missing_index", layer="database", subject="t(c)",
-                       title="invented", root_cause="none", impact=0.9)
+        fake = Finding(
+            id="db-made-up",
+            skill="x",
+            kind="missing_index",
+            layer="database",
+            subject="t(c)",
+            title="invented",
+            root_cause="none",
+            impact=0.9,
+        )
         return Decision(actions=(Submit(RootCauseReport(findings=[fake])),), usage=Usage(10, 10, 1))
 
 

@@ -32,18 +32,33 @@ def _evidence() -> EvidenceBundle:
 
 def _inventory(n: int) -> BottleneckInventory:
     return BottleneckInventory(
-        bottlenecks=[Bottleneck(id=f"bn-{i}", layer="database", title="t", subject=f"s{i}", impact=0.5) for i in range(n)],
+        bottlenecks=[
+            Bottleneck(id=f"bn-{i}", layer="database", title="t", subject=f"s{i}", impact=0.5)
+            for i in range(n)
+        ],
         slo_breaches=BREACH if n else [],
     )
 
 
 def _finding(complexity: str) -> Finding:
-    return Finding(id="f-1", skill="database-optimization-analyzer", kind="k", layer="database", subject="x",
-                   title="t", root_cause="r", impact=0.5, priority="high", complexity=complexity)  # type: ignore[arg-type]
+    return Finding(
+        id="f-1",
+        skill="database-optimization-analyzer",
+        kind="k",
+        layer="database",
+        subject="x",
+        title="t",
+        root_cause="r",
+        impact=0.5,
+        priority="high",
+        complexity=complexity,
+    )  # type: ignore[arg-type]
 
 
 def _run(tmp_path: Path, artifacts: dict[str, BaseModel], ask=None):  # type: ignore[no-untyped-def]
-    options = RunOptions(workdir=tmp_path, planner=ScriptedPlanner(artifacts), registry=default_registry(), ask=ask)
+    options = RunOptions(
+        workdir=tmp_path, planner=ScriptedPlanner(artifacts), registry=default_registry(), ask=ask
+    )
     return run_workflow(_evidence(), options)
 
 
@@ -56,13 +71,35 @@ def test_no_bottleneck_ends_with_targets_met(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("bottlenecks", "complexity", "share", "path", "status", "tier"),
     [
-        (1, "quick_fix", 1.0, ["profiling", "analysis", "optimization", "validation", "finish"], "targets_met", "T1"),
-        (2, "quick_fix", 0.8, ["profiling", "analysis", "optimization", "validation", "finish"], "acceptable", "T2"),
-        (2, "complex", 0.5, ["profiling", "analysis", "optimization", "validation", "redesign"], "not_met", "T3"),
+        (
+            1,
+            "quick_fix",
+            1.0,
+            ["profiling", "analysis", "optimization", "validation", "finish"],
+            "targets_met",
+            "T1",
+        ),
+        (
+            2,
+            "quick_fix",
+            0.8,
+            ["profiling", "analysis", "optimization", "validation", "finish"],
+            "acceptable",
+            "T2",
+        ),
+        (
+            2,
+            "complex",
+            0.5,
+            ["profiling", "analysis", "optimization", "validation", "redesign"],
+            "not_met",
+            "T3",
+        ),
     ],
 )
-def test_paths(tmp_path: Path, bottlenecks: int, complexity: str, share: float, path: list[str], status: str,
-               tier: str) -> None:
+def test_paths(
+    tmp_path: Path, bottlenecks: int, complexity: str, share: float, path: list[str], status: str, tier: str
+) -> None:
     artifacts = {
         "profiling": _inventory(bottlenecks),
         "analysis": RootCauseReport(findings=[_finding(complexity)], outcome=complexity),  # type: ignore[arg-type]
@@ -78,7 +115,9 @@ def test_paths(tmp_path: Path, bottlenecks: int, complexity: str, share: float, 
 def _escalating() -> dict[str, BaseModel]:
     return {
         "profiling": _inventory(2),
-        "analysis": RootCauseReport(findings=[_finding("architecture_limitation")], outcome="architecture_limitation"),
+        "analysis": RootCauseReport(
+            findings=[_finding("architecture_limitation")], outcome="architecture_limitation"
+        ),
         "optimization": ImplementationPlan(),
         "validation": ValidationReport(targets_met_share=1.0),
     }
@@ -100,7 +139,14 @@ def test_a_person_can_resume_an_escalation(tmp_path: Path) -> None:
 
     report = _run(tmp_path, _escalating(), ask=ask)
     assert questions and questions[0]["options"] == ["proceed", "stop"]
-    assert report.decision_path == ["profiling", "analysis", "escalation", "optimization", "validation", "finish"]
+    assert report.decision_path == [
+        "profiling",
+        "analysis",
+        "escalation",
+        "optimization",
+        "validation",
+        "finish",
+    ]
     assert report.status == "targets_met" and report.tier == "T3"
 
 

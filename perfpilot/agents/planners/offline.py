@@ -36,11 +36,10 @@ def _analysis(session: StepSession, planner: OfflinePlanner) -> list[tuple[str, 
     ev = session.evidence
     inventory = session.inputs.get("inventory")
     layers = {b.layer for b in inventory.bottlenecks} if isinstance(inventory, BottleneckInventory) else set()
-    target_db = ev.target.evidence.database is not None
+    has_db_evidence = bool(ev.workloads or ev.traces or ev.target.evidence.database is not None)
     calls: list[tuple[str, dict[str, Any]]] = []
-    if "database" in layers or "application" in layers or ev.workloads or target_db:
-        if ev.workloads or ev.traces or target_db:
-            calls.append(("database-optimization-analyzer", {}))
+    if has_db_evidence and (layers & {"database", "application"} or ev.workloads):
+        calls.append(("database-optimization-analyzer", {}))
     if ev.instances or ev.kubernetes:
         calls.append(("cost-optimization-analyzer", {}))
     if ev.access_logs:
@@ -70,7 +69,7 @@ POLICIES: dict[StepName, Policy] = {
 
 
 class OfflinePlanner:
-    """Calls each skill its policy names (once, if the step allows it), then submits the assembled artifact."""
+    """Calls each skill its policy names (once, if the step allows it), then submits the artifact."""
 
     name = "offline"
 

@@ -27,8 +27,11 @@ def _latency(values_ms: list[float]) -> LatencyPercentiles:
     if not values:
         return LatencyPercentiles()
     return LatencyPercentiles(
-        p50_ms=_percentile(values, 0.5), p90_ms=_percentile(values, 0.9), p95_ms=_percentile(values, 0.95),
-        p99_ms=_percentile(values, 0.99), max_ms=values[-1],
+        p50_ms=_percentile(values, 0.5),
+        p90_ms=_percentile(values, 0.9),
+        p95_ms=_percentile(values, 0.95),
+        p99_ms=_percentile(values, 0.99),
+        max_ms=values[-1],
     )
 
 
@@ -44,7 +47,9 @@ def from_access_logs(entries: list[AccessLogEntry], name: Callable[[str, str], s
 
     def stats(name: str, group: list[AccessLogEntry]) -> EndpointStats:
         return EndpointStats(
-            name=name, requests=len(group), rps=len(group) / span if span > 0 else None,
+            name=name,
+            requests=len(group),
+            rps=len(group) / span if span > 0 else None,
             error_rate=sum(e.status >= 500 for e in group) / len(group),
             latency=_latency([e.duration_ms for e in group if e.duration_ms is not None]),
         )
@@ -67,12 +72,17 @@ def _stats_from_histogram(samples: list[MetricSample], name: str, labels: dict[s
         value = histogram_quantile(samples, HTTP_HISTOGRAM, quantile, labels)
         return round(value * 1000, 3) if value is not None and math.isfinite(value) else None
 
-    counts = [s for s in samples if s.name == f"{HTTP_HISTOGRAM}_count"
-              and all(s.labels.get(k) == v for k, v in labels.items())]
+    counts = [
+        s
+        for s in samples
+        if s.name == f"{HTTP_HISTOGRAM}_count" and all(s.labels.get(k) == v for k, v in labels.items())
+    ]
     total = sum(s.value for s in counts)
     errors = sum(s.value for s in counts if s.labels.get("status", s.labels.get("code", "")).startswith("5"))
     return EndpointStats(
-        name=name, requests=int(total), error_rate=(errors / total) if total else None,
+        name=name,
+        requests=int(total),
+        error_rate=(errors / total) if total else None,
         latency=LatencyPercentiles(p50_ms=q(0.5), p90_ms=q(0.9), p95_ms=q(0.95), p99_ms=q(0.99)),
     )
 
@@ -94,8 +104,8 @@ def from_metrics(samples: list[MetricSample]) -> Baseline | None:
 
 def resources(evidence: EvidenceBundle) -> ResourceUsage:
     """Utilisation of the busiest instance group (p95 where known)."""
-    cpu = [i.cpu_util_p95 or i.cpu_util_avg for i in evidence.instances if (i.cpu_util_p95 or i.cpu_util_avg)]
-    mem = [i.mem_util_p95 or i.mem_util_avg for i in evidence.instances if (i.mem_util_p95 or i.mem_util_avg)]
+    cpu = [v for i in evidence.instances if (v := i.cpu_util_p95 or i.cpu_util_avg) is not None]
+    mem = [v for i in evidence.instances if (v := i.mem_util_p95 or i.mem_util_avg) is not None]
     return ResourceUsage(cpu=max(cpu) if cpu else None, memory=max(mem) if mem else None)
 
 

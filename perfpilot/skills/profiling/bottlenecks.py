@@ -14,7 +14,9 @@ def _worst(pressures: dict[str, float], endpoints: list[str] | None = None) -> f
     return max((pressures[k] for k in keys), default=0.5)
 
 
-def _pressed_share(times: LayerTimes, layer: str, pressures: dict[str, float]) -> tuple[float, float, list[str]]:
+def _pressed_share(
+    times: LayerTimes, layer: str, pressures: dict[str, float]
+) -> tuple[float, float, list[str]]:
     """(time share, pressure, endpoints) for a layer, focused on the endpoints under the most pressure."""
     pressed = [ep for ep in times.per_endpoint if pressures.get(ep, 0) >= 1.0]
     if pressed:
@@ -24,23 +26,34 @@ def _pressed_share(times: LayerTimes, layer: str, pressures: dict[str, float]) -
     return times.shares().get(layer, 0.0), _worst(pressures), []
 
 
-def database_bottleneck(evidence: EvidenceBundle, times: LayerTimes, pressures: dict[str, float]) -> Bottleneck | None:
+def database_bottleneck(
+    evidence: EvidenceBundle, times: LayerTimes, pressures: dict[str, float]
+) -> Bottleneck | None:
     share, press, endpoints = _pressed_share(times, "database", pressures)
     if share <= 0:
         return None
     shapes = sorted((q for d in evidence.workloads for q in d.queries), key=lambda q: -q.total_time_s)[:3]
     subject = shapes[0].fingerprint[:160] if shapes else "database calls"
     evidence_refs = [
-        EvidenceRef(source=d.source, excerpt=q.fingerprint[:300],
-                    values={"count": q.count, "total_time_s": round(q.total_time_s, 3), "share": round(q.share, 3)})
-        for d in evidence.workloads for q in d.queries[:3]
+        EvidenceRef(
+            source=d.source,
+            excerpt=q.fingerprint[:300],
+            values={"count": q.count, "total_time_s": round(q.total_time_s, 3), "share": round(q.share, 3)},
+        )
+        for d in evidence.workloads
+        for q in d.queries[:3]
     ]
     evidence_refs.append(EvidenceRef(source=times.method, values={"database_share": round(share, 3)}))
     return Bottleneck(
-        id=stable_id("bn", "database", subject), layer="database",
-        title=f"Database time is {share:.0%} of request time" + (f" on {', '.join(endpoints)}" if endpoints else ""),
-        subject=subject, impact=round(min(1.0, share * press), 4), time_share=round(share, 4),
-        metrics={"database_share": round(share, 4), "pressure": round(press, 4)}, evidence=evidence_refs,
+        id=stable_id("bn", "database", subject),
+        layer="database",
+        title=f"Database time is {share:.0%} of request time"
+        + (f" on {', '.join(endpoints)}" if endpoints else ""),
+        subject=subject,
+        impact=round(min(1.0, share * press), 4),
+        time_share=round(share, 4),
+        metrics={"database_share": round(share, 4), "pressure": round(press, 4)},
+        evidence=evidence_refs,
     )
 
 
@@ -50,9 +63,12 @@ def application_bottleneck(times: LayerTimes, pressures: dict[str, float]) -> Bo
         return None
     subject = ", ".join(endpoints) or "application code"
     return Bottleneck(
-        id=stable_id("bn", "application", subject), layer="application",
+        id=stable_id("bn", "application", subject),
+        layer="application",
         title=f"Application time (outside the database) is {share:.0%} of request time",
-        subject=subject, impact=round(min(1.0, share * press), 4), time_share=round(share, 4),
+        subject=subject,
+        impact=round(min(1.0, share * press), 4),
+        time_share=round(share, 4),
         metrics={"application_share": round(share, 4), "pressure": round(press, 4)},
         evidence=[EvidenceRef(source=times.method, values={"application_share": round(share, 3)})],
     )
@@ -66,13 +82,20 @@ def infrastructure_bottlenecks(evidence: EvidenceBundle, pressures: dict[str, fl
             continue
         share = min(1.0, (cpu - 0.7) / 0.3)
         press = _worst(pressures)
-        found.append(Bottleneck(
-            id=stable_id("bn", "infrastructure", inst.name), layer="infrastructure",
-            title=f"{inst.name} ({inst.instance_type}) runs at {cpu:.0%} CPU (p95)", subject=inst.name,
-            impact=round(min(1.0, share * press), 4), time_share=round(share, 4),
-            metrics={"cpu_p95": cpu, "pressure": round(press, 4)},
-            evidence=[EvidenceRef(source="infrastructure.inventory", excerpt=inst.name, values={"cpu_p95": cpu})],
-        ))
+        found.append(
+            Bottleneck(
+                id=stable_id("bn", "infrastructure", inst.name),
+                layer="infrastructure",
+                title=f"{inst.name} ({inst.instance_type}) runs at {cpu:.0%} CPU (p95)",
+                subject=inst.name,
+                impact=round(min(1.0, share * press), 4),
+                time_share=round(share, 4),
+                metrics={"cpu_p95": cpu, "pressure": round(press, 4)},
+                evidence=[
+                    EvidenceRef(source="infrastructure.inventory", excerpt=inst.name, values={"cpu_p95": cpu})
+                ],
+            )
+        )
     return found
 
 

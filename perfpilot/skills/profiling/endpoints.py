@@ -21,7 +21,9 @@ def _pattern(method: str, path_template: str) -> re.Pattern[str]:
 def endpoint_namer(target: Target) -> Callable[[str, str], str]:
     """A function (method, path) -> endpoint name, using the target's declared endpoints when one matches."""
     http = target.evidence.http
-    declared = sorted(http.endpoints if http else [], key=lambda e: (len(PARAM.findall(e.path.split("?")[0])), -len(e.path)))
+    declared = sorted(
+        http.endpoints if http else [], key=lambda e: (len(PARAM.findall(e.path.split("?")[0])), -len(e.path))
+    )
     patterns = [(_pattern(e.method, e.path), e.name) for e in declared]
 
     def name(method: str, path: str) -> str:

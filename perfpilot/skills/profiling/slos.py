@@ -24,11 +24,23 @@ def _check(stats: EndpointStats, slo: EndpointSlo, label: str | None) -> list[Sl
         ("error_rate", stats.error_rate, slo.error_rate),
     ):
         if observed is not None and target is not None and observed > target:
-            breaches.append(SloBreach(slo=name if label is None else f"{name}:{label}", target=target,
-                                      observed=round(observed, 4), endpoint=label))
+            breaches.append(
+                SloBreach(
+                    slo=name if label is None else f"{name}:{label}",
+                    target=target,
+                    observed=round(observed, 4),
+                    endpoint=label,
+                )
+            )
     if slo.throughput_rps and stats.rps is not None and stats.rps < slo.throughput_rps:
-        breaches.append(SloBreach(slo="throughput_rps" if label is None else f"throughput_rps:{label}",
-                                  target=slo.throughput_rps, observed=round(stats.rps, 3), endpoint=label))
+        breaches.append(
+            SloBreach(
+                slo="throughput_rps" if label is None else f"throughput_rps:{label}",
+                target=slo.throughput_rps,
+                observed=round(stats.rps, 3),
+                endpoint=label,
+            )
+        )
     return breaches
 
 

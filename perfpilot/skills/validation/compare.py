@@ -15,8 +15,9 @@ def _significant(before: float | None, after: float | None, noise_pct: float | N
     return abs(after - before) / before * 100 > noise_pct
 
 
-def _target_rows(label: str, before: EndpointStats, after: EndpointStats | None, slo: EndpointSlo,
-                 noise: float | None) -> list[MetricComparison]:
+def _target_rows(
+    label: str, before: EndpointStats, after: EndpointStats | None, slo: EndpointSlo, noise: float | None
+) -> list[MetricComparison]:
     rows = []
     a = after or EndpointStats(name=before.name)
     for metric, b_val, a_val, target, higher_is_better in (
@@ -28,9 +29,17 @@ def _target_rows(label: str, before: EndpointStats, after: EndpointStats | None,
         if target is None:
             continue
         met = None if a_val is None else (a_val >= target if higher_is_better else a_val <= target)
-        rows.append(MetricComparison(metric=f"{metric}:{label}", before=b_val, after=a_val, target=target,
-                                     met=met, significant=_significant(b_val, a_val, noise),
-                                     unit="ms" if metric.endswith("_ms") else ""))
+        rows.append(
+            MetricComparison(
+                metric=f"{metric}:{label}",
+                before=b_val,
+                after=a_val,
+                target=target,
+                met=met,
+                significant=_significant(b_val, a_val, noise),
+                unit="ms" if metric.endswith("_ms") else "",
+            )
+        )
     return rows
 
 
@@ -53,16 +62,28 @@ def endpoint_rows(before: Baseline, after: Baseline) -> list[EndpointComparison]
     rows = []
     for b in [before.overall, *before.endpoints]:
         a = after.overall if b.name == "overall" else after.endpoint(b.name)
-        rows.append(EndpointComparison(
-            name=b.name, p95_ms_before=b.latency.p95_ms, p95_ms_after=a.latency.p95_ms if a else None,
-            rps_before=b.rps, rps_after=a.rps if a else None,
-            error_rate_before=b.error_rate, error_rate_after=a.error_rate if a else None,
-        ))
+        rows.append(
+            EndpointComparison(
+                name=b.name,
+                p95_ms_before=b.latency.p95_ms,
+                p95_ms_after=a.latency.p95_ms if a else None,
+                rps_before=b.rps,
+                rps_after=a.rps if a else None,
+                error_rate_before=b.error_rate,
+                error_rate_after=a.error_rate if a else None,
+            )
+        )
     return rows
 
 
-def roi(before: Baseline, after: Baseline, monthly_savings: float, monthly_cost: float | None,
-        effort_days: float, engineer_day_usd: float) -> Roi:
+def roi(
+    before: Baseline,
+    after: Baseline,
+    monthly_savings: float,
+    monthly_cost: float | None,
+    effort_days: float,
+    engineer_day_usd: float,
+) -> Roi:
     gain = None
     if before.overall.rps and after.overall.rps:
         gain = round((after.overall.rps / before.overall.rps - 1) * 100, 2)
@@ -72,7 +93,12 @@ def roi(before: Baseline, after: Baseline, monthly_savings: float, monthly_cost:
     return Roi(
         monthly_cost_before_usd=monthly_cost,
         monthly_cost_after_usd=round(monthly_cost - monthly_savings, 2) if monthly_cost is not None else None,
-        monthly_savings_usd=round(monthly_savings, 2), throughput_gain_pct=gain, effort_days=effort_days,
+        monthly_savings_usd=round(monthly_savings, 2),
+        throughput_gain_pct=gain,
+        effort_days=effort_days,
         payback_days=payback,
-        method=f"savings from the plan's cost findings; payback = effort x {engineer_day_usd:g} USD/day / daily savings",
+        method=(
+            f"savings from the plan's cost findings; payback = effort x {engineer_day_usd:g} USD/day "
+            "/ daily savings"
+        ),
     )

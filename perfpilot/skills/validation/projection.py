@@ -12,8 +12,11 @@ def database_reduction(findings: list[Finding], workload_total_s: float) -> floa
     total (capped, since fixes to one query overlap); with no workload total, their impacts combined."""
     db = [f for f in findings if f.layer == "database" and f.estimate is not None]
     if workload_total_s > 0:
-        saved = sum(max(0.0, f.estimate.current - f.estimate.expected) for f in db
-                    if f.estimate is not None and f.estimate.metric == "workload_time_s")
+        saved = sum(
+            max(0.0, f.estimate.current - f.estimate.expected)
+            for f in db
+            if f.estimate is not None and f.estimate.metric == "workload_time_s"
+        )
         return min(MAX_REDUCTION, saved / workload_total_s)
     remaining = 1.0
     for f in db:
@@ -27,11 +30,18 @@ def _scaled(stats: EndpointStats, factor: float) -> EndpointStats:
     def s(value: float | None) -> float | None:
         return round(value * factor, 3) if value is not None else None
 
-    return stats.model_copy(update={
-        "latency": LatencyPercentiles(p50_ms=s(lat.p50_ms), p90_ms=s(lat.p90_ms), p95_ms=s(lat.p95_ms),
-                                      p99_ms=s(lat.p99_ms), max_ms=s(lat.max_ms)),
-        "rps": round(stats.rps / factor, 3) if stats.rps is not None and factor > 0 else stats.rps,
-    })
+    return stats.model_copy(
+        update={
+            "latency": LatencyPercentiles(
+                p50_ms=s(lat.p50_ms),
+                p90_ms=s(lat.p90_ms),
+                p95_ms=s(lat.p95_ms),
+                p99_ms=s(lat.p99_ms),
+                max_ms=s(lat.max_ms),
+            ),
+            "rps": round(stats.rps / factor, 3) if stats.rps is not None and factor > 0 else stats.rps,
+        }
+    )
 
 
 def project(
@@ -42,8 +52,10 @@ def project(
     chosen = [f for f in findings if f.id in planned]
     db_share = before.layer_time_share.get("database", 0.0)
     factor = 1 - db_share * database_reduction(chosen, workload_total_s)
-    return before.model_copy(update={
-        "overall": _scaled(before.overall, factor),
-        "endpoints": [_scaled(e, factor) for e in before.endpoints],
-        "sources": [*before.sources, "projected"],
-    })
+    return before.model_copy(
+        update={
+            "overall": _scaled(before.overall, factor),
+            "endpoints": [_scaled(e, factor) for e in before.endpoints],
+            "sources": [*before.sources, "projected"],
+        }
+    )

@@ -45,7 +45,9 @@ def run(inp: ValidatorInput, ctx: SkillContext) -> ValidatorOutput:
         if f.id in planned and f.estimate is not None and f.estimate.metric == "usd_month"
     )
     instances = ctx.evidence.instances
-    monthly = round(sum(i.hourly_usd * i.count for i in instances) * HOURS_PER_MONTH, 2) if instances else None
+    monthly = (
+        round(sum(i.hourly_usd * i.count for i in instances) * HOURS_PER_MONTH, 2) if instances else None
+    )
     effort = sum(c.effort_days for c in prior.plan.changes) if prior.plan else 0.0
     notes = [] if rows else ["The target defines no SLOs: nothing to judge against (share set to 1)."]
     if measured is None:
