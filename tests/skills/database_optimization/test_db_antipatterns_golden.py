@@ -1,11 +1,57 @@
-"""Golden fixtures: each anti-pattern case gives exactly the expected check ids and rewrites."""
+"""Golden fixtures: each anti-pattern case (a .sql with header comments) gives exactly its expected .json."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-from golden_cases import CASES, expected, observed
+
+from perfpilot.skills.database_optimization.antipatterns import run_checks
+from perfpilot.skills.database_optimization.catalog import Catalog, Dialect
+from perfpilot.skills.database_optimization.ddl_catalog import catalog_from_ddl
+from perfpilot.skills.database_optimization.shapes import analyze_sql
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "database_optimization"
+CASES = sorted((FIXTURES / "antipatterns").glob("*.sql"))
+
+
+def headers(text: str) -> dict[str, str]:
+    """`-- key: value` lines at the top of a case."""
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.startswith("-- ") and ":" in line:
+            key, _, value = line[3:].partition(":")
+            found[key.strip()] = value.strip()
+    return found
+
+
+def case_catalog(dialect: Dialect, rows: str) -> Catalog:
+    catalog = catalog_from_ddl(FIXTURES / "schema.sql", dialect)
+    for pair in filter(None, (p.strip() for p in rows.split(","))):
+        name, _, count = pair.partition("=")
+        table = catalog.table(name)
+        assert table is not None, f"rows header names unknown table {name}"
+        table.row_count = int(count)
+    return catalog
+
+
+def observed(case: Path) -> list[dict[str, Any]]:
+    """Run every check over the case and keep the stable fields of each anti-pattern."""
+    text = case.read_text()
+    head = headers(text)
+    dialect: Dialect = head["dialect"]  # type: ignore[assignment]
+    sql = "\n".join(line for line in text.splitlines() if not line.startswith("--"))
+    analysis = analyze_sql(sql, dialect)
+    assert analysis.parsed, analysis.error
+    found = run_checks(analysis, case_catalog(dialect, head.get("rows", "")))
+    return [p.model_dump(exclude={"detail"}) for p in found]
+
+
+def expected(case: Path) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = json.loads(case.with_suffix(".json").read_text())
+    return data
 
 
 def test_cases_exist_for_every_check() -> None:
