@@ -160,7 +160,9 @@ class ReadOnlyPgConnection:
             raise ReadOnlyViolation(f"perfpilot sends only read statements; refused {leading.upper()!r}")
         if _SIDE_EFFECT_FUNCTIONS.search(text):
             raise ReadOnlyViolation("perfpilot refuses statements calling functions with side effects")
-        return self._conn.execute(query, params if params is not None else (), binary=True)
+        if params is None:  # no parameters: a literal '%' (modulo) must not read as a placeholder
+            query, params = query.replace("%", "%%"), ()
+        return self._conn.execute(query, params, binary=True)
 
     def close(self) -> None:
         self._conn.close()

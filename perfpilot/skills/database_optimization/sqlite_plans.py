@@ -4,7 +4,8 @@ The proxy, in "rows touched": each SCAN/SEARCH line is one nested-loop level, ru
 levels before it. A SCAN touches the table's rows; a SEARCH touches the rows per key that sqlite_stat1
 records for the index prefix it uses (its equality columns; a range on the next column divides by 4,
 SQLite's own default), plus log2(N) to descend the b-tree; a non-covering index doubles the touched rows
-(table lookups). "USE TEMP B-TREE" (sorts, DISTINCT, GROUP BY) adds n*log2(n) of the rows reaching it.
+(table lookups); a SCAN of a statement with a WHERE clause passes on a quarter of its rows. "USE TEMP
+B-TREE" (sorts, DISTINCT, GROUP BY) adds n*log2(n) of the rows reaching it.
 An INTEGER PRIMARY KEY lookup touches one row. The figure only compares plans of the same statement.
 """
 
@@ -23,11 +24,26 @@ from perfpilot.skills.database_optimization.plans import (
     substitute_parameters,
 )
 
+# Share of a scanned table's rows assumed to pass the statement's WHERE clause (SQLite reports none).
+SCAN_FILTER_GUESS = 0.25
+
 _LINE = re.compile(
     r"^(?P<op>SCAN|SEARCH)\s+(?:TABLE\s+)?(?P<table>\S+)(?:\s+AS\s+\S+)?"
     r"(?:\s+USING\s+(?P<how>COVERING INDEX|INDEX|INTEGER PRIMARY KEY|PRIMARY KEY|AUTOMATIC \S+ INDEX)"
     r"\s*(?P<index>[^\s(]*))?\s*(?:\((?P<cond>[^)]*)\))?"
 )
+
+
+def _aliases(statement: str) -> dict[str, str]:
+    """Alias -> table name in a statement (EXPLAIN QUERY PLAN names tables by their alias)."""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(statement, read="sqlite")
+    except sqlglot.errors.SqlglotError:
+        return {}
+    return {t.alias_or_name.lower(): t.name for t in tree.find_all(exp.Table)} if tree else {}
 
 
 def stat1_by_index(conn: sqlite3.Connection) -> dict[str, list[int]]:
@@ -61,6 +77,8 @@ def explain_sqlite(conn: sqlite3.Connection, sql: str, *, catalog: Catalog | Non
     statement = substitute_parameters(sql.strip().rstrip(";"))
     rows = conn.execute(f"EXPLAIN QUERY PLAN {statement}").fetchall()
     stats = stat1_by_index(conn)
+    aliases = _aliases(statement)
+    filtered = " WHERE " in f" {statement.upper()} "
     nodes: list[PlanNode] = []
     issues: list[PlanIssue] = []
     depth_of: dict[int, int] = {0: -1}
@@ -75,7 +93,7 @@ def explain_sqlite(conn: sqlite3.Connection, sql: str, *, catalog: Catalog | Non
                 cost += multiplier * math.log2(multiplier + 1)
             nodes.append(PlanNode(node_type=str(detail).split(" ")[0], depth=depth, detail=str(detail)))
             continue
-        table = match["table"]
+        table = aliases.get(match["table"].lower(), match["table"])
         known = catalog.table(table) if catalog else None
         table_rows = float(known.row_count) if known and known.row_count is not None else 1000.0
         how = match["how"] or ""
@@ -92,7 +110,7 @@ def explain_sqlite(conn: sqlite3.Connection, sql: str, *, catalog: Catalog | Non
                         message=f"full scan of {table} ({table_rows:,.0f} rows)",
                     )
                 )
-            out = table_rows
+            out = table_rows * (SCAN_FILTER_GUESS if filtered else 1.0)
         elif "PRIMARY KEY" in how and "=" in (match["cond"] or ""):
             touched, out = 1.0 + math.log2(table_rows + 1), 1.0
         else:
