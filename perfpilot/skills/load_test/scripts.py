@@ -39,9 +39,10 @@ def render_template(text: str, values: dict[str, str]) -> str:
 
 
 def js_literal(value: Any) -> str:
-    """JSON as a JavaScript literal, with <, > and & escaped so no string can close or open markup."""
+    """JSON as a JavaScript literal; '</' and '<!' are escaped so no string can close or open markup
+    (thresholds such as 'p(95)<300' stay readable)."""
     text = json.dumps(value, ensure_ascii=True, indent=1, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text.replace("</", "<\\/").replace("<!", "\\u003c!")
 
 
 def request_tag(endpoint: Endpoint) -> str:
