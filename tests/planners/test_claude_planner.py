@@ -11,6 +11,7 @@ import pytest
 from perfpilot.agents.planners.base import PlannerError, SkillCall, Submit
 from perfpilot.agents.planners.claude import ClaudePlanner
 from perfpilot.agents.planners.claude_errors import InvalidToolCalls
+from perfpilot.agents.planners.claude_messages import compact_schema
 from perfpilot.agents.session import ContextItem
 from perfpilot.artifacts import BottleneckInventory
 from perfpilot.config import ModelSettings
@@ -63,11 +64,21 @@ def test_request_shape_and_reported_usage(
     assert body["system"][0]["text"] == session.prompt
     assert [t["name"] for t in body["tools"]] == [*SKILLS, "submit"]
     assert body["tools"][0]["description"] == DESCRIPTIONS["explain-query"]
-    assert body["tools"][0]["input_schema"] == session.tool_schemas["explain-query"]
-    assert body["tools"][-1]["input_schema"] == BottleneckInventory.model_json_schema()
+    assert body["tools"][0]["input_schema"] == compact_schema(session.tool_schemas["explain-query"])
+    assert body["tools"][0]["input_schema"]["required"] == ["query_id"]
+    assert body["tools"][-1]["input_schema"] == compact_schema(BottleneckInventory.model_json_schema())
     assert body["tool_choice"] == {"type": "any"}
     opening = body["messages"][0]["content"][0]["text"]
     assert '<evidence source="workload.q1">' in opening and "SELECT * FROM orders" in opening
+
+
+def test_compact_schema_drops_generated_titles_only() -> None:
+    schema = BottleneckInventory.model_json_schema()
+    compact = compact_schema(schema)
+    assert "title" not in compact and "title" not in compact["$defs"]["Bottleneck"]
+    assert "title" in compact["$defs"]["Bottleneck"]["properties"]  # the field named title survives
+    assert compact["$defs"]["Bottleneck"]["properties"]["title"] == {"type": "string"}
+    assert compact["$defs"]["Bottleneck"]["required"] == schema["$defs"]["Bottleneck"]["required"]
 
 
 def test_must_submit_forces_submit_tool(

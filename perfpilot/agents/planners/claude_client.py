@@ -155,7 +155,11 @@ class ModelCaller:
             failures.append(f"attempt {attempt}: {failure}")
             last = attempt == self._attempts
             log.warning(
-                "model_call_failed", attempt=attempt, of=self._attempts, failure=failure, wait_s=None if last else wait
+                "model_call_failed",
+                attempt=attempt,
+                of=self._attempts,
+                failure=failure,
+                wait_s=None if last else wait,
             )
             if last:
                 break

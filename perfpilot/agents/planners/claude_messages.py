@@ -42,13 +42,26 @@ def offered_tools(session: StepSession) -> tuple[str, ...]:
     return (*(name for name in session.step.skills if name in session.tool_schemas), SUBMIT_TOOL)
 
 
+def compact_schema(node: Any, *, names: bool = False) -> Any:
+    """A JSON schema without pydantic's generated `title` annotations (a field named title is kept)."""
+    if isinstance(node, dict):
+        return {
+            key: compact_schema(value, names=not names and key in ("properties", "$defs"))
+            for key, value in node.items()
+            if names or not (key == "title" and isinstance(value, str))
+        }
+    if isinstance(node, list):
+        return [compact_schema(item) for item in node]
+    return node
+
+
 def tool_definitions(session: StepSession, descriptions: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The step's skills as tools (SKILL.md description, input schema) and the submit tool."""
+    """The step's skills as tools (SKILL.md description, compacted input schema) and the submit tool."""
     tools = [
         {
             "name": name,
             "description": descriptions.get(name) or NO_DESCRIPTION,
-            "input_schema": session.tool_schemas[name],
+            "input_schema": compact_schema(session.tool_schemas[name]),
         }
         for name in offered_tools(session)
         if name != SUBMIT_TOOL
@@ -57,7 +70,7 @@ def tool_definitions(session: StepSession, descriptions: Mapping[str, str]) -> l
         {
             "name": SUBMIT_TOOL,
             "description": SUBMIT_DESCRIPTION,
-            "input_schema": session.step.output.model_json_schema(),
+            "input_schema": compact_schema(session.step.output.model_json_schema()),
         }
     )
     return tools
