@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,7 +26,22 @@ _COMBINED = re.compile(
 )
 _NAMED_TIME = re.compile(r'(?:^|\s)(?:rt|request_time)="?(\d+(?:\.\d+)?)"?')
 _TRAILING_TIME = re.compile(r"(?:^|\s)(\d+(?:\.\d+)?)\s*$")
-_CLF_TIME = "%d/%b/%Y:%H:%M:%S %z"
+_CLF_PARTS = re.compile(r"(\d\d)/([A-Z][a-z]{2})/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)$")
+_MONTHS = {m: i for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
+
+
+@lru_cache(maxsize=4096)
+def clf_timestamp(text: str) -> float:
+    """`10/Oct/2000:13:55:36 -0700` -> unix seconds (cached: a busy log repeats each second many times)."""
+    match = _CLF_PARTS.match(text)
+    if match is None or match.group(2) not in _MONTHS:
+        raise ValueError(f"bad time {text!r}")
+    day, month, year, hour, minute, second, sign, off_h, off_m = match.groups()
+    offset = timedelta(hours=int(off_h), minutes=int(off_m)) * (-1 if sign == "-" else 1)
+    stamp = datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second),
+                     tzinfo=timezone(offset))
+    return stamp.timestamp()
 
 
 def _path(target: str) -> str:
@@ -41,7 +57,7 @@ def _combined(line: str, lineno: int, source: str) -> AccessLogEntry:
     if match is None:
         raise EvidenceError(source, lineno, "not a combined-format access log line")
     try:
-        timestamp = datetime.strptime(match["time"], _CLF_TIME).timestamp()
+        timestamp = clf_timestamp(match["time"])
     except ValueError:
         raise EvidenceError(source, lineno, f"bad time {match['time']!r}") from None
     parts = match["request"].split()
@@ -69,10 +85,7 @@ def _json_time(value: Any) -> float | None:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
     except ValueError:
         pass
-    try:
-        return datetime.strptime(text, _CLF_TIME).timestamp()
-    except ValueError:
-        raise ValueError(f"bad time {text!r}") from None
+    return clf_timestamp(text)
 
 
 def _json_entry(line: str, lineno: int, source: str) -> AccessLogEntry:

@@ -11,6 +11,9 @@ from perfpilot.evidence.models import MetricSample
 
 _NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 _LABEL = re.compile(r'[ \t]*([a-zA-Z_][a-zA-Z0-9_]*)[ \t]*=[ \t]*"((?:[^"\\\n]|\\.)*)"[ \t]*(,?)[ \t]*')
+_PAIR = r'[ \t]*[a-zA-Z_][a-zA-Z0-9_]*[ \t]*=[ \t]*"(?:[^"\\\n]|\\.)*"[ \t]*'
+_LABEL_SET = re.compile(r"\{(?:" + _PAIR + r"(?:," + _PAIR + r")*,?)?[ \t]*\}")
+_PAIRS = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)[ \t]*=[ \t]*"((?:[^"\\\n]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(.)")
 _UNESCAPED = {"\\": "\\", '"': '"', "n": "\n"}
 _TYPES = frozenset({"counter", "gauge", "histogram", "summary", "untyped"})
@@ -31,6 +34,17 @@ def _parse_value(token: str) -> float:
 
 def _parse_labels(line: str, start: int, source: str, lineno: int) -> tuple[dict[str, str], int]:
     """Parse `{a="b",...}` beginning just after '{'; return the labels and the index after '}'."""
+    whole = _LABEL_SET.match(line, start - 1)
+    if whole is not None:  # the fast path: one regex for a well-formed set
+        pairs = _PAIRS.findall(line, start, whole.end())
+        labels = {name: _unescape(raw) for name, raw in pairs}
+        if len(labels) == len(pairs):
+            return labels, whole.end()
+    return _scan_labels(line, start, source, lineno)
+
+
+def _scan_labels(line: str, start: int, source: str, lineno: int) -> tuple[dict[str, str], int]:
+    """The careful label parser: slower, but it says what is wrong and where."""
     labels: dict[str, str] = {}
     pos = start
     while True:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from perfpilot.evidence.access_log import iter_access_log, load_access_log
+from perfpilot.evidence.access_log import clf_timestamp, iter_access_log, load_access_log
 from perfpilot.evidence.errors import EvidenceError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "evidence"
@@ -48,3 +48,18 @@ def test_json_line_without_path_names_line() -> None:
     with pytest.raises(EvidenceError) as caught:
         load_access_log(FIXTURES / "access-bad.jsonl")
     assert caught.value.line == 2 and "path" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "text", ["10/Oct/2000:13:55:36 -0700", "28/Nov/2024:14:00:01 +0000", "01/Jan/2024:00:00:00 +0530"]
+)
+def test_clf_timestamp_matches_strptime(text: str) -> None:
+    assert clf_timestamp(text) == datetime.strptime(text, "%d/%b/%Y:%H:%M:%S %z").timestamp()
+
+
+@pytest.mark.parametrize(
+    "text", ["10/Okt/2000:13:55:36 -0700", "10/Oct/2000:13:55:36", "31/Feb/2024:00:00:00 +0000"]
+)
+def test_clf_timestamp_rejects_bad_times(text: str) -> None:
+    with pytest.raises(ValueError):
+        clf_timestamp(text)
