@@ -28,8 +28,13 @@ def _shop(base_url: str, **overrides: Any) -> HttpSource:
         "endpoints": [
             {"name": "order detail", "path": "/orders/${id}", "params": {"id": ["7", "a b/c"]}, "weight": 2},
             {"name": "broken", "path": "/err"},
-            {"name": "create", "method": "POST", "path": "/orders", "body": '{"sku": "${sku}"}',
-             "params": {"sku": ["x1"]}},
+            {
+                "name": "create",
+                "method": "POST",
+                "path": "/orders",
+                "body": '{"sku": "${sku}"}',
+                "params": {"sku": ["x1"]},
+            },
         ],
     }
     data.update(overrides)
@@ -69,9 +74,7 @@ def test_undeclared_host_never_reaches_k6(loopback: Any, tmp_path: Path) -> None
     assert not list(tmp_path.iterdir())
 
 
-def test_k6_blocks_ips_outside_the_allow_list(
-    loopback_module: Any, k6_binary: str, tmp_path: Path
-) -> None:
+def test_k6_blocks_ips_outside_the_allow_list(loopback_module: Any, k6_binary: str, tmp_path: Path) -> None:
     with loopback_module.serving("127.0.0.1") as allowed, loopback_module.serving("127.0.0.2") as other:
         http = _shop(
             allowed.base_url,
@@ -130,8 +133,12 @@ def test_stress_finds_the_breaking_point(
     capacity = loopback_module.CAPACITY_PER_S
     http = _shop(loopback.base_url, endpoints=[{"name": "limited", "path": "/limited"}])
     plan = ProfilePlan(
-        profile="stress", duration_s=8, rate_rps=10, stages=[Stage(duration_s=8, target_rps=130)],
-        max_error_rate=0.05, max_p95_ms=5000,
+        profile="stress",
+        duration_s=8,
+        rate_rps=10,
+        stages=[Stage(duration_s=8, target_rps=130)],
+        max_error_rate=0.05,
+        max_p95_ms=5000,
     )
     result = run_profile(http, plan, tmp_path, k6=Path(k6_binary))
 

@@ -35,8 +35,13 @@ def _http(**overrides: Any) -> HttpSource:
         "baseline_rps": 25,
         "endpoints": [
             {"name": "orders", "path": "/orders/${id}", "params": {"id": ["1", "2"]}, "weight": 3},
-            {"name": "search", "method": "POST", "path": "/search", "body": '{"q": "${q}"}',
-             "params": {"q": ["a"]}},
+            {
+                "name": "search",
+                "method": "POST",
+                "path": "/search",
+                "body": '{"q": "${q}"}',
+                "params": {"q": ["a"]},
+            },
         ],
     }
     data.update(overrides)
@@ -54,7 +59,10 @@ def _config(script: str) -> dict[str, Any]:
 def _inspect(k6: str, script: Path) -> dict[str, Any]:
     done = subprocess.run(
         [k6, "inspect", "--include-system-env-vars=false", str(script)],
-        capture_output=True, text=True, timeout=30, check=False,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     inspected: dict[str, Any] = json.loads(done.stdout)

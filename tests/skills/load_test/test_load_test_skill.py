@@ -22,8 +22,10 @@ def _target(base_url: str | None) -> Target:
         evidence["http"] = {
             "base_url": base_url,
             "baseline_rps": 25,
-            "endpoints": [{"name": "orders", "path": "/orders/${id}", "params": {"id": ["1", "2"]}},
-                          {"name": "slow", "path": "/slow", "weight": 0.5}],
+            "endpoints": [
+                {"name": "orders", "path": "/orders/${id}", "params": {"id": ["1", "2"]}},
+                {"name": "slow", "path": "/slow", "weight": 0.5},
+            ],
         }
     else:
         evidence["access_logs"] = [Path("access.log")]
