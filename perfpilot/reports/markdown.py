@@ -156,6 +156,7 @@ def _plan(report: RunReport) -> list[str]:
             ],
         ),
     ]
+    lines += [f"- {n}" for n in plan.notes] + ([""] if plan.notes else [])
     for i, cid in enumerate(plan.deployment_sequence):
         c = by_id[cid]
         lines += [

@@ -43,11 +43,15 @@ def change_for(finding: Finding) -> Change:
 
 
 def plan_from_findings(findings: list[Finding]) -> ImplementationPlan:
-    """Every remediation becomes a change; deployment goes quick wins first, lowest risk first."""
-    changes = [change_for(f) for f in rank_findings(findings) if f.remediation is not None]
-    unique = list({c.id: c for c in changes}.values())
+    """Each high- or medium-priority remediation becomes a change (low ones are listed, not planned);
+    deployment goes quick wins first, lowest risk first."""
+    ranked = [f for f in rank_findings(findings) if f.remediation is not None]
+    planned = [f for f in ranked if f.priority != "low"]
+    unique = list({c.id: c for c in map(change_for, planned)}.values())
     order = sorted(unique, key=lambda c: (GROUP_ORDER[c.group], RISK_ORDER[c.risk], c.effort_days, c.id))
-    return ImplementationPlan(changes=unique, deployment_sequence=[c.id for c in order])
+    deferred = [f"{f.title} ({f.impact:.1%})" for f in ranked if f.priority == "low"]
+    notes = [f"Low priority, not planned: {'; '.join(deferred)}."] if deferred else []
+    return ImplementationPlan(changes=unique, deployment_sequence=[c.id for c in order], notes=notes)
 
 
 def assemble_optimization(session: StepSession) -> ImplementationPlan:
