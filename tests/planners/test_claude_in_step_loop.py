@@ -47,12 +47,7 @@ def test_step_loop_runs_allowed_skill_and_never_the_foreign_one(
     runs = Runs()
     reg = registry(runs)
     settings = ModelSettings.resolve(api_key="sk-ant-loop-test", base_url=fake_api.base_url, env={})
-    planner = ClaudePlanner(
-        settings,
-        tool_descriptions={r.name: r.description for r in reg},
-        input_models={r.name: r.skill.input_model for r in reg},
-        sleep=lambda s: None,
-    )
+    planner = ClaudePlanner.for_registry(settings, reg, sleep=lambda s: None)
     fake_api.script(
         calls(tool_use("wipe-data", {"pattern": "*"})),  # registered, but not a skill of this step
         calls(tool_use("count-requests", {"pattern": "POST"})),
@@ -66,11 +61,13 @@ def test_step_loop_runs_allowed_skill_and_never_the_foreign_one(
 
     assert runs.names == ["count-requests"]
     assert [t["name"] for t in fake_api.bodies[0]["tools"]] == ["count-requests", "submit"]
+    assert fake_api.bodies[0]["tools"][0]["description"] == "Test skill count-requests."
     assert isinstance(outcome.artifact, BottleneckInventory)
     assert outcome.artifact.notes == ["quiet system"]
     assert outcome.record.planner == "claude"
     assert outcome.record.model_calls == 3
     assert outcome.record.tokens_in == 3 * 1000  # as the fake API reported it
+    planner.close()
     third = fake_api.bodies[2]["messages"]
     assert third[-1]["content"][0]["tool_use_id"] == third[-2]["content"][0]["id"]
     assert "count-requests saw POST" in third[-1]["content"][0]["content"]

@@ -24,6 +24,7 @@ from perfpilot.agents.planners.claude_messages import assistant_turn, correction
 from perfpilot.agents.planners.recording import Recorder
 from perfpilot.agents.session import StepSession
 from perfpilot.config import ModelSettings
+from perfpilot.skills.registry import SkillRegistry
 
 log = structlog.get_logger(__name__)
 
@@ -55,11 +56,34 @@ class ClaudePlanner:
         if client is None:
             client = create_client(settings, transport=recorder.transport() if recorder else None)
         self.settings = settings
+        self._client = client
         self._caller = ModelCaller(client, settings, sleep=sleep)
         self._recorder = recorder
         self._descriptions = dict(tool_descriptions or {})
         self._input_models = dict(input_models or {})
         self._max_output = max_output_tokens
+
+    @classmethod
+    def for_registry(
+        cls,
+        settings: ModelSettings,
+        registry: SkillRegistry,
+        *,
+        recorder: Recorder | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> ClaudePlanner:
+        """A planner whose tools carry each skill's SKILL.md description and input-model validation."""
+        return cls(
+            settings,
+            recorder=recorder,
+            tool_descriptions={skill.name: skill.description for skill in registry},
+            input_models={skill.name: skill.skill.input_model for skill in registry},
+            sleep=sleep,
+        )
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self._client.close()
 
     def decide(self, session: StepSession) -> Decision:
         """One model call (two when a tool call must be corrected); usage is what the API reported."""

@@ -25,6 +25,7 @@ RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504, 529})
 BASE_BACKOFF_S = 1.0
 MAX_BACKOFF_S = 30.0
 CONNECT_TIMEOUT_S = 10.0
+DEFAULT_BASE_URL = "https://api.anthropic.com"
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def create_client(
     http_client = httpx2.Client(transport=DeadlineTransport(inner, settings.timeout_s), timeout=timeout)
     return anthropic.Anthropic(
         api_key=settings.key() or "replay-without-key",
-        base_url=settings.base_url,
+        base_url=settings.base_url or DEFAULT_BASE_URL,
         timeout=timeout,
         max_retries=0,
         http_client=http_client,
