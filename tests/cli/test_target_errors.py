@@ -15,7 +15,11 @@ http_requests_total{route="/a",status="200"} 10
 
 def perfpilot(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "perfpilot.cli.app", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+        [sys.executable, "-m", "perfpilot.cli.app", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
     )
 
 
@@ -29,11 +33,15 @@ def write_target(tmp_path: Path, body: str) -> Path:
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("name: t\nslos:\n  p95_ms: fast\nevidence:\n  metrics:\n    - path: metrics.prom\n",
-         ["line 3", "slos.p95_ms"]),
+        (
+            "name: t\nslos:\n  p95_ms: fast\nevidence:\n  metrics:\n    - path: metrics.prom\n",
+            ["line 3", "slos.p95_ms"],
+        ),
         ("name: t\ncolour: blue\nevidence:\n  metrics:\n    - path: metrics.prom\n", ["line 2", "colour"]),
-        ("name: t\nevidence:\n  metrics:\n    - path: missing.prom\n",
-         ["line 4", "evidence.metrics.0.path", "file not found"]),
+        (
+            "name: t\nevidence:\n  metrics:\n    - path: missing.prom\n",
+            ["line 4", "evidence.metrics.0.path", "file not found"],
+        ),
         ("name: t\nevidence: {}\n", ["evidence", "at least one source"]),
         ("name: [unclosed\n", ["not valid YAML"]),
     ],

@@ -17,7 +17,9 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "recorded"
 def run(target: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "perfpilot.cli.app", "run", str(target), "--out", str(out), *extra],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -47,7 +49,9 @@ def test_report_has_the_public_fields(report: dict[str, Any]) -> None:
 
 def test_names_the_missing_index_with_ddl_and_rollback(report: dict[str, Any]) -> None:
     findings = report["root_cause"]["findings"]
-    index = next(f for f in findings if f["kind"] == "missing_index" and f["subject"].startswith("orders(customer_id"))
+    index = next(
+        f for f in findings if f["kind"] == "missing_index" and f["subject"].startswith("orders(customer_id")
+    )
     assert index["remediation"]["content"].startswith("CREATE INDEX CONCURRENTLY IF NOT EXISTS")
     assert index["remediation"]["rollback"].startswith("DROP INDEX CONCURRENTLY IF EXISTS")
     assert index["priority"] == "high" and index["evidence"]
