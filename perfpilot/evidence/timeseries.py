@@ -29,12 +29,17 @@ def _number(value: Any, what: str, source: str, line: int | None) -> float:
 
 
 def _timestamp(value: Any, source: str, line: int | None) -> float:
-    if isinstance(value, str) and not value.lstrip("+-").replace(".", "", 1).isdigit():
+    """Unix seconds from a number, a numeric string or an ISO 8601 date-time."""
+    if isinstance(value, str):
         try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+            stamp = float(value)
         except ValueError:
-            raise EvidenceError(source, line, f"bad timestamp {value!r}") from None
-    stamp = _number(value, "timestamp", source, line)
+            try:
+                return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+            except ValueError:
+                raise EvidenceError(source, line, f"bad timestamp {value!r}") from None
+    else:
+        stamp = _number(value, "timestamp", source, line)
     if not math.isfinite(stamp):
         raise EvidenceError(source, line, f"bad timestamp {value!r}")
     return stamp

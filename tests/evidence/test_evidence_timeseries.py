@@ -57,3 +57,14 @@ def test_csv_without_required_columns(tmp_path: Path) -> None:
     path.write_text("time,metric,value\n1,a,2\n")
     with pytest.raises(EvidenceError, match="lacks timestamp, name"):
         load_timeseries(path)
+
+
+@pytest.mark.parametrize(("stamp", "ok"), [("1.7328e9", True), ("inf", False), ("yesterday", False)])
+def test_csv_timestamps(tmp_path: Path, stamp: str, ok: bool) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text(f"timestamp,name,value\n{stamp},a,2\n")
+    if ok:
+        assert load_timeseries(path)[0].points == [(1.7328e9, 2.0)]
+    else:
+        with pytest.raises(EvidenceError, match="bad timestamp"):
+            load_timeseries(path)
