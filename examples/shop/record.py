@@ -44,8 +44,12 @@ def request_paths(endpoints: list[dict[str, Any]], count: int, seed: int) -> lis
     weights = [float(e.get("weight", 1)) for e in endpoints]
     paths = []
     for endpoint in rng.choices(endpoints, weights, k=count):
-        params = endpoint.get("params", {})
-        paths.append(PLACEHOLDER.sub(lambda m, p=params: rng.choice(p[m.group(1)]), endpoint["path"]))
+        params: dict[str, list[str]] = endpoint.get("params", {})
+
+        def fill(match: re.Match[str], params: dict[str, list[str]] = params) -> str:
+            return rng.choice(params[match.group(1)])
+
+        paths.append(PLACEHOLDER.sub(fill, endpoint["path"]))
     return paths
 
 

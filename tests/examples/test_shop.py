@@ -51,8 +51,13 @@ def test_endpoints_answer_what_the_database_holds(
         assert client.get("/products/999999").status_code == 404
 
         orders = client.get(f"/customers/{busy_customer}/orders").json()
-        expected = _rows(small_db, "SELECT id FROM orders WHERE customer_id = ?", (busy_customer,))
-        assert sorted(o["id"] for o in orders) == sorted(r[0] for r in expected)
+        expected = _rows(
+            small_db,
+            "SELECT order_id, count(*) FROM order_items WHERE order_id IN "
+            "(SELECT id FROM orders WHERE customer_id = ?) GROUP BY order_id",
+            (busy_customer,),
+        )
+        assert sorted((o["id"], o["items"]) for o in orders) == sorted(expected)
         assert [o["created_at"] for o in orders] == sorted((o["created_at"] for o in orders), reverse=True)
 
         latest_paid = client.get("/orders/by-status", params={"status": "paid", "limit": 5}).json()
