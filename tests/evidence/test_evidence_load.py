@@ -136,3 +136,25 @@ def test_live_metrics_url(tmp_path: Path, metrics_url: str) -> None:
 
 def test_redacted_url() -> None:
     assert redacted_url("https://u:p@prom.example:9090/metrics?key=s") == "https://prom.example:9090/metrics"
+
+
+def _workload_target(tmp_path: Path, body: str) -> Path:
+    (tmp_path / "queries.log").write_text(body)
+    (tmp_path / "target.yaml").write_text("name: t\nevidence:\n  workload:\n    - path: queries.log\n")
+    return tmp_path / "target.yaml"
+
+
+def test_digest_errors_are_skipped(tmp_path: Path) -> None:
+    target = load_target(_workload_target(tmp_path, "\x00\x01 not a query log\n"))
+    bundle = load_evidence(target)
+    (skipped,) = bundle.skipped
+    assert skipped.source == "queries.log" and skipped.reason
+    with pytest.raises(EvidenceError):
+        load_evidence(target, strict=True)
+
+
+def test_missing_digest_module_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("perfpilot.evidence.load.DIGEST_MODULE", "perfpilot.workload.not_written_yet")
+    bundle = load_evidence(load_target(_workload_target(tmp_path, "SELECT 1;\n")))
+    (skipped,) = bundle.skipped
+    assert "digest unavailable" in skipped.reason
