@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -89,6 +90,46 @@ def error(status: int, kind: str, text: str, headers: dict[str, str] | None = No
     )
 
 
+TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+
+
+def request_problem(body: dict[str, Any]) -> str | None:
+    """The invalid_request_error the real API would give this body, for the rules our planner relies on."""
+    if not isinstance(body.get("max_tokens"), int) or body["max_tokens"] < 1:
+        return "max_tokens: must be a positive integer"
+    tools = {tool.get("name") for tool in body.get("tools", [])}
+    if any(not TOOL_NAME.match(str(name)) for name in tools):
+        return "tools: names must match ^[a-zA-Z0-9_-]{1,64}$"
+    choice = body.get("tool_choice") or {}
+    if choice.get("type") == "tool" and choice.get("name") not in tools:
+        return f"tool_choice: tool {choice.get('name')!r} not in tools"
+    messages = body.get("messages") or []
+    if not messages or messages[0].get("role") != "user":
+        return "messages: first message must use the user role"
+    def blocks_of(msg: dict[str, Any]) -> list[dict[str, Any]]:
+        content = msg.get("content")
+        return [b for b in content if isinstance(b, dict)] if isinstance(content, list) else []
+
+    for index, msg in enumerate(messages):
+        blocks = blocks_of(msg)
+        uses = [b["id"] for b in blocks if b.get("type") == "tool_use"]
+        if uses:
+            following = blocks_of(messages[index + 1]) if index + 1 < len(messages) else []
+            answered = [b.get("tool_use_id") for b in following if b.get("type") == "tool_result"]
+            if sorted(answered) != sorted(uses) and index + 1 < len(messages):
+                return f"messages.{index + 1}: every tool_use needs a tool_result right after it"
+        results = [b.get("tool_use_id") for b in blocks if b.get("type") == "tool_result"]
+        if results:
+            before = blocks_of(messages[index - 1]) if index > 0 else []
+            known = {b.get("id") for b in before if b.get("type") == "tool_use"}
+            if not set(results) <= known:
+                return f"messages.{index}: tool_result without a matching tool_use just before"
+            kinds = [b.get("type") for b in blocks]
+            if kinds[: len(results)] != ["tool_result"] * len(results):
+                return f"messages.{index}: tool_result blocks must come first"
+    return None
+
+
 class FakeMessagesAPI:
     """A threaded HTTP server answering POST /v1/messages from a queue of scripted replies."""
 
@@ -144,6 +185,8 @@ class FakeMessagesAPI:
                 reply = fake._next(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
                 if self.path.rstrip("/") != "/v1/messages":
                     reply = error(404, "not_found_error", f"fake: no route {self.path}")
+                elif (problem := request_problem(body)) is not None:
+                    reply = error(400, "invalid_request_error", f"fake: {problem}")
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self._send(reply)
 
