@@ -12,6 +12,7 @@ from shop.generator import ensure_database
 from perfpilot.evidence.access_log import load_access_log
 from perfpilot.evidence.dockerfile import load_dockerfile
 from perfpilot.evidence.inventory import load_inventory
+from perfpilot.skills.database_optimization.connect import parse_dsn
 from perfpilot.target import load_target
 from perfpilot.workload.events import ParseStats
 from perfpilot.workload.ingest import iter_events
@@ -29,6 +30,10 @@ def test_target_validates_and_names_its_endpoints_consistently() -> None:
     for endpoint in http.endpoints:
         assert set(re.findall(r"\$\{(\w+)\}", endpoint.path)) == set(endpoint.params), endpoint.name
     assert "{db}" in target.evidence.service.command
+    assert target.evidence.database is not None and target.evidence.database.dsn is not None
+    dsn = parse_dsn(target.evidence.database.dsn)
+    assert dsn.dialect == "sqlite" and dsn.path is not None
+    assert target.root / dsn.path == SHOP / "data" / "shop.db"
 
 
 def test_recorded_evidence_parses_with_perfpilots_loaders() -> None:
