@@ -1,113 +1,193 @@
-"""MySQL slow query log: `# Time`, `# User@Host ... Id`, `# Query_time ...` headers, then the statement."""
+"""MySQL slow query log: `# Time`, `# User@Host ... Id`, `# Query_time ...` headers, then the statement.
+
+Read in large chunks and split into entries by one compiled regex (header block + body block), so the
+per-entry work stays in C as far as possible: a 1,000,000-entry log is parsed in seconds.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import TextIO
 
 from perfpilot.workload.events import ParseStats, QueryEvent
 
-_STARTUP_PREFIXES = ("Tcp port:", "Time                 Id Command", "Time  Id Command")
-_ADMIN = "# administrator command:"
+# One entry: either the common header layout (groups 1-5: time, thread id, query time, rows sent, rows
+# examined) or any run of `#` lines (group 6); then `use db;` (7), `SET timestamp=N;` (8), statement (9).
+_ENTRY = re.compile(
+    r"(?:(?:# Time: ([^\n]*)\n)?# User@Host: [^\n]*Id:[ \t]*(\d+)[ \t\r]*\n"
+    r"# Query_time: ([0-9.]+)\s+Lock_time: [0-9.]+\s+Rows_sent: (\d+)\s+Rows_examined: (\d+)[^\n]*\n(?!#)"
+    r"|((?:#[^\n]*\n)+))"
+    r"(?:[Uu][Ss][Ee] +`?([^\s;`]+)`?;?[ \t\r]*\n)?(?:SET timestamp=(\d+);[ \t\r]*\n)?"
+    r"((?:[^#\n][^\n]*\n|\n)*)"
+)
+_STARTUP = re.compile(r"[^\n]*, Version: [^\n]*started with:\s*$|Tcp port: |Time\s+Id\s+Command")
+_QUERY_TIME = re.compile(r"Query_time: (\S+)")
+_ROWS_SENT = re.compile(r"Rows_sent: (\S+)")
+_ROWS_EXAMINED = re.compile(r"Rows_examined: (\S+)")
+_PEELED = ("SET timestamp=", "set timestamp=", "use ", "USE ")
+_CHUNK = 4 << 20
 
 
-def _is_startup_line(line: str) -> bool:
-    return (", Version: " in line and "started with:" in line) or line.startswith(_STARTUP_PREFIXES)
+def _line_value(header: str, key: str) -> str | None:
+    """The rest of the header line after `key`, or None."""
+    at = header.find(key)
+    if at < 0:
+        return None
+    end = header.find("\n", at)
+    return header[at + len(key) : end].strip()
 
 
-def parse_mysql_slow(lines: Iterable[str], stats: ParseStats) -> Iterator[QueryEvent]:
-    """Yield one event per slow-log entry; unknown lines outside an entry are counted as unparsed."""
-    timestamp: str | None = None
-    database: str | None = None
-    session: str | None = None
-    duration: float | None = None
-    examined: int | None = None
-    sent: int | None = None
-    set_timestamp: str | None = None
-    has_header = False
-    entry_line = 0
-    statement: list[str] = []
-    statement_line = 0
+class _State:
+    """What carries over from entry to entry: the last # Time and the current database."""
 
-    for line_no, raw in enumerate(lines, 1):
-        if raw.startswith("#"):
-            if statement:
-                text = "\n".join(statement).strip().rstrip(";").rstrip()
-                if text:
+    __slots__ = ("database", "timestamp")
+
+    def __init__(self) -> None:
+        self.timestamp: str | None = None
+        self.database: str | None = None
+
+
+def _body_statement(body: str, state: _State, stats: ParseStats, line: int) -> tuple[str, str | None]:
+    """Peel `use db;`, `SET timestamp=N;` and startup-banner lines off a body; return (sql, epoch)."""
+    epoch: str | None = None
+    while True:
+        head = body[:14]
+        if head[:4].lower() == "use ":
+            end = body.find("\n")
+            name = body[4:end].strip().rstrip(";").strip().strip("`")
+            if name and " " not in name:
+                state.database = name
+            body = body[end + 1 :]
+        elif head.lower() == "set timestamp=":
+            end = body.find("\n")
+            epoch = body[14:end].strip().rstrip(";").strip()
+            body = body[end + 1 :]
+        else:
+            break
+    if "started with:" in body or "Tcp port: " in body:
+        kept = [part for part in body.split("\n") if not _STARTUP.match(part)]
+        body = "\n".join(kept)
+    if epoch is not None and not epoch.isdigit():
+        stats.skip(line, "unreadable SET timestamp")
+        epoch = None
+    return body.strip().rstrip(";").rstrip(), epoch
+
+
+def _generic_entry(match: re.Match[str], state: _State, stats: ParseStats, line: int) -> QueryEvent | None:
+    """An entry whose header is not the common layout (Percona fields, no Id, admin commands...)."""
+    header, database, epoch, body = match.group(6, 7, 8, 9)
+    if database is not None:
+        state.database = database
+    if "# Time: " in header:
+        state.timestamp = _line_value(header, "# Time: ") or state.timestamp
+    session = _line_value(header, "Id: ") if "Id: " in header else None
+    if "Thread_id: " in header:
+        value = _line_value(header, "Thread_id: ")
+        session = value.split()[0] if value else session
+    if "Schema: " in header:
+        value = _line_value(header, "Schema: ")
+        state.database = value.split()[0] if value else state.database
+    duration = examined = sent = None
+    if "Query_time: " in header:
+        try:
+            found = _QUERY_TIME.search(header)
+            duration = float(found.group(1)) if found else None
+            found = _ROWS_SENT.search(header)
+            sent = int(found.group(1)) if found else None
+            found = _ROWS_EXAMINED.search(header)
+            examined = int(found.group(1)) if found else None
+        except ValueError:
+            stats.skip(line + header.count("\n", 0, header.find("Query_time")), "unreadable # Query_time")
+    sql, peeled_epoch = _body_statement(body, state, stats, line) if body else ("", None)
+    epoch = peeled_epoch or epoch
+    if not sql or "# administrator command:" in header:
+        return None
+    return QueryEvent(sql, duration, examined, sent, session, _stamp(state, epoch), line, state.database)
+
+
+def _stamp(state: _State, epoch: str | None) -> str | None:
+    """The entry's time: the last # Time line, else its SET timestamp as ISO 8601."""
+    if state.timestamp is None and epoch is not None:
+        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return state.timestamp
+
+
+def _complete_end(text: str) -> int:
+    """Where the last entry of a chunk starts (it may continue in the next chunk); -1 if none."""
+    cut = text.rfind("\n#")
+    while cut > 0:
+        previous = text.rfind("\n", 0, cut)
+        if text[previous + 1] != "#":
+            break
+        cut = previous
+    return cut + 1 if cut >= 0 else -1
+
+
+def _gap(text: str, stats: ParseStats, line: int) -> None:
+    """Text outside any entry: the startup banner is expected, anything else is counted."""
+    for offset, part in enumerate(text.split("\n")):
+        if part.strip() and not _STARTUP.match(part):
+            stats.skip(line + offset, "text outside a slow-log entry")
+
+
+def parse_mysql_slow(stream: TextIO, stats: ParseStats) -> Iterator[QueryEvent]:
+    """Yield one event per slow-log entry; text outside entries is counted as unparsed."""
+    state = _State()
+    pending = ""
+    line = 1  # line number of pending[0]
+    while True:
+        block = stream.read(_CHUNK)
+        final = not block
+        text = pending + block
+        if final:
+            if text and not text.endswith("\n"):
+                text += "\n"
+            limit = len(text)
+        else:
+            limit = _complete_end(text)
+            if limit <= 0:  # no entry starts here yet: read on (bounded below)
+                limit = 0
+        position = 0
+        for match in _ENTRY.finditer(text, 0, limit):
+            start = match.start()
+            if start > position:
+                _gap(text[position:start], stats, line)
+                line += text.count("\n", position, start)
+            stamp, session, duration, sent, examined, header, database, epoch, body = match.groups()
+            if header is None:  # the common layout, read by the regex alone
+                if database is not None:
+                    state.database = database
+                if stamp is not None:
+                    state.timestamp = stamp.strip()
+                if body.startswith(_PEELED) or "started with:" in body or "Tcp port: " in body:
+                    sql, peeled_epoch = _body_statement(body, state, stats, line)
+                    epoch = peeled_epoch or epoch
+                else:
+                    sql = body.rstrip().rstrip(";").rstrip()
+                if sql:
                     yield QueryEvent(
-                        text, duration, examined, sent, session, timestamp or set_timestamp,
-                        entry_line or statement_line, database,
+                        sql, float(duration), int(examined), int(sent), session,
+                        state.timestamp if epoch is None or state.timestamp else _stamp(state, epoch),
+                        line, state.database,
                     )
-                statement = []
-                duration = examined = sent = None
-                set_timestamp = None
-                has_header = False
-                entry_line = 0
-            if not entry_line:
-                entry_line = line_no
-            has_header = True
-            tag = raw[2:7]
-            if tag == "Query":  # Query_time: 0.1  Lock_time: 0.0 Rows_sent: 1  Rows_examined: 10
-                fields = raw.split()
-                try:
-                    for i in range(1, len(fields) - 1, 2):
-                        key = fields[i]
-                        if key == "Query_time:":
-                            duration = float(fields[i + 1])
-                        elif key == "Rows_sent:":
-                            sent = int(fields[i + 1])
-                        elif key == "Rows_examined:":
-                            examined = int(fields[i + 1])
-                except ValueError:
-                    stats.skip(line_no, "unreadable # Query_time line")
-            elif tag == "Time:":
-                timestamp = raw[8:].strip() or None
-            elif tag == "User@":
-                at = raw.rfind("Id:")
-                session = raw[at + 3 :].strip() or None if at >= 0 else None
-            elif tag == "Threa":  # Percona: # Thread_id: 12  Schema: db ...
-                fields = raw.split()
-                if len(fields) > 2:
-                    session = fields[2]
-                if "Schema:" in fields:
-                    at = fields.index("Schema:")
-                    database = fields[at + 1] if at + 1 < len(fields) else database
-            elif tag == "Schem":
-                fields = raw.split()
-                database = fields[2] if len(fields) > 2 else database
-            elif raw.startswith(_ADMIN):
-                has_header = False  # `# administrator command: Quit;` is not a statement
-                entry_line = 0
-            continue
-        if statement:
-            statement.append(raw.rstrip("\r\n"))
-            continue
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        lowered = stripped[:14].lower()
-        if lowered.startswith("set timestamp="):
-            try:
-                epoch = int(stripped[14:].rstrip(";").strip())
-                set_timestamp = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            except ValueError:
-                stats.skip(line_no, "unreadable SET timestamp")
-            continue
-        if lowered.startswith("use ") and stripped.endswith(";") and " " not in stripped[4:-1].strip():
-            database = stripped[4:-1].strip().strip("`") or database
-            continue
-        if _is_startup_line(raw):
-            continue
-        if not has_header:
-            stats.skip(line_no, "statement text outside a slow-log entry")
-            continue
-        statement = [raw.rstrip("\r\n")]
-        statement_line = line_no
-
-    if statement:
-        text = "\n".join(statement).strip().rstrip(";").rstrip()
-        if text:
-            yield QueryEvent(
-                text, duration, examined, sent, session, timestamp or set_timestamp,
-                entry_line or statement_line, database,
-            )
+                line += (
+                    (3 if stamp is not None else 2) + (database is not None) + (epoch is not None)
+                    + body.count("\n")
+                )
+            else:
+                event = _generic_entry(match, state, stats, line)
+                if event is not None:
+                    yield event
+                line += text.count("\n", start, match.end())
+            position = match.end()
+        if final:
+            if position < len(text) and text[position:].strip():
+                _gap(text[position:], stats, line)
+            return
+        pending = text[position:]
+        if len(pending) > 4 * _CHUNK:  # no entry boundary in a long stretch: not a slow log
+            _gap(pending, stats, line)
+            line += pending.count("\n")
+            pending = ""
