@@ -90,8 +90,8 @@ class K6Summary(Record):
     metrics: list[K6Metric] = Field(default_factory=list)
     duration_s: float | None = None
 
-    def metric(self, name: str, **tags: str) -> K6Metric | None:
-        return next((m for m in self.metrics if m.name == name and m.tags == tags), None)
+    def metric(self, metric_name: str, /, **tags: str) -> K6Metric | None:
+        return next((m for m in self.metrics if m.name == metric_name and m.tags == tags), None)
 
 
 class AccessLogEntry(Record):
