@@ -15,6 +15,8 @@ from perfpilot.skills.database_optimization.finding_format import (
 from perfpilot.workload.models import QueryShape
 
 OWN_KINDS = frozenset({"missing_index", "stale_statistics", "unused_index", "duplicate_index"})
+KIND_ALIASES = {"redundant_index": "duplicate_index"}
+"""Advisor kinds reported under the skill's vocabulary (a redundant index duplicates another's prefix)."""
 
 
 def index_advice(
@@ -39,7 +41,8 @@ def recommendation_finding(
         for q, shape in served
     )
     impact = min(1.0, current / workload_time_s) if workload_time_s > 0 else rec.workload_cost_reduction
-    subject = f"{rec.table}({', '.join(rec.columns)})"
+    include = f" INCLUDE ({', '.join(rec.include)})" if rec.include else ""
+    subject = safe_label(f"{rec.table}({', '.join(rec.columns)}){include}", 200)
     label = safe_label(subject)
     return Finding(
         id=finding_id("missing_index", subject),
@@ -77,14 +80,15 @@ def recommendation_finding(
 def advisor_findings(advice: Advice) -> list[Finding]:
     """The advisor's other findings (statistics, index hygiene, plan issues) under the skill's ids and
     kinds: plan issues become 'plan:<kind>'. Its missing-index findings are rebuilt from the
-    recommendations by recommendation_finding, so they are left out here."""
+    recommendations by recommendation_finding, so they are left out here. A redundant index is
+    reported as 'duplicate_index'."""
     out: list[Finding] = []
     for finding in advice.findings:
         if finding.kind == "missing_index":
             continue
-        kind = finding.kind if finding.kind in OWN_KINDS or finding.kind.startswith("plan:") else (
-            f"plan:{finding.kind}"
-        )
+        kind = KIND_ALIASES.get(finding.kind, finding.kind)
+        if kind not in OWN_KINDS and not kind.startswith("plan:"):
+            kind = f"plan:{kind}"
         out.append(finding.model_copy(update={
             "id": finding_id(kind, finding.subject), "kind": kind, "skill": SKILL_NAME,
             "title": safe_label(finding.title, 120), "priority": priority_for(finding.impact),

@@ -142,7 +142,8 @@ def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
         index_method = advice.method
         by_id = {s.id: s for s, _ in shapes}
         for rec in advice.recommendations:
-            findings.append(recommendation_finding(rec, by_id, workload_time, catalog.source))
+            if any(q.shape_id in by_id for q in rec.queries):  # an index no shape uses explains nothing
+                findings.append(recommendation_finding(rec, by_id, workload_time, catalog.source))
         findings += advisor_findings(advice)
         notes += advice.notes[:10]
     if inp.include_n_plus_one:

@@ -25,7 +25,7 @@ def antipattern_finding(
 ) -> Finding:
     kind = f"anti_pattern:{pattern.check}"
     where = f"{pattern.table}({', '.join(pattern.columns)})" if pattern.table else "query"
-    subject = f"{where} in shape {shape.id}"
+    subject = safe_label(f"{where} in shape {shape.id}", 200)
     share = shape.total_time_s / workload_time_s if workload_time_s > 0 else shape.share
     impact = min(1.0, share * SEVERITY_WEIGHT[pattern.severity])
     content = pattern.rewrite or "Rewrite the query."
@@ -63,7 +63,7 @@ def antipattern_finding(
 def nplusone_finding(found: NPlusOne, total_time_s: float) -> Finding:
     """`total_time_s`: all traced request time (traces) or all logged statement time (logs)."""
     where = found.endpoint or "sessions"
-    subject = f"{where}: shape {found.shape_id}"
+    subject = safe_label(f"{where}: shape {found.shape_id}", 200)
     impact = min(1.0, found.repeated_time_s / total_time_s) if total_time_s > 0 else 0.0
     batched = found.repeated_time_s / max(1.0, found.calls_median)
     content = found.rewrite + (f"\n\n{found.rewrite_sql}" if found.rewrite_sql else "")
