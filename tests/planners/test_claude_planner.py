@@ -233,3 +233,35 @@ def test_secrets_are_redacted_before_the_request_leaves(
     for secret in ("Pl4nted-Pw", "PLANTEDKEY123456", "PromptPw1"):
         assert secret not in sent
     assert "postgresql://shop:***@db:5432/shop" in sent
+
+
+def test_parallel_calls_then_valid_history(
+    fake_api: FakeMessagesAPI, settings: ModelSettings, tmp_path: Path
+) -> None:
+    fake_api.script(
+        calls(tool_use("scan-logs", {}, block_id="toolu_p1"), tool_use("explain-query", {"query_id": "q9"})),
+        calls(tool_use("submit", VALID_ARTIFACT)),
+    )
+    session = make_session(tmp_path)
+    first = planner(settings).decide(session)
+    assert [a.skill for a in first.actions if isinstance(a, SkillCall)] == ["scan-logs", "explain-query"]
+    for action in first.actions:
+        assert isinstance(action, SkillCall)
+        session.results.append(result(action.skill, f"{action.skill} output", call_id=action.call_id))
+    second = planner(settings).decide(session)
+    assert isinstance(second.actions[0], Submit)
+    roles = [m["role"] for m in fake_api.bodies[1]["messages"]]
+    assert roles == ["user", "assistant", "user", "assistant", "user"]  # the fake checked the pairing
+
+
+def test_mixed_turn_refuses_one_and_holds_the_other(
+    fake_api: FakeMessagesAPI, settings: ModelSettings, tmp_path: Path
+) -> None:
+    fake_api.script(
+        calls(tool_use("rm-rf", {}, block_id="toolu_bad"), tool_use("scan-logs", {}, block_id="toolu_ok")),
+        calls(tool_use("scan-logs", {}, block_id="toolu_ok2")),
+    )
+    decision = planner(settings).decide(make_session(tmp_path))
+    answers = {b["tool_use_id"]: b["content"] for b in fake_api.bodies[1]["messages"][-1]["content"]}
+    assert answers["toolu_bad"].startswith("Refused") and answers["toolu_ok"].startswith("Not run")
+    assert decision.actions == (SkillCall("scan-logs", {}, "toolu_ok2"),)
