@@ -7,6 +7,7 @@ from perfpilot.skills.database_optimization.advice_models import IndexRecommenda
 from perfpilot.skills.database_optimization.candidates import QueryUse
 from perfpilot.skills.database_optimization.catalog import Catalog
 from perfpilot.skills.database_optimization.connect import open_sqlite_readonly, parse_dsn
+from perfpilot.skills.database_optimization.hypo import HypoPgWhatIf
 from perfpilot.skills.database_optimization.plans import PlanReport, explain_postgres
 from perfpilot.skills.database_optimization.sqlite_plans import explain_sqlite
 from perfpilot.skills.database_optimization.stats import SKILL_NAME
@@ -86,7 +87,8 @@ def plan_findings(
 ) -> list[Finding]:
     """Plan issues of every query as it runs today (no hypothetical index)."""
     findings: list[Finding] = []
-    if dialect == "postgres" and hasattr(whatif, "conn"):
+    if dialect == "postgres" and isinstance(whatif, HypoPgWhatIf):
+        whatif.reset()
         for use in uses:
             report = explain_postgres(whatif.conn, use.statement, catalog=catalog)
             findings.extend(issue_findings(report, use.shape_id, catalog.source))

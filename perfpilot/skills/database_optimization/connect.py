@@ -208,4 +208,5 @@ def open_postgres_readonly(
             f"{target.host or 'localhost'}:{target.port or 5432}: {reason}"
         ) from None
     conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    conn.prepare_threshold = None  # each EXPLAIN is distinct text: server-side prepares only cost time
     return ReadOnlyPgConnection(conn, target.label)

@@ -38,18 +38,24 @@ class HypoPgWhatIf(WhatIf):
         if not installed:
             raise HypoPgUnavailable("the hypopg extension is not installed (CREATE EXTENSION hypopg)")
         self.conn.execute("SELECT hypopg_reset()")
+        self._live: dict[IndexCandidate, int] = {}
 
     def _create(self, candidate: IndexCandidate) -> int:
         row = self.conn.execute("SELECT indexrelid FROM hypopg_create_index(%s)", (candidate.create_sql(),))
         return int(row.fetchone()[0])
 
+    def _sync(self, config: Config) -> dict[int, IndexCandidate]:
+        """Make exactly `config` hypothetical, dropping and creating only the difference."""
+        for candidate in [c for c in self._live if c not in config]:
+            self.conn.execute("SELECT hypopg_drop_index((%s)::oid)", (self._live.pop(candidate),))
+        for candidate in sorted(config - set(self._live)):
+            self._live[candidate] = self._create(candidate)
+        return {oid: candidate for candidate, oid in self._live.items()}
+
     def _explain(self, use: QueryUse, config: Config) -> tuple[float, frozenset[IndexCandidate]]:
-        try:
-            by_oid = {self._create(candidate): candidate for candidate in sorted(config)}
-            statement = substitute_parameters(use.statement.strip().rstrip(";"))
-            row = self.conn.execute(f"EXPLAIN (FORMAT JSON) {statement}").fetchone()
-        finally:
-            self.conn.execute("SELECT hypopg_reset()")
+        by_oid = self._sync(config)
+        statement = substitute_parameters(use.statement.strip().rstrip(";"))
+        row = self.conn.execute(f"EXPLAIN (FORMAT JSON) {statement}").fetchone()
         document = row[0] if not isinstance(row[0], str) else json.loads(row[0])
         plan = document[0]["Plan"]
         used: set[IndexCandidate] = set()
@@ -60,12 +66,16 @@ class HypoPgWhatIf(WhatIf):
         return float(plan["Total Cost"]), frozenset(used)
 
     def _size(self, candidate: IndexCandidate) -> float:
-        try:
-            oid = self._create(candidate)
-            row = self.conn.execute("SELECT hypopg_relation_size((%s)::oid)", (oid,)).fetchone()
-            return float(row[0])
-        finally:
-            self.conn.execute("SELECT hypopg_reset()")
+        oid = self._live.get(candidate)
+        if oid is None:
+            oid = self._live[candidate] = self._create(candidate)
+        row = self.conn.execute("SELECT hypopg_relation_size((%s)::oid)", (oid,)).fetchone()
+        return float(row[0])
+
+    def reset(self) -> None:
+        """Drop every hypothetical index of this session (plans then show the database as it is)."""
+        self._live.clear()
+        self.conn.execute("SELECT hypopg_reset()")
 
     def close(self) -> None:
-        self.conn.execute("SELECT hypopg_reset()")
+        self.reset()

@@ -3,15 +3,17 @@
 1. Usefulness (as DB2Advis does): for each query, make all its candidates hypothetical at once, then only
    its single-column ones, and keep the indexes the planner's plans use. Later what-if requests for a
    query consider only chosen indexes from that useful set and their extensions (same leading columns).
-2. Greedy (as Extend does): each round, every pool candidate is tried as a new index, or as a wider
-   replacement of a chosen index it extends; its benefit is the frequency-weighted planner cost saved
-   over the queries it can serve, minus the write penalty. The move with the best benefit per byte (or
-   the best benefit, in the second pass) that fits the budget and saves at least `min_benefit` of the
-   workload cost is taken. Both passes run; the configuration with the lower workload cost wins.
+2. Greedy (as Extend does): each pool candidate is a new index, or a wider replacement of a chosen index
+   it extends; its benefit is the frequency-weighted planner cost saved over the queries it can serve,
+   minus the write penalty. The move with the best benefit per byte (or the best benefit, in the second
+   pass) that fits the budget and saves at least `min_benefit` of the workload cost is taken, lazily
+   (CELF): scores from earlier rounds are upper bounds, re-evaluated only when on top. Both passes run;
+   the configuration with the lower workload cost wins.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,6 +21,8 @@ from perfpilot.skills.database_optimization.candidates import IndexCandidate, Qu
 from perfpilot.skills.database_optimization.whatif import Config, WhatIf
 
 Penalty = Callable[[IndexCandidate], float]
+# Scores are benefit / size**e: e = 1 is benefit per byte, e = 0 plain benefit, 0.5 between the two.
+SIZE_EXPONENTS = (1.0, 0.5, 0.0)
 
 
 @dataclass
@@ -61,6 +65,7 @@ class GreedySelector:
         self.penalty = penalty
         self.base = {u.shape_id: whatif.cost(u, frozenset()) for u in uses}
         self.total_base = sum(self.base[u.shape_id] * u.count for u in uses) or 1.0
+        self.ideal: dict[str, float] = {}
         self.closure = self._usefulness(candidates)
         self.pool = sorted(set().union(*self.closure.values())) if self.closure else []
 
@@ -73,8 +78,11 @@ class GreedySelector:
         for use in self.uses:
             mine = [c for c in candidates if self._serves(use, c)]
             useful: set[IndexCandidate] = set()
+            self.ideal[use.shape_id] = self.base[use.shape_id]
             if mine:
-                useful |= self.whatif.evaluate(use, frozenset(mine))[1]
+                ideal_cost, ideal_used = self.whatif.evaluate(use, frozenset(mine))
+                self.ideal[use.shape_id] = min(ideal_cost, self.base[use.shape_id])
+                useful |= ideal_used
                 singles = frozenset(c for c in mine if len(c.columns) == 1 and not c.include)
                 if singles:
                     useful |= self.whatif.evaluate(use, singles)[1]
@@ -84,48 +92,78 @@ class GreedySelector:
     def _costs(self, config: set[IndexCandidate], uses: list[QueryUse]) -> dict[str, float]:
         return {u.shape_id: self.whatif.cost(u, frozenset(config & self.closure[u.shape_id])) for u in uses}
 
-    def run(self, by_ratio: bool) -> Selection:
+    def _move(
+        self,
+        candidate: IndexCandidate,
+        config: set[IndexCandidate],
+        state: dict[str, tuple[float, frozenset[IndexCandidate]]],
+    ) -> tuple[float, float, set[IndexCandidate], dict[str, tuple[float, frozenset[IndexCandidate]]]] | None:
+        """(gain, size delta, replaced indexes, new per-query state) of adding `candidate`, or None.
+
+        A query is re-priced with the indexes its current plan uses plus the candidate (an atomic
+        configuration): indexes the plan ignores seldom change what one more index is worth, and the
+        smaller key lets the what-if cache answer most requests."""
+        if candidate in config or any(_extends(p, candidate) for p in config):
+            return None
+        replaced = {p for p in config if _extends(candidate, p)}
+        delta = self.whatif.size_bytes(candidate) - sum(self.whatif.size_bytes(p) for p in replaced)
+        touched = {candidate, *replaced}
+        new_state: dict[str, tuple[float, frozenset[IndexCandidate]]] = {}
+        gain = 0.0
+        for use in self.uses:
+            if not touched & self.closure[use.shape_id]:
+                continue
+            cost, used = state[use.shape_id]
+            new_state[use.shape_id] = self.whatif.evaluate(use, (used - replaced) | {candidate})
+            gain += (cost - new_state[use.shape_id][0]) * use.count
+        gain -= self.penalty(candidate) - sum(self.penalty(p) for p in replaced)
+        return gain, delta, replaced, new_state
+
+    def _initial_bound(self, candidate: IndexCandidate, size_exponent: float) -> float:
+        """An optimistic score before any what-if request: all that the queries it can serve would save
+        with every candidate at once (their ideal configuration)."""
+        gain = sum(
+            (self.base[u.shape_id] - self.ideal[u.shape_id]) * u.count
+            for u in self.uses
+            if candidate in self.closure[u.shape_id]
+        )
+        return gain / float(max(self.whatif.size_bytes(candidate), 8192.0) ** size_exponent)
+
+    def run(self, size_exponent: float) -> Selection:
+        """Lazy greedy (CELF): a candidate's last score bounds its score after further picks, so only the
+        best-bounded candidate is re-evaluated until one stays on top with a fresh score."""
         config: set[IndexCandidate] = set()
-        costs = dict(self.base)
+        state = {u.shape_id: (self.base[u.shape_id], frozenset[IndexCandidate]()) for u in self.uses}
         size = 0.0
         benefit_of: dict[IndexCandidate, float] = {}
-        while True:
-            best: tuple[float, IndexCandidate, set[IndexCandidate], dict[str, float], float, float] | None = (
-                None
-            )
-            for candidate in self.pool:
-                if candidate in config:
-                    continue
-                replaced = {p for p in config if _extends(candidate, p)}
-                if any(_extends(p, candidate) for p in config):
-                    continue
-                delta = self.whatif.size_bytes(candidate) - sum(self.whatif.size_bytes(p) for p in replaced)
-                if self.budget is not None and size + delta > self.budget:
-                    continue
-                touched = {candidate, *replaced}
-                affected = [u for u in self.uses if touched & self.closure[u.shape_id]]
-                new_config = (config - replaced) | {candidate}
-                new_costs = self._costs(new_config, affected)
-                gain = sum((costs[u.shape_id] - new_costs[u.shape_id]) * u.count for u in affected)
-                gain -= self.penalty(candidate) - sum(self.penalty(p) for p in replaced)
-                if gain < self.min_benefit * self.total_base or gain <= 0:
-                    continue
-                score = gain / max(delta, 8192.0) if by_ratio else gain
-                if best is None or score > best[0]:
-                    best = (score, candidate, replaced, new_costs, delta, gain)
-            if best is None:
-                break
-            _, candidate, replaced, new_costs, delta, gain = best
+        pick = 0
+        heap = [(-bound, -1, c) for c in self.pool if (bound := self._initial_bound(c, size_exponent)) > 0]
+        heapq.heapify(heap)
+        while heap:
+            _, stamp, candidate = heapq.heappop(heap)
+            move = self._move(candidate, config, state)
+            if move is None:
+                continue
+            gain, delta, replaced, new_state = move
+            fits = self.budget is None or size + delta <= self.budget
+            if gain <= 0 or gain < self.min_benefit * self.total_base or not fits:
+                continue  # benefits only shrink as indexes are added and sizes only grow: drop it for good
+            score = gain / float(max(delta, 8192.0) ** size_exponent)
+            if stamp != pick and heap and -heap[0][0] > score:
+                heapq.heappush(heap, (-score, pick, candidate))
+                continue
             config = (config - replaced) | {candidate}
-            costs.update(new_costs)
+            state.update(new_state)
             size += delta
             benefit_of[candidate] = gain + sum(benefit_of.pop(p, 0.0) for p in replaced)
+            pick += 1
+        final = self._costs(config, self.uses)
         chosen = sorted(config, key=lambda c: -benefit_of.get(c, 0.0))
-        return Selection(chosen, dict(self.base), costs, size, benefit_of)
+        return Selection(chosen, dict(self.base), final, size, benefit_of)
 
     def best(self) -> Selection:
         """The better of the benefit-per-byte and the absolute-benefit passes."""
-        passes = [self.run(by_ratio=True), self.run(by_ratio=False)]
+        passes = [self.run(size_exponent) for size_exponent in SIZE_EXPONENTS]
 
         def workload(selection: Selection) -> float:
             return sum(selection.final_costs[u.shape_id] * u.count for u in self.uses)
