@@ -54,8 +54,8 @@ def _customers(rng: random.Random, count: int) -> Iterator[tuple[object, ...]]:
     for cid in range(1, count + 1):
         first, last = rng.choice(FIRST), rng.choice(LAST)
         joined = START - timedelta(days=rng.randrange(0, 730), seconds=rng.randrange(86_400))
-        yield cid, f"{first} {last}", f"{first}.{last}{cid}@example.com".lower(), rng.choice(COUNTRIES), \
-            _stamp(joined)
+        email = f"{first}.{last}{cid}@example.com".lower()
+        yield cid, f"{first} {last}", email, rng.choice(COUNTRIES), _stamp(joined)
 
 
 def _products(rng: random.Random, count: int) -> list[tuple[int, str, str, str, float]]:
