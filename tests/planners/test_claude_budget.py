@@ -121,9 +121,9 @@ def test_correction_call_fits_what_the_first_call_left(
         calls(tool_use("explain-query", {"query_id": ""}), input_tokens=3_000, output_tokens=100),
         calls(tool_use("explain-query", {"query_id": "q1"})),
     )
-    session = make_session(tmp_path, budget=14_000)
+    session = make_session(tmp_path, budget=12_000)
     planner(settings).decide(session)
     correction = fake_api.bodies[1]
-    left = 14_000 - 3_000 - 100
+    left = 12_000 - 3_000 - 100
     assert correction["max_tokens"] + estimate_input_tokens(correction) <= left
     assert correction["max_tokens"] < fake_api.bodies[0]["max_tokens"]
