@@ -92,5 +92,5 @@ def test_open_recorder_options(tmp_path: Path) -> None:
     assert isinstance(open_recorder(replay=tmp_path), Replay)
     with pytest.raises(ValueError, match="not both"):
         open_recorder(record=tmp_path, replay=tmp_path)
-    with pytest.raises(ReplayMissing, match="does not exist"):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
         Replay(tmp_path / "nope")

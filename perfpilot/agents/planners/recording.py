@@ -94,7 +94,7 @@ class Replay(_Sequencer):
     def __init__(self, directory: Path) -> None:
         super().__init__(directory)
         if not self.directory.is_dir():
-            raise ReplayMissing(f"replay directory {self.directory} does not exist")
+            raise FileNotFoundError(f"--replay: directory {self.directory} does not exist")
         self._current: CallKey | None = None
 
     def start(self, step: str, body: Mapping[str, Any]) -> CallKey:
