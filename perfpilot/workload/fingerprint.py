@@ -31,7 +31,7 @@ _NEGATIVE = re.compile(
     r"(^|[(,=<>]|\b(?:select|where|and|or|not|then|else|when|between|values|in|set|return|limit|offset"
     r"|by|like|is|on|having|case)) - \?"
 )
-_OPEN = re.compile(r"(?<=\w) \(|\( ")
+_OPEN = re.compile(r"(?:(?<=\w) )?\( ?")
 _KEYWORD_OPEN = re.compile(
     r"\b(in|and|or|not|where|on|from|join|exists|values|as|select|when|then|else|by|having|union|all"
     r"|any|some|set|using|is|over|with|lateral|case|returning|limit|between|like|into|table)\("

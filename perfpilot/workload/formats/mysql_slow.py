@@ -15,17 +15,21 @@ from perfpilot.workload.events import ParseStats, QueryEvent
 
 # One entry: either the common header layout (groups 1-5: time, thread id, query time, rows sent, rows
 # examined) or any run of `#` lines (group 6); then `use db;` (7), `SET timestamp=N;` (8), statement (9).
+_ADMIN = "# administrator command:"
 _ENTRY = re.compile(
     r"(?:(?:# Time: ([^\n]*)\n)?# User@Host: [^\n]*Id:[ \t]*(\d+)[ \t\r]*\n"
-    r"# Query_time: ([0-9.]+)\s+Lock_time: [0-9.]+\s+Rows_sent: (\d+)\s+Rows_examined: (\d+)[^\n]*\n(?!#)"
-    r"|((?:#[^\n]*\n)+))"
+    r"# Query_time: ([0-9.]+)\s+Lock_time: [0-9.]+\s+Rows_sent: (\d+)\s+Rows_examined: (\d+)[^\n]*\n"
+    r"(?!#(?! administrator command:))"
+    r"|((?:(?!# administrator command:)#[^\n]*\n)+))"
     r"(?:[Uu][Ss][Ee] +`?([^\s;`]+)`?;?[ \t\r]*\n)?(?:SET timestamp=(\d+);[ \t\r]*\n)?"
-    r"((?:[^#\n][^\n]*\n|\n)*)"
+    r"((?:[^#\n][^\n]*\n|\n|# administrator command:[^\n]*\n)*)"
 )
 _STARTUP = re.compile(r"[^\n]*, Version: [^\n]*started with:\s*$|Tcp port: |Time\s+Id\s+Command")
 _QUERY_TIME = re.compile(r"Query_time: (\S+)")
 _ROWS_SENT = re.compile(r"Rows_sent: (\S+)")
 _ROWS_EXAMINED = re.compile(r"Rows_examined: (\S+)")
+_BANNER = "started with:"
+_PORT = "Tcp port: "
 _PEELED = ("SET timestamp=", "set timestamp=", "use ", "USE ")
 _CHUNK = 4 << 20
 
@@ -66,8 +70,8 @@ def _body_statement(body: str, state: _State, stats: ParseStats, line: int) -> t
             body = body[end + 1 :]
         else:
             break
-    if "started with:" in body or "Tcp port: " in body:
-        kept = [part for part in body.split("\n") if not _STARTUP.match(part)]
+    if "started with:" in body or "Tcp port: " in body or _ADMIN in body:
+        kept = [part for part in body.split("\n") if not _STARTUP.match(part) and not part.startswith(_ADMIN)]
         body = "\n".join(kept)
     if epoch is not None and not epoch.isdigit():
         stats.skip(line, "unreadable SET timestamp")
@@ -102,7 +106,7 @@ def _generic_entry(match: re.Match[str], state: _State, stats: ParseStats, line:
             stats.skip(line + header.count("\n", 0, header.find("Query_time")), "unreadable # Query_time")
     sql, peeled_epoch = _body_statement(body, state, stats, line) if body else ("", None)
     epoch = peeled_epoch or epoch
-    if not sql or "# administrator command:" in header:
+    if not sql:
         return None
     return QueryEvent(sql, duration, examined, sent, session, _stamp(state, epoch), line, state.database)
 
@@ -119,7 +123,7 @@ def _complete_end(text: str) -> int:
     cut = text.rfind("\n#")
     while cut > 0:
         previous = text.rfind("\n", 0, cut)
-        if text[previous + 1] != "#":
+        if text[previous + 1] != "#" or text.startswith(_ADMIN, previous + 1):
             break
         cut = previous
     return cut + 1 if cut >= 0 else -1
@@ -128,7 +132,7 @@ def _complete_end(text: str) -> int:
 def _gap(text: str, stats: ParseStats, line: int) -> None:
     """Text outside any entry: the startup banner is expected, anything else is counted."""
     for offset, part in enumerate(text.split("\n")):
-        if part.strip() and not _STARTUP.match(part):
+        if part.strip() and not _STARTUP.match(part) and not part.startswith(_ADMIN):
             stats.skip(line + offset, "text outside a slow-log entry")
 
 
@@ -161,7 +165,7 @@ def parse_mysql_slow(stream: TextIO, stats: ParseStats) -> Iterator[QueryEvent]:
                     state.database = database
                 if stamp is not None:
                     state.timestamp = stamp.strip()
-                if body.startswith(_PEELED) or "started with:" in body or "Tcp port: " in body:
+                if body.startswith(_PEELED) or _ADMIN in body or _BANNER in body or _PORT in body:
                     sql, peeled_epoch = _body_statement(body, state, stats, line)
                     epoch = peeled_epoch or epoch
                 else:
