@@ -52,6 +52,7 @@ class Statement:
     sql: str
     duration_s: float
     line: int | None = None
+    fingerprint: str = ""
 
 
 @dataclass
@@ -72,7 +73,8 @@ def repeated_shapes(
     """(fingerprint, its calls, parent statement) for each shape repeated >= min_repeats after a parent."""
     positions: dict[str, list[int]] = {}
     for index, statement in enumerate(statements):
-        positions.setdefault(fingerprint(statement.sql, dialect), []).append(index)
+        fp = statement.fingerprint or fingerprint(statement.sql, dialect)
+        positions.setdefault(fp, []).append(index)
     found: list[tuple[str, list[Statement], Statement]] = []
     for fp, where in positions.items():
         first = where[0]
@@ -153,14 +155,16 @@ def detect_in_events(
 ) -> list[NPlusOne]:
     """N+1 patterns in a query log whose events carry a session or request id (others are ignored).
 
-    A session's time is the sum of its statements' durations (logs carry no request wall time)."""
+    A session's time is the sum of its statements' durations (logs carry no request wall time). Only
+    fingerprints are kept per statement: the SQL held is the first statement seen of each shape."""
     sessions: dict[str, list[Statement]] = {}
+    examples: dict[str, tuple[str, int | None]] = {}
     for event in events:
         if event.session_id is None or event.count != 1:
             continue
-        sessions.setdefault(event.session_id, []).append(
-            Statement(event.sql, event.duration_s or 0.0, event.line or None)
-        )
+        fp = fingerprint(event.sql, dialect)
+        sql, line = examples.setdefault(fp, (event.sql, event.line or None))
+        sessions.setdefault(event.session_id, []).append(Statement(sql, event.duration_s or 0.0, line, fp))
     groups: dict[tuple[str | None, str], _Group] = {}
     for session_id, statements in sessions.items():
         total = sum(s.duration_s for s in statements)

@@ -95,8 +95,9 @@ def _log_n_plus_one(
             yield event
 
     target = ctx.evidence.target
+    traced = {p.resolve() for p in target.evidence.traces} if ctx.evidence.traces else set()
     for source in target.evidence.workload:
-        if source.path is None:
+        if source.path is None or source.path.resolve() in traced:  # already scanned as traces
             continue
         try:
             chosen = resolve_format(source.path, source.format)
