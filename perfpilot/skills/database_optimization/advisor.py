@@ -156,6 +156,7 @@ def advise(
     Read-only against the target in every case.
     """
     started = time.perf_counter()
+    dialect = {"postgresql": "postgres", "pg": "postgres", "sqlite3": "sqlite"}.get(dialect, dialect)
     notes: list[str] = []
     parsed = [analyse_shape(shape, catalog, dialect) for shape in shapes]
     uses = [use for use in parsed if use is not None]

@@ -121,3 +121,33 @@ def test_sqlite_scan_becomes_search_with_an_index(tmp_path: Path) -> None:
     ]
     assert after.issues == []
     assert after.total_cost < before.total_cost / 100
+
+
+def test_nested_loop_over_many_rows_from_a_recorded_plan() -> None:
+    from perfpilot.skills.database_optimization.plans import summarise_postgres_plan
+
+    plan = {
+        "Node Type": "Nested Loop",
+        "Total Cost": 90_000.0,
+        "Plan Rows": 50_000,
+        "Plan Width": 40,
+        "Plans": [
+            {"Node Type": "Seq Scan", "Relation Name": "orders", "Plan Rows": 50_000, "Plan Width": 20},
+            {
+                "Node Type": "Index Scan",
+                "Relation Name": "customers",
+                "Index Name": "customers_pkey",
+                "Plan Rows": 1,
+            },
+        ],
+    }
+    report = summarise_postgres_plan(plan, "SELECT ...")
+    assert [(n.node_type, n.depth) for n in report.nodes] == [
+        ("Nested Loop", 0),
+        ("Seq Scan", 1),
+        ("Index Scan", 1),
+    ]
+    assert [(i.kind, i.rows) for i in report.issues] == [
+        ("nested_loop_many", 50_000),
+        ("seq_scan_large", 50_000),
+    ]
