@@ -1,0 +1,82 @@
+"""`perfpilot db digest`: table and JSON output, exit 2 with a message naming the file, fast imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from perfpilot.cli.db import app
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "workload"
+ROOT = Path(__file__).resolve().parent.parent.parent
+runner = CliRunner()
+
+
+def test_digest_prints_a_ranked_table() -> None:
+    result = runner.invoke(app, ["digest", str(FIXTURES / "mysql_slow.log")])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "mysql_slow" in lines[0] and "4 statements" in lines[0]
+    assert lines[1].split()[:4] == ["rank", "id", "count", "total"]
+    first = lines[2].split()
+    assert first[0] == "1" and first[2] == "2" and first[3] == "1.000"
+    assert "select * from orders where customer_id = ?" in lines[2]
+
+
+def test_digest_json_shape_and_rank_order() -> None:
+    result = runner.invoke(app, ["digest", str(FIXTURES / "postgres_m.log"), "--json", "--top", "1"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["source"].endswith("postgres_m.log") and data["format"] == "postgres_log"
+    assert len(data["queries"]) == 1
+    query = data["queries"][0]
+    for key in ("fingerprint", "id", "count", "total_time_s", "mean_time_s", "p95_time_s", "share", "tables"):
+        assert key in query
+    assert query["fingerprint"] == "select * from orders where id = ?" and query["count"] == 2
+
+
+def test_digest_explicit_format_and_sorted_json() -> None:
+    result = runner.invoke(app, ["digest", str(FIXTURES / "queries.jsonl"), "--format", "jsonl", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    totals = [q["total_time_s"] for q in data["queries"]]
+    assert totals == sorted(totals, reverse=True)
+    assert data["unparsed_lines"] == 3
+
+
+def test_missing_file_exits_2_naming_the_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.log"
+    result = runner.invoke(app, ["digest", str(missing)])
+    assert result.exit_code == 2
+    assert str(missing) in result.stderr and "Traceback" not in result.output
+
+
+def test_not_a_workload_exits_2_naming_the_file() -> None:
+    path = FIXTURES / "not_a_workload.txt"
+    result = runner.invoke(app, ["digest", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}: not a recognised workload" in result.stderr
+
+
+def test_module_runs_as_a_script_with_exit_2() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "perfpilot.cli.db", "digest", "definitely-missing.log"],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )
+    assert done.returncode == 2
+    assert "definitely-missing.log" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_importing_the_db_cli_stays_light() -> None:
+    heavy = ("langgraph", "langchain", "langchain_core", "anthropic", "perfpilot.agents", "perfpilot.graphs")
+    code = (
+        "import sys, perfpilot.cli.db, perfpilot.workload.digest\n"
+        f"heavy = {heavy!r}\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m.startswith(heavy)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]"
