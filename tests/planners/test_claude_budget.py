@@ -27,7 +27,7 @@ def planner(settings: ModelSettings) -> ClaudePlanner:
     )
 
 
-@pytest.mark.parametrize("budget", [6_000, 9_000, 20_000, 200_000])
+@pytest.mark.parametrize("budget", [9_000, 12_000, 20_000, 200_000])
 def test_max_tokens_fits_remaining_budget(
     fake_api: FakeMessagesAPI, settings: ModelSettings, tmp_path: Path, budget: int
 ) -> None:
@@ -40,10 +40,10 @@ def test_max_tokens_fits_remaining_budget(
     assert body["max_tokens"] >= MIN_OUTPUT_TOKENS
 
 
-def test_tight_budget_forces_submit(
+def test_tight_budget_forces_submit_once_a_skill_has_run(
     fake_api: FakeMessagesAPI, settings: ModelSettings, tmp_path: Path
 ) -> None:
-    session = make_session(tmp_path, budget=20_000)
+    session = make_session(tmp_path, budget=20_000, results=[result("scan-logs", "3 slow endpoints")])
     full = fit_request(session, model=settings.model, descriptions=DESCRIPTIONS, available=20_000)
     assert not full.submit_only
     session.budget.charge(input_tokens=20_000 - full.estimated_input - 800)
@@ -51,6 +51,17 @@ def test_tight_budget_forces_submit(
     decision = planner(settings).decide(session)
     assert fake_api.bodies[0]["tool_choice"] == {"type": "tool", "name": "submit"}
     assert "submit forced" in decision.note
+
+
+def test_no_ungrounded_submit_when_no_skill_could_run(
+    fake_api: FakeMessagesAPI, settings: ModelSettings, tmp_path: Path
+) -> None:
+    session = make_session(tmp_path, budget=20_000)
+    full = fit_request(session, model=settings.model, descriptions=DESCRIPTIONS, available=20_000)
+    session.budget.charge(input_tokens=20_000 - full.estimated_input - 800)
+    with pytest.raises(BudgetExhausted, match="not for calling a skill and then submitting"):
+        planner(settings).decide(session)
+    assert fake_api.received == []
 
 
 def test_old_tool_results_are_cut_first(settings: ModelSettings, tmp_path: Path) -> None:
@@ -79,7 +90,7 @@ def test_context_cut_lowest_impact_first_and_named(settings: ModelSettings, tmp_
         ContextItem("low", "x " * 2_000, 0.1),
         ContextItem("high", "y " * 2_000, 0.9),
     ]
-    session = make_session(tmp_path, context=context)
+    session = make_session(tmp_path, context=context, must_submit=True)
     whole = estimate_input_tokens(
         build_request(
             session, model=settings.model, max_tokens=1, descriptions=DESCRIPTIONS, plan=RequestPlan()

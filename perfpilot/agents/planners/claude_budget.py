@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from perfpilot.agents.planners.claude_errors import BudgetExhausted
-from perfpilot.agents.planners.claude_messages import SUBMIT_TOOL, RequestPlan, build_request
+from perfpilot.agents.planners.claude_messages import SUBMIT_TOOL, RequestPlan, build_request, offered_tools
 from perfpilot.agents.session import StepSession
 from perfpilot.agents.tokens import count_tokens
 
@@ -49,7 +49,8 @@ def fit_request(
 
     Cuts the oldest tool results first, then the lowest-impact context items, and says so in the plan's notes;
     raises BudgetExhausted when even the smallest request leaves less than MIN_OUTPUT_TOKENS to answer in.
-    When what is left could not pay for one more request after this one, the model must submit now."""
+    When what is left could not pay for one more request after this one, the model must submit now; if no
+    skill has run yet, that would be an ungrounded artifact, so BudgetExhausted is raised instead."""
     cuts = [("result", str(i)) for i in range(len(session.results))]
     cuts += [("context", item.key) for item in sorted(session.context, key=lambda item: item.impact)]
     plan = RequestPlan()
@@ -60,6 +61,14 @@ def fit_request(
         if room >= MIN_OUTPUT_TOKENS:
             body["max_tokens"] = min(max_output_tokens, room)
             submit_only = session.must_submit or room < estimate + LAST_CALL_MARGIN
+            ungrounded = not session.results and len(offered_tools(session)) > 1
+            if submit_only and not session.must_submit and ungrounded:
+                raise BudgetExhausted(
+                    f"step '{session.step.name}' has {available} tokens left: enough for one request of "
+                    f"~{estimate}, not for calling a skill and then submitting",
+                    remaining=available,
+                    needed=2 * estimate + LAST_CALL_MARGIN,
+                )
             if submit_only and not session.must_submit:
                 body["tool_choice"] = {"type": "tool", "name": SUBMIT_TOOL}
                 note = f"submit forced: {available} tokens left cannot hold another request after this one"
