@@ -182,6 +182,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--min-benefit", type=float, default=0.003)
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     args = parser.parse_args(argv)
+    from perfpilot.logs import configure_logging
+
+    configure_logging(headless=True, level="warning")
     tbl_dir = generate(args.scale, DATA_DIR / f"tpch-sf{args.scale:g}")
     target = (
         load(args.dsn, tbl_dir, TPCH_DB)
