@@ -16,7 +16,13 @@ class ShapeModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ColumnRef(ShapeModel):
+class ShapeRecord(ShapeModel):
+    """Base for the immutable (hashable) parts of an analysis."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ColumnRef(ShapeRecord):
     """A column with the table it belongs to (alias resolved); table is None when it cannot be told."""
 
     table: str | None = None
@@ -26,7 +32,7 @@ class ColumnRef(ShapeModel):
         return f"{self.table}.{self.column}" if self.table else self.column
 
 
-class TableRef(ShapeModel):
+class TableRef(ShapeRecord):
     """A base table the statement reads or writes, with the alias it goes by."""
 
     name: str
@@ -34,14 +40,14 @@ class TableRef(ShapeModel):
     alias: str | None = None
 
 
-class JoinCondition(ShapeModel):
+class JoinCondition(ShapeRecord):
     """An equality between columns of two different tables (a JOIN ON, or a WHERE join predicate)."""
 
     left: ColumnRef
     right: ColumnRef
 
 
-class OrderColumn(ShapeModel):
+class OrderColumn(ShapeRecord):
     """One ORDER BY column."""
 
     column: ColumnRef

@@ -42,6 +42,8 @@ def extract_into(analysis: ShapeAnalysis, tree: exp.Expr) -> None:
         for column in (c for e in top.expressions for c in e.find_all(exp.Column) if not c.is_star):
             _add(analysis.select_columns, _resolve(column, aliases, top, ctes))
         analysis.has_where = analysis.has_where or top.args.get("where") is not None
+    for name in ("equality", "ranges", "in_lists", "joins", "order_by", "group_by", "select_columns"):
+        setattr(analysis, name, list(dict.fromkeys(getattr(analysis, name))))
     analysis.limit = _int_value(tree.args.get("limit"))
     analysis.offset = _int_value(tree.args.get("offset"))
 
@@ -205,5 +207,5 @@ def _int_value(node: object) -> int | None:
 
 
 def _add(items: list[Item], item: Item) -> None:
-    if item not in items:
-        items.append(item)
+    """Append; duplicates are dropped once at the end of extract_into (records are hashable)."""
+    items.append(item)

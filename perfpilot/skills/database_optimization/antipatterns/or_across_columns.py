@@ -23,7 +23,7 @@ def check(analysis: ShapeAnalysis, catalog: Catalog | None) -> list[AntiPattern]
     if tree is None:
         return []
     found: list[AntiPattern] = []
-    ors = [node for node in tree.find_all(exp.Or) if node.find_ancestor(exp.Where) and not _inside_or(node)]
+    ors = [node for node in tree.find_all(exp.Or) if not _inside_or(node) and node.find_ancestor(exp.Where)]
     for position, node in enumerate(ors):
         branches = disjuncts(node)
         columns = [{c.name.lower() for c in b.find_all(exp.Column)} for b in branches]
@@ -78,7 +78,7 @@ def _union(tree: exp.Expr, position: int, branches: list[exp.Expr], dialect: str
     parts: list[exp.Select] = []
     for branch in branches:
         copy = tree.copy()
-        target = [n for n in copy.find_all(exp.Or) if n.find_ancestor(exp.Where) and not _inside_or(n)]
+        target = [n for n in copy.find_all(exp.Or) if not _inside_or(n) and n.find_ancestor(exp.Where)]
         target[position].replace(branch.copy())
         parts.append(copy)
     union: exp.Expr = parts[0]
