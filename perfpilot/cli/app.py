@@ -6,6 +6,8 @@ import typer
 
 from perfpilot import __version__
 from perfpilot.cli import db, db_commands, graph, schema, skills
+from perfpilot.cli import eval as eval_cli
+from perfpilot.cli.chat import chat
 from perfpilot.cli.run import run, validate
 
 app = typer.Typer(
@@ -17,9 +19,11 @@ app = typer.Typer(
 )
 app.command()(run)
 app.command()(validate)
+app.command()(chat)
 app.add_typer(graph.app, name="graph")
 app.add_typer(schema.app, name="schema")
 app.add_typer(skills.app, name="skills")
+app.add_typer(eval_cli.app, name="eval")
 db.app.command("advise")(db_commands.advise_command)
 db.app.command("explain")(db_commands.explain_command)
 app.add_typer(db.app, name="db")

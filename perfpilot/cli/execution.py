@@ -10,6 +10,7 @@ from typing import Any
 
 import structlog
 
+from perfpilot.artifacts.report import RunReport
 from perfpilot.cli.errors import EXIT_USAGE
 from perfpilot.cli.planners import PlannerChoiceError, make_planner
 from perfpilot.skills.base import ApplyMode
@@ -38,9 +39,8 @@ class RunRequest:
     warmup_s: float = 5.0
 
 
-def _message(text: str) -> int:
-    print(f"perfpilot: {text}", file=sys.stderr)
-    return EXIT_USAGE
+class RunInputError(Exception):
+    """Bad input (target, evidence under --strict, planner choice, service): the CLI exits 2."""
 
 
 def _stop_on_sigterm() -> None:
@@ -48,20 +48,17 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 
-def execute_run(req: RunRequest) -> int:
-    """Returns the process exit code; bad input gives a message naming the file and field, and 2."""
+def perform_run(req: RunRequest) -> RunReport:
+    """Load, run the graph (live when asked) and write the reports. Bad input raises RunInputError."""
     from perfpilot.cli.progress import StepProgress
     from perfpilot.evidence.errors import EvidenceError
     from perfpilot.evidence.load import load_evidence
     from perfpilot.live.service import ServiceError
     from perfpilot.live.session import LiveSession
-    from perfpilot.logs import configure_logging
     from perfpilot.reports import write_reports
     from perfpilot.target import TargetError, load_target
     from perfpilot.workflow import RunOptions, run_workflow
 
-    configure_logging(headless=req.headless, level=req.log_level)
-    _stop_on_sigterm()
     log = structlog.get_logger("perfpilot.cli")
     try:
         spec = load_target(req.target)
@@ -73,7 +70,7 @@ def execute_run(req: RunRequest) -> int:
             load_test_duration_s=req.load_test_duration_s,
         )
     except (TargetError, PlannerChoiceError) as exc:
-        return _message(str(exc))
+        raise RunInputError(str(exc)) from None
     options = RunOptions(
         workdir=req.out / "work",
         planner=planner,
@@ -88,22 +85,36 @@ def execute_run(req: RunRequest) -> int:
             session = LiveSession(spec, options, log, warmup_s=req.warmup_s)
             with session as ready:
                 if not ready:
-                    return _message(
-                        f"{req.target}: a live run needs evidence.http, evidence.service and a "
-                        "sqlite:/// evidence.database.dsn"
+                    raise RunInputError(
+                        f"{req.target}: a live run needs evidence.http, evidence.service and a sqlite: "
+                        "evidence.database.dsn"
                     )
                 evidence = session.capture(lambda s: _warm_up(spec, options.workdir, s), req.strict)
                 report = run_workflow(evidence, options)
         else:
             report = run_workflow(load_evidence(spec, strict=req.strict), options)
     except EvidenceError as exc:
-        return _message(f"{exc} (--strict)")
+        raise RunInputError(f"{exc} (--strict)") from None
     except ServiceError as exc:
-        return _message(f"{req.target}: the service could not be started: {exc}")
+        raise RunInputError(f"{req.target}: the service could not be started: {exc}") from None
     paths = write_reports(report, req.out, req.formats)
     log.info("run.done", status=report.status, exit_code=report.exit_code, reports=[str(p) for p in paths])
+    return report
+
+
+def execute_run(req: RunRequest) -> int:
+    """The process exit code of a run; bad input prints a message naming the file and field, and gives 2."""
+    from perfpilot.logs import configure_logging
+
+    configure_logging(headless=req.headless, level=req.log_level)
+    _stop_on_sigterm()
+    try:
+        report = perform_run(req)
+    except RunInputError as exc:
+        print(f"perfpilot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if not req.headless:
-        print(f"{report.status} (tier {report.tier or '-'}): {', '.join(str(p) for p in paths)}")
+        print(f"{report.status} (tier {report.tier or '-'}): reports in {req.out}")
     return report.exit_code
 
 

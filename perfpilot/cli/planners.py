@@ -29,11 +29,17 @@ def make_planner(
     from perfpilot.agents.planners.claude import ClaudePlanner
     from perfpilot.agents.planners.recording import open_recorder
     from perfpilot.config import ModelSettings, SettingsError
+    from perfpilot.skills.registry import default_registry
 
+    skills = list(default_registry())
     try:
         recorder = open_recorder(record=record, replay=replay)
-        api_key = "replay" if replay is not None else None
-        settings = ModelSettings.resolve(model=model, api_key=api_key)
-        return ClaudePlanner(settings, recorder=recorder)
+        settings = ModelSettings.resolve(model=model)
+        return ClaudePlanner(
+            settings,
+            recorder=recorder,
+            tool_descriptions={s.name: s.description for s in skills},
+            input_models={s.name: s.skill.input_model for s in skills},
+        )
     except (PlannerError, SettingsError, OSError, ValueError) as exc:
         raise PlannerChoiceError(str(exc)) from None

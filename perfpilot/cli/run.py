@@ -14,12 +14,12 @@ STEP_NAMES = ("profiling", "analysis", "optimization", "validation")
 
 
 def parse_budgets(values: list[str]) -> dict[str, int]:
-    """`--budget analysis=6000` pairs into a dict, with a clear error for anything else."""
+    """`--budget analysis=6000` pairs into a dict; ValueError names the pair that is wrong."""
     budgets: dict[str, int] = {}
     for value in values:
         name, _, number = value.partition("=")
         if name not in STEP_NAMES or not number.isdigit() or int(number) <= 0:
-            fail(f"--budget {value!r}: expected STEP=TOKENS with STEP one of {', '.join(STEP_NAMES)}")
+            raise ValueError(f"--budget {value!r}: expected STEP=TOKENS with STEP one of {', '.join(STEP_NAMES)}")
         budgets[name] = int(number)
     return budgets
 
@@ -76,6 +76,10 @@ def run(
             fail("--apply original changes the real database: add --yes to confirm")
         if not typer.confirm("Apply the plan's changes to the ORIGINAL database?", default=False):
             fail("not confirmed: nothing was changed")
+    try:
+        budgets = parse_budgets(budget)
+    except ValueError as exc:
+        fail(str(exc))
     code = execute_run(
         RunRequest(
             target=target,
@@ -88,7 +92,7 @@ def run(
             replay=replay,
             live=live or apply != "none",
             apply=apply,  # type: ignore[arg-type]
-            budgets=parse_budgets(budget),
+            budgets=budgets,
             formats=chosen,
             log_level=log_level,
             ask=None if headless else _ask,

@@ -17,12 +17,12 @@ WARMUP_S = 5.0
 
 
 def sqlite_path(spec: Target) -> Path | None:
-    """The SQLite file a target's DSN names; relative paths are relative to the target's folder."""
+    """The SQLite file a target's DSN names (load_target made relative paths absolute)."""
     db = spec.evidence.database
-    if db is None or db.dsn is None or not db.dsn.startswith("sqlite:///"):
+    if db is None or db.dsn is None or not db.dsn.startswith("sqlite:"):
         return None
-    path = Path(db.dsn.removeprefix("sqlite:///"))
-    return path if path.is_absolute() else (spec.root / path).resolve()
+    rest = db.dsn[len("sqlite:") :]
+    return Path(rest[2:] if rest.startswith("//") else rest)
 
 
 class LiveSession:
@@ -97,7 +97,7 @@ class LiveSession:
                 "workload": [WorkloadSource(path=self.query_log, format="jsonl", dialect=dialect)],
                 "access_logs": [self.access_log],
                 "metrics": [MetricsSource(url=f"{http.base_url}/metrics")],
-                "database": DatabaseSource(dsn=f"sqlite:///{self.db}", dialect=dialect),
+                "database": DatabaseSource(dsn=f"sqlite://{self.db}", dialect=dialect),
             }
         )
         return self.spec.model_copy(update={"evidence": evidence})

@@ -80,6 +80,26 @@ def _resolve(model: BaseModel, root: Path) -> None:
             _resolve(value, root)
 
 
+def _absolute_sqlite_dsn(dsn: str, root: Path) -> str:
+    """`sqlite:relative/file.db` made absolute against the target's folder (other DSNs unchanged)."""
+    if not dsn.startswith("sqlite:"):
+        return dsn
+    rest = dsn[len("sqlite:") :]
+    rest = rest[2:] if rest.startswith("//") else rest
+    if not rest or rest.startswith("/"):
+        return dsn
+    return f"sqlite://{(root / rest).resolve()}"
+
+
+def _resolve_dsns(target: Target, root: Path) -> None:
+    ev = target.evidence
+    if ev.database is not None and ev.database.dsn:
+        object.__setattr__(ev.database, "dsn", _absolute_sqlite_dsn(ev.database.dsn, root))
+    for source in ev.workload:
+        if source.dsn:
+            object.__setattr__(source, "dsn", _absolute_sqlite_dsn(source.dsn, root))
+
+
 def _field(loc: tuple[str | int, ...]) -> str:
     return ".".join(str(p) for p in loc) or "(top level)"
 
@@ -112,6 +132,7 @@ def load_target(path: str | Path, *, check_files: bool = True) -> Target:
         raise TargetError(path, problems) from None
     root = path.resolve().parent
     _resolve(target, root)
+    _resolve_dsns(target, root)
     target._root = root
     if check_files:
         missing = [

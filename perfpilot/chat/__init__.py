@@ -1,0 +1,1 @@
+"""Chat-driven sessions: run the workflow in conversation, answer escalations, then explore the report."""

@@ -1,0 +1,51 @@
+"""`perfpilot chat`: a conversation that runs the workflow, asks you at escalations, and answers questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from perfpilot.cli.errors import fail
+
+
+def chat(
+    target: Path = typer.Argument(..., help="target.yaml of the system to work on"),
+    out: Path = typer.Option(Path("perfpilot-report"), "--out"),
+    planner: str = typer.Option("offline", "--planner", help="offline or claude (also answers questions)"),
+    model: str | None = typer.Option(None, "--model"),
+    live: bool = typer.Option(False, "--live", help="Start the target's service and load-test it"),
+    apply: str = typer.Option("none", "--apply", help="none or sandbox"),
+) -> None:
+    """Run the workflow in a chat: escalations are asked here; then ask about the findings and plan."""
+    from perfpilot.chat.questions import Answerer, ClaudeAnswerer, offline_answer
+    from perfpilot.chat.session import ChatSession
+    from perfpilot.cli.execution import RunInputError, RunRequest
+    from perfpilot.logs import configure_logging
+
+    if apply not in ("none", "sandbox"):
+        fail("chat applies to a sandbox only: --apply none or sandbox")
+    configure_logging(headless=False, level="warning")
+    answerer: Answerer = offline_answer
+    if planner == "claude":
+        from perfpilot.config import ModelSettings, SettingsError
+
+        try:
+            answerer = ClaudeAnswerer(ModelSettings.resolve(model=model))
+        except (SettingsError, ValueError) as exc:
+            fail(str(exc))
+    request = RunRequest(
+        target=target,
+        out=out,
+        headless=False,
+        planner_name=planner,
+        model=model,
+        live=live or apply != "none",
+        apply=apply,  # type: ignore[arg-type]
+    )
+    session = ChatSession(request, read=input, write=print, answerer=answerer)
+    try:
+        session.run()
+    except RunInputError as exc:
+        fail(str(exc))
+    session.loop()

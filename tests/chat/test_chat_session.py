@@ -1,0 +1,50 @@
+"""A scripted chat session over the recorded example: commands, a free-form question, a rerun."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from perfpilot.artifacts.report import RunReport
+from perfpilot.chat.session import ChatSession
+from perfpilot.cli.execution import RunRequest
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "recorded" / "target.yaml"
+
+
+def test_a_scripted_conversation(tmp_path: Path) -> None:
+    inputs = iter(["findings", "plan", "rollback", "why this tier?", "rerun analysis=900", "budget", "quit"])
+    said: list[str] = []
+    questions: list[str] = []
+
+    def answerer(report: RunReport, question: str) -> str:
+        questions.append(question)
+        return f"answered from a report with {len(report.findings)} findings"
+
+    session = ChatSession(
+        RunRequest(target=EXAMPLE, out=tmp_path, formats=("json",)),
+        read=lambda prompt: next(inputs),
+        write=said.append,
+        answerer=answerer,
+    )
+    session.run()
+    session.loop()
+    transcript = "\n".join(said)
+    assert "targets_met" in said[1] or "acceptable" in said[1] or "not_met" in said[1]
+    assert "Missing index on orders(customer_id" in transcript
+    assert "DROP INDEX CONCURRENTLY IF EXISTS" in transcript
+    assert questions == ["why this tier?"]
+    assert "analysis         900 / 900 tokens" in transcript or "/ 900 tokens" in transcript
+    assert (tmp_path / "report.json").exists()
+
+
+def test_show_names_unknown_ids(tmp_path: Path) -> None:
+    inputs = iter(["show nope", "quit"])
+    said: list[str] = []
+    session = ChatSession(
+        RunRequest(target=EXAMPLE, out=tmp_path, formats=("json",)),
+        read=lambda p: next(inputs),
+        write=said.append,
+    )
+    session.run()
+    session.loop()
+    assert said[-1] == "No finding or change with id 'nope'."
