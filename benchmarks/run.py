@@ -1,0 +1,66 @@
+"""`make bench`: run every benchmark, then assemble docs/benchmarks.md from their sections."""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECTIONS = ROOT / "docs" / "bench"
+OUTPUT = ROOT / "docs" / "benchmarks.md"
+
+# (module, arguments): each writes its own section under docs/bench/.
+BENCHMARKS: tuple[tuple[str, list[str]], ...] = (
+    ("benchmarks.workflow_bench", ["--markdown", str(SECTIONS / "workflow.md")]),
+    ("benchmarks.digest_bench", ["--markdown", str(SECTIONS / "digest.md")]),
+    ("benchmarks.tpch_bench", ["--markdown", str(SECTIONS / "index-advice.md")]),
+)
+ORDER = ("digest.md", "index-advice.md", "demo.md", "workflow.md")
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    return f"{platform.system()} {platform.machine()}, {cpu}, Python {platform.python_version()}"
+
+
+def assemble() -> None:
+    parts = [
+        "# Benchmarks",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        "Each section names the command that produced it; `make bench` re-runs them all.",
+        "",
+    ]
+    names = sorted(
+        SECTIONS.glob("*.md"), key=lambda p: (ORDER.index(p.name) if p.name in ORDER else 99, p.name)
+    )
+    parts += [p.read_text().strip() + "\n" for p in names]
+    OUTPUT.write_text("\n".join(parts))
+
+
+def main(argv: list[str] | None = None) -> int:
+    only = set(argv if argv is not None else sys.argv[1:])
+    failed = []
+    for module, arguments in BENCHMARKS:
+        if only and module.split(".")[-1] not in only:
+            continue
+        print(f"bench: {module}", flush=True)
+        if subprocess.run([sys.executable, "-m", module, *arguments], cwd=ROOT).returncode != 0:
+            failed.append(module)
+    assemble()
+    print(f"bench: wrote {OUTPUT}" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
