@@ -8,7 +8,7 @@ from perfpilot.skills.database_optimization.antipatterns.model import AntiPatter
 from perfpilot.skills.database_optimization.antipatterns.terms import catalog_table
 from perfpilot.skills.database_optimization.catalog import Catalog
 from perfpilot.skills.database_optimization.shape_models import ShapeAnalysis
-from perfpilot.skills.database_optimization.shape_walk import top_level_selects
+from perfpilot.skills.database_optimization.shape_walk import scope_sources, top_level_selects
 
 CHECK_ID = "unbounded_read"
 LARGE_TABLE_ROWS = 100_000
@@ -17,13 +17,15 @@ SMALL_TABLE_ROWS = 10_000
 
 def check(analysis: ShapeAnalysis, catalog: Catalog | None) -> list[AntiPattern]:
     tree = analysis.tree
-    if tree is None or analysis.statement != "select" or analysis.has_where or analysis.limit is not None:
+    if tree is None or analysis.statement != "select" or tree.args.get("limit") is not None:
         return []
-    selects = list(top_level_selects(tree))
-    if not selects or all(_single_row(s) for s in selects):
-        return []
+    unbounded = [
+        s for s in top_level_selects(tree)
+        if s.args.get("where") is None and s.args.get("limit") is None and not _single_row(s)
+    ]
+    names = sorted({t for s in unbounded for t in scope_sources(s, _cte_names(tree)).values() if t})
     found: list[AntiPattern] = []
-    for name in analysis.table_names():
+    for name in names:
         table = catalog_table(catalog, name)
         rows = table.row_count if table is not None else None
         if rows is not None and rows < SMALL_TABLE_ROWS:
@@ -37,6 +39,10 @@ def check(analysis: ShapeAnalysis, catalog: Catalog | None) -> list[AntiPattern]
             "truly needed, stream it with a server-side cursor, or cache the result.",
         ))
     return found
+
+
+def _cte_names(tree: exp.Expr) -> set[str]:
+    return {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
 
 
 def _single_row(select: exp.Select) -> bool:
