@@ -101,3 +101,16 @@ def test_cache_is_per_fingerprint_key() -> None:
     again = analyze_shape("SELECT id FROM t WHERE a = 2", "postgres", key="fp-1")
     other = analyze_shape("SELECT id FROM t WHERE a = 2", "sqlite", key="fp-1")
     assert again is first and other is not first
+
+
+def test_quoted_and_schema_qualified_names_resolve() -> None:
+    mysql = analyze_sql("SELECT `o`.`id` FROM `shop`.`orders` AS `o` WHERE `o`.`customer_id` = 5", "mysql")
+    assert [(t.name, t.schema_name, t.alias) for t in mysql.tables] == [("orders", "shop", "o")]
+    assert mysql.equality == [C("orders", "customer_id")]
+    pg = analyze_sql('SELECT id FROM public.orders WHERE public.orders.status IN (\'a\', \'b\')', "postgres")
+    assert pg.in_lists == [C("orders", "status")]
+
+
+def test_unqualified_columns_in_joins_stay_unresolved() -> None:
+    shape = analyze_sql("SELECT a FROM t1 JOIN t2 ON t1.id = t2.t1_id WHERE status = 'x'", "postgres")
+    assert shape.equality == [ColumnRef(table=None, column="status")]
