@@ -116,7 +116,9 @@ def history_messages(results: Sequence[ToolResult], plan: RequestPlan) -> list[d
                 "call the skill again if you need it]"
             )
         else:
-            content = result.rendered if result.error is None else f"error: {result.error}\n{result.rendered}"
+            content = result.rendered
+            if result.error is not None and result.error not in content:
+                content = f"error: {result.error}\n{content}"
         messages.append(
             {
                 "role": "assistant",
