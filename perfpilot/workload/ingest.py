@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from perfpilot.workload.detect import detect_format
 from perfpilot.workload.errors import WorkloadError
@@ -19,7 +20,7 @@ from perfpilot.workload.formats.postgres_log import parse_postgres_log
 from perfpilot.workload.formats.sql_file import parse_sql_file
 
 FORMATS = ("pg_stat_statements", "postgres_log", "mysql_slow", "sql", "jsonl", "otlp")
-_LINE_PARSERS = {
+_LINE_PARSERS: dict[str, Callable[[TextIO, ParseStats], Iterator[QueryEvent]]] = {
     "postgres_log": parse_postgres_log,
     "mysql_slow": parse_mysql_slow,
     "sql": parse_sql_file,

@@ -69,6 +69,21 @@ class QuantileSketch:
             self._flush()
             self._buckets[_bucket_of(value)] += weight
 
+    def merge(self, other: QuantileSketch) -> None:
+        """Add every value recorded by `other` (exactly while both are small, else bucketed)."""
+        mine, theirs = self._samples, other._samples
+        if mine is not None and theirs is not None and len(mine) + len(theirs) <= EXACT_LIMIT:
+            mine.extend(theirs)
+            self._count += other._count
+            return
+        if self._samples is not None:
+            self._buffer.extend(self._samples)
+            self._samples = None
+        self._buffer.extend(other._samples if other._samples is not None else other._buffer)
+        self._flush()
+        self._buckets.update(other._buckets)
+        self._count += other._count
+
     def _flush(self) -> None:
         self._buckets.update(map(_bucket_of, self._buffer))
         self._buffer = array("d")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import Protocol
 
 from perfpilot.workload.events import ParseStats, QueryEvent
 
@@ -136,11 +136,17 @@ def _gap(text: str, stats: ParseStats, line: int) -> None:
             stats.skip(line + offset, "text outside a slow-log entry")
 
 
-def parse_mysql_slow(stream: TextIO, stats: ParseStats) -> Iterator[QueryEvent]:
+class TextSource(Protocol):
+    """Anything with read(size) -> str: an open text file, io.StringIO, a decoded byte range."""
+
+    def read(self, size: int, /) -> str: ...
+
+
+def parse_mysql_slow(stream: TextSource, stats: ParseStats, first_line: int = 1) -> Iterator[QueryEvent]:
     """Yield one event per slow-log entry; text outside entries is counted as unparsed."""
     state = _State()
     pending = ""
-    line = 1  # line number of pending[0]
+    line = first_line  # line number of pending[0]
     while True:
         block = stream.read(_CHUNK)
         final = not block

@@ -1,0 +1,86 @@
+"""Per-fingerprint running totals (count, time, rows, p95 sketch, slowest example) and their merge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from perfpilot.workload.events import QueryEvent
+from perfpilot.workload.fingerprint import fingerprint
+from perfpilot.workload.quantiles import QuantileSketch
+
+
+class ShapeTotals:
+    """Running figures for one fingerprint."""
+
+    __slots__ = (
+        "count", "example", "example_time", "first_seen", "last_seen", "max_time", "rows_examined",
+        "rows_sent", "sketch", "timed", "total_time",
+    )
+
+    def __init__(self, event: QueryEvent) -> None:
+        self.count = 0
+        self.timed = 0
+        self.total_time = 0.0
+        self.max_time = 0.0
+        self.rows_examined: int | None = None
+        self.rows_sent: int | None = None
+        self.first_seen = event.timestamp
+        self.last_seen = event.timestamp
+        self.example = event.sql
+        self.example_time = -1.0
+        self.sketch = QuantileSketch()
+
+    def add(self, event: QueryEvent) -> None:
+        """Account for one event (an aggregate event counts `event.count` executions)."""
+        count = event.count
+        self.count += count
+        duration = event.duration_s
+        if duration is not None:
+            self.timed += count
+            self.total_time += duration
+            each = duration / count if count > 1 else duration
+            self.sketch.add(each, count)
+            if each > self.max_time:
+                self.max_time = each
+            if each > self.example_time:
+                self.example_time = each
+                self.example = event.sql
+        if event.rows_examined is not None:
+            self.rows_examined = (self.rows_examined or 0) + event.rows_examined
+        if event.rows_sent is not None:
+            self.rows_sent = (self.rows_sent or 0) + event.rows_sent
+        if event.timestamp is not None:
+            if self.first_seen is None:
+                self.first_seen = event.timestamp
+            self.last_seen = event.timestamp
+
+    def merge(self, later: ShapeTotals) -> None:
+        """Fold in the totals of a later stretch of the same workload."""
+        self.count += later.count
+        self.timed += later.timed
+        self.total_time += later.total_time
+        self.max_time = max(self.max_time, later.max_time)
+        if later.example_time > self.example_time:
+            self.example_time = later.example_time
+            self.example = later.example
+        if later.rows_examined is not None:
+            self.rows_examined = (self.rows_examined or 0) + later.rows_examined
+        if later.rows_sent is not None:
+            self.rows_sent = (self.rows_sent or 0) + later.rows_sent
+        if self.first_seen is None:
+            self.first_seen = later.first_seen
+        if later.last_seen is not None:
+            self.last_seen = later.last_seen
+        self.sketch.merge(later.sketch)
+
+
+def aggregate_events(events: Iterable[QueryEvent], dialect: str | None = None) -> dict[str, ShapeTotals]:
+    """Group events by fingerprint, in first-seen order."""
+    shapes: dict[str, ShapeTotals] = {}
+    for event in events:
+        text = fingerprint(event.sql, dialect)
+        totals = shapes.get(text)
+        if totals is None:
+            totals = shapes[text] = ShapeTotals(event)
+        totals.add(event)
+    return shapes
