@@ -181,6 +181,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="Advisor runs per budget (runtime median).")
     parser.add_argument("--min-benefit", type=float, default=0.003)
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+    parser.add_argument("--markdown", type=Path, help="Also write the docs/bench section to this file.")
     args = parser.parse_args(argv)
     from perfpilot.logs import configure_logging
 
@@ -194,6 +195,15 @@ def main(argv: list[str] | None = None) -> None:
     report = run(target, args.budgets, args.repeats, args.min_benefit)
     report["machine"] = machine()
     report["database"] = admin_dsn(args.dsn, TPCH_DB).rsplit("@", 1)[-1]
+    report["min_benefit"] = args.min_benefit
+    report["repeats"] = args.repeats
+    if args.markdown:
+        from benchmarks.tpch_report import render_markdown
+
+        command = ".venv/bin/python -m benchmarks.tpch_bench" + (
+            f" --repeats {args.repeats}" if args.repeats != 3 else ""
+        )
+        args.markdown.write_text(render_markdown(report, command))
     if args.json:
         print(json.dumps(report, indent=2))
         return
