@@ -6,7 +6,11 @@ from perfpilot.artifacts import EvidenceRef, Finding, ImpactEstimate, Remediatio
 from perfpilot.skills.database_optimization.advice_models import IndexRecommendation
 from perfpilot.skills.database_optimization.candidates import QueryUse
 from perfpilot.skills.database_optimization.catalog import Catalog
-from perfpilot.skills.database_optimization.connect import open_sqlite_readonly, parse_dsn
+from perfpilot.skills.database_optimization.connect import (
+    open_postgres_readonly,
+    open_sqlite_readonly,
+    parse_dsn,
+)
 from perfpilot.skills.database_optimization.hypo import HypoPgWhatIf
 from perfpilot.skills.database_optimization.plans import PlanReport, explain_postgres
 from perfpilot.skills.database_optimization.sqlite_plans import explain_sqlite
@@ -87,10 +91,14 @@ def plan_findings(
 ) -> list[Finding]:
     """Plan issues of every query as it runs today (no hypothetical index)."""
     findings: list[Finding] = []
-    if dialect == "postgres" and isinstance(whatif, HypoPgWhatIf):
-        whatif.reset()
-        for use in uses:
-            report = explain_postgres(whatif.conn, use.statement, catalog=catalog)
+    if dialect == "postgres":
+        if isinstance(whatif, HypoPgWhatIf):
+            whatif.reset()
+            reports = [explain_postgres(whatif.conn, u.statement, catalog=catalog) for u in uses]
+        else:
+            with open_postgres_readonly(dsn) as pg:
+                reports = [explain_postgres(pg, u.statement, catalog=catalog) for u in uses]
+        for use, report in zip(uses, reports, strict=True):
             findings.extend(issue_findings(report, use.shape_id, catalog.source))
     elif dialect == "sqlite":
         path = parse_dsn(dsn).path

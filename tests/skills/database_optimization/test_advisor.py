@@ -146,3 +146,26 @@ def test_ddl_only_catalog_falls_back_to_the_heuristic(tmp_path: Path) -> None:
     assert rec.queries[0].cost_before == 40_000 and rec.queries[0].cost_after == pytest.approx(
         8015.29, abs=0.01
     )
+
+
+def test_pg_without_hypopg_falls_back_to_the_heuristic(pg_dsn: str) -> None:
+    import psycopg
+
+    plain_db = "perfpilot_advisor_nohypo"
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (plain_db,)).fetchone():
+            conn.execute(f"CREATE DATABASE {plain_db}")
+    dsn = pg_dsn.rsplit("/", 1)[0] + "/" + plain_db
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS items")
+        conn.execute("CREATE TABLE items (id int, sku text)")
+        conn.execute("INSERT INTO items SELECT g, 'sku' || g FROM generate_series(1, 20000) g")
+        conn.execute("ANALYZE items")
+    catalog = read_pg_catalog(dsn)
+    advice = advise(
+        [shape("sku", "SELECT * FROM items WHERE sku = 'sku42'", 10)], catalog, dsn=dsn, dialect="postgres"
+    )
+    assert advice.method == "heuristic"
+    assert any("hypopg extension is not installed" in note for note in advice.notes)
+    assert [(r.table, r.columns) for r in advice.recommendations] == [("items", ["sku"])]
+    assert any(f.kind == "seq_scan_large" and f.subject == "sku:items" for f in advice.findings)

@@ -111,3 +111,23 @@ def test_explain_pg_with_sandbox_flag_analyzes(pg_dsn: str, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     [report] = json.loads(result.stdout)
     assert report["analyzed"] and report["nodes"][0]["actual_rows"] == 1
+
+
+def test_advise_json_on_postgres(pg_dsn: str, tmp_path: Path) -> None:
+    from tests.fixtures.database_optimization.advisor.seed import SCHEMA, seed
+
+    seed(pg_dsn)
+    workload = tmp_path / "w.sql"
+    workload.write_text(
+        "".join(f"SELECT * FROM {SCHEMA}.orders WHERE customer_id = {i};\n" for i in range(40))
+    )
+    result = runner.invoke(app, ["advise", "--dsn", pg_dsn, "--workload", str(workload), "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["method"] == "hypopg"
+    [rec] = [r for r in payload["recommendations"] if r["table"] == f"{SCHEMA}.orders"]
+    assert rec["columns"] == ["customer_id"] and rec["ddl"].startswith(
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS"
+    )
+    assert rec["queries"][0]["count"] == 40
+    assert rec["queries"][0]["cost_before"] > rec["queries"][0]["cost_after"]

@@ -96,13 +96,16 @@ def test_unreachable_postgres_names_host_without_password() -> None:
 
 
 def _write_counters(dsn: str) -> list[tuple[object, ...]]:
+    """Per table: write counters, live tuples and an exact row count."""
     with psycopg.connect(dsn) as conn:
         conn.execute("SELECT pg_stat_clear_snapshot()")
-        return conn.execute(
+        rows = conn.execute(
             "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del, n_live_tup FROM pg_stat_user_tables "
             "WHERE schemaname = %s ORDER BY relname",
             (SCHEMA,),
         ).fetchall()
+        counted = [conn.execute(f"SELECT count(*) FROM {SCHEMA}.{row[0]}").fetchone() for row in rows]
+        return [(*row, *count) for row, count in zip(rows, counted, strict=True)]
 
 
 def test_writer_role_writes_nothing_through_the_advisor(pg_dsn: str) -> None:
