@@ -1,0 +1,1 @@
+"""The evaluation harness: recorded incidents replayed through the real graph and skills, then scored."""

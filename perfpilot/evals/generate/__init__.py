@@ -1,0 +1,1 @@
+"""Seeded generators of realistic evidence files (Prometheus, k6, nginx, PostgreSQL, MySQL, OTLP)."""
