@@ -184,7 +184,7 @@ def open_postgres_readonly(
     """A guarded connection whose every transaction is READ ONLY, with statement and lock timeouts.
 
     HypoPG's hypopg_create_index/hypopg_reset work inside a READ ONLY transaction (verified on
-    PostgreSQL 15 / HypoPG 1.4): hypothetical indexes live in the backend's memory and write nothing.
+    PostgreSQL 15.18 / HypoPG 1.3.1): hypothetical indexes live in the backend's memory and write nothing.
     """
     import psycopg
 
