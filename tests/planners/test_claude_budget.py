@@ -9,6 +9,7 @@ import pytest
 from perfpilot.agents.planners.claude import ClaudePlanner
 from perfpilot.agents.planners.claude_budget import (
     MIN_OUTPUT_TOKENS,
+    SUBMIT_OUTPUT_TOKENS,
     estimate_input_tokens,
     fit_request,
 )
@@ -138,3 +139,20 @@ def test_correction_call_fits_what_the_first_call_left(
     left = 12_000 - 3_000 - 100
     assert correction["max_tokens"] + estimate_input_tokens(correction) <= left
     assert correction["max_tokens"] < fake_api.bodies[0]["max_tokens"]
+
+
+def test_forced_submit_gets_room_to_write_the_artifact(settings: ModelSettings, tmp_path: Path) -> None:
+    big = "row " * 3_000
+    results = [result("scan-logs", big, tokens=3_000), result("explain-query", big, tokens=3_000)]
+    session = make_session(tmp_path, results=results)
+
+    def estimate(cut: frozenset[int]) -> int:
+        plan = RequestPlan(cut_results=cut)
+        return estimate_input_tokens(
+            build_request(session, model=settings.model, max_tokens=1, descriptions=DESCRIPTIONS, plan=plan)
+        )
+
+    available = estimate(frozenset({0})) + 600  # one cut leaves 600 tokens: enough to call, not to submit
+    fitted = fit_request(session, model=settings.model, descriptions=DESCRIPTIONS, available=available)
+    assert fitted.plan.cut_results == frozenset({0, 1})
+    assert SUBMIT_OUTPUT_TOKENS <= fitted.body["max_tokens"] <= available - fitted.estimated_input

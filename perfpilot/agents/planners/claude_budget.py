@@ -16,6 +16,7 @@ from perfpilot.agents.tokens import count_tokens
 SAFETY_FACTOR = 1.15
 TOOL_USE_OVERHEAD_TOKENS = 400
 MIN_OUTPUT_TOKENS = 256
+SUBMIT_OUTPUT_TOKENS = 1024
 LAST_CALL_MARGIN = 1024
 DEFAULT_MAX_OUTPUT_TOKENS = 8192
 
@@ -47,8 +48,9 @@ def fit_request(
 ) -> FittedRequest:
     """The request for this decision with max_tokens <= available - estimated input.
 
-    Cuts the oldest tool results first, then the lowest-impact context items, and says so in the plan's notes;
-    raises BudgetExhausted when even the smallest request leaves less than MIN_OUTPUT_TOKENS to answer in.
+    Cuts the oldest tool results first, then the lowest-impact context items, and says so in the plan's notes,
+    until MIN_OUTPUT_TOKENS are left to answer in (SUBMIT_OUTPUT_TOKENS when this must be the submit);
+    raises BudgetExhausted when even the smallest request leaves less than MIN_OUTPUT_TOKENS.
     When what is left could not pay for one more request after this one, the model must submit now; if no
     skill has run yet, that would be an ungrounded artifact, so BudgetExhausted is raised instead."""
     cuts = [("result", str(i)) for i in range(len(session.results))]
@@ -58,17 +60,18 @@ def fit_request(
         body = build_request(session, model=model, max_tokens=1, descriptions=descriptions, plan=plan)
         estimate = estimate_input_tokens(body)
         room = available - estimate
-        if room >= MIN_OUTPUT_TOKENS:
+        submit_only = session.must_submit or room < estimate + LAST_CALL_MARGIN
+        ungrounded = not session.results and len(offered_tools(session)) > 1
+        if submit_only and not session.must_submit and ungrounded:
+            raise BudgetExhausted(
+                f"step '{session.step.name}' has {available} tokens left: enough for one request of "
+                f"~{estimate}, not for calling a skill and then submitting",
+                remaining=available,
+                needed=2 * estimate + LAST_CALL_MARGIN,
+            )
+        wanted = SUBMIT_OUTPUT_TOKENS if submit_only else MIN_OUTPUT_TOKENS
+        if room >= wanted or (room >= MIN_OUTPUT_TOKENS and not cuts):
             body["max_tokens"] = min(max_output_tokens, room)
-            submit_only = session.must_submit or room < estimate + LAST_CALL_MARGIN
-            ungrounded = not session.results and len(offered_tools(session)) > 1
-            if submit_only and not session.must_submit and ungrounded:
-                raise BudgetExhausted(
-                    f"step '{session.step.name}' has {available} tokens left: enough for one request of "
-                    f"~{estimate}, not for calling a skill and then submitting",
-                    remaining=available,
-                    needed=2 * estimate + LAST_CALL_MARGIN,
-                )
             if submit_only and not session.must_submit:
                 body["tool_choice"] = {"type": "tool", "name": SUBMIT_TOOL}
                 note = f"submit forced: {available} tokens left cannot hold another request after this one"
