@@ -34,16 +34,14 @@ def target_dialect(target: Target) -> Dialect:
 
 
 def resolved_dsn(dsn: str, root: Path) -> str:
-    """A SQLite DSN as the absolute path of its file; others unchanged. As in target.yaml (and the
-    live session), `sqlite:///rel/file.db` is relative to the target's folder, `sqlite:////abs/x.db`
-    absolute."""
-    text = dsn.strip()
-    if not text.startswith("sqlite:"):
+    """A SQLite DSN as the absolute path of its file (a relative one is taken against the target's
+    folder, as the target loader does); other DSNs unchanged. Paths are read as connect.parse_dsn does."""
+    from perfpilot.skills.database_optimization.connect import parse_dsn
+
+    parsed = parse_dsn(dsn)
+    if parsed.dialect != "sqlite" or parsed.path is None:
         return dsn
-    rest = text.removeprefix("sqlite:")
-    rest = rest[3:] if rest.startswith("///") else rest.removeprefix("//")
-    path = Path(rest)
-    return str(path if path.is_absolute() else (root / path).resolve())
+    return str(parsed.path if parsed.path.is_absolute() else (root / parsed.path).resolve())
 
 
 def load_catalog(target: Target) -> CatalogResult:
