@@ -60,15 +60,13 @@ class PlanReport(PlanModel):
     issues: list[PlanIssue] = Field(default_factory=list)
 
 
-_DOLLAR = re.compile(r"\$\d+\b")
-_QMARK = re.compile(r"\?(?=(?:[^']*'[^']*')*[^']*$)")
+_OUTSIDE_QUOTES = r"(?=(?:[^']*'[^']*')*[^']*$)"
+_PLACEHOLDER = re.compile(r"(?:\$\d+\b|\?|%s)" + _OUTSIDE_QUOTES)
 
 
 def substitute_parameters(sql: str, literal: str = "1") -> str:
-    """Replace `$n`, `?` and `%s` placeholders (outside quotes) with a representative literal."""
-    text = _DOLLAR.sub(literal, sql)
-    text = text.replace("%s", literal)
-    return _QMARK.sub(literal, text)
+    """Replace `$n`, `?` and `%s` placeholders (outside quoted literals) with a representative literal."""
+    return _PLACEHOLDER.sub(literal, sql)
 
 
 def explain_postgres(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from pathlib import Path
 
@@ -156,16 +157,23 @@ def test_pg_without_hypopg_falls_back_to_the_heuristic(pg_dsn: str) -> None:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (plain_db,)).fetchone():
             conn.execute(f"CREATE DATABASE {plain_db}")
     dsn = pg_dsn.rsplit("/", 1)[0] + "/" + plain_db
+    schema = f"nohypo_{os.getpid()}"  # concurrent test runs on one server do not share it
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS items")
-        conn.execute("CREATE TABLE items (id int, sku text)")
-        conn.execute("INSERT INTO items SELECT g, 'sku' || g FROM generate_series(1, 20000) g")
-        conn.execute("ANALYZE items")
-    catalog = read_pg_catalog(dsn)
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+        conn.execute(f"CREATE TABLE {schema}.items (id int, sku text)")
+        conn.execute(f"INSERT INTO {schema}.items SELECT g, 'sku' || g FROM generate_series(1, 20000) g")
+        conn.execute(f"ANALYZE {schema}.items")
+    catalog = read_pg_catalog(dsn, schemas=[schema])
     advice = advise(
-        [shape("sku", "SELECT * FROM items WHERE sku = 'sku42'", 10)], catalog, dsn=dsn, dialect="postgres"
+        [shape("sku", f"SELECT * FROM {schema}.items WHERE sku = 'sku42'", 10)],
+        catalog,
+        dsn=dsn,
+        dialect="postgres",
     )
     assert advice.method == "heuristic"
     assert any("hypopg extension is not installed" in note for note in advice.notes)
-    assert [(r.table, r.columns) for r in advice.recommendations] == [("items", ["sku"])]
+    assert [(r.table, r.columns) for r in advice.recommendations] == [(f"{schema}.items", ["sku"])]
     assert any(f.kind == "seq_scan_large" and f.subject == "sku:items" for f in advice.findings)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")

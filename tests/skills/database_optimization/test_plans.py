@@ -26,6 +26,9 @@ def test_substitute_parameters_leaves_quoted_text_alone() -> None:
     assert substitute_parameters("SELECT * FROM t WHERE a = $1 AND b = ? AND c = '?'") == (
         "SELECT * FROM t WHERE a = 1 AND b = 1 AND c = '?'"
     )
+    assert substitute_parameters("SELECT 1 FROM t WHERE n LIKE '%son%' AND id = %s AND k = $12") == (
+        "SELECT 1 FROM t WHERE n LIKE '%son%' AND id = 1 AND k = 1"
+    )
 
 
 def test_pg_sequential_scan_of_large_table(pg_dsn: str, pg_catalog: Catalog) -> None:
