@@ -55,6 +55,9 @@ class LoadTestResult(BaseModel):
     breaking_interval: Interval | None = None
     intervals_path: Path | None = None
     crossed_thresholds: list[str] = Field(default_factory=list)
+    dropped_iterations: int = Field(
+        default=0, description="Arrivals k6 could not start (no free VU): the service fell behind the rate."
+    )
     exit_code: int | None
     interrupted: bool = False
     timed_out: bool = False
@@ -89,6 +92,11 @@ def _load(summary_path: Path) -> K6Summary | None:
     except EvidenceError as exc:
         log.warning("k6.summary_unreadable", error=str(exc))
         return None
+
+
+def _dropped(summary: K6Summary | None) -> int:
+    metric = summary.metric("dropped_iterations") if summary else None
+    return int(metric.values.get("count", 0)) if metric else 0
 
 
 def run_profile(
@@ -147,6 +155,7 @@ def run_profile(
         breaking_interval=breach,
         intervals_path=intervals_path,
         crossed_thresholds=crossed_thresholds(summary_path),
+        dropped_iterations=_dropped(summary),
         exit_code=process.exit_code,
         interrupted=process.interrupted,
         timed_out=process.timed_out,

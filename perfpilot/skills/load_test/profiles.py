@@ -20,6 +20,7 @@ STRESS_MAX_FACTOR = 10.0
 STRESS_DEFAULT_P95_MS = 1000.0
 STRESS_DEFAULT_ERROR_RATE = 0.05
 STRESS_ABORT_DELAY_S = 2
+MAX_VUS = 2000
 
 
 class Stage(BaseModel):
@@ -62,8 +63,9 @@ class ProfilePlan(BaseModel):
 
     def scenario(self) -> dict[str, Any]:
         """The k6 scenario for this plan (arrival-rate executors, so latency never lowers the load)."""
-        pre_allocated = max(2, math.ceil(self.peak_rps * 0.2))
-        max_vus = min(2000, max(20, math.ceil(self.peak_rps * 2)))
+        # one second of latency before k6 must start VUs mid-run (which can drop iterations), five at most
+        pre_allocated = min(MAX_VUS, max(5, math.ceil(self.peak_rps)))
+        max_vus = min(MAX_VUS, max(20, math.ceil(self.peak_rps * 5)))
         common: dict[str, Any] = {
             "timeUnit": "1s",
             "preAllocatedVUs": pre_allocated,

@@ -81,6 +81,12 @@ def _output(inp: LoadTestInput, runs: list[LoadTestResult], names: dict[str, str
         for r in runs
         if not r.complete
     ]
+    notes += [
+        f"run {r.script_path.stem}: k6 dropped {r.dropped_iterations} arrivals (no free VU): the service "
+        "fell behind the arrival rate, so latency and req/s understate the overload"
+        for r in runs
+        if r.dropped_iterations
+    ]
     breaking = next((r.breaking_point_rps for r in runs if r.breaking_point_rps is not None), None)
     if inp.profile == "stress":
         notes.append(
