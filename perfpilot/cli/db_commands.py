@@ -110,17 +110,24 @@ def _advice_text(advice: Any, shapes: int) -> str:
 
 
 def _statements(sql_file: Path, dialect: str) -> list[str]:
+    """The file's statements, verbatim (split outside strings and comments), each checked to parse."""
     import sqlglot
+
+    from perfpilot.workload.events import ParseStats
+    from perfpilot.workload.formats.sql_file import parse_sql_file
 
     try:
         text = sql_file.read_text(encoding="utf-8")
     except OSError as exc:
         fail(f"cannot read {sql_file}: {exc.strerror}")
-    try:
-        trees = sqlglot.parse(text, read=dialect)
-    except sqlglot.errors.SqlglotError as exc:
-        fail(f"{sql_file}: SQL does not parse: {str(exc).splitlines()[0]}")
-    statements = [tree.sql(dialect=dialect) for tree in trees if tree is not None]
+    statements = []
+    for event in parse_sql_file(text.splitlines(keepends=True), ParseStats(str(sql_file))):
+        try:
+            tree = sqlglot.parse_one(event.sql, read=dialect)
+        except sqlglot.errors.SqlglotError as exc:
+            fail(f"{sql_file}:{event.line}: SQL does not parse: {str(exc).splitlines()[0]}")
+        if tree is not None:
+            statements.append(event.sql.strip().rstrip(";"))
     if not statements:
         fail(f"{sql_file}: no SQL statement found")
     return statements
