@@ -28,14 +28,20 @@ HEADER = (
 TEMPLATES: list[tuple[str, float]] = [
     ("{c}SELECT * FROM orders WHERE customer_id{eq}{i} ORDER BY created_at DESC LIMIT 20", 38.0),
     ("{c}SELECT id, name, price FROM products WHERE id IN ({in})", 4.0),
-    ("SELECT oi.product_id, SUM(oi.quantity) FROM order_items oi JOIN orders o ON o.id = oi.order_id "
-     "WHERE o.created_at > '{s}' GROUP BY oi.product_id ORDER BY 2 DESC LIMIT 10", 420.0),
+    (
+        "SELECT oi.product_id, SUM(oi.quantity) FROM order_items oi JOIN orders o ON o.id = oi.order_id "
+        "WHERE o.created_at > '{s}' GROUP BY oi.product_id ORDER BY 2 DESC LIMIT 10",
+        420.0,
+    ),
     ("{c}SELECT * FROM customers WHERE email{eq}'{s}@example.com'", 22.0),
     ("UPDATE inventory SET stock = stock - {i} WHERE product_id{eq}{i}", 3.5),
     ("INSERT INTO order_items (order_id, product_id, quantity, price) VALUES ({i}, {i}, {i}, {i}.99)", 1.2),
     ("{c}SELECT COUNT(*) FROM orders WHERE status = '{s}'", 95.0),
-    ("SELECT p.*, c.name AS category FROM products p LEFT JOIN categories c ON c.id = p.category_id "
-     "WHERE p.name LIKE '%{s}%'", 160.0),
+    (
+        "SELECT p.*, c.name AS category FROM products p LEFT JOIN categories c ON c.id = p.category_id "
+        "WHERE p.name LIKE '%{s}%'",
+        160.0,
+    ),
     ("SELECT * FROM sessions WHERE token{eq}'{s}' AND expires_at > NOW()", 0.8),
     ("DELETE FROM cart_items WHERE cart_id = {i} AND product_id = {i}", 2.0),
     ("SELECT * FROM reviews WHERE product_id = {i} ORDER BY created_at DESC", 27.0),
@@ -48,8 +54,11 @@ TEMPLATES: list[tuple[str, float]] = [
     ("SELECT name FROM categories WHERE parent_id = {i}", 0.5),
     ("UPDATE customers SET last_seen = NOW() WHERE id = {i}", 1.8),
     ("{c}SELECT * FROM products WHERE category_id = {i} AND price BETWEEN {i} AND {i} LIMIT 50", 44.0),
-    ("SELECT c.id, COUNT(o.id) FROM customers c LEFT JOIN orders o ON o.customer_id = c.id "
-     "GROUP BY c.id HAVING COUNT(o.id) > {i}", 1200.0),
+    (
+        "SELECT c.id, COUNT(o.id) FROM customers c LEFT JOIN orders o ON o.customer_id = c.id "
+        "GROUP BY c.id HAVING COUNT(o.id) > {i}",
+        1200.0,
+    ),
     ("SELECT * FROM coupons WHERE code = '{s}' AND valid_until >= CURDATE()", 3.0),
     ("INSERT INTO sessions (token, user_id, expires_at) VALUES ('{s}', {i}, NOW())", 1.1),
     ("SELECT stock FROM inventory WHERE product_id{eq}{i} FOR UPDATE", 5.5),
@@ -149,8 +158,10 @@ class Run:
     name: str
     command: list[str]
     wall_s: float
+    cpu_s: float
     peak_rss_mb: float
     stdout: str
+    load_before: float
 
 
 def _measure(name: str, command: list[str]) -> Run:
@@ -158,20 +169,21 @@ def _measure(name: str, command: list[str]) -> Run:
     timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         full = [timer, "-v", "-o", report.name, *command] if timer else command
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        load = os.getloadavg()[0]
         start = time.perf_counter()
         done = subprocess.run(full, capture_output=True, text=True, check=False, cwd=ROOT)
         wall = time.perf_counter() - start
         if done.returncode != 0:
             raise SystemExit(f"{name} failed ({done.returncode}): {done.stderr[-2000:]}")
-        peak_kb = 0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        peak_kb = after.ru_maxrss
         if timer:
             for line in Path(report.name).read_text().splitlines():
                 if "Maximum resident set size" in line:
                     peak_kb = int(line.rsplit(":", 1)[1])
-        else:
-            peak_kb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
-    return Run(name, command, wall, peak_kb / 1024, done.stdout)
+    return Run(name, command, wall, cpu, peak_kb / 1024, done.stdout, load)
 
 
 def _our_top(run: Run) -> list[tuple[str, float, int]]:
@@ -195,6 +207,17 @@ def _pt_groups(run: Run) -> tuple[list[tuple[str, float, int]], dict[str, list[s
     return [(fp, total, int(count)) for fp, (total, count) in ranked], members
 
 
+def _pt_classes(run: Run) -> list[tuple[str, float, str]]:
+    """pt-query-digest's classes by total time: (its fingerprint, total s, our fingerprint)."""
+    from perfpilot.workload.fingerprint import fingerprint
+
+    classes = [
+        (c["fingerprint"], float(c["metrics"]["Query_time"]["sum"]), fingerprint(c["example"]["query"]))
+        for c in json.loads(run.stdout)["classes"]
+    ]
+    return sorted(classes, key=lambda c: -c[1])
+
+
 def _report(entries: int, size_mb: float, ours: Run, pt: Run) -> str:
     our_top = _our_top(ours)
     pt_top, members = _pt_groups(pt)
@@ -204,15 +227,19 @@ def _report(entries: int, size_mb: float, ours: Run, pt: Run) -> str:
         f"- entries: {entries:,} ({size_mb:.0f} MB), shapes found: ours {len(our_top)}, "
         f"pt-query-digest {sum(len(v) for v in members.values())} classes",
         "",
-        "| tool | wall s | entries/s | peak RSS MB |",
-        "| --- | ---: | ---: | ---: |",
+        "| tool | wall s | entries/s (wall) | CPU s (user+sys) | entries per CPU s | peak RSS MB"
+        " | load avg |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for run in (ours, pt):
-        rate = entries / run.wall_s
-        lines.append(f"| {run.name} | {run.wall_s:.1f} | {rate:,.0f} | {run.peak_rss_mb:.0f} |")
+        lines.append(
+            f"| {run.name} | {run.wall_s:.1f} | {entries / run.wall_s:,.0f} | {run.cpu_s:.1f} | "
+            f"{entries / run.cpu_s:,.0f} | {run.peak_rss_mb:.0f} | {run.load_before:.1f} |"
+        )
     lines += [
         "",
-        f"- speed-up: {pt.wall_s / ours.wall_s:.1f}x (target >= 10x)",
+        f"- speed-up, wall clock: {pt.wall_s / ours.wall_s:.1f}x (target >= 10x)",
+        f"- speed-up, CPU time: {pt.cpu_s / ours.cpu_s:.1f}x (independent of other load on the machine)",
         f"- peak RSS: {ours.peak_rss_mb:.0f} MB (target < 300 MB)",
         f"- same top-10 in the same order after merges: {'yes' if same else 'NO'}",
         "",
@@ -222,6 +249,10 @@ def _report(entries: int, size_mb: float, ours: Run, pt: Run) -> str:
     pt_totals = {fp: total for fp, total, _ in pt_top}
     for rank, (fp, total, _count) in enumerate(our_top[:10], 1):
         lines.append(f"| {rank} | {total:.3f} | {pt_totals.get(fp, 0.0):.3f} | `{fp[:90]}` |")
+    lines += ["", "pt-query-digest's own top 10 classes (before merging) and our rank of each:", ""]
+    our_rank = {fp: rank for rank, (fp, _t, _c) in enumerate(our_top, 1)}
+    for rank, cls in enumerate(_pt_classes(pt)[:10], 1):
+        lines.append(f"{rank}. {cls[1]:.3f} s `{cls[0][:90]}` -> our rank {our_rank.get(cls[2], '-')}")
     lines += ["", f"Merges ({len(merges)} of our shapes are split by pt-query-digest):", ""]
     for fp, names in sorted(merges.items()):
         lines.append(f"- `{fp[:100]}` <- " + "; ".join(f"`{n[:100]}`" for n in sorted(names)))
@@ -241,13 +272,15 @@ def main(argv: list[str] | None = None) -> None:
     python = str(ROOT / ".venv" / "bin" / "python")
     if not Path(python).exists():
         python = sys.executable
-    ours = _measure("perfpilot db digest", [python, "-m", "perfpilot.cli.db", "digest", str(path), "--json"])
-    pt = _measure("pt-query-digest", ["pt-query-digest", "--limit", "1000", "--output", "json", str(path)])
+    relative = str(path.relative_to(ROOT))
+    python = os.path.relpath(python, ROOT) if python.startswith(str(ROOT)) else python
+    ours = _measure("perfpilot db digest", [python, "-m", "perfpilot.cli.db", "digest", relative, "--json"])
+    pt = _measure("pt-query-digest", ["pt-query-digest", "--limit", "1000", "--output", "json", relative])
     report = _report(args.entries, size_mb, ours, pt)
     header = (
         f"Machine: {os.cpu_count()} CPUs, {_cpu_model()}; Python {platform.python_version()}.\n"
         f"Command: `.venv/bin/python -m benchmarks.digest_bench --entries {args.entries}`\n"
-        f"perfpilot: `{' '.join(ours.command[1:])}`\npt-query-digest: `{' '.join(pt.command)}`\n\n"
+        f"perfpilot: `{' '.join(ours.command)}`\npt-query-digest: `{' '.join(pt.command)}`\n\n"
     )
     text = header + report + "\n"
     if args.markdown:

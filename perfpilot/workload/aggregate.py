@@ -38,21 +38,27 @@ class ShapeTotals:
         if duration is not None:
             self.timed += count
             self.total_time += duration
-            each = duration / count if count > 1 else duration
-            self.sketch.add(each, count)
-            if each > self.max_time:
-                self.max_time = each
-            if each > self.example_time:
-                self.example_time = each
-                self.example = event.sql
-        if event.rows_examined is not None:
-            self.rows_examined = (self.rows_examined or 0) + event.rows_examined
-        if event.rows_sent is not None:
-            self.rows_sent = (self.rows_sent or 0) + event.rows_sent
-        if event.timestamp is not None:
+            if count == 1:
+                self.sketch.add(duration)
+            else:
+                duration /= count
+                self.sketch.add(duration, count)
+            if duration > self.max_time:
+                self.max_time = duration
+                if duration > self.example_time:
+                    self.example_time = duration
+                    self.example = event.sql
+        examined = event.rows_examined
+        if examined is not None:
+            self.rows_examined = (self.rows_examined or 0) + examined
+        sent = event.rows_sent
+        if sent is not None:
+            self.rows_sent = (self.rows_sent or 0) + sent
+        stamp = event.timestamp
+        if stamp is not None:
             if self.first_seen is None:
-                self.first_seen = event.timestamp
-            self.last_seen = event.timestamp
+                self.first_seen = stamp
+            self.last_seen = stamp
 
     def merge(self, later: ShapeTotals) -> None:
         """Fold in the totals of a later stretch of the same workload."""
@@ -77,9 +83,11 @@ class ShapeTotals:
 def aggregate_events(events: Iterable[QueryEvent], dialect: str | None = None) -> dict[str, ShapeTotals]:
     """Group events by fingerprint, in first-seen order."""
     shapes: dict[str, ShapeTotals] = {}
+    shape_of = fingerprint
+    find = shapes.get
     for event in events:
-        text = fingerprint(event.sql, dialect)
-        totals = shapes.get(text)
+        text = shape_of(event.sql, dialect)
+        totals = find(text)
         if totals is None:
             totals = shapes[text] = ShapeTotals(event)
         totals.add(event)

@@ -20,9 +20,11 @@ _QUOTED_PG = re.compile(_QUOTED.pattern.replace(r"|#[^\n]*", ""), re.DOTALL)
 _SIMPLE_STRING = re.compile(r"'(?:[^'\\]|\\.|'')*'")
 _STRING_PREFIX = re.compile(r"\b[enxb]\?")
 _IDENT = re.compile(r'("(?:[^"]|"")*"|`(?:[^`]|``)*`)')
-# Starts with a plain \d (so the regex engine can skip ahead fast); the look-behind after the first
-# digit keeps digits inside identifiers (t1, col2) intact.
-_NUMBER = re.compile(r"\d(?<![\w$?]\d)(?:(?<=0)x[0-9a-f]+|\d*(?:\.\d*)?(?:e[-+]?\d+)?)(?![\w$])")
+# Starts with a plain [0-9] (the engine scans for it much faster than for \d); the look-behind after
+# the first digit keeps digits inside identifiers (t1, col2, café1) intact.
+_NUMBER = re.compile(
+    r"[0-9](?<![\w$?][0-9])(?:(?<=0)x[0-9a-f]+|[0-9]*(?:\.[0-9]*)?(?:e[-+]?[0-9]+)?)(?![\w$])"
+)
 _LEADING_DOT = re.compile(r"(?<![\w)\]])\.\?")
 _PLACEHOLDER = re.compile(r"\$\d+|(?<![:\w]):[a-z_]\w*|%(?:\([a-z_]\w*\))?s\b")
 _SPACE = re.compile(r"\s+")
@@ -85,8 +87,15 @@ def _lower_outside_identifiers(sql: str) -> str:
 
 
 def _normalise_layout(sql: str) -> str:
-    """Spacing, negative numbers, IN and VALUES lists of a literal-free, lower-cased statement."""
-    text = _SPACE.sub(" ", sql).strip().rstrip(";").rstrip()
+    """Placeholders, spacing, signs, IN and VALUES lists of a literal-free, lower-cased statement."""
+    text = sql
+    if "?" in text:
+        text = _STRING_PREFIX.sub("?", text)  # x'0a', e'..', n'..', b'..' -> ?
+    if ".?" in text:
+        text = _LEADING_DOT.sub("?", text)  # .5 -> ?
+    if "$" in text or ":" in text or "%" in text:
+        text = _PLACEHOLDER.sub("?", text)
+    text = _SPACE.sub(" ", text).strip().rstrip(";").rstrip()
     text = _OPERATOR.sub(r" \1 ", text)
     if "  " in text:
         text = _SPACE.sub(" ", text)
@@ -123,13 +132,8 @@ def fingerprint(sql: str, dialect: str | None = None) -> str:
         text = sql.lower()
         if "'" in text:
             text = _SIMPLE_STRING.sub("?", text)
-            if "e?" in text or "x?" in text or "n?" in text or "b?" in text:
-                text = _STRING_PREFIX.sub("?", text)
     text = _NUMBER.sub("?", text)
-    if ".?" in text:
-        text = _LEADING_DOT.sub("?", text)
-    if "$" in text or ":" in text or "%" in text:
-        text = _PLACEHOLDER.sub("?", text)
+    # Everything after this point depends on `text` alone, so its result is cached.
     shape = _shape_cache.get(text)
     if shape is None:
         shape = _normalise_layout(text)

@@ -166,32 +166,35 @@ def parse_mysql_slow(stream: TextSource, stats: ParseStats, first_line: int = 1)
                 _gap(text[position:start], stats, line)
                 line += text.count("\n", position, start)
             stamp, session, duration, sent, examined, header, database, epoch, body = match.groups()
+            end = match.end()
             if header is None:  # the common layout, read by the regex alone
+                lines_here = (3 if stamp is not None else 2) + body.count("\n")
                 if database is not None:
                     state.database = database
+                    lines_here += 1
                 if stamp is not None:
                     state.timestamp = stamp.strip()
+                if epoch is not None:
+                    lines_here += 1
                 if body.startswith(_PEELED) or _ADMIN in body or _BANNER in body or _PORT in body:
                     sql, peeled_epoch = _body_statement(body, state, stats, line)
                     epoch = peeled_epoch or epoch
                 else:
                     sql = body.rstrip().rstrip(";").rstrip()
                 if sql:
+                    when = state.timestamp
                     yield QueryEvent(
                         sql, float(duration), int(examined), int(sent), session,
-                        state.timestamp if epoch is None or state.timestamp else _stamp(state, epoch),
+                        when if when is not None or epoch is None else _stamp(state, epoch),
                         line, state.database,
                     )
-                line += (
-                    (3 if stamp is not None else 2) + (database is not None) + (epoch is not None)
-                    + body.count("\n")
-                )
+                line += lines_here
             else:
                 event = _generic_entry(match, state, stats, line)
                 if event is not None:
                     yield event
-                line += text.count("\n", start, match.end())
-            position = match.end()
+                line += text.count("\n", start, end)
+            position = end
         if final:
             if position < len(text) and text[position:].strip():
                 _gap(text[position:], stats, line)
