@@ -155,7 +155,7 @@ class ReadOnlyPgConnection:
     def execute(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> Any:
         """Run one read statement; ReadOnlyViolation before anything is sent otherwise."""
         text = re.sub(r"^(\s|--[^\n]*\n|/\*.*?\*/)+", "", query, flags=re.DOTALL)
-        leading = text.split(None, 1)[0].lower().rstrip("(") if text.strip() else ""
+        leading = re.split(r"[\s(]+", text.lstrip("( \n\t"), maxsplit=1)[0].lower()
         if leading not in _ALLOWED_LEADING:
             raise ReadOnlyViolation(f"perfpilot sends only read statements; refused {leading.upper()!r}")
         if _SIDE_EFFECT_FUNCTIONS.search(text):
