@@ -74,13 +74,16 @@ def run(
     as_json: bool = typer.Option(
         False, "--json", help="Print the results as JSON lines instead of the table"
     ),
+    update_doc: Path | None = typer.Option(
+        None, "--update-doc", help="Put the summary between the eval-summary markers of this markdown file"
+    ),
 ) -> None:
     """Run each incident headless through the workflow, score it, write results.jsonl and summary.md."""
     from perfpilot.evals.loading import incident_folders
     from perfpilot.evals.regression import regressions
     from perfpilot.evals.results import read_results, write_results
     from perfpilot.evals.runner import evaluate
-    from perfpilot.evals.summary import render_summary
+    from perfpilot.evals.summary import render_summary, splice_summary
     from perfpilot.logs import configure_logging
 
     configure_logging(headless=True, level="warning")
@@ -97,6 +100,13 @@ def run(
     (out / "summary.md").write_text(summary, encoding="utf-8")
     if write_baseline is not None:
         write_results(write_baseline, results)
+    if update_doc is not None:
+        try:
+            update_doc.write_text(
+                splice_summary(update_doc.read_text(encoding="utf-8"), summary), encoding="utf-8"
+            )
+        except (OSError, ValueError) as exc:
+            fail(f"--update-doc {update_doc}: {exc}")
     if as_json:
         for result in results:
             print(json.dumps(result.model_dump(mode="json"), sort_keys=True))

@@ -62,3 +62,16 @@ def render_summary(results: list[IncidentResult]) -> str:
     misses = miss_lines(results)
     lines += ["What was missed:", "", *(f"- {m}" for m in misses)] if misses else ["Nothing was missed."]
     return "\n".join(lines) + "\n"
+
+
+START_MARK = "<!-- eval-summary:start -->"
+END_MARK = "<!-- eval-summary:end -->"
+
+
+def splice_summary(document: str, summary: str) -> str:
+    """The document with the text between the eval-summary markers replaced by the summary."""
+    head, found, rest = document.partition(START_MARK)
+    _, found_end, tail = rest.partition(END_MARK)
+    if not found or not found_end:
+        raise ValueError(f"the document has no {START_MARK} ... {END_MARK} section")
+    return f"{head}{START_MARK}\n{summary}{END_MARK}{tail}"
