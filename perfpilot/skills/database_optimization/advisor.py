@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -30,6 +31,8 @@ log = structlog.get_logger(__name__)
 
 # Planner cost charged per written row per extra index (about one random page write, random_page_cost).
 INDEX_WRITE_COST = 4.0
+# Concurrent what-if sessions on PostgreSQL (each backend plans on its own core).
+WHATIF_CONNECTIONS = max(1, min(2, os.cpu_count() or 1))
 # A table whose writes since the statistics reset exceed this many times its rows is write-heavy.
 WRITE_HEAVY_CHURN = 10.0
 
@@ -67,7 +70,10 @@ def _evaluator(catalog: Catalog, dsn: str | None, dialect: str, notes: list[str]
 
             conn = stack.enter_context(open_postgres_readonly(dsn))
             try:
-                whatif = HypoPgWhatIf(conn, catalog)
+                extra = [
+                    stack.enter_context(open_postgres_readonly(dsn)) for _ in range(WHATIF_CONNECTIONS - 1)
+                ]
+                whatif = HypoPgWhatIf(conn, catalog, extra_conns=extra)
             except HypoPgUnavailable as exc:
                 notes.append(f"{exc}; falling back to the heuristic benefit estimate")
         elif dsn is not None and dialect == "sqlite":
@@ -86,10 +92,14 @@ def _evaluator(catalog: Catalog, dsn: str | None, dialect: str, notes: list[str]
 
 def _priced(uses: list[QueryUse], whatif: WhatIf, notes: list[str]) -> list[QueryUse]:
     """The queries the evaluator can price (INSERTs and unexplainable statements are left out)."""
+    candidates = [use for use in uses if use.kind != "insert" and use.tables]
+    try:
+        whatif.evaluate_many([(use, frozenset()) for use in candidates])
+        return candidates
+    except Exception:  # find which statement the database rejects; the others are still priced
+        pass
     kept: list[QueryUse] = []
-    for use in uses:
-        if use.kind == "insert" or not use.tables:
-            continue
+    for use in candidates:
         try:
             whatif.cost(use, frozenset())
         except Exception as exc:  # a statement the database rejects must not stop the advice
@@ -104,6 +114,7 @@ def _recommendations(
 ) -> list[IndexRecommendation]:
     recommendations = []
     final = frozenset(selection.chosen)
+    whatif.evaluate_many([(u, final) for u in uses])
     for candidate in selection.chosen:
         name = candidate.index_name()
         schema = candidate.table.rsplit(".", 1)[0] + "." if "." in candidate.table else ""

@@ -63,7 +63,8 @@ class GreedySelector:
         self.budget = budget_bytes
         self.min_benefit = min_benefit
         self.penalty = penalty
-        self.base = {u.shape_id: whatif.cost(u, frozenset()) for u in uses}
+        empty = whatif.evaluate_many([(u, frozenset()) for u in uses])
+        self.base = {u.shape_id: cost for u, (cost, _) in zip(uses, empty, strict=True)}
         self.total_base = sum(self.base[u.shape_id] * u.count for u in uses) or 1.0
         self.ideal: dict[str, float] = {}
         self.closure = self._usefulness(candidates)
@@ -74,23 +75,30 @@ class GreedySelector:
         return table is not None and candidate.columns[0] in table.indexable
 
     def _usefulness(self, candidates: list[IndexCandidate]) -> dict[str, set[IndexCandidate]]:
-        closure: dict[str, set[IndexCandidate]] = {}
-        for use in self.uses:
-            mine = [c for c in candidates if self._serves(use, c)]
-            useful: set[IndexCandidate] = set()
-            self.ideal[use.shape_id] = self.base[use.shape_id]
-            if mine:
-                ideal_cost, ideal_used = self.whatif.evaluate(use, frozenset(mine))
-                self.ideal[use.shape_id] = min(ideal_cost, self.base[use.shape_id])
-                useful |= ideal_used
-                singles = frozenset(c for c in mine if len(c.columns) == 1 and not c.include)
-                if singles:
-                    useful |= self.whatif.evaluate(use, singles)[1]
-            closure[use.shape_id] = useful | {c for c in mine for u in useful if _extends(c, u)}
-        return closure
+        mine = {u.shape_id: [c for c in candidates if self._serves(u, c)] for u in self.uses}
+        ideal_pairs = [(u, frozenset(mine[u.shape_id])) for u in self.uses if mine[u.shape_id]]
+        single_pairs = [
+            (u, frozenset(c for c in mine[u.shape_id] if len(c.columns) == 1 and not c.include))
+            for u in self.uses
+            if mine[u.shape_id]
+        ]
+        pairs = ideal_pairs + [p for p in single_pairs if p[1]]
+        results = self.whatif.evaluate_many(pairs)
+        used: dict[str, set[IndexCandidate]] = {u.shape_id: set() for u in self.uses}
+        self.ideal = dict(self.base)
+        for (use, _), (cost, _) in zip(ideal_pairs, results, strict=False):
+            self.ideal[use.shape_id] = min(cost, self.base[use.shape_id])
+        for (use, _), (_, plan_used) in zip(pairs, results, strict=True):
+            used[use.shape_id] |= plan_used
+        return {
+            u.shape_id: used[u.shape_id]
+            | {c for c in mine[u.shape_id] for p in used[u.shape_id] if _extends(c, p)}
+            for u in self.uses
+        }
 
     def _costs(self, config: set[IndexCandidate], uses: list[QueryUse]) -> dict[str, float]:
-        return {u.shape_id: self.whatif.cost(u, frozenset(config & self.closure[u.shape_id])) for u in uses}
+        pairs = [(u, frozenset(config & self.closure[u.shape_id])) for u in uses]
+        return {u.shape_id: cost for u, (cost, _) in zip(uses, self.whatif.evaluate_many(pairs), strict=True)}
 
     def _move(
         self,
@@ -108,14 +116,12 @@ class GreedySelector:
         replaced = {p for p in config if _extends(candidate, p)}
         delta = self.whatif.size_bytes(candidate) - sum(self.whatif.size_bytes(p) for p in replaced)
         touched = {candidate, *replaced}
-        new_state: dict[str, tuple[float, frozenset[IndexCandidate]]] = {}
-        gain = 0.0
-        for use in self.uses:
-            if not touched & self.closure[use.shape_id]:
-                continue
-            cost, used = state[use.shape_id]
-            new_state[use.shape_id] = self.whatif.evaluate(use, (used - replaced) | {candidate})
-            gain += (cost - new_state[use.shape_id][0]) * use.count
+        affected = [u for u in self.uses if touched & self.closure[u.shape_id]]
+        pairs = [(u, (state[u.shape_id][1] - replaced) | {candidate}) for u in affected]
+        new_state = {
+            u.shape_id: result for u, result in zip(affected, self.whatif.evaluate_many(pairs), strict=True)
+        }
+        gain = sum((state[u.shape_id][0] - new_state[u.shape_id][0]) * u.count for u in affected)
         gain -= self.penalty(candidate) - sum(self.penalty(p) for p in replaced)
         return gain, delta, replaced, new_state
 

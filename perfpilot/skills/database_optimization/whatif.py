@@ -31,6 +31,28 @@ class WhatIf(ABC):
             self._costs[key] = self._explain(use, relevant)
         return self._costs[key]
 
+    def evaluate_many(
+        self, pairs: list[tuple[QueryUse, Config]]
+    ) -> list[tuple[float, frozenset[IndexCandidate]]]:
+        """`evaluate` for several (query, configuration) pairs; uncached ones may run concurrently."""
+        keys = [
+            (use.shape_id, frozenset(c for c in config if c.table in use.tables)) for use, config in pairs
+        ]
+        missing: dict[tuple[str, Config], QueryUse] = {}
+        for (use, _), key in zip(pairs, keys, strict=True):
+            if key not in self._costs and key not in missing:
+                missing[key] = use
+        if missing:
+            self.calls += len(missing)
+            results = self._explain_many([(use, key[1]) for key, use in missing.items()])
+            self._costs.update(zip(missing, results, strict=True))
+        return [self._costs[key] for key in keys]
+
+    def _explain_many(
+        self, items: list[tuple[QueryUse, Config]]
+    ) -> list[tuple[float, frozenset[IndexCandidate]]]:
+        return [self._explain(use, config) for use, config in items]
+
     def cost(self, use: QueryUse, config: Config) -> float:
         return self.evaluate(use, config)[0]
 
