@@ -50,7 +50,7 @@ def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
     registry = options.registry or default_registry()
     fallback = None if isinstance(options.planner, OfflinePlanner) else OfflinePlanner()
     context = RunContext(
-        runner=StepRunner(options.planner, registry, fallback=fallback),
+        runner=StepRunner(options.planner, registry, fallback=fallback, prefetch=fallback is not None),
         evidence=evidence,
         skill_context=SkillContext(
             evidence=evidence, workdir=options.workdir, apply=options.apply, log=log, live=options.live

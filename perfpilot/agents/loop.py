@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from perfpilot.agents.assembly import assemble
 from perfpilot.agents.budget import CONTEXT_SHARE, SUBMIT_RESERVE, fit_context, fit_text
 from perfpilot.agents.context import step_context
+from perfpilot.agents.judgements import Judgement, apply_judgement
 from perfpilot.agents.planners.base import Decision, Planner, PlannerError, SkillCall, Submit
 from perfpilot.agents.rendering import render_artifact, render_skill_output
 from perfpilot.agents.session import Budget, StepSession, ToolResult
@@ -25,6 +26,7 @@ from perfpilot.skills.base import SkillContext
 from perfpilot.skills.registry import SkillRegistry
 
 MAX_TURNS = 12
+PREFETCH_SHARE = 0.3
 
 
 @dataclass
@@ -50,10 +52,20 @@ def step_prompt(agent: StepAgent, evidence: EvidenceBundle, skills: list[str]) -
 class StepRunner:
     """Runs step agents with a planner (and the offline planner as fallback) over one run's evidence."""
 
-    def __init__(self, planner: Planner, registry: SkillRegistry, fallback: Planner | None = None) -> None:
+    def __init__(
+        self,
+        planner: Planner,
+        registry: SkillRegistry,
+        fallback: Planner | None = None,
+        *,
+        prefetch: bool = False,
+    ) -> None:
+        """With `prefetch`, the fallback (offline) policy's skill calls run before the planner is asked,
+        so a model planner starts from computed results and spends its budget judging them."""
         self.planner = planner
         self.registry = registry
         self.fallback = fallback
+        self.prefetch = prefetch and fallback is not None
 
     def run(
         self,
@@ -86,12 +98,17 @@ class StepRunner:
         planner = self.planner
         context_charged = False
         log.info("step.start", planner=planner.name, budget=agent.budget, skills=available)
+        if self.prefetch and self.fallback is not None:
+            self._prefetch(session, self.fallback, log)
         for _ in range(MAX_TURNS):
             if session.budget.remaining <= SUBMIT_RESERVE:
                 session.must_submit = True
             try:
                 decision = planner.decide(session)
             except PlannerError as exc:
+                spent = getattr(exc, "usage", None)
+                if spent is not None:
+                    session.budget.charge(spent.input_tokens, spent.output_tokens, spent.model_calls)
                 if self.fallback is None or planner is self.fallback:
                     raise
                 session.notes.append(
@@ -115,7 +132,20 @@ class StepRunner:
         )
         return self._finish(session, Submit(assemble(session)), planner, Decision(actions=()), log)
 
-    def _execute(self, session: StepSession, call: SkillCall, *, charge: bool, log: Any) -> ToolResult:
+    def _prefetch(self, session: StepSession, policy: Planner, log: Any) -> None:
+        """Run the skills the offline policy would call; a model is charged for them when it reads them."""
+        for _ in range(MAX_TURNS):
+            actions = [a for a in policy.decide(session).actions if isinstance(a, SkillCall)]
+            if not actions:
+                return
+            for call in actions:
+                session.results.append(
+                    self._execute(session, call, charge=False, log=log, share=PREFETCH_SHARE)
+                )
+
+    def _execute(
+        self, session: StepSession, call: SkillCall, *, charge: bool, log: Any, share: float = 1.0
+    ) -> ToolResult:
         if call.skill not in session.tool_schemas:
             error = f"skill {call.skill!r} is not allowed in the {session.step.name} step"
             log.warning("step.tool_refused", skill=call.skill)
@@ -132,18 +162,24 @@ class StepRunner:
             output = registered.skill.invoke(call.arguments, ctx)
         except ValidationError as exc:
             error = f"invalid arguments for {call.skill}: {exc.errors(include_url=False)}"
-            return self._result(session, call, None, error, charge)
+            return self._result(session, call, None, error, charge, share)
         except Exception as exc:  # a skill failure is reported, never a crash of the run
             log.warning("step.skill_failed", skill=call.skill, error=str(exc))
-            return self._result(session, call, None, f"{call.skill} failed: {exc}", charge)
+            return self._result(session, call, None, f"{call.skill} failed: {exc}", charge, share)
         log.info("step.skill_done", skill=call.skill, findings=len(output.findings))
-        return self._result(session, call, output, None, charge)
+        return self._result(session, call, output, None, charge, share)
 
     def _result(
-        self, session: StepSession, call: SkillCall, output: Any, error: str | None, charge: bool
+        self,
+        session: StepSession,
+        call: SkillCall,
+        output: Any,
+        error: str | None,
+        charge: bool,
+        share: float,
     ) -> ToolResult:
         text = render_skill_output(output) if output is not None else json.dumps({"error": error})
-        room = max(0, session.budget.remaining - SUBMIT_RESERVE)
+        room = int(max(0, session.budget.remaining - SUBMIT_RESERVE) * share)
         rendered = fit_text(text, room)
         if rendered != text:
             session.notes.append(f"{call.skill} output cut to {room} tokens to fit the budget.")
@@ -183,8 +219,11 @@ class StepRunner:
         return StepOutcome(artifact, record)
 
     def _validated(self, session: StepSession, submit: Submit, log: Any) -> BaseModel:
-        """The submitted artifact as the step's output model; findings only as the skills computed them."""
+        """The submitted artifact as the step's output model; findings only as the skills computed them.
+        A judgement (what model planners submit) is applied to the artifact assembled from the skills."""
         output = session.step.output
+        if isinstance(submit.artifact, Judgement):
+            return apply_judgement(assemble(session), submit.artifact, session.notes)
         try:
             raw = submit.artifact
             artifact = (

@@ -19,4 +19,5 @@ class StepAgent:
     skills: tuple[str, ...]
     budget: int
     output: type[BaseModel]
+    judgement: type[BaseModel]
     goal: str = ""

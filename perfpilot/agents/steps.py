@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from perfpilot.agents.judgements import (
+    AnalysisJudgement,
+    OptimizationJudgement,
+    ProfilingJudgement,
+    ValidationJudgement,
+)
 from perfpilot.agents.step import StepAgent, StepName
 from perfpilot.artifacts import BottleneckInventory, ImplementationPlan, RootCauseReport, ValidationReport
 
@@ -20,6 +26,7 @@ PROFILING = StepAgent(
     skills=("load-test-runner", "observability-stack-configurator", "performance-profiler"),
     budget=DEFAULT_BUDGETS["profiling"],
     output=BottleneckInventory,
+    judgement=ProfilingJudgement,
     goal="Baseline and bottleneck inventory with impact scores; top 3 targets.",
 )
 
@@ -29,6 +36,7 @@ ANALYSIS = StepAgent(
     skills=("database-optimization-analyzer", "cost-optimization-analyzer", "edge-computing-architect"),
     budget=DEFAULT_BUDGETS["analysis"],
     output=RootCauseReport,
+    judgement=AnalysisJudgement,
     goal="Root causes with quantified impact and priority; quick fix, complex, or architecture limit.",
 )
 
@@ -38,6 +46,7 @@ OPTIMIZATION = StepAgent(
     skills=("container-image-optimizer", "database-optimization-analyzer"),
     budget=DEFAULT_BUDGETS["optimization"],
     output=ImplementationPlan,
+    judgement=OptimizationJudgement,
     goal="Implementation plan: changes, deployment sequence, rollback for each change.",
 )
 
@@ -47,6 +56,7 @@ VALIDATION = StepAgent(
     skills=("load-test-runner", "performance-validator", "observability-stack-configurator"),
     budget=DEFAULT_BUDGETS["validation"],
     output=ValidationReport,
+    judgement=ValidationJudgement,
     goal="Before/after against targets, share of targets met, ROI, regression prevention.",
 )
 

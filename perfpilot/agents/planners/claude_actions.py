@@ -53,7 +53,7 @@ def read_actions(
             log.warning("refused_tool_call", step=session.step.name, tool=block.name)
             continue
         if block.name == SUBMIT_TOOL:
-            artifact, problem = _validate_model(session.step.output, arguments)
+            artifact, problem = _validate_model(session.step.judgement, arguments)
             if artifact is not None:
                 read.actions.append(Submit(artifact=artifact))
         else:
