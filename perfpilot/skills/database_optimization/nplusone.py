@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +18,10 @@ from perfpilot.workload.events import QueryEvent
 from perfpilot.workload.fingerprint import fingerprint, fingerprint_id
 
 DEFAULT_MIN_REPEATS = 5
+MAX_CALL_GAP_S = 0.1
+"""Seconds allowed between two logged calls of one burst (plus twice the later call's duration)."""
+MAX_GAP = 2
+"""Other statements allowed between two calls of one burst (e.g. a per-row lookup of a second table)."""
 STATEMENT_KEYS = ("db.statement", "db.query.text")
 
 
@@ -32,7 +37,7 @@ class NPlusOne(BaseModel):
     example: str
     parent_shape_id: str | None = None
     parent_example: str | None = None
-    requests: int = Field(description="Traces or sessions showing the repetition.")
+    requests: int = Field(description="Bursts seen: one per request (a pooled session may hold several).")
     calls_median: float
     calls_max: int
     request_share_median: float = Field(description="Median share of a request's time in the repeated calls.")
@@ -53,6 +58,8 @@ class Statement:
     duration_s: float
     line: int | None = None
     fingerprint: str = ""
+    at: float | None = None
+    """When the statement was logged (unix seconds), if the log says."""
 
 
 @dataclass
@@ -67,34 +74,85 @@ class _Group:
     samples: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Burst:
+    """One run of a repeated shape: its calls, the statement just before it, and their positions."""
+
+    fingerprint: str
+    calls: list[Statement]
+    parent: Statement
+    start: int
+    end: int
+
+
 def repeated_shapes(
-    statements: list[Statement], dialect: str, min_repeats: int
-) -> list[tuple[str, list[Statement], Statement]]:
-    """(fingerprint, its calls, parent statement) for each shape repeated >= min_repeats after a parent."""
-    positions: dict[str, list[int]] = {}
+    statements: list[Statement], dialect: str, min_repeats: int, max_gap: int = MAX_GAP
+) -> list[Burst]:
+    """Bursts of one shape: >= min_repeats calls, at most `max_gap` other statements between two
+    calls, right after a different (parent) statement. A pooled session holds many requests, so
+    calls spread over a session are not an N+1; each burst counts as one request."""
+    open_runs: dict[str, list[int]] = {}
+    found: list[Burst] = []
+
+    def close(fp: str, where: list[int]) -> None:
+        if len(where) >= min_repeats and where[0] > 0:
+            found.append(Burst(fp, [statements[i] for i in where], statements[where[0] - 1], where[0] - 1,
+                               where[-1]))
+
     for index, statement in enumerate(statements):
         fp = statement.fingerprint or fingerprint(statement.sql, dialect)
-        positions.setdefault(fp, []).append(index)
-    found: list[tuple[str, list[Statement], Statement]] = []
-    for fp, where in positions.items():
-        first = where[0]
-        if len(where) >= min_repeats and first > 0:
-            found.append((fp, [statements[i] for i in where], statements[first - 1]))
-    return found
+        run = open_runs.get(fp)
+        near = run is not None and index - run[-1] - 1 <= max_gap
+        if run is not None and near and _close_in_time(statements[run[-1]], statement):
+            run.append(index)
+            continue
+        if run is not None:
+            close(fp, run)
+        open_runs[fp] = [index]
+    for fp, run in open_runs.items():
+        close(fp, run)
+    return sorted(found, key=lambda burst: burst.start)
+
+
+def _close_in_time(previous: Statement, current: Statement) -> bool:
+    """Whether two calls can be one loop's iterations: unknown times pass; known ones must be within
+    MAX_CALL_GAP_S plus twice the later call's own duration (slow calls stretch a loop)."""
+    if previous.at is None or current.at is None:
+        return True
+    return abs(current.at - previous.at) <= MAX_CALL_GAP_S + 2 * current.duration_s
+
+
+def _epoch(stamp: str | None) -> float | None:
+    """Unix seconds of an ISO-8601 or PostgreSQL log timestamp ('... UTC'); None when unreadable."""
+    if not stamp:
+        return None
+    text = stamp.strip().replace(" UTC", "+00:00").replace("Z", "+00:00")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
 def _collect(
     groups: dict[tuple[str | None, str], _Group], endpoint: str | None, request_id: str, source: str,
-    statements: list[Statement], request_s: float, dialect: str, min_repeats: int,
+    statements: list[Statement], request_s: float | None, dialect: str, min_repeats: int,
 ) -> None:
-    for fp, calls, parent in repeated_shapes(statements, dialect, min_repeats):
-        group = groups.setdefault((endpoint, fp), _Group(example=calls[0], parent=parent, source=source))
-        spent = sum(c.duration_s for c in calls)
-        group.calls.append(len(calls))
-        group.shares.append(min(1.0, spent / request_s) if request_s > 0 else 0.0)
+    """Add the bursts of one trace or session. With request_s None (logs), a burst's request time is
+    the statement time from its parent to its last call."""
+    for burst in repeated_shapes(statements, dialect, min_repeats):
+        group = groups.setdefault(
+            (endpoint, burst.fingerprint), _Group(example=burst.calls[0], parent=burst.parent, source=source)
+        )
+        spent = sum(c.duration_s for c in burst.calls)
+        window = request_s if request_s is not None else sum(
+            s.duration_s for s in statements[burst.start : burst.end + 1]
+        )
+        group.calls.append(len(burst.calls))
+        group.shares.append(min(1.0, spent / window) if window > 0 else 0.0)
         group.repeated_s += spent
-        group.request_s += request_s
-        if len(group.samples) < 3:
+        group.request_s += window
+        if len(group.samples) < 3 and request_id not in group.samples:
             group.samples.append(request_id)
 
 
@@ -155,7 +213,8 @@ def detect_in_events(
 ) -> list[NPlusOne]:
     """N+1 patterns in a query log whose events carry a session or request id (others are ignored).
 
-    A session's time is the sum of its statements' durations (logs carry no request wall time). Only
+    A burst's request time is the statement time from its parent to its last call (logs carry no
+    request wall time). Only
     fingerprints are kept per statement: the SQL held is the first statement seen of each shape."""
     sessions: dict[str, list[Statement]] = {}
     examples: dict[str, tuple[str, int | None]] = {}
@@ -164,9 +223,10 @@ def detect_in_events(
             continue
         fp = fingerprint(event.sql, dialect)
         sql, line = examples.setdefault(fp, (event.sql, event.line or None))
-        sessions.setdefault(event.session_id, []).append(Statement(sql, event.duration_s or 0.0, line, fp))
+        sessions.setdefault(event.session_id, []).append(
+            Statement(sql, event.duration_s or 0.0, line, fp, _epoch(event.timestamp))
+        )
     groups: dict[tuple[str | None, str], _Group] = {}
     for session_id, statements in sessions.items():
-        total = sum(s.duration_s for s in statements)
-        _collect(groups, None, session_id, source, statements, total, dialect, min_repeats)
+        _collect(groups, None, session_id, source, statements, None, dialect, min_repeats)
     return _finish(groups, "session", dialect, catalog)

@@ -81,7 +81,27 @@ def test_repeats_without_a_parent_query_are_not_n_plus_one() -> None:
     statements = [Statement(f"SELECT a FROM t WHERE id = {i}", 0.001) for i in range(6)]
     assert repeated_shapes(statements, "postgres", 5) == []
     with_parent = [Statement("SELECT id FROM p", 0.001), *statements]
-    assert [len(calls) for _, calls, _ in repeated_shapes(with_parent, "postgres", 5)] == [6]
+    assert [len(burst.calls) for burst in repeated_shapes(with_parent, "postgres", 5)] == [6]
+
+
+def test_pooled_session_counts_bursts_not_scattered_repeats(tmp_path: Path) -> None:
+    """One pooled connection serving three requests: two with a burst of item lookups, and a
+    product lookup that recurs across requests but never in a burst."""
+    parent = ("SELECT id FROM orders WHERE customer_id = 1", 4.0)
+    product = ("SELECT name FROM products WHERE id = 9", 1.0)
+    items = [(f"SELECT qty FROM order_items WHERE order_id = {i}", 1.0) for i in range(6)]
+    others = [(f"SELECT 1 FROM audit_{i} WHERE k = 2", 0.5) for i in range(6)]
+    interleaved = [s for pair in zip(items, others, strict=True) for s in pair]
+    statements = [product, parent, *items, product, ("SELECT 1 FROM x", 1.0), product, parent, *interleaved,
+                  product, ("SELECT 2 FROM y", 1.0), product, ("SELECT 3 FROM z", 1.0), product]
+    log = tmp_path / "pooled.jsonl"
+    _write_log(log, {"conn-1": statements})
+    found = detect_in_events(iter_events(log, "jsonl"), "pooled.jsonl", "postgres")
+    assert [n.fingerprint for n in found] == ["select qty from order_items where order_id = ?"]
+    n = found[0]
+    assert (n.requests, n.calls_median, n.calls_max) == (2, 6.0, 6)
+    assert n.request_share_median == round(statistics.median([6 / 10, 6 / (4 + 6 + 2.5)]), 4)
+    assert n.samples == ["conn-1"]
 
 
 def test_join_rewrite_when_child_fetches_parent_reference() -> None:
