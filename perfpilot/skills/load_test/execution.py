@@ -15,6 +15,7 @@ from perfpilot.evidence.models import K6Summary
 from perfpilot.skills.base import SkillError
 from perfpilot.skills.load_test.hosts import blocked_ranges, check_allowed_hosts, resolve
 from perfpilot.skills.load_test.intervals import Interval, first_breach, per_second
+from perfpilot.skills.load_test.k6_baseline import drift_pct, phase_p95
 from perfpilot.skills.load_test.profiles import ProfileName, ProfilePlan
 from perfpilot.skills.load_test.runner import (
     EXIT_THRESHOLDS_FAILED,
@@ -55,6 +56,10 @@ class LoadTestResult(BaseModel):
     breaking_interval: Interval | None = None
     intervals_path: Path | None = None
     crossed_thresholds: list[str] = Field(default_factory=list)
+    phase_p95_ms: dict[str, float] = Field(
+        default_factory=dict, description="Soak: p95 of the first, middle and last third of the run."
+    )
+    drift_pct: float | None = Field(default=None, description="Soak: p95 growth, last third vs first, %.")
     dropped_iterations: int = Field(
         default=0, description="Arrivals k6 could not start (no free VU): the service fell behind the rate."
     )
@@ -144,6 +149,7 @@ def run_profile(
         if intervals_path is not None and intervals_path.is_file():
             breach = first_breach(per_second(intervals_path), plan.max_error_rate, plan.max_p95_ms)
             breaking_point = float(breach.requests) if breach else breaking_point
+    phases = phase_p95(summary) if summary and plan.profile == "soak" else {}
     return LoadTestResult(
         profile=plan.profile,
         label=label,
@@ -156,6 +162,8 @@ def run_profile(
         intervals_path=intervals_path,
         crossed_thresholds=crossed_thresholds(summary_path),
         dropped_iterations=_dropped(summary),
+        phase_p95_ms=phases,
+        drift_pct=drift_pct(phases),
         exit_code=process.exit_code,
         interrupted=process.interrupted,
         timed_out=process.timed_out,

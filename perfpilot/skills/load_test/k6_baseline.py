@@ -42,6 +42,26 @@ def endpoint_tags(summary: K6Summary) -> list[str]:
     return list(seen)
 
 
+def phase_p95(summary: K6Summary) -> dict[str, float]:
+    """p95 per soak phase ('first', 'middle', 'last' third of the run) where requests completed."""
+    found: dict[str, float] = {}
+    for metric in summary.metrics:
+        if metric.name == "http_req_duration" and set(metric.tags) == {"phase"}:
+            reqs = find_metric(summary, "http_reqs", metric.tags)
+            p95 = metric.values.get("p(95)")
+            if p95 is not None and reqs is not None and reqs.values.get("count", 0) > 0:
+                found[metric.tags["phase"]] = p95
+    return found
+
+
+def drift_pct(phases: dict[str, float]) -> float | None:
+    """How much p95 grew from the first to the last third of a soak run, in percent."""
+    first, last = phases.get("first"), phases.get("last")
+    if not first or last is None:
+        return None
+    return round((last - first) / first * 100, 2)
+
+
 def baseline_from_k6(summary: K6Summary, names: Mapping[str, str] | None = None) -> Baseline:
     """Overall and per-endpoint p50/p90/p95/p99, requests/s and error rate from one k6 summary.
 

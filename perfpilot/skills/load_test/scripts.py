@@ -75,6 +75,18 @@ def reporting_thresholds(http: HttpSource) -> dict[str, list[Any]]:
     return thresholds
 
 
+SOAK_PHASES = ("first", "middle", "last")
+
+
+def phase_thresholds() -> dict[str, list[Any]]:
+    """Always-true thresholds on the soak phase tag, so each third of the run has its own figures."""
+    thresholds: dict[str, list[Any]] = {}
+    for phase in SOAK_PHASES:
+        thresholds[f"http_req_duration{{phase:{phase}}}"] = ["max>=0"]
+        thresholds[f"http_reqs{{phase:{phase}}}"] = ["count>=0"]
+    return thresholds
+
+
 def _endpoint_data(endpoint: Endpoint) -> dict[str, Any]:
     body = endpoint.body
     headers: dict[str, str] = {}
@@ -108,13 +120,19 @@ def render_script(
     """A k6 script for `plan` over the target's endpoints; `thresholds` are added to the reporting ones."""
     if not http.endpoints:
         raise SkillError("evidence.http.endpoints is empty: name at least one endpoint to load")
-    merged: dict[str, list[Any]] = {**reporting_thresholds(http), **plan.abort_thresholds()}
+    phases = plan.profile == "soak"
+    merged: dict[str, list[Any]] = {
+        **reporting_thresholds(http),
+        **(phase_thresholds() if phases else {}),
+        **plan.abort_thresholds(),
+    }
     for key, rules in (thresholds or {}).items():
         kept = [r for r in merged.get(key, []) if r not in _REPORTING_RULES.values()]
         merged[key] = [*kept, *rules]
     config = {
         "base_url": http.base_url,
         "seed": seed,
+        "phases": phases,
         "endpoints": [_endpoint_data(e) for e in http.endpoints],
         "options": {
             "scenarios": {plan.profile: plan.scenario()},

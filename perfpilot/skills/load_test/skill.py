@@ -42,6 +42,7 @@ class LoadTestOutput(SkillOutput):
     noise_floor_pct: float | None = Field(default=None, description="Spread of p95 over repeats, %.")
     rps_spread_pct: float | None = Field(default=None, description="Spread of requests/s over repeats, %.")
     breaking_point_rps: float | None = None
+    soak_drift_pct: float | None = Field(default=None, description="Soak: p95 growth, last vs first third %.")
     files: list[str] = Field(default_factory=list)
 
 
@@ -103,6 +104,7 @@ def _output(inp: LoadTestInput, runs: list[LoadTestResult], names: dict[str, str
         noise_floor_pct=noise,
         rps_spread_pct=spread_pct([b.overall.rps if b else None for b in baselines]),
         breaking_point_rps=breaking,
+        soak_drift_pct=next((r.drift_pct for r in runs if r.drift_pct is not None), None),
         files=[str(p) for r in runs for p in (r.script_path, r.summary_path) if p.exists()],
         notes=notes,
     )

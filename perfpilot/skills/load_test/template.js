@@ -1,4 +1,5 @@
 // perfpilot k6 script ({{ title }}). Generated: endpoint data below is JSON, never code.
+import exec from 'k6/execution';
 import http from 'k6/http';
 
 const CONFIG = {{ config }};
@@ -21,6 +22,7 @@ function seeded(seed) {
 }
 
 const random = seeded(CONFIG.seed + __VU * 7919);
+const PHASES = ['first', 'middle', 'last'];
 
 function pickEndpoint() {
   let x = random() * TOTAL_WEIGHT;
@@ -48,7 +50,12 @@ export default function () {
   const e = pickEndpoint();
   const url = BASE_URL + fill(e.path, e.params, true);
   const body = e.body === null ? null : fill(e.body, e.params, false);
-  http.request(e.method, url, body, { tags: { name: e.tag }, headers: e.headers });
+  const tags = { name: e.tag };
+  if (CONFIG.phases) {
+    // soak: which third of the run a request falls in, so drift shows in the summary
+    tags.phase = PHASES[Math.min(2, Math.floor(exec.scenario.progress * 3))];
+  }
+  http.request(e.method, url, body, { tags: tags, headers: e.headers });
 }
 
 // One line per threshold, so a CI log shows what passed and what broke.
