@@ -114,3 +114,18 @@ def test_join_rewrite_when_child_fetches_parent_reference() -> None:
         "SELECT o.id, customers.name FROM orders AS o JOIN customers ON customers.id = o.customer_id "
         "WHERE o.status = 'paid' LIMIT 50"
     )
+
+
+def test_logged_calls_far_apart_in_time_are_separate_requests(tmp_path: Path) -> None:
+    """Same order of statements twice; only the copy whose calls are milliseconds apart is a burst."""
+    log = tmp_path / "timed.jsonl"
+    rows = []
+    for session, step_s in (("fast", 0.002), ("slow", 2.0)):
+        rows.append({"session_id": session, "sql": "SELECT id FROM orders WHERE customer_id = 1",
+                     "duration_ms": 1.0, "ts": "2026-01-01T00:00:00+00:00"})
+        rows += [{"session_id": session, "sql": f"SELECT qty FROM order_items WHERE order_id = {i}",
+                  "duration_ms": 1.0, "ts": f"2026-01-01T00:00:{(i + 1) * step_s:09.6f}+00:00"}
+                 for i in range(6)]
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    found = detect_in_events(iter_events(log, "jsonl"), "timed.jsonl", "postgres")
+    assert [(n.requests, n.samples) for n in found] == [(1, ["fast"])]
