@@ -178,3 +178,16 @@ def test_pg_without_hypopg_falls_back_to_the_heuristic(pg_dsn: str) -> None:
     assert any(f.kind == "seq_scan_large" and f.subject == "sku:items" for f in advice.findings)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def test_pg_write_heavy_table_must_save_twice_the_threshold(pg_dsn: str, pg_catalog: Catalog) -> None:
+    lookup = shape("by-customer", f"SELECT * FROM {SCHEMA}.orders WHERE customer_id = 4242", 10)
+    quiet = advise([lookup], pg_catalog, dsn=pg_dsn, dialect="postgres", min_benefit=0.6, explain_plans=False)
+    [rec] = quiet.recommendations
+    assert 0.6 < rec.workload_cost_reduction < 2 * 0.6  # clears the threshold, not twice it
+    churned = pg_catalog.model_copy(deep=True)
+    orders = churned.table("orders")
+    assert orders is not None and orders.row_count
+    orders.updates = 11 * orders.row_count  # writes since the statistics reset > 10x the rows
+    heavy = advise([lookup], churned, dsn=pg_dsn, dialect="postgres", min_benefit=0.6, explain_plans=False)
+    assert heavy.recommendations == []
