@@ -165,6 +165,8 @@ def _n_plus_one_findings(
     traced = detect_in_traces(traces, dialect, min_repeats=min_repeats, catalog=catalog)
     trace_time = sum((t.root.end_ns - t.root.start_ns) / 1e9 for t in traces)
     logged, log_time = _log_n_plus_one(ctx, dialect, min_repeats, catalog, notes)
+    seen_in_traces = {n.shape_id for n in traced}  # traces name the endpoint: keep those, drop the log's copy
+    logged = [n for n in logged if n.shape_id not in seen_in_traces]
     return [nplusone_finding(n, trace_time) for n in traced] + [nplusone_finding(n, log_time) for n in logged]
 
 

@@ -24,7 +24,8 @@ def antipattern_finding(
     pattern: AntiPattern, shape: QueryShape, workload_time_s: float, source: str
 ) -> Finding:
     kind = f"anti_pattern:{pattern.check}"
-    where = f"{pattern.table}({', '.join(pattern.columns)})" if pattern.table else "query"
+    columns = f"({', '.join(pattern.columns)})" if pattern.columns else ""
+    where = f"{pattern.table}{columns}" if pattern.table else "query"
     subject = safe_label(f"{where} in shape {shape.id}", 200)
     share = shape.total_time_s / workload_time_s if workload_time_s > 0 else shape.share
     impact = min(1.0, share * SEVERITY_WEIGHT[pattern.severity])

@@ -113,3 +113,18 @@ def test_titles_do_not_carry_raw_sql_text(tmp_path: Path) -> None:
         assert "\n" not in finding.title and "#" not in finding.title
         assert "\n" not in finding.subject and "#" not in finding.subject
         assert all(len(e.excerpt) <= 300 for e in finding.evidence)
+
+
+def test_n_plus_one_seen_in_traces_is_not_repeated_from_the_log(tmp_path: Path) -> None:
+    log = tmp_path / "same.jsonl"
+    rows = [{"request_id": "r", "duration_ms": 5.0,
+             "sql": "SELECT id, status, created_at, total FROM orders WHERE customer_id = 1"}]
+    item = "SELECT product_id, quantity, price FROM order_items WHERE order_id = {}"
+    rows += [{"request_id": "r", "duration_ms": 1.0, "sql": item.format(i)} for i in range(7)]
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    target = Target(name="t", evidence=EvidenceSources(workload=[WorkloadSource(path=log, format="jsonl")]))
+    bundle = EvidenceBundle(target=target, workloads=[digest_file(log, "jsonl")],
+                            traces=load_otlp(FIXTURES / "traces" / "orders_with_items.json"))
+    out = SKILL.invoke({}, SkillContext(evidence=bundle, workdir=tmp_path))
+    subjects = [f.subject for f in out.findings if f.kind == "n_plus_one"]
+    assert len(subjects) == 1 and subjects[0].startswith("GET /customers/{id}/orders-with-items")
