@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
@@ -69,6 +70,11 @@ def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
     return _output(inp, runs, endpoint_names(http))
 
 
+def _run_files(result: LoadTestResult) -> list[Path]:
+    extra = [result.intervals_path] if result.intervals_path else []
+    return [result.script_path, result.summary_path, *extra]
+
+
 def _output(inp: LoadTestInput, runs: list[LoadTestResult], names: dict[str, str]) -> LoadTestOutput:
     baselines = [baseline_from_k6(r.summary, names) if r.summary else None for r in runs]
     p95s = [b.overall.latency.p95_ms if b else None for b in baselines]
@@ -105,7 +111,7 @@ def _output(inp: LoadTestInput, runs: list[LoadTestResult], names: dict[str, str
         rps_spread_pct=spread_pct([b.overall.rps if b else None for b in baselines]),
         breaking_point_rps=breaking,
         soak_drift_pct=next((r.drift_pct for r in runs if r.drift_pct is not None), None),
-        files=[str(p) for r in runs for p in (r.script_path, r.summary_path) if p.exists()],
+        files=[str(p) for r in runs for p in _run_files(r) if p.exists()],
         notes=notes,
     )
 
