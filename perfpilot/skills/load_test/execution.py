@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from perfpilot.evidence.errors import EvidenceError
 from perfpilot.evidence.k6_summary import load_k6_summary
 from perfpilot.evidence.models import K6Summary
+from perfpilot.redaction import redact
 from perfpilot.skills.base import SkillError
 from perfpilot.skills.load_test.hosts import blocked_ranges, check_allowed_hosts, resolve
 from perfpilot.skills.load_test.intervals import Interval, first_breach, per_second
@@ -139,7 +140,7 @@ def run_profile(
     if summary is None and not (process.interrupted or process.timed_out):
         raise K6RunError(
             f"k6 exited with code {process.exit_code} without a summary; stderr:\n"
-            + "\n".join(process.stderr_tail)
+            + redact("\n".join(process.stderr_tail))
         )
     duration = summary.duration_s if summary else None
     abort_rate = breaking_point = None

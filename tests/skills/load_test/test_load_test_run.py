@@ -165,3 +165,14 @@ def test_soak_reports_latency_drift(loopback: Any, k6_binary: str, tmp_path: Pat
     assert phases["first"] < phases["middle"] < phases["last"]
     growth = (phases["last"] - phases["first"]) / phases["first"] * 100
     assert result.drift_pct == pytest.approx(growth, abs=0.01)
+
+
+def test_a_broken_script_surfaces_k6s_error(k6_binary: str, tmp_path: Path) -> None:
+    script = tmp_path / "broken.js"
+    script.write_text("throw new Error('boom at init');\nexport default function () {}\n", encoding="utf-8")
+    argv = k6_command(Path(k6_binary), script, tmp_path / "s.json", [])
+    process = run_k6(argv, env=clean_environment(tmp_path / "home"), cwd=tmp_path, timeout_s=30)
+
+    assert process.exit_code not in (0, None) and not process.interrupted
+    assert any("boom at init" in line for line in process.stderr_tail)
+    assert not (tmp_path / "s.json").exists()
