@@ -53,11 +53,11 @@ def advise_command(
     from perfpilot.workload.digest import digest_file
     from perfpilot.workload.errors import WorkloadError
 
+    dialect, catalog = _catalog(dsn)
     try:
-        digest = digest_file(workload, format)
+        digest = digest_file(workload, format, dialect=dialect)
     except WorkloadError as exc:
         fail(str(exc))
-    dialect, catalog = _catalog(dsn)
     try:
         advice = advise(
             digest.queries,
