@@ -29,6 +29,14 @@ db.app.command("explain")(db_commands.explain_command)
 app.add_typer(db.app, name="db")
 
 
+@app.callback()
+def _logging() -> None:
+    """Logs go to stderr (stdout is for output); `run` and `chat` set their own level and format."""
+    from perfpilot.logs import configure_logging
+
+    configure_logging(headless=True, level="warning")
+
+
 @app.command()
 def version() -> None:
     """Print perfpilot's version."""
