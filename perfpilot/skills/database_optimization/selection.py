@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from perfpilot.skills.database_optimization.candidates import IndexCandidate, QueryUse
-from perfpilot.skills.database_optimization.whatif import Config, WhatIf
+from perfpilot.skills.database_optimization.whatif import WhatIf
 
 Penalty = Callable[[IndexCandidate], float]
 # Scores are benefit / size**e: e = 1 is benefit per byte, e = 0 plain benefit, 0.5 between the two.
@@ -176,6 +176,3 @@ class GreedySelector:
 
         return min(passes, key=workload)
 
-
-def config_of(selection: Selection) -> Config:
-    return frozenset(selection.chosen)
