@@ -255,7 +255,7 @@ def _report(entries: int, size_mb: float, ours: Run, pt: Run) -> str:
         lines.append(f"{rank}. {cls[1]:.3f} s `{cls[0][:90]}` -> our rank {our_rank.get(cls[2], '-')}")
     lines += ["", f"Merges ({len(merges)} of our shapes are split by pt-query-digest):", ""]
     for fp, names in sorted(merges.items()):
-        lines.append(f"- `{fp[:100]}` <- " + "; ".join(f"`{n[:100]}`" for n in sorted(names)))
+        lines.append(f"- `{fp}` <- " + "; ".join(f"`{n}`" for n in sorted(names)))
     return "\n".join(lines)
 
 
