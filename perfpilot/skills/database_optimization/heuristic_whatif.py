@@ -67,7 +67,7 @@ class HeuristicWhatIf(WhatIf):
                 touched = _index_rows(table, table_use, tuple(index.columns), rows)
                 if touched is not None and touched < best:
                     best, best_candidate = touched, None
-            for candidate in config:
+            for candidate in sorted(config):  # sorted: ties resolve the same way in every process
                 if candidate.table != name:
                     continue
                 touched = _index_rows(table, table_use, candidate.columns, rows)

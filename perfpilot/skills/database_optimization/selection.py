@@ -6,7 +6,7 @@
 2. Greedy (as Extend does): each pool candidate is a new index, or a wider replacement of a chosen index
    it extends; its benefit is the frequency-weighted planner cost saved over the queries it can serve,
    minus the write penalty. The move with the best benefit per byte (or the best benefit, in the second
-   pass) that fits the budget and saves at least `min_benefit` of the workload cost is taken, lazily
+   pass) that fits the budget and saves at least `min_benefit` of the remaining workload cost is taken, lazily
    (CELF): scores from earlier rounds are upper bounds, re-evaluated only when on top. Both passes run;
    the configuration with the lower workload cost wins.
 """
@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,6 +24,16 @@ from perfpilot.skills.database_optimization.whatif import WhatIf
 Penalty = Callable[[IndexCandidate], float]
 # Scores are benefit / size**e: e = 1 is benefit per byte, e = 0 plain benefit, 0.5 between the two.
 SIZE_EXPONENTS = (1.0, 0.5, 0.0)
+# An index must make at least one query it serves this much cheaper (relative to that query's cost).
+MIN_QUERY_CUT = 0.2
+
+QueryState = dict[str, tuple[float, frozenset[IndexCandidate]]]
+
+
+def max_cut(before: QueryState, after: QueryState) -> float:
+    """The largest relative cost reduction a move brings to any single query it touches."""
+    cuts = [(before[k][0] - cost) / before[k][0] for k, (cost, _) in after.items() if before[k][0] > 0]
+    return max(cuts, default=0.0)
 
 
 @dataclass
@@ -145,15 +156,27 @@ class GreedySelector:
         pick = 0
         heap = [(-bound, -1, c) for c in self.pool if (bound := self._initial_bound(c, size_exponent)) > 0]
         heapq.heapify(heap)
-        while heap:
+        deferred: list[IndexCandidate] = []
+        swept_at = -1
+        while heap or (deferred and swept_at != pick):
+            if not heap:  # the workload got cheaper since these fell short of min_benefit: try them again
+                swept_at = pick
+                heap = [(-math.inf, -1, c) for c in deferred]
+                heapq.heapify(heap)
+                deferred = []
             _, stamp, candidate = heapq.heappop(heap)
             move = self._move(candidate, config, state)
             if move is None:
                 continue
             gain, delta, replaced, new_state = move
             fits = self.budget is None or size + delta <= self.budget
-            if gain <= 0 or gain < self.min_benefit * self.total_base or not fits:
+            if gain <= 0 or not fits:
                 continue  # benefits only shrink as indexes are added and sizes only grow: drop it for good
+            if max_cut(state, new_state) < MIN_QUERY_CUT:
+                continue  # no query it serves gets markedly cheaper: not worth an index
+            if gain < self.min_benefit * sum(state[u.shape_id][0] * u.count for u in self.uses):
+                deferred.append(candidate)  # judged against what is left of the workload's cost
+                continue
             score = gain / float(max(delta, 8192.0) ** size_exponent)
             if stamp != pick and heap and -heap[0][0] > score:
                 heapq.heappush(heap, (-score, pick, candidate))
@@ -175,4 +198,3 @@ class GreedySelector:
             return sum(selection.final_costs[u.shape_id] * u.count for u in self.uses)
 
         return min(passes, key=workload)
-
