@@ -1,0 +1,81 @@
+"""The closed loop in its quick form: live shop service, real k6, sandboxed apply, measured validation."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOP_DB = ROOT / "examples" / "shop" / "data" / "shop.db"
+INDEXED_ENDPOINTS = ("customer_orders", "customer_orders_with_items", "orders_by_status")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, k6_binary: str) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("demo")
+    subprocess.run(
+        [sys.executable, "-c", "import perfpilot.demo as d; d.build_data()"], check=True, timeout=300
+    )
+    before = _sha256(SHOP_DB)
+    result = subprocess.run(
+        [sys.executable, "-m", "perfpilot.demo", "--quick", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report: dict[str, Any] = json.loads((out / "report.json").read_text())
+    report["_db_unchanged"] = _sha256(SHOP_DB) == before
+    return report
+
+
+def test_the_original_database_is_byte_for_byte_unchanged(demo: dict[str, Any]) -> None:
+    assert demo["_db_unchanged"]
+
+
+def test_the_service_is_stopped_afterwards(demo: dict[str, Any]) -> None:
+    assert _port_free(8765)
+
+
+def test_indexes_were_applied_to_a_sandbox_copy_only(demo: dict[str, Any]) -> None:
+    assert demo["decision_path"][:5] == ["profiling", "analysis", "optimization", "apply", "validation"]
+    assert demo["applied"] and all("sandbox copy" in a for a in demo["applied"])
+    applied_ids = {a.split(" ")[0] for a in demo["applied"]}
+    applied = [c for c in demo["plan"]["changes"] if c["id"] in applied_ids]
+    assert applied and all(c["kind"] == "ddl" and c["content"].startswith("CREATE INDEX") for c in applied)
+
+
+def test_measured_improvement_on_the_indexed_endpoints(demo: dict[str, Any]) -> None:
+    validation = demo["validation"]
+    assert validation["method"] == "measured"
+    assert validation["noise_floor_pct"] is not None
+    rows = {e["name"]: e for e in validation["endpoints"]}
+    for name in INDEXED_ENDPOINTS:
+        row = rows[name]
+        assert row["p95_ms_after"] < row["p95_ms_before"] / 2, row
+    assert 0 <= validation["targets_met_share"] <= 1
+
+
+def test_code_changes_are_recommended_not_applied(demo: dict[str, Any]) -> None:
+    findings = demo["root_cause"]["findings"]
+    kinds = {f["kind"] for f in findings}
+    assert "n_plus_one" in kinds
+    applied_ids = {a.split(" ")[0] for a in demo["applied"]}
+    patches = [c for c in demo["plan"]["changes"] if c["kind"] == "patch"]
+    assert patches and not any(c["id"] in applied_ids for c in patches)
