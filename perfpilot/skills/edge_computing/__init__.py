@@ -1,0 +1,1 @@
+"""edge-computing-architect: CDN/edge caching, static offload, application cache and compression."""

@@ -1,0 +1,92 @@
+"""Documented thresholds and constants the edge findings use, with where each comes from."""
+
+from __future__ import annotations
+
+MIN_REQUESTS = 20
+"""Fewest requests to a path template before its repetition is trusted as a pattern."""
+
+MIN_OK_SHARE = 0.95
+"""Share of 200 responses a template needs to be cacheable (errors and redirects are not cached)."""
+
+MIN_HIT_RATIO = 0.5
+"""Simulated hit ratio below which a cache costs more in invalidation work than it saves."""
+
+MIN_CACHEABLE_BYTES = 1024
+"""Mean response size worth an edge cache entry (below 1 KiB the origin's cost is the request, not bytes)."""
+
+DOMINANT_TIME_SHARE = 0.40
+"""A template holding at least 40% of all logged request time dominates latency."""
+
+CACHE_HIT_MS = 1.0
+"""Latency of an application-cache hit: a Redis/Memcached GET on the same network is 0.1-1 ms
+(redis-benchmark on a LAN); we plan with the upper end."""
+
+GZIP_TEXT_RATIO = 0.25
+"""Compressed / original size for JSON, HTML, CSS and JS with gzip level 6 (typical 70-85% reduction);
+planning figure, check one response with `gzip -6 -c body | wc -c`."""
+
+COMPRESS_MIN_BYTES = 1024
+"""Responses under 1 KiB gain little from compression (the headers dominate); nginx users commonly set
+gzip_min_length 1000 for this reason."""
+
+STATIC_EXTENSIONS = frozenset(
+    {
+        ".js",
+        ".mjs",
+        ".css",
+        ".map",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".webp",
+        ".avif",
+        ".svg",
+        ".ico",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".otf",
+        ".eot",
+        ".mp4",
+        ".webm",
+        ".mp3",
+        ".pdf",
+        ".wasm",
+    }
+)
+"""File extensions served as static assets."""
+
+TEXT_EXTENSIONS = frozenset(
+    {"", ".json", ".html", ".htm", ".css", ".js", ".mjs", ".svg", ".txt", ".xml", ".csv"}
+)
+"""Responses that compress well (no extension: an API response, JSON or HTML)."""
+
+PERSONAL_SEGMENTS = frozenset(
+    {
+        "user",
+        "users",
+        "customer",
+        "customers",
+        "account",
+        "accounts",
+        "me",
+        "profile",
+        "session",
+        "sessions",
+        "cart",
+        "carts",
+        "checkout",
+        "admin",
+        "auth",
+        "login",
+        "logout",
+        "token",
+        "tokens",
+    }
+)
+"""Path segments that mark per-user data: never cached at a shared edge (an app cache keyed per user is
+still possible)."""
+
+STATIC_MAX_AGE_S = 31_536_000
+"""One year, the usual max-age for fingerprinted (content-hashed) assets with `immutable`."""
