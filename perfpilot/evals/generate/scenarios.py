@@ -380,6 +380,29 @@ def n_plus_one_complex() -> Files:
     }
 
 
+def orders_status_pglog() -> Files:
+    routes = [
+        Route("GET", "/orders", 300, 470, 1150, 0.003, 0.0, "/orders?status=paid&limit=50"),
+        Route("GET", "/orders/{id}", 600, 8, 20, 0.0005, 0.0),
+    ]
+    traffic = sample_traffic(routes, 60, seed=115)
+    work = [
+        Statement(
+            "SELECT id, customer_id, total_cents, created_at FROM orders"
+            " WHERE status = 'paid' ORDER BY created_at DESC LIMIT 50",
+            300,
+            510.0,
+            50,
+        ),
+        Statement(BY_ID, 600, 0.09),
+    ]
+    return {
+        "access.log": logs.nginx_access_log(traffic, START, seed=115),
+        "postgresql.log": logs.postgres_log(work, START, seed=115, user="orders", db="shop"),
+        "schema.sql": static.SHOP_SCHEMA + static.INDEXED,
+    }
+
+
 SCENARIOS: dict[str, Callable[[], Files]] = {
     "healthy-indexed-api": healthy_indexed_api,
     "healthy-rightsized-k8s": healthy_rightsized_k8s,
@@ -395,6 +418,7 @@ SCENARIOS: dict[str, Callable[[], Files]] = {
     "idle-fleet-cost": idle_fleet_cost,
     "k8s-limits-and-index": k8s_limits_and_index,
     "n-plus-one-complex": n_plus_one_complex,
+    "orders-status-pglog": orders_status_pglog,
 }
 
 
