@@ -16,7 +16,10 @@ from perfpilot.skills.cost_optimization.scoring import (
 )
 from perfpilot.skills.cost_optimization.sizes import larger_size
 
-_SINGLE_NODE = re.compile(r"\bsingle[- ]?(?:node|instance|server|host|vm|machine)\b", re.IGNORECASE)
+_SINGLE_NODE = re.compile(
+    r"\b(?:single|one)[- ](?:\w+[- ])?(?:node|instance|server|host|vm|machine)\b", re.IGNORECASE
+)
+"""'single-node', 'single instance', 'one small VM': the architecture has one machine to scale."""
 
 
 def says_single_node(architecture: str) -> bool:

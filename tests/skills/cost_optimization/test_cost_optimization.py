@@ -10,6 +10,7 @@ import pytest
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.evidence.models import MetricSeries
 from perfpilot.skills.base import SkillContext
+from perfpilot.skills.cost_optimization.constrained import says_single_node
 from perfpilot.skills.cost_optimization.sizes import larger_size, smaller_size
 from perfpilot.skills.cost_optimization.skill import SKILL, CostOptimizationOutput
 from perfpilot.skills.cost_optimization.usage import observed_usage
@@ -94,3 +95,17 @@ def test_cpu_usage_from_series_takes_the_peak_interval_rate() -> None:
     )
     usage = observed_usage([], [series])
     assert usage[("shop", "api-1", "api")] == (1.0, None)
+
+
+@pytest.mark.parametrize(
+    ("architecture", "single"),
+    [
+        ("a single-node PostgreSQL primary", True),
+        ("It runs on one small VM", True),
+        ("one single instance of the API", True),
+        ("three nodes behind a load balancer", False),
+        ("one of the nodes is a replica", False),
+    ],
+)
+def test_single_node_wording(architecture: str, single: bool) -> None:
+    assert says_single_node(architecture) is single
