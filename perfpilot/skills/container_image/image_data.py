@@ -1,8 +1,10 @@
 """Documented figures the container findings use: base image sizes, package sizes, pull constants.
 
-Base image sizes are uncompressed linux/amd64 sizes as `docker images` reports them for the Docker Hub
-official images (Debian bookworm variants, 2024 releases); refresh one with
-`docker image inspect --format '{{.Size}}' <image>`. Package sizes were measured on Debian bookworm amd64:
+Base image sizes are approximate uncompressed linux/amd64 sizes as `docker images` reports them for the
+Docker Hub official images (Debian bookworm variants, 2024 releases; published write-ups give 900-1,010 MB
+for python:3.11 and 130-150 MB for python:3.11-slim). They were not measured on this machine (no Docker
+daemon); refresh one with `docker image inspect --format '{{.Size}}' <image>`.
+Package sizes were measured on Debian bookworm amd64:
 the sum of `Installed-Size` over a package's Depends/Pre-Depends closure, leaving out the
 `Priority: required` packages every Debian base image already has (`apt-cache show`, 2026-11-28).
 """

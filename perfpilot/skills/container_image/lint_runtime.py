@@ -47,9 +47,9 @@ def _issue(
 
 def root_user_issues(facts: ImageFacts) -> list[Issue]:
     users = named(facts.final, "USER")
-    if users and not _ROOT.match(users[-1].arguments.strip()):
+    if not facts.final or (users and not _ROOT.match(users[-1].arguments.strip())):
         return []
-    at = (named(facts.final, "CMD", "ENTRYPOINT") or facts.final or facts.dockerfile.instructions)[-1]
+    at = (named(facts.final, "CMD", "ENTRYPOINT") or facts.final)[-1]
     return [
         _issue(
             "runs_as_root",

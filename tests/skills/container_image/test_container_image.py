@@ -122,3 +122,9 @@ def test_unknown_base_is_left_out_of_sizes(tmp_path: Path, dockerfile_record_bun
     assert kinds == ["optimized_dockerfile", "pip_cache_kept"]
     pip = next(f for f in out.findings if f.kind == "pip_cache_kept")
     assert pip.estimate is not None and "base image not in the size table" in pip.estimate.method
+
+
+def test_empty_dockerfile_has_no_findings(tmp_path: Path, dockerfile_record_bundle: RecordBundle) -> None:
+    out = _run(dockerfile_record_bundle(Dockerfile(source="Dockerfile.empty")), tmp_path)
+    assert out.findings == []
+    assert out.images[0].rewritten_dockerfile == ""
