@@ -37,7 +37,9 @@ class ImageSummary(BaseModel):
     pull_seconds_before: float
     pull_seconds_after: float
     multi_stage_rewrite: bool
-    rewritten_dockerfile: str = Field(description="Empty when the Dockerfile has no findings.")
+    rewrite_finding_id: str | None = Field(
+        default=None, description="The optimized_dockerfile finding whose remediation holds the rewrite."
+    )
 
 
 class ContainerImageOutput(SkillOutput):
@@ -77,7 +79,7 @@ def run(inp: ContainerImageInput, ctx: SkillContext) -> ContainerImageOutput:
                 pull_seconds_before=pull_seconds(before, bandwidth),
                 pull_seconds_after=pull_seconds(after, bandwidth),
                 multi_stage_rewrite=bool(rewrite and rewrite.split),
-                rewritten_dockerfile=rewrite.text if rewrite else "",
+                rewrite_finding_id=findings[-1].id if rewrite else None,
             )
         )
         ctx.log.info("dockerfile_analysed", source=dockerfile.source, findings=len(findings))
