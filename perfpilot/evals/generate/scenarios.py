@@ -403,6 +403,18 @@ def orders_status_pglog() -> Files:
     }
 
 
+def static_assets_at_origin() -> Files:
+    routes = [
+        Route("GET", "/static/app.js", 250, 120, 420, 0.0, 0.0, "/static/app.js"),
+        Route("GET", "/static/styles.css", 250, 90, 380, 0.0, 0.0, "/static/styles.css"),
+        Route("GET", "/static/logo.png", 200, 80, 350, 0.0, 0.0, "/static/logo.png"),
+        Route("GET", "/catalog/featured", 200, 260, 900, 0.002, 0.0, "/catalog/featured"),
+        Route("GET", "/users/{id}/cart", 150, 60, 180, 0.001, 0.0),
+    ]
+    traffic = sample_traffic(routes, 60, seed=116)
+    return {"access.log": logs.nginx_access_log(traffic, START, seed=116)}
+
+
 SCENARIOS: dict[str, Callable[[], Files]] = {
     "healthy-indexed-api": healthy_indexed_api,
     "healthy-rightsized-k8s": healthy_rightsized_k8s,
@@ -419,6 +431,7 @@ SCENARIOS: dict[str, Callable[[], Files]] = {
     "k8s-limits-and-index": k8s_limits_and_index,
     "n-plus-one-complex": n_plus_one_complex,
     "orders-status-pglog": orders_status_pglog,
+    "static-assets-at-origin": static_assets_at_origin,
 }
 
 
