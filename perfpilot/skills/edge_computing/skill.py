@@ -15,6 +15,7 @@ from perfpilot.skills.edge_computing.cdn import cacheable_finding, is_static, st
 from perfpilot.skills.edge_computing.compression import compression_finding
 from perfpilot.skills.edge_computing.edge_data import MIN_CACHEABLE_BYTES, MIN_HIT_RATIO, MIN_REQUESTS
 from perfpilot.skills.edge_computing.edge_evidence import SKILL_NAME
+from perfpilot.skills.edge_computing.trace_breakdown import with_breakdown
 from perfpilot.skills.edge_computing.trace_requests import requests_from_traces
 from perfpilot.skills.edge_computing.traffic import group_traffic
 
@@ -79,6 +80,8 @@ def run(inp: EdgeComputingInput, ctx: SkillContext) -> EdgeComputingOutput:
             hot[0], hot[1], total_ms, source, inp.app_cache_ttl_s, inp.min_requests, inp.min_hit_ratio
         )
         if finding is not None:
+            if ctx.evidence.access_logs:
+                finding = with_breakdown(finding, ctx.evidence.traces, hot[0].template)
             out.findings.append(finding)
             values = finding.evidence[0].values
             out.app_cache_hit_ratio = values.get("simulated_hit_ratio")

@@ -112,3 +112,34 @@ def test_requests_come_from_traces_without_an_access_log(tmp_path: Path) -> None
     assert cache.estimate is not None and cache.estimate.current == pytest.approx(40.0)
     assert cache.estimate.expected == pytest.approx(40.0)
     assert out.app_cache_hit_ratio == pytest.approx(28 / 30, abs=1e-4)
+
+
+def test_traces_explain_where_the_hot_endpoint_spends_its_time(log_bundle: LogBundle, tmp_path: Path) -> None:
+    traces = []
+    for i in range(4):
+        start = 1_700_000_000_000_000_000 + i * 1_000_000_000
+        root = Span(
+            trace_id=f"t{i}",
+            span_id="root",
+            name="GET",
+            kind="server",
+            start_ns=start,
+            end_ns=start + 100_000_000,
+            attributes={"http.route": "/customers/{customer_id}/orders"},
+        )
+        query = Span(
+            trace_id=f"t{i}",
+            span_id="db",
+            parent_span_id="root",
+            name="SELECT",
+            kind="client",
+            start_ns=start + 5_000_000,
+            end_ns=start + 85_000_000,
+            attributes={"db.system": "sqlite"},
+        )
+        traces.append(Trace(trace_id=f"t{i}", spans=[root, query]))
+    bundle = log_bundle("shop_access.log").model_copy(update={"traces": traces})
+    hot = next(f for f in _run(bundle, tmp_path).findings if f.kind == "app_cache_hot_endpoint")
+    assert "80% of its server time is spent in database spans" in hot.root_cause
+    assert hot.evidence[-1].source == "traces"
+    assert hot.evidence[-1].values["database_share"] == pytest.approx(0.8)
