@@ -32,11 +32,35 @@ def finding_line(f: Finding) -> dict[str, Any]:
     return line
 
 
+MAX_ITEMS = 5
+MAX_TEXT = 240
+MAX_DEPTH = 4
+
+
+def compact(value: Any, depth: int = 0) -> Any:
+    """A smaller copy of JSON data: long lists keep their first items and a count, long text is cut,
+    deep nesting is summarised, empty values are dropped."""
+    if isinstance(value, dict):
+        if depth >= MAX_DEPTH:
+            return f"{{{len(value)} fields}}"
+        return {k: compact(v, depth + 1) for k, v in value.items() if v not in (None, [], {}, "")}
+    if isinstance(value, list):
+        items = [compact(v, depth + 1) for v in value[:MAX_ITEMS]]
+        return items + ([f"... {len(value) - MAX_ITEMS} more"] if len(value) > MAX_ITEMS else [])
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        return value[:MAX_TEXT] + "..."
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
 def render_skill_output(output: SkillOutput) -> str:
     """JSON a model reads after a skill call: findings by impact first, then the skill's own figures."""
     data = output.model_dump(mode="json", exclude={"findings"}, exclude_none=True)
     findings = sorted(output.findings, key=lambda f: (-f.impact, f.id))
-    body = {"findings": [finding_line(f) for f in findings], **data}
+    body = {"findings": [finding_line(f) for f in findings[:12]], **compact(data)}
+    if len(findings) > 12:
+        body["more_findings"] = len(findings) - 12
     return json.dumps(body, separators=(",", ":"), default=str)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -14,6 +15,7 @@ from perfpilot.live.service import ServiceError, ServiceProcess, fill
 from perfpilot.target.spec import DatabaseSource, MetricsSource, Target, WorkloadSource
 
 WARMUP_S = 5.0
+LOG_FLUSH_S = 1.5
 
 
 def sqlite_path(spec: Target) -> Path | None:
@@ -107,6 +109,7 @@ class LiveSession:
         from perfpilot.evidence.load import load_evidence
 
         warmup(self.warmup_s)
+        time.sleep(LOG_FLUSH_S)  # services flush their logs periodically: let the warm-up's lines land
         return load_evidence(self.live_target(), strict=strict)
 
     def apply(self, plan: ImplementationPlan) -> list[str]:

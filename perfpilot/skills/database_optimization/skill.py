@@ -10,6 +10,7 @@ from pydantic import Field
 from perfpilot.artifacts import Finding
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
 from perfpilot.skills.database_optimization.antipatterns import run_checks
+from perfpilot.skills.database_optimization.caching import cache_finding, is_cacheable
 from perfpilot.skills.database_optimization.catalog import Catalog
 from perfpilot.skills.database_optimization.catalog_source import load_catalog
 from perfpilot.skills.database_optimization.finding_format import SKILL_NAME
@@ -46,8 +47,8 @@ class DbAnalyzerInput(SkillInput):
 
 
 class DbAnalyzerOutput(SkillOutput):
-    """Findings (missing_index, n_plus_one, anti_pattern:<check>, stale_statistics, unused_index,
-    duplicate_index, plan:<kind>) plus what was analysed."""
+    """Findings (missing_index, n_plus_one, anti_pattern:<check>, cacheable_query, stale_statistics,
+    unused_index, duplicate_index, plan:<kind>) plus what was analysed."""
 
     shapes_analyzed: int = 0
     shapes_unparsed: int = 0
@@ -128,6 +129,8 @@ def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
     findings: list[Finding] = []
     unparsed = 0
     for shape, source in shapes:
+        if is_cacheable(shape):
+            findings.append(cache_finding(shape, workload_time, source))
         analysis = _analysis(shape, dialect)
         if not analysis.parsed:
             unparsed += 1
