@@ -37,9 +37,7 @@ class ImageSummary(BaseModel):
     pull_seconds_before: float
     pull_seconds_after: float
     multi_stage_rewrite: bool
-    rewrite_finding_id: str | None = Field(
-        default=None, description="The optimized_dockerfile finding whose remediation holds the rewrite."
-    )
+    rewritten_dockerfile: str = Field(description="Empty when the Dockerfile has no findings.")
 
 
 class ContainerImageOutput(SkillOutput):
@@ -79,7 +77,7 @@ def run(inp: ContainerImageInput, ctx: SkillContext) -> ContainerImageOutput:
                 pull_seconds_before=pull_seconds(before, bandwidth),
                 pull_seconds_after=pull_seconds(after, bandwidth),
                 multi_stage_rewrite=bool(rewrite and rewrite.split),
-                rewrite_finding_id=findings[-1].id if rewrite else None,
+                rewritten_dockerfile=rewrite.text if rewrite else "",
             )
         )
         ctx.log.info("dockerfile_analysed", source=dockerfile.source, findings=len(findings))

@@ -25,13 +25,6 @@ def _run(bundle: EvidenceBundle, tmp_path: Path) -> ContainerImageOutput:
     return SKILL.invoke({}, SkillContext(evidence=bundle, workdir=tmp_path))
 
 
-def _rewritten(out: ContainerImageOutput) -> str:
-    """The whole optimised Dockerfile: the remediation of the finding the image summary points at."""
-    finding = next(f for f in out.findings if f.id == out.images[0].rewrite_finding_id)
-    assert finding.kind == "optimized_dockerfile" and finding.remediation is not None
-    return finding.remediation.content
-
-
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_golden(name: str, dockerfile_bundle: Bundle, tmp_path: Path) -> None:
     expected = EXPECTED[name]
@@ -84,7 +77,7 @@ def test_rewrite_of_shop_is_multi_stage_and_lints_clean(
     dockerfile_reader: Reader,
     tmp_path: Path,
 ) -> None:
-    rewritten = _rewritten(_run(dockerfile_bundle("Dockerfile.shop"), tmp_path))
+    rewritten = _run(dockerfile_bundle("Dockerfile.shop"), tmp_path).images[0].rewritten_dockerfile
     assert rewritten.count("\nFROM ") + rewritten.startswith("FROM ") == 2
     assert "FROM python:3.11-slim" in rewritten
     assert "COPY --from=builder /opt/venv /opt/venv" in rewritten
@@ -100,7 +93,7 @@ def test_rewrite_of_node_leaves_only_what_needs_a_human(
     dockerfile_reader: Reader,
     tmp_path: Path,
 ) -> None:
-    rewritten = _rewritten(_run(dockerfile_bundle("Dockerfile.node"), tmp_path))
+    rewritten = _run(dockerfile_bundle("Dockerfile.node"), tmp_path).images[0].rewritten_dockerfile
     path = tmp_path / "Dockerfile.rewritten"
     path.write_text(rewritten)
     kinds = {f.kind for f in _run(dockerfile_record_bundle(dockerfile_reader(path)), tmp_path).findings}
@@ -134,4 +127,4 @@ def test_unknown_base_is_left_out_of_sizes(tmp_path: Path, dockerfile_record_bun
 def test_empty_dockerfile_has_no_findings(tmp_path: Path, dockerfile_record_bundle: RecordBundle) -> None:
     out = _run(dockerfile_record_bundle(Dockerfile(source="Dockerfile.empty")), tmp_path)
     assert out.findings == []
-    assert out.images[0].rewrite_finding_id is None
+    assert out.images[0].rewritten_dockerfile == ""
