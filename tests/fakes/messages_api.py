@@ -1,7 +1,8 @@
 """A local fake of the Anthropic Messages API (POST /v1/messages) on 127.0.0.1, scripted per test.
 
 The only fake in perfpilot's tests: the real anthropic SDK talks to it over loopback HTTP via base_url.
-Each request pops the next scripted Reply; every request body and header set is kept for assertions."""
+Each request pops the next scripted Reply (or, with none queued, asks the responder, if one was given);
+every request body and header set is kept for assertions."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -106,6 +108,7 @@ def request_problem(body: dict[str, Any]) -> str | None:
     messages = body.get("messages") or []
     if not messages or messages[0].get("role") != "user":
         return "messages: first message must use the user role"
+
     def blocks_of(msg: dict[str, Any]) -> list[dict[str, Any]]:
         content = msg.get("content")
         return [b for b in content if isinstance(b, dict)] if isinstance(content, list) else []
@@ -133,7 +136,8 @@ def request_problem(body: dict[str, Any]) -> str | None:
 class FakeMessagesAPI:
     """A threaded HTTP server answering POST /v1/messages from a queue of scripted replies."""
 
-    def __init__(self) -> None:
+    def __init__(self, responder: Callable[[dict[str, Any]], Reply] | None = None) -> None:
+        self.responder = responder
         self.replies: deque[Reply] = deque()
         self.received: list[Received] = []
         self._lock = threading.Lock()
@@ -166,6 +170,11 @@ class FakeMessagesAPI:
             self.received.append(received)
             if self.replies:
                 return self.replies.popleft()
+        if self.responder is not None:
+            try:
+                return self.responder(received.body)
+            except Exception as exc:  # a responder bug shows as an API error, not a hung client
+                return error(500, "api_error", f"fake responder failed: {exc!r}")
         return error(500, "api_error", "fake: no scripted reply left")
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

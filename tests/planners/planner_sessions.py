@@ -1,4 +1,5 @@
-"""Minimal real StepSession objects for planner tests (a tiny target, two skills, a real output model)."""
+"""Minimal real StepSession objects for planner tests (a tiny target, two skills, real output and judgement
+models)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 from pydantic import Field
 
+from perfpilot.agents.judgements import ProfilingJudgement
 from perfpilot.agents.planners.base import SkillCall
 from perfpilot.agents.session import Budget, ContextItem, StepSession, ToolResult
 from perfpilot.agents.step import StepAgent
@@ -46,7 +48,12 @@ def make_session(
     target = Target(name="shop", evidence=EvidenceSources(access_logs=[Path("access.log")]))
     evidence = EvidenceBundle(target=target)
     agent = StepAgent(
-        name="profiling", prompt="profiling", skills=SKILLS, budget=budget, output=BottleneckInventory
+        name="profiling",
+        prompt="profiling",
+        skills=SKILLS,
+        budget=budget,
+        output=BottleneckInventory,
+        judgement=ProfilingJudgement,
     )
     items = (
         context

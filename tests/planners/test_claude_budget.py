@@ -1,4 +1,4 @@
-"""Budgets: max_tokens never exceeds what the step has left; results are cut to fit; too little raises."""
+"""Budgets: max_tokens never exceeds what the step has left; requests shrink, then cut; too little raises."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import pytest
 
 from perfpilot.agents.planners.claude import ClaudePlanner
 from perfpilot.agents.planners.claude_budget import (
+    BRIEF_NOTE,
+    LAST_CALL_MARGIN,
     MIN_OUTPUT_TOKENS,
     SUBMIT_OUTPUT_TOKENS,
     estimate_input_tokens,
@@ -15,11 +17,16 @@ from perfpilot.agents.planners.claude_budget import (
 )
 from perfpilot.agents.planners.claude_errors import BudgetExhausted
 from perfpilot.agents.planners.claude_messages import RequestPlan, build_request
+from perfpilot.agents.session import ContextItem, StepSession
 from perfpilot.config import ModelSettings
 from tests.fakes.messages_api import FakeMessagesAPI, calls, tool_use
-from tests.planners.planner_sessions import DESCRIPTIONS, INPUT_MODELS, make_session, result
+from tests.planners.planner_sessions import DESCRIPTIONS, INPUT_MODELS, SKILLS, make_session, result
 
-SUBMIT = calls(tool_use("submit", {"bottlenecks": [], "top_targets": []}))
+SUBMIT = calls(tool_use("submit", {"top_targets": [], "notes": ["quiet"]}))
+LONG_DESCRIPTIONS = {
+    name: f"{text} It reads the recorded evidence and never writes. " + "More detail. " * 40
+    for name, text in DESCRIPTIONS.items()
+}
 
 
 def planner(settings: ModelSettings) -> ClaudePlanner:
@@ -28,11 +35,17 @@ def planner(settings: ModelSettings) -> ClaudePlanner:
     )
 
 
-@pytest.mark.parametrize("budget", [9_000, 12_000, 20_000, 200_000])
+def estimate(session: StepSession, plan: RequestPlan, descriptions: dict[str, str] = DESCRIPTIONS) -> int:
+    return estimate_input_tokens(
+        build_request(session, model="m", max_tokens=1, descriptions=descriptions, plan=plan)
+    )
+
+
+@pytest.mark.parametrize("budget", [2_500, 4_000, 9_000, 200_000])
 def test_max_tokens_fits_remaining_budget(
     fake_api: FakeMessagesAPI, settings: ModelSettings, tmp_path: Path, budget: int
 ) -> None:
-    session = make_session(tmp_path, budget=budget)
+    session = make_session(tmp_path, budget=budget, results=[result("scan-logs", "3 slow endpoints")])
     session.budget.charge(input_tokens=1_000)
     fake_api.script(SUBMIT)
     planner(settings).decide(session)
@@ -41,76 +54,100 @@ def test_max_tokens_fits_remaining_budget(
     assert body["max_tokens"] >= MIN_OUTPUT_TOKENS
 
 
-def test_tight_budget_forces_submit_once_a_skill_has_run(
+def test_roomy_budget_sends_full_tools(settings: ModelSettings, tmp_path: Path) -> None:
+    session = make_session(tmp_path)
+    fitted = fit_request(session, model="m", descriptions=LONG_DESCRIPTIONS, available=40_000)
+    assert fitted.plan == RequestPlan() and not fitted.submit_only
+    assert [t["description"] for t in fitted.body["tools"][:2]] == [LONG_DESCRIPTIONS[s] for s in SKILLS]
+    assert fitted.body["tool_choice"] == {"type": "any"}
+
+
+def test_tighter_budget_sends_first_sentences_and_lean_schemas(tmp_path: Path) -> None:
+    session = make_session(tmp_path)
+    full = estimate(session, RequestPlan(), LONG_DESCRIPTIONS)
+    brief = estimate(session, RequestPlan(brief=True), LONG_DESCRIPTIONS)
+    available = 2 * brief + LAST_CALL_MARGIN + 10  # room for two brief requests, not two full ones
+    assert 2 * full + LAST_CALL_MARGIN > available
+    fitted = fit_request(session, model="m", descriptions=LONG_DESCRIPTIONS, available=available)
+    assert fitted.plan.brief and not fitted.submit_only and fitted.plan.notes == (BRIEF_NOTE,)
+    tools = fitted.body["tools"]
+    assert [t["name"] for t in tools] == [*SKILLS, "submit"]
+    assert tools[0]["description"] == "Explain one query shape's plan."
+    assert "description" not in tools[0]["input_schema"]["properties"]["query_id"]
+    assert tools[0]["input_schema"]["required"] == ["query_id"]
+
+
+def test_tight_budget_sends_the_submit_tool_alone_with_results_as_evidence(
     fake_api: FakeMessagesAPI, settings: ModelSettings, tmp_path: Path
 ) -> None:
     session = make_session(tmp_path, budget=20_000, results=[result("scan-logs", "3 slow endpoints")])
-    full = fit_request(session, model=settings.model, descriptions=DESCRIPTIONS, available=20_000)
-    assert not full.submit_only
-    session.budget.charge(input_tokens=20_000 - full.estimated_input - 800)
+    brief = estimate(session, RequestPlan(brief=True))
+    session.budget.charge(input_tokens=20_000 - 2 * brief)  # one request fits, two do not
     fake_api.script(SUBMIT)
     decision = planner(settings).decide(session)
-    assert fake_api.bodies[0]["tool_choice"] == {"type": "tool", "name": "submit"}
+    body = fake_api.bodies[0]
+    assert [t["name"] for t in body["tools"]] == ["submit"]
+    assert body["tool_choice"] == {"type": "tool", "name": "submit"}
+    assert len(body["messages"]) == 1  # no tool history: the result is evidence in the opening turn
+    opening = body["messages"][0]["content"][0]["text"]
+    assert '<evidence source="skill:scan-logs">\n3 slow endpoints\n</evidence>' in opening
     assert "submit forced" in decision.note
 
 
-def test_no_ungrounded_submit_when_no_skill_could_run(
+def test_tight_budget_without_results_still_submits_a_judgement(
     fake_api: FakeMessagesAPI, settings: ModelSettings, tmp_path: Path
 ) -> None:
     session = make_session(tmp_path, budget=20_000)
-    full = fit_request(session, model=settings.model, descriptions=DESCRIPTIONS, available=20_000)
-    session.budget.charge(input_tokens=20_000 - full.estimated_input - 800)
-    with pytest.raises(BudgetExhausted, match="not for calling a skill and then submitting"):
-        planner(settings).decide(session)
-    assert fake_api.received == []
+    session.budget.charge(input_tokens=20_000 - 2 * estimate(session, RequestPlan(brief=True)))
+    fake_api.script(SUBMIT)
+    decision = planner(settings).decide(session)
+    assert [t["name"] for t in fake_api.bodies[0]["tools"]] == ["submit"]
+    assert decision.actions and decision.usage is not None
 
 
-def test_old_tool_results_are_cut_first(settings: ModelSettings, tmp_path: Path) -> None:
+def test_must_submit_cuts_lowest_impact_context_first_then_oldest_results(tmp_path: Path) -> None:
+    context = [ContextItem("low", "x " * 2_000, 0.1), ContextItem("high", "y " * 2_000, 0.9)]
     big = "row " * 3_000
     results = [result("scan-logs", big, tokens=3_000), result("explain-query", big, tokens=3_000)]
-    session = make_session(tmp_path, results=results)
-    whole = estimate_input_tokens(
-        build_request(
-            session, model=settings.model, max_tokens=1, descriptions=DESCRIPTIONS, plan=RequestPlan()
-        )
-    )
-    available = whole - 1_000  # one result has to go
-    fitted = fit_request(session, model=settings.model, descriptions=DESCRIPTIONS, available=available)
-    assert fitted.plan.cut_results == frozenset({0})
-    assert fitted.plan.notes[0] == "cut output of scan-logs (call 1, 3000 tokens)"
-    messages = fitted.body["messages"]
-    assert "cut to fit the token budget" in messages[2]["content"][0]["content"]
-    assert messages[4]["content"][0]["content"].startswith("row row")
-    assert fitted.body["max_tokens"] + fitted.estimated_input <= available
-
-
-def test_context_cut_lowest_impact_first_and_named(settings: ModelSettings, tmp_path: Path) -> None:
-    from perfpilot.agents.session import ContextItem
-
-    context = [
-        ContextItem("low", "x " * 2_000, 0.1),
-        ContextItem("high", "y " * 2_000, 0.9),
-    ]
-    session = make_session(tmp_path, context=context, must_submit=True)
-    whole = estimate_input_tokens(
-        build_request(
-            session, model=settings.model, max_tokens=1, descriptions=DESCRIPTIONS, plan=RequestPlan()
-        )
-    )
-    fitted = fit_request(session, model=settings.model, descriptions=DESCRIPTIONS, available=whole)
-    assert fitted.plan.cut_context == frozenset({"low"})
+    session = make_session(tmp_path, context=context, results=results, must_submit=True)
+    submit = RequestPlan(brief=True, submit_only=True)
+    whole = estimate(session, submit)
+    after_low = estimate(session, RequestPlan(brief=True, submit_only=True, cut_context=frozenset({"low"})))
+    available = after_low + SUBMIT_OUTPUT_TOKENS + 10  # the low-impact item must go, nothing else
+    assert whole + SUBMIT_OUTPUT_TOKENS > available
+    fitted = fit_request(session, model="m", descriptions=DESCRIPTIONS, available=available)
+    assert fitted.plan.cut_context == frozenset({"low"}) and fitted.plan.cut_results == frozenset()
+    assert fitted.plan.notes == ("cut evidence low",)
     opening = fitted.body["messages"][0]["content"][0]["text"]
     assert '<evidence source="high">' in opening and '<evidence source="low">' not in opening
     assert "Left out to fit the token budget: low" in opening
+
+    tighter = fit_request(session, model="m", descriptions=DESCRIPTIONS, available=available - 2_600)
+    assert tighter.plan.cut_context == frozenset({"low", "high"})
+    assert tighter.plan.cut_results == frozenset({0})
+    assert tighter.plan.notes[-1] == "cut output of scan-logs (call 1)"
+    opening = tighter.body["messages"][0]["content"][0]["text"]
+    assert "result of scan-logs" in opening and '<evidence source="skill:explain-query">' in opening
+    assert SUBMIT_OUTPUT_TOKENS <= tighter.body["max_tokens"] <= available - 2_600 - tighter.estimated_input
 
 
 def test_exhausted_budget_raises_before_any_request(
     fake_api: FakeMessagesAPI, settings: ModelSettings, tmp_path: Path
 ) -> None:
-    session = make_session(tmp_path, budget=1_500)
+    session = make_session(tmp_path, budget=40_000)
+    smallest = estimate(
+        session,
+        RequestPlan(
+            brief=True,
+            submit_only=True,
+            cut_context=frozenset(item.key for item in session.context),
+        ),
+    )
+    session.budget.charge(input_tokens=40_000 - smallest - MIN_OUTPUT_TOKENS + 1)
     with pytest.raises(BudgetExhausted) as caught:
         planner(settings).decide(session)
-    assert caught.value.remaining == 1_500 and caught.value.needed > 1_500
+    assert caught.value.remaining == session.budget.remaining
+    assert caught.value.needed > caught.value.remaining
     assert fake_api.received == []
 
 
@@ -139,20 +176,3 @@ def test_correction_call_fits_what_the_first_call_left(
     left = 12_000 - 3_000 - 100
     assert correction["max_tokens"] + estimate_input_tokens(correction) <= left
     assert correction["max_tokens"] < fake_api.bodies[0]["max_tokens"]
-
-
-def test_forced_submit_gets_room_to_write_the_artifact(settings: ModelSettings, tmp_path: Path) -> None:
-    big = "row " * 3_000
-    results = [result("scan-logs", big, tokens=3_000), result("explain-query", big, tokens=3_000)]
-    session = make_session(tmp_path, results=results)
-
-    def estimate(cut: frozenset[int]) -> int:
-        plan = RequestPlan(cut_results=cut)
-        return estimate_input_tokens(
-            build_request(session, model=settings.model, max_tokens=1, descriptions=DESCRIPTIONS, plan=plan)
-        )
-
-    available = estimate(frozenset({0})) + 600  # one cut leaves 600 tokens: enough to call, not to submit
-    fitted = fit_request(session, model=settings.model, descriptions=DESCRIPTIONS, available=available)
-    assert fitted.plan.cut_results == frozenset({0, 1})
-    assert SUBMIT_OUTPUT_TOKENS <= fitted.body["max_tokens"] <= available - fitted.estimated_input

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from perfpilot.agents.judgements import ProfilingJudgement
 from perfpilot.agents.loop import StepRunner
 from perfpilot.agents.planners.claude import ClaudePlanner
 from perfpilot.agents.planners.offline import OfflinePlanner
@@ -51,11 +52,13 @@ def test_step_loop_runs_allowed_skill_and_never_the_foreign_one(
     fake_api.script(
         calls(tool_use("wipe-data", {"pattern": "*"})),  # registered, but not a skill of this step
         calls(tool_use("count-requests", {"pattern": "POST"})),
-        calls(tool_use("submit", {"bottlenecks": [], "top_targets": [], "notes": ["quiet system"]})),
+        calls(tool_use("submit", {"top_targets": [], "notes": ["quiet system"]})),
     )
     target = Target(name="shop", evidence=EvidenceSources(access_logs=[Path("access.log")]))
     evidence = EvidenceBundle(target=target)
-    agent = StepAgent("profiling", "profiling", ("count-requests",), 60_000, BottleneckInventory)
+    agent = StepAgent(
+        "profiling", "profiling", ("count-requests",), 60_000, BottleneckInventory, ProfilingJudgement
+    )
     runner = StepRunner(planner, reg, fallback=OfflinePlanner())
     outcome = runner.run(agent, evidence, {}, SkillContext(evidence=evidence, workdir=tmp_path))
 
@@ -63,7 +66,7 @@ def test_step_loop_runs_allowed_skill_and_never_the_foreign_one(
     assert [t["name"] for t in fake_api.bodies[0]["tools"]] == ["count-requests", "submit"]
     assert fake_api.bodies[0]["tools"][0]["description"] == "Test skill count-requests."
     assert isinstance(outcome.artifact, BottleneckInventory)
-    assert outcome.artifact.notes == ["quiet system"]
+    assert outcome.artifact.notes[-1] == "quiet system"  # the judgement's note, on the assembled artifact
     assert outcome.record.planner == "claude"
     assert outcome.record.model_calls == 3
     assert outcome.record.tokens_in == 3 * 1000  # as the fake API reported it

@@ -8,17 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from perfpilot.agents.judgements import ProfilingJudgement
 from perfpilot.agents.planners.base import PlannerError, SkillCall, Submit
 from perfpilot.agents.planners.claude import ClaudePlanner
+from perfpilot.agents.planners.claude_compact import compact_schema
 from perfpilot.agents.planners.claude_errors import InvalidToolCalls
-from perfpilot.agents.planners.claude_messages import compact_schema
 from perfpilot.agents.session import ContextItem
 from perfpilot.artifacts import BottleneckInventory
 from perfpilot.config import ModelSettings
 from tests.fakes.messages_api import FakeMessagesAPI, calls, message, tool_use
 from tests.planners.planner_sessions import DESCRIPTIONS, INPUT_MODELS, SKILLS, make_session, result
 
-VALID_ARTIFACT = {"bottlenecks": [], "top_targets": [], "notes": ["nothing stands out"]}
+VALID_JUDGEMENT = {"top_targets": ["bn-0123456789"], "notes": ["nothing stands out"]}
 
 
 def planner(settings: ModelSettings, sleeps: list[float] | None = None) -> ClaudePlanner:
@@ -66,7 +67,7 @@ def test_request_shape_and_reported_usage(
     assert body["tools"][0]["description"] == DESCRIPTIONS["explain-query"]
     assert body["tools"][0]["input_schema"] == compact_schema(session.tool_schemas["explain-query"])
     assert body["tools"][0]["input_schema"]["required"] == ["query_id"]
-    assert body["tools"][-1]["input_schema"] == compact_schema(BottleneckInventory.model_json_schema())
+    assert body["tools"][-1]["input_schema"] == compact_schema(ProfilingJudgement.model_json_schema())
     assert body["tool_choice"] == {"type": "any"}
     opening = body["messages"][0]["content"][0]["text"]
     assert '<evidence source="workload.q1">' in opening and "SELECT * FROM orders" in opening
@@ -79,23 +80,27 @@ def test_compact_schema_drops_generated_titles_only() -> None:
     assert "title" in compact["$defs"]["Bottleneck"]["properties"]  # the field named title survives
     assert compact["$defs"]["Bottleneck"]["properties"]["title"] == {"type": "string"}
     assert compact["$defs"]["Bottleneck"]["required"] == schema["$defs"]["Bottleneck"]["required"]
+    lean = compact_schema(schema, lean=True)
+    assert "description" not in lean["$defs"]["Bottleneck"]["properties"]["impact"]
+    assert lean["$defs"]["Bottleneck"]["required"] == schema["$defs"]["Bottleneck"]["required"]
 
 
 def test_must_submit_forces_submit_tool(
     fake_api: FakeMessagesAPI, settings: ModelSettings, tmp_path: Path
 ) -> None:
-    fake_api.script(calls(tool_use("submit", VALID_ARTIFACT)))
+    fake_api.script(calls(tool_use("submit", VALID_JUDGEMENT)))
     decision = planner(settings).decide(make_session(tmp_path, must_submit=True))
     assert fake_api.bodies[0]["tool_choice"] == {"type": "tool", "name": "submit"}
     (action,) = decision.actions
-    assert isinstance(action, Submit) and isinstance(action.artifact, BottleneckInventory)
+    assert isinstance(action, Submit) and isinstance(action.artifact, ProfilingJudgement)
+    assert action.artifact.top_targets == ["bn-0123456789"]
     assert action.artifact.notes == ["nothing stands out"]
 
 
 def test_prior_results_become_tool_use_and_tool_result_pairs(
     fake_api: FakeMessagesAPI, settings: ModelSettings, tmp_path: Path
 ) -> None:
-    fake_api.script(calls(tool_use("submit", VALID_ARTIFACT)))
+    fake_api.script(calls(tool_use("submit", VALID_JUDGEMENT)))
     results = [
         result("scan-logs", "3 slow endpoints", call_id="toolu_prev1"),
         result("explain-query", "seq scan"),
@@ -120,7 +125,7 @@ def test_prior_results_become_tool_use_and_tool_result_pairs(
 def test_submit_alongside_skill_calls_keeps_only_submit(
     fake_api: FakeMessagesAPI, settings: ModelSettings, tmp_path: Path
 ) -> None:
-    fake_api.script(calls(tool_use("scan-logs", {}), tool_use("submit", VALID_ARTIFACT)))
+    fake_api.script(calls(tool_use("scan-logs", {}), tool_use("submit", VALID_JUDGEMENT)))
     decision = planner(settings).decide(make_session(tmp_path))
     assert [type(a) for a in decision.actions] == [Submit]
     assert "scan-logs" in decision.note
@@ -197,14 +202,26 @@ def test_invalid_arguments_fed_back_once_then_fixed(
     ]
 
 
-def test_invalid_artifact_twice_raises(
+def test_invalid_judgement_twice_raises(
     fake_api: FakeMessagesAPI, settings: ModelSettings, tmp_path: Path
 ) -> None:
-    bad = {"bottlenecks": [{"id": "b1"}], "top_targets": ["a", "b", "c", "d"]}
+    bad = {"top_targets": ["a", "b", "c", "d"]}
     fake_api.script(calls(tool_use("submit", bad)), calls(tool_use("submit", bad)))
     with pytest.raises(InvalidToolCalls, match="submit"):
         planner(settings).decide(make_session(tmp_path, must_submit=True))
     assert "top_targets" in fake_api.bodies[1]["messages"][-1]["content"][0]["content"]
+
+
+def test_a_whole_artifact_at_submit_is_fed_back_then_the_judgement_accepted(
+    fake_api: FakeMessagesAPI, settings: ModelSettings, tmp_path: Path
+) -> None:
+    artifact = {"bottlenecks": [{"id": "bn-0123456789"}], "top_targets": []}
+    fake_api.script(calls(tool_use("submit", artifact)), calls(tool_use("submit", VALID_JUDGEMENT)))
+    decision = planner(settings).decide(make_session(tmp_path, must_submit=True))
+    feedback = fake_api.bodies[1]["messages"][-1]["content"][0]["content"]
+    assert "bottlenecks" in feedback and "Extra inputs are not permitted" in feedback
+    (action,) = decision.actions
+    assert isinstance(action, Submit) and isinstance(action.artifact, ProfilingJudgement)
 
 
 def test_text_only_reply_is_asked_again(
@@ -212,7 +229,7 @@ def test_text_only_reply_is_asked_again(
 ) -> None:
     fake_api.script(
         message([{"type": "text", "text": "I think we are done."}], stop_reason="end_turn"),
-        calls(tool_use("submit", VALID_ARTIFACT)),
+        calls(tool_use("submit", VALID_JUDGEMENT)),
     )
     decision = planner(settings).decide(make_session(tmp_path))
     assert isinstance(decision.actions[0], Submit)
@@ -227,7 +244,7 @@ def test_secrets_are_redacted_before_the_request_leaves(
     session = make_session(
         tmp_path, context=context, results=results, prompt="Target uses password=PromptPw1 for db"
     )
-    fake_api.script(calls(tool_use("submit", VALID_ARTIFACT)))
+    fake_api.script(calls(tool_use("submit", VALID_JUDGEMENT)))
     planner(settings).decide(session)
     sent = json.dumps(fake_api.bodies[0])
     for secret in ("Pl4nted-Pw", "PLANTEDKEY123456", "PromptPw1"):
@@ -240,7 +257,7 @@ def test_parallel_calls_then_valid_history(
 ) -> None:
     fake_api.script(
         calls(tool_use("scan-logs", {}, block_id="toolu_p1"), tool_use("explain-query", {"query_id": "q9"})),
-        calls(tool_use("submit", VALID_ARTIFACT)),
+        calls(tool_use("submit", VALID_JUDGEMENT)),
     )
     session = make_session(tmp_path)
     first = planner(settings).decide(session)

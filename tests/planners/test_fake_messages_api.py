@@ -46,3 +46,25 @@ def test_invalid_request_is_a_400_through_the_sdk(fake_api: FakeMessagesAPI) -> 
     client = anthropic.Anthropic(api_key="sk-ant-x", base_url=fake_api.base_url, max_retries=0)
     with pytest.raises(anthropic.BadRequestError, match="first message"):
         client.messages.create(model="m", max_tokens=10, messages=[USE, RESULT])  # type: ignore[list-item]
+
+
+def test_responder_answers_when_nothing_is_queued_and_its_failure_is_a_500() -> None:
+    seen: list[dict[str, Any]] = []
+
+    def respond(request: dict[str, Any]) -> Any:
+        seen.append(request)
+        if request["max_tokens"] > 10:
+            raise RuntimeError("responder bug")
+        return calls(tool_use("a", {"echo": request["max_tokens"]}))
+
+    api = FakeMessagesAPI(responder=respond).start()
+    try:
+        client = anthropic.Anthropic(api_key="sk-ant-x", base_url=api.base_url, max_retries=0)
+        tools: Any = [{"name": "a", "input_schema": {"type": "object"}}]
+        reply = client.messages.create(model="m", max_tokens=7, messages=[ASK], tools=tools)
+        assert reply.content[0].input == {"echo": 7}  # type: ignore[union-attr]
+        with pytest.raises(anthropic.InternalServerError, match="responder bug"):
+            client.messages.create(model="m", max_tokens=11, messages=[ASK], tools=tools)
+    finally:
+        api.close()
+    assert [r["max_tokens"] for r in seen] == [7, 11]

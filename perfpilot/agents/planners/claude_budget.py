@@ -5,19 +5,20 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from perfpilot.agents.planners.claude_errors import BudgetExhausted
-from perfpilot.agents.planners.claude_messages import SUBMIT_TOOL, RequestPlan, build_request, offered_tools
+from perfpilot.agents.planners.claude_messages import RequestPlan, build_request
 from perfpilot.agents.session import StepSession
 from perfpilot.agents.tokens import count_tokens
 
 SAFETY_FACTOR = 1.15
 TOOL_USE_OVERHEAD_TOKENS = 400
 MIN_OUTPUT_TOKENS = 256
-SUBMIT_OUTPUT_TOKENS = 1024
+SUBMIT_OUTPUT_TOKENS = 512
 LAST_CALL_MARGIN = 1024
+BRIEF_NOTE = "tool descriptions cut to their first sentence to fit the budget"
 DEFAULT_MAX_OUTPUT_TOKENS = 8192
 
 
@@ -48,35 +49,33 @@ def fit_request(
 ) -> FittedRequest:
     """The request for this decision with max_tokens <= available - estimated input.
 
-    Cuts the oldest tool results first, then the lowest-impact context items, and says so in the plan's notes,
-    until MIN_OUTPUT_TOKENS are left to answer in (SUBMIT_OUTPUT_TOKENS when this must be the submit);
-    raises BudgetExhausted when even the smallest request leaves less than MIN_OUTPUT_TOKENS.
-    When what is left could not pay for one more request after this one, the model must submit now; if no
-    skill has run yet, that would be an ungrounded artifact, so BudgetExhausted is raised instead."""
-    cuts = [("result", str(i)) for i in range(len(session.results))]
-    cuts += [("context", item.key) for item in sorted(session.context, key=lambda item: item.impact)]
-    plan = RequestPlan()
+    Shrinks before it cuts: full tools, then brief tools (first-sentence descriptions, schemas without
+    descriptions), as long as what is left after this request could still pay for one more (the model may
+    call a skill, then submit). Otherwise this request must submit: the submit tool alone, the skill
+    results sent as evidence, SUBMIT_OUTPUT_TOKENS to answer in; then the lowest-impact context items and
+    the oldest results are cut, each named in the plan's notes. Raises BudgetExhausted when even the
+    smallest request leaves less than MIN_OUTPUT_TOKENS."""
+    if not session.must_submit:
+        for plan in (RequestPlan(), RequestPlan(brief=True, notes=(BRIEF_NOTE,))):
+            body, estimate = _measure(session, model, descriptions, plan)
+            room = available - estimate
+            if room >= estimate + LAST_CALL_MARGIN:
+                body["max_tokens"] = min(max_output_tokens, room)
+                return FittedRequest(body=body, estimated_input=estimate, plan=plan, submit_only=False)
+    forced = (
+        ()
+        if session.must_submit
+        else (f"submit forced: {available} tokens left cannot hold another request after this one",)
+    )
+    plan = RequestPlan(brief=True, submit_only=True, notes=forced)
+    cuts = [("context", item.key) for item in sorted(session.context, key=lambda item: item.impact)]
+    cuts += [("result", str(i)) for i in range(len(session.results))]
     while True:
-        body = build_request(session, model=model, max_tokens=1, descriptions=descriptions, plan=plan)
-        estimate = estimate_input_tokens(body)
+        body, estimate = _measure(session, model, descriptions, plan)
         room = available - estimate
-        submit_only = session.must_submit or room < estimate + LAST_CALL_MARGIN
-        ungrounded = not session.results and len(offered_tools(session)) > 1
-        if submit_only and not session.must_submit and ungrounded:
-            raise BudgetExhausted(
-                f"step '{session.step.name}' has {available} tokens left: enough for one request of "
-                f"~{estimate}, not for calling a skill and then submitting",
-                remaining=available,
-                needed=2 * estimate + LAST_CALL_MARGIN,
-            )
-        wanted = SUBMIT_OUTPUT_TOKENS if submit_only else MIN_OUTPUT_TOKENS
-        if room >= wanted or (room >= MIN_OUTPUT_TOKENS and not cuts):
+        if room >= SUBMIT_OUTPUT_TOKENS or (room >= MIN_OUTPUT_TOKENS and not cuts):
             body["max_tokens"] = min(max_output_tokens, room)
-            if submit_only and not session.must_submit:
-                body["tool_choice"] = {"type": "tool", "name": SUBMIT_TOOL}
-                note = f"submit forced: {available} tokens left cannot hold another request after this one"
-                plan = RequestPlan(plan.cut_results, plan.cut_context, (*plan.notes, note))
-            return FittedRequest(body=body, estimated_input=estimate, plan=plan, submit_only=submit_only)
+            return FittedRequest(body=body, estimated_input=estimate, plan=plan, submit_only=True)
         if not cuts:
             raise BudgetExhausted(
                 f"step '{session.step.name}' has {available} tokens left; the smallest request needs "
@@ -87,10 +86,16 @@ def fit_request(
         plan = _cut(plan, *cuts.pop(0), session)
 
 
+def _measure(
+    session: StepSession, model: str, descriptions: Mapping[str, str], plan: RequestPlan
+) -> tuple[dict[str, Any], int]:
+    body = build_request(session, model=model, max_tokens=1, descriptions=descriptions, plan=plan)
+    return body, estimate_input_tokens(body)
+
+
 def _cut(plan: RequestPlan, kind: str, key: str, session: StepSession) -> RequestPlan:
     if kind == "result":
         result = session.results[int(key)]
-        note = f"cut output of {result.call.skill} (call {int(key) + 1}, {result.tokens} tokens)"
-        return RequestPlan(plan.cut_results | {int(key)}, plan.cut_context, (*plan.notes, note))
-    note = f"cut evidence {key}"
-    return RequestPlan(plan.cut_results, plan.cut_context | {key}, (*plan.notes, note))
+        note = f"cut output of {result.call.skill} (call {int(key) + 1})"
+        return replace(plan, cut_results=plan.cut_results | {int(key)}, notes=(*plan.notes, note))
+    return replace(plan, cut_context=plan.cut_context | {key}, notes=(*plan.notes, f"cut evidence {key}"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -9,7 +10,13 @@ from typing import Any
 
 from anthropic.types import Message
 
-from perfpilot.agents.session import ContextItem, StepSession, ToolResult
+from perfpilot.agents.planners.claude_compact import (
+    compact_schema,
+    draft_plan_text,
+    first_sentence,
+    result_text,
+)
+from perfpilot.agents.session import StepSession, ToolResult
 from perfpilot.redaction import redact, redact_obj
 
 SUBMIT_TOOL = "submit"
@@ -30,8 +37,12 @@ _WRAPPER_TAG = re.compile(r"(?i)<(/?)(evidence)")
 
 @dataclass(frozen=True)
 class RequestPlan:
-    """What to leave out of a request to fit the budget: tool results (by index), context items (by key)."""
+    """How to shape a request to fit the budget: `brief` tools (first-sentence descriptions, schemas
+    without descriptions), `submit_only` (the submit tool alone, results sent as evidence), and what to
+    leave out: tool results (by index) and context items (by key)."""
 
+    brief: bool = False
+    submit_only: bool = False
     cut_results: frozenset[int] = frozenset()
     cut_context: frozenset[str] = frozenset()
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -42,60 +53,67 @@ def offered_tools(session: StepSession) -> tuple[str, ...]:
     return (*(name for name in session.step.skills if name in session.tool_schemas), SUBMIT_TOOL)
 
 
-def compact_schema(node: Any, *, names: bool = False) -> Any:
-    """A JSON schema without pydantic's generated `title` annotations (a field named title is kept)."""
-    if isinstance(node, dict):
-        return {
-            key: compact_schema(value, names=not names and key in ("properties", "$defs"))
-            for key, value in node.items()
-            if names or not (key == "title" and isinstance(value, str))
-        }
-    if isinstance(node, list):
-        return [compact_schema(item) for item in node]
-    return node
+def submit_definition(session: StepSession, *, brief: bool = False) -> dict[str, Any]:
+    """The submit tool: its input schema is the step's judgement model."""
+    return {
+        "name": SUBMIT_TOOL,
+        "description": first_sentence(SUBMIT_DESCRIPTION) if brief else SUBMIT_DESCRIPTION,
+        "input_schema": compact_schema(session.step.judgement.model_json_schema(), lean=brief),
+    }
 
 
-def tool_definitions(session: StepSession, descriptions: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The step's skills as tools (SKILL.md description, compacted input schema) and the submit tool."""
-    tools = [
-        {
-            "name": name,
-            "description": descriptions.get(name) or NO_DESCRIPTION,
-            "input_schema": compact_schema(session.tool_schemas[name]),
-        }
-        for name in offered_tools(session)
-        if name != SUBMIT_TOOL
-    ]
-    tools.append(
-        {
-            "name": SUBMIT_TOOL,
-            "description": SUBMIT_DESCRIPTION,
-            "input_schema": compact_schema(session.step.judgement.model_json_schema()),
-        }
-    )
-    return tools
+def tool_definitions(
+    session: StepSession, descriptions: Mapping[str, str], plan: RequestPlan | None = None
+) -> list[dict[str, Any]]:
+    """The step's skills as tools (SKILL.md description, compacted input schema) and the submit tool;
+    only the submit tool when the plan says this request must submit."""
+    plan = plan or RequestPlan()
+    if plan.submit_only:
+        return [submit_definition(session, brief=plan.brief)]
+    tools = []
+    for name in offered_tools(session)[:-1]:
+        description = descriptions.get(name) or NO_DESCRIPTION
+        tools.append(
+            {
+                "name": name,
+                "description": first_sentence(description) if plan.brief else description,
+                "input_schema": compact_schema(session.tool_schemas[name], lean=plan.brief),
+            }
+        )
+    return [*tools, submit_definition(session, brief=plan.brief)]
 
 
-def wrap_evidence(item: ContextItem) -> str:
-    """One context item as a data block; wrapper tags inside its text are neutralised (no breaking out)."""
-    source = item.key.replace('"', "'").replace("<", "(").replace(">", ")")
-    text = _WRAPPER_TAG.sub(lambda m: f"&lt;{m.group(1)}{m.group(2)}", item.text)
-    return f'<evidence source="{source}">\n{text}\n</evidence>'
+def wrap_evidence(key: str, text: str) -> str:
+    """One piece of data as an evidence block; wrapper tags inside it are neutralised (no breaking out)."""
+    source = key.replace('"', "'").replace("<", "(").replace(">", ")")
+    body = _WRAPPER_TAG.sub(lambda m: f"&lt;{m.group(1)}{m.group(2)}", text)
+    return f'<evidence source="{source}">\n{body}\n</evidence>'
 
 
 def opening_message(session: StepSession, plan: RequestPlan) -> dict[str, Any]:
-    """The first user turn: the data rule, every kept context item as evidence, and what was left out."""
+    """The first user turn: every kept context item as evidence, what was left out, and, when this request
+    must submit, the kept skill results as evidence too (there is no tool history then)."""
     kept = [item for item in session.context if item.key not in plan.cut_context]
     left_out = [*session.dropped, *sorted(plan.cut_context)]
-    parts = [DATA_RULE, ""]
-    parts.extend(wrap_evidence(item) for item in kept)
-    if not kept:
+    parts = [wrap_evidence(item.key, item.text) for item in kept]
+    if plan.submit_only:
+        for index, result in enumerate(session.results):
+            if index in plan.cut_results:
+                left_out.append(f"result of {result.call.skill}")
+            else:
+                parts.append(wrap_evidence(f"skill:{result.call.skill}", result_text(result)))
+    if (draft := draft_plan_text(session)) is not None:
+        parts.append(wrap_evidence("draft:plan", draft))
+    if not parts:
         parts.append("(no evidence was offered for this step)")
     if left_out:
-        parts.append("\nLeft out to fit the token budget: " + ", ".join(left_out))
-    parts.append(
-        f"\nStep: {session.step.name}. Call the skills you need, then call `{SUBMIT_TOOL}` with the artifact."
+        parts.append("Left out to fit the token budget: " + ", ".join(left_out))
+    ask = (
+        f"Call `{SUBMIT_TOOL}` with your judgement."
+        if plan.submit_only
+        else f"Call a skill if you need more, then `{SUBMIT_TOOL}` with your judgement."
     )
+    parts.append(f"Step: {session.step.name}. {ask}")
     return {"role": "user", "content": [{"type": "text", "text": "\n".join(parts)}]}
 
 
@@ -106,46 +124,40 @@ def call_id(result: ToolResult, index: int) -> str:
 
 
 def history_messages(results: Sequence[ToolResult], plan: RequestPlan) -> list[dict[str, Any]]:
-    """Each prior skill call as an assistant tool_use and a user tool_result (cut ones say they were cut)."""
+    """Each prior skill call as an assistant tool_use and a user tool_result (cut ones say they were cut);
+    none when the request must submit (the results are evidence in the opening message then)."""
+    if plan.submit_only:
+        return []
     messages: list[dict[str, Any]] = []
     for index, result in enumerate(results):
         tool_use_id = call_id(result, index)
-        if index in plan.cut_results:
-            content = (
-                f"[output of {result.call.skill} cut to fit the token budget ({result.tokens} tokens); "
-                "call the skill again if you need it]"
-            )
-        else:
-            content = result.rendered
-            if result.error is not None and result.error not in content:
-                content = f"error: {result.error}\n{content}"
-        messages.append(
-            {
-                "role": "assistant",
-                "content": [
-                    {
-                        "type": "tool_use",
-                        "id": tool_use_id,
-                        "name": result.call.skill,
-                        "input": dict(result.call.arguments),
-                    }
-                ],
-            }
+        content = (
+            f"[output of {result.call.skill} cut to fit the token budget; call it again if you need it]"
+            if index in plan.cut_results
+            else result_text(result)
         )
-        messages.append(
-            {
-                "role": "user",
-                "content": [
-                    {
-                        "type": "tool_result",
-                        "tool_use_id": tool_use_id,
-                        "content": content.strip() or "(empty)",
-                        "is_error": result.error is not None,
-                    }
-                ],
-            }
-        )
+        use = {
+            "type": "tool_use",
+            "id": tool_use_id,
+            "name": result.call.skill,
+            "input": dict(result.call.arguments),
+        }
+        answer = {
+            "type": "tool_result",
+            "tool_use_id": tool_use_id,
+            "content": content,
+            "is_error": result.error is not None,
+        }
+        messages += [{"role": "assistant", "content": [use]}, {"role": "user", "content": [answer]}]
     return messages
+
+
+def system_blocks(prompt: str) -> list[dict[str, Any]]:
+    """The step prompt (redacted), and the evidence rule unless the prompt already states it."""
+    blocks = [{"type": "text", "text": redact(prompt)}]
+    if "<evidence>" not in prompt:
+        blocks.append({"type": "text", "text": DATA_RULE})
+    return blocks
 
 
 def build_request(
@@ -157,21 +169,28 @@ def build_request(
     plan: RequestPlan,
 ) -> dict[str, Any]:
     """The full request body; system and messages are redacted before they leave."""
-    tool_choice: dict[str, Any] = (
-        {"type": "tool", "name": SUBMIT_TOOL} if session.must_submit else {"type": "any"}
-    )
+    must_submit = plan.submit_only or session.must_submit
+    tool_choice: dict[str, Any] = {"type": "tool", "name": SUBMIT_TOOL} if must_submit else {"type": "any"}
     messages = [opening_message(session, plan), *history_messages(session.results, plan)]
     return {
         "model": model,
         "max_tokens": max_tokens,
-        "system": [
-            {"type": "text", "text": redact(session.prompt)},
-            {"type": "text", "text": DATA_RULE},
-        ],
-        "tools": tool_definitions(session, descriptions),
+        "system": system_blocks(session.prompt),
+        "tools": tool_definitions(session, descriptions, plan),
         "tool_choice": tool_choice,
-        "messages": redact_obj(messages),
+        "messages": _without_workdir(redact_obj(messages), str(session.skill_context.workdir)),
     }
+
+
+def _without_workdir(messages: list[dict[str, Any]], workdir: str) -> list[dict[str, Any]]:
+    """Messages with the run's work folder shown as `<workdir>`: the model needs no local paths, and a
+    recorded request then does not depend on where the run wrote its files."""
+    if len(workdir) < 2:
+        return messages
+    text = json.dumps(messages, ensure_ascii=False)
+    quoted = json.dumps(workdir, ensure_ascii=False)[1:-1]
+    loaded: list[dict[str, Any]] = json.loads(text.replace(quoted, "<workdir>"))
+    return loaded
 
 
 def assistant_turn(message: Message) -> dict[str, Any]:
