@@ -17,7 +17,7 @@ from perfpilot.workload.events import ParseStats, QueryEvent
 # examined) or any run of `#` lines (group 6); then `use db;` (7), `SET timestamp=N;` (8), statement (9).
 _ADMIN = "# administrator command:"
 _ENTRY = re.compile(
-    r"(?:(?:# Time: ([^\n]*)\n)?# User@Host: [^\n]*Id:[ \t]*(\d+)[ \t\r]*\n"
+    r"(?:(?:# Time: ([^\n]*?)[ \t\r]*\n)?# User@Host: [^\n]*Id:[ \t]*(\d+)[ \t\r]*\n"
     r"# Query_time: ([0-9.]+)\s+Lock_time: [0-9.]+\s+Rows_sent: (\d+)\s+Rows_examined: (\d+)[^\n]*\n"
     r"(?!#(?! administrator command:))"
     r"|((?:(?!# administrator command:)#[^\n]*\n)+))"
@@ -162,39 +162,40 @@ def parse_mysql_slow(stream: TextSource, stats: ParseStats, first_line: int = 1)
         position = 0
         for match in _ENTRY.finditer(text, 0, limit):
             start = match.start()
-            if start > position:
+            if start != position:
                 _gap(text[position:start], stats, line)
                 line += text.count("\n", position, start)
             stamp, session, duration, sent, examined, header, database, epoch, body = match.groups()
-            end = match.end()
-            if header is None:  # the common layout, read by the regex alone
-                lines_here = (3 if stamp is not None else 2) + body.count("\n")
-                if database is not None:
-                    state.database = database
-                    lines_here += 1
-                if stamp is not None:
-                    state.timestamp = stamp.strip()
-                if epoch is not None:
-                    lines_here += 1
-                if body.startswith(_PEELED) or _ADMIN in body or _BANNER in body or _PORT in body:
-                    sql, peeled_epoch = _body_statement(body, state, stats, line)
-                    epoch = peeled_epoch or epoch
-                else:
-                    sql = body.rstrip().rstrip(";").rstrip()
-                if sql:
-                    when = state.timestamp
-                    yield QueryEvent(
-                        sql, float(duration), int(examined), int(sent), session,
-                        when if when is not None or epoch is None else _stamp(state, epoch),
-                        line, state.database,
-                    )
-                line += lines_here
-            else:
+            position = match.end()
+            if header is not None:  # an unusual header: the general reader
                 event = _generic_entry(match, state, stats, line)
                 if event is not None:
                     yield event
-                line += text.count("\n", start, end)
-            position = end
+                line += text.count("\n", start, position)
+                continue
+            # The common layout, read by the regex alone.
+            entry_line = line
+            line += body.count("\n") + 2
+            if stamp is not None:
+                state.timestamp = stamp
+                line += 1
+            if database is not None:
+                state.database = database
+                line += 1
+            if epoch is not None:
+                line += 1
+            if body.startswith(_PEELED) or _ADMIN in body or _BANNER in body or _PORT in body:
+                sql, peeled_epoch = _body_statement(body, state, stats, entry_line)
+                epoch = peeled_epoch or epoch
+            else:
+                sql = body.rstrip().rstrip(";").rstrip()
+            if sql:
+                when = state.timestamp
+                if when is None and epoch is not None:
+                    when = _stamp(state, epoch)
+                yield QueryEvent(
+                    sql, float(duration), int(examined), int(sent), session, when, entry_line, state.database
+                )
         if final:
             if position < len(text) and text[position:].strip():
                 _gap(text[position:], stats, line)
