@@ -12,7 +12,7 @@ import structlog
 
 from perfpilot.artifacts.report import RunReport
 from perfpilot.cli.errors import EXIT_USAGE
-from perfpilot.cli.planners import PlannerChoiceError, make_planner
+from perfpilot.cli.planners import PlannerChoiceError, make_planner, replay_failure
 from perfpilot.skills.base import ApplyMode
 from perfpilot.workflow import Ask
 
@@ -97,6 +97,8 @@ def perform_run(req: RunRequest) -> RunReport:
         raise RunInputError(f"{exc} (--strict)") from None
     except ServiceError as exc:
         raise RunInputError(f"{req.target}: the service could not be started: {exc}") from None
+    if (missing := replay_failure(planner)) is not None:
+        raise RunInputError(f"--replay {req.replay}: {missing}")
     paths = write_reports(report, req.out, req.formats)
     log.info("run.done", status=report.status, exit_code=report.exit_code, reports=[str(p) for p in paths])
     return report

@@ -31,15 +31,16 @@ def make_planner(
     from perfpilot.config import ModelSettings, SettingsError
     from perfpilot.skills.registry import default_registry
 
-    skills = list(default_registry())
     try:
         recorder = open_recorder(record=record, replay=replay)
-        settings = ModelSettings.resolve(model=model)
-        return ClaudePlanner(
-            settings,
-            recorder=recorder,
-            tool_descriptions={s.name: s.description for s in skills},
-            input_models={s.name: s.skill.input_model for s in skills},
+        return ClaudePlanner.for_registry(
+            ModelSettings.resolve(model=model), default_registry(), recorder=recorder
         )
     except (PlannerError, SettingsError, OSError, ValueError) as exc:
         raise PlannerChoiceError(str(exc)) from None
+
+
+def replay_failure(planner: Planner) -> str | None:
+    """Why a `--replay` run failed to replay (a model call missing from the recording), if it did."""
+    missing = getattr(planner, "replay_missing", None)
+    return str(missing) if missing is not None else None

@@ -21,7 +21,7 @@ from perfpilot.agents.planners.claude_budget import (
 from perfpilot.agents.planners.claude_client import ModelCaller, ModelReply, create_client
 from perfpilot.agents.planners.claude_errors import BudgetExhausted, ClaudePlannerError, InvalidToolCalls
 from perfpilot.agents.planners.claude_messages import assistant_turn, correction_turn
-from perfpilot.agents.planners.recording import Recorder
+from perfpilot.agents.planners.recording import Recorder, ReplayMissing
 from perfpilot.agents.session import StepSession
 from perfpilot.config import ModelSettings
 from perfpilot.skills.registry import SkillRegistry
@@ -62,6 +62,7 @@ class ClaudePlanner:
         self._descriptions = dict(tool_descriptions or {})
         self._input_models = dict(input_models or {})
         self._max_output = max_output_tokens
+        self.replay_missing: ReplayMissing | None = None
 
     @classmethod
     def for_registry(
@@ -116,7 +117,11 @@ class ClaudePlanner:
         return Decision(actions=tuple(read.actions), usage=usage, note="; ".join(notes))
 
     def _call(self, session: StepSession, body: dict[str, Any]) -> ModelReply:
-        key = self._recorder.start(session.step.name, body) if self._recorder else None
+        try:
+            key = self._recorder.start(session.step.name, body) if self._recorder else None
+        except ReplayMissing as exc:
+            self.replay_missing = exc  # not a PlannerError: a replay never falls back to the offline planner
+            raise
         reply = self._caller.call(body)
         if self._recorder is not None and key is not None:
             self._recorder.finish(key, body, reply.raw)
