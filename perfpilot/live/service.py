@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 from types import TracebackType
+from urllib.parse import urlsplit
 
 import httpx
 import structlog
@@ -33,6 +35,9 @@ class ServiceProcess:
         self.log = structlog.get_logger("perfpilot.live.service")
 
     def start(self) -> None:
+        parts = urlsplit(self.ready_url)
+        if port_in_use(parts.hostname or "127.0.0.1", parts.port or 80):
+            raise ServiceError(f"{parts.hostname}:{parts.port} is already in use: stop what listens there")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as out:
             self.proc = subprocess.Popen(
@@ -49,7 +54,7 @@ class ServiceProcess:
             if self.proc.poll() is not None:
                 raise ServiceError(f"service exited with {self.proc.returncode}: {self._tail()}")
             try:
-                if httpx.get(self.ready_url, timeout=1.0).status_code < 500:
+                if httpx.get(self.ready_url, timeout=1.0).status_code < 500 and self.proc.poll() is None:
                     self.log.info("service.ready", url=self.ready_url)
                     return
             except httpx.HTTPError:
@@ -93,6 +98,13 @@ class ServiceProcess:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already accepts connections there (then a health check would reach it, not us)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
 
 
 def fill(argv: list[str], values: dict[str, str]) -> list[str]:

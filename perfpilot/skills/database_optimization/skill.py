@@ -67,7 +67,8 @@ def _shapes(ctx: SkillContext, inp: DbAnalyzerInput, dialect: ShapeDialect) -> l
     focus = {t.lower() for t in inp.focus_tables}
     if focus:
         ranked = [
-            item for item in ranked
+            item
+            for item in ranked
             if focus & ({t.lower() for t in item[0].tables} | set(_analysis(item[0], dialect).table_names()))
         ]
     return ranked[: inp.top_shapes]
@@ -82,15 +83,14 @@ def _analysis(shape: QueryShape, dialect: ShapeDialect) -> ShapeAnalysis:
 
 def _log_n_plus_one(
     ctx: SkillContext, dialect: ShapeDialect, min_repeats: int, catalog: Catalog | None, notes: list[str]
-) -> tuple[list[NPlusOne], float]:
-    """N+1 patterns in the target's session-tagged query logs, and the logs' total statement time."""
+) -> list[tuple[NPlusOne, float]]:
+    """N+1 patterns in the target's session-tagged query logs, each with its own log's statement time."""
     from perfpilot.workload.errors import WorkloadError
     from perfpilot.workload.ingest import iter_events, resolve_format
 
-    found: list[NPlusOne] = []
-    total = [0.0]
+    found: list[tuple[NPlusOne, float]] = []
 
-    def timed(events: Iterator[QueryEvent]) -> Iterator[QueryEvent]:
+    def timed(events: Iterator[QueryEvent], total: list[float]) -> Iterator[QueryEvent]:
         for event in events:
             total[0] += event.duration_s or 0.0
             yield event
@@ -105,11 +105,13 @@ def _log_n_plus_one(
             if chosen in SESSIONLESS_FORMATS:
                 continue
             label = _label(source.path, target.root)
-            events = timed(iter_events(source.path, chosen))
-            found += detect_in_events(events, label, dialect, min_repeats=min_repeats, catalog=catalog)
+            total = [0.0]
+            events = timed(iter_events(source.path, chosen), total)
+            patterns = detect_in_events(events, label, dialect, min_repeats=min_repeats, catalog=catalog)
+            found += [(pattern, total[0]) for pattern in patterns]
         except (WorkloadError, OSError) as exc:
             notes.append(f"N+1 scan skipped {source.path.name}: {str(exc)[:200]}")
-    return found, total[0]
+    return found
 
 
 def _label(path: Path, root: Path) -> str:
@@ -141,8 +143,13 @@ def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
         notes.append(f"{unparsed} of {len(shapes)} shapes did not parse as {dialect} SQL and were skipped")
     index_method = None
     if inp.include_index_advice and catalog is not None and shapes:
-        advice = index_advice([s for s, _ in shapes], catalog, dsn=loaded.dsn, dialect=dialect,
-                              storage_budget_mb=inp.storage_budget_mb)
+        advice = index_advice(
+            [s for s, _ in shapes],
+            catalog,
+            dsn=loaded.dsn,
+            dialect=dialect,
+            storage_budget_mb=inp.storage_budget_mb,
+        )
         index_method = advice.method
         by_id = {s.id: s for s, _ in shapes}
         for rec in advice.recommendations:
@@ -152,12 +159,18 @@ def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
         notes += advice.notes[:10]
     if inp.include_n_plus_one:
         findings += _n_plus_one_findings(ctx, dialect, inp.min_repeats, catalog, notes)
-    unique = {f.id: f for f in findings}
+    unique: dict[str, Finding] = {}
+    for finding in sorted(findings, key=lambda f: -f.impact):  # one finding per id: the weightiest
+        unique.setdefault(finding.id, finding)
     ordered = sorted(unique.values(), key=lambda f: (-f.impact, f.kind, f.id))
     ctx.log.info("db_analyzer.done", shapes=len(shapes), findings=len(ordered), index_method=index_method)
     return DbAnalyzerOutput(
-        findings=ordered, notes=notes, shapes_analyzed=len(shapes) - unparsed, shapes_unparsed=unparsed,
-        catalog_source=catalog.source if catalog is not None else None, index_method=index_method,
+        findings=ordered,
+        notes=notes,
+        shapes_analyzed=len(shapes) - unparsed,
+        shapes_unparsed=unparsed,
+        catalog_source=catalog.source if catalog is not None else None,
+        index_method=index_method,
     )
 
 
@@ -167,10 +180,13 @@ def _n_plus_one_findings(
     traces = ctx.evidence.traces
     traced = detect_in_traces(traces, dialect, min_repeats=min_repeats, catalog=catalog)
     trace_time = sum((t.root.end_ns - t.root.start_ns) / 1e9 for t in traces)
-    logged, log_time = _log_n_plus_one(ctx, dialect, min_repeats, catalog, notes)
+    logged = _log_n_plus_one(ctx, dialect, min_repeats, catalog, notes)
     seen_in_traces = {n.shape_id for n in traced}  # traces name the endpoint: keep those, drop the log's copy
-    logged = [n for n in logged if n.shape_id not in seen_in_traces]
-    return [nplusone_finding(n, trace_time) for n in traced] + [nplusone_finding(n, log_time) for n in logged]
+    from_logs = sorted(  # the same shape in several logs: keep the log where it weighs most
+        (nplusone_finding(n, log_time) for n, log_time in logged if n.shape_id not in seen_in_traces),
+        key=lambda f: -f.impact,
+    )
+    return [nplusone_finding(n, trace_time) for n in traced] + from_logs
 
 
 SKILL = Skill(name=SKILL_NAME, input_model=DbAnalyzerInput, output_model=DbAnalyzerOutput, run=run)
