@@ -76,7 +76,7 @@ def digest_file(
     """Digest one workload file; WorkloadError when it is missing or not a workload.
 
     Large MySQL slow logs are split at entry boundaries and parsed by `workers` processes (default:
-    one per CPU, at most 4; 1 turns this off); the result is the same as a sequential run's.
+    one per idle CPU, at most 4; 1 turns this off); the result is the same as a sequential run's.
     """
     from perfpilot.workload.parallel import digest_slow_log_in_parallel, worth_splitting
 

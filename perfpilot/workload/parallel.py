@@ -22,7 +22,19 @@ _READ = 4 << 20
 
 
 def _worker_count(workers: int | None) -> int:
-    return max(1, workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS))
+    """Explicit `workers`, else one per idle CPU (CPUs less the 1-minute load average), at most 4.
+
+    On a busy machine extra processes only compete for the same cores (and cost more CPU in total),
+    so the automatic choice falls back to one process there.
+    """
+    if workers is not None:
+        return max(1, workers)
+    cpus = os.cpu_count() or 1
+    try:
+        idle = cpus - round(os.getloadavg()[0])
+    except OSError:
+        idle = cpus
+    return max(1, min(MAX_WORKERS, idle))
 
 
 def worth_splitting(path: Path, workers: int | None) -> bool:
