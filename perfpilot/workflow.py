@@ -17,6 +17,7 @@ from perfpilot.agents.planners.base import Planner
 from perfpilot.agents.planners.offline import OfflinePlanner
 from perfpilot.agents.step import StepName
 from perfpilot.agents.steps import steps_with_budgets
+from perfpilot.artifacts.findings import unique_findings
 from perfpilot.artifacts.report import FindingSummary, RunReport, SkippedEvidence, StepRecord
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.graphs.orchestrator import Applier, RunContext, build_graph
@@ -94,6 +95,8 @@ def build_report(state: WorkflowState | dict[str, Any], evidence: EvidenceBundle
     """A RunReport from whatever the graph state holds (complete or not)."""
     typed: WorkflowState = state  # type: ignore[assignment]
     root_cause = root_cause_of(typed)
+    plan = plan_of(typed)
+    every = [*(root_cause.findings if root_cause else []), *(plan.findings if plan else [])]
     findings = [
         FindingSummary(
             id=f.id,
@@ -105,7 +108,7 @@ def build_report(state: WorkflowState | dict[str, Any], evidence: EvidenceBundle
             impact=round(f.impact, 4),
             priority=f.priority,
         )
-        for f in (root_cause.findings if root_cause else [])
+        for f in unique_findings(every)
     ]
     return RunReport(
         run_id=run_id,
@@ -118,7 +121,7 @@ def build_report(state: WorkflowState | dict[str, Any], evidence: EvidenceBundle
         findings=findings,
         inventory=inventory_of(typed),
         root_cause=root_cause,
-        plan=plan_of(typed),
+        plan=plan,
         validation=validation_of(typed),
         applied=list(typed.get("applied", [])),
         skipped_evidence=[

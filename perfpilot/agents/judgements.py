@@ -88,11 +88,8 @@ def apply_optimization(
     changes = [c for c in artifact.changes if c.id not in excluded]
     ordered = _known(j.order, known - excluded, notes, "change")
     sequence = ordered + [c for c in artifact.deployment_sequence if c not in ordered and c not in excluded]
-    return ImplementationPlan(
-        changes=changes,
-        deployment_sequence=sequence,
-        notes=[*artifact.notes, *j.notes],
-        budget_exhausted=artifact.budget_exhausted,
+    return artifact.model_copy(
+        update={"changes": changes, "deployment_sequence": sequence, "notes": [*artifact.notes, *j.notes]}
     )
 
 

@@ -61,6 +61,14 @@ class Finding(Artifact):
     evidence: list[EvidenceRef] = Field(default_factory=list)
 
 
+def unique_findings(findings: list[Finding]) -> list[Finding]:
+    """Each id once (its first occurrence), in order."""
+    seen: dict[str, Finding] = {}
+    for finding in findings:
+        seen.setdefault(finding.id, finding)
+    return list(seen.values())
+
+
 class RootCauseReport(Artifact):
     """The analysis step's artifact."""
 

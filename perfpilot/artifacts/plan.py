@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from perfpilot.artifacts.common import Artifact
+from perfpilot.artifacts.findings import Finding
 
 ChangeGroup = Literal["quick_wins", "database", "application", "infrastructure"]
 ChangeKind = Literal["ddl", "config", "patch", "infra"]
@@ -34,6 +35,9 @@ class ImplementationPlan(Artifact):
     changes: list[Change] = Field(default_factory=list)
     deployment_sequence: list[str] = Field(default_factory=list, description="Change ids in order.")
     notes: list[str] = Field(default_factory=list)
+    findings: list[Finding] = Field(
+        default_factory=list, description="Findings the optimization step's own skills added (e.g. images)."
+    )
     budget_exhausted: bool = False
 
     @model_validator(mode="after")

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from perfpilot.artifacts.bottlenecks import BottleneckInventory
 from perfpilot.artifacts.common import Artifact
-from perfpilot.artifacts.findings import RootCauseReport
+from perfpilot.artifacts.findings import Finding, RootCauseReport, unique_findings
 from perfpilot.artifacts.plan import ImplementationPlan
 from perfpilot.artifacts.validation import ValidationReport
 
@@ -85,3 +85,8 @@ class RunReport(Artifact):
     @property
     def exit_code(self) -> int:
         return EXIT_CODES[self.status]
+
+    def all_findings(self) -> list[Finding]:
+        """Root causes from analysis, then what the optimization step's skills added (each id once)."""
+        analysed = self.root_cause.findings if self.root_cause else []
+        return unique_findings([*analysed, *(self.plan.findings if self.plan else [])])

@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from perfpilot.artifacts import Finding
 from perfpilot.artifacts.report import RunReport
 from perfpilot.redaction import redact
 
@@ -111,25 +112,24 @@ def _baseline(report: RunReport) -> list[str]:
     return lines
 
 
+def _finding_rows(findings: list[Finding]) -> list[str]:
+    rows = []
+    for f in findings:
+        est = "–"
+        if f.estimate:
+            e = f.estimate
+            est = f"{e.metric}: {e.current:,.4g} → {e.expected:,.4g} {e.unit}"
+        rows.append((f.id, f.priority, f.layer, f.title, f.impact, est))
+    return table(("id", "priority", "layer", "finding", "impact", "estimate"), rows)
+
+
 def _findings(report: RunReport) -> list[str]:
     if report.root_cause is None:
         return []
-    rc = report.root_cause
-    rows = []
-    for f in rc.findings:
-        est = (
-            f"{f.estimate.metric}: {f.estimate.current:,.4g} → {f.estimate.expected:,.4g} {f.estimate.unit}"
-            if f.estimate
-            else "–"
-        )
-        rows.append((f.id, f.priority, f.layer, f.title, f.impact, est))
-    return [
-        "## Root causes",
-        "",
-        rc.summary,
-        "",
-        *table(("id", "priority", "layer", "finding", "impact", "estimate"), rows),
-    ]
+    lines = ["## Root causes", "", report.root_cause.summary, "", *_finding_rows(report.root_cause.findings)]
+    if report.plan is not None and report.plan.findings:
+        lines += ["### Found while planning", "", *_finding_rows(report.plan.findings)]
+    return lines
 
 
 def _plan(report: RunReport) -> list[str]:

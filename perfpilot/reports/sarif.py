@@ -14,7 +14,7 @@ LEVELS = {"high": "error", "medium": "warning", "low": "note"}
 
 
 def sarif(report: RunReport) -> dict[str, Any]:
-    findings = report.root_cause.findings if report.root_cause else []
+    findings = report.all_findings()
     rules = sorted({f.kind for f in findings})
     results = []
     for f in findings:

@@ -57,5 +57,6 @@ def plan_from_findings(findings: list[Finding]) -> ImplementationPlan:
 def assemble_optimization(session: StepSession) -> ImplementationPlan:
     root_cause = session.inputs.get("root_cause")
     findings = list(root_cause.findings) if isinstance(root_cause, RootCauseReport) else []
-    findings += [f for output in session.outputs() for f in output.findings]
-    return plan_from_findings(findings)
+    added = [f for output in session.outputs() for f in output.findings]
+    plan = plan_from_findings(findings + added)
+    return plan.model_copy(update={"findings": added})
