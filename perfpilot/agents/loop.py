@@ -123,6 +123,8 @@ class StepRunner:
             elif not context_charged:
                 session.budget.charge(input_tokens=prompt_tokens + sum(i.tokens for i in kept))
                 context_charged = True
+            if decision.note:
+                session.notes.append(f"{planner.name}: {decision.note}")
             for action in decision.actions:
                 if isinstance(action, Submit):
                     return self._finish(session, action, planner, decision, log)

@@ -44,7 +44,8 @@ def rerecord() -> None:
     from tests.fakes.messages_api import FakeMessagesAPI
 
     os.chdir(ROOT)
-    shutil.rmtree(RECORDING, ignore_errors=True)
+    for step_folder in Path(RECORDING).glob("*/"):
+        shutil.rmtree(step_folder)  # the recorded turns, not the README beside them
     api = FakeMessagesAPI(responder=judge).start()
     try:
         with tempfile.TemporaryDirectory() as tmp:

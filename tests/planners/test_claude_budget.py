@@ -69,7 +69,7 @@ def test_tighter_budget_sends_first_sentences_and_lean_schemas(tmp_path: Path) -
     available = 2 * brief + LAST_CALL_MARGIN + 10  # room for two brief requests, not two full ones
     assert 2 * full + LAST_CALL_MARGIN > available
     fitted = fit_request(session, model="m", descriptions=LONG_DESCRIPTIONS, available=available)
-    assert fitted.plan.brief and not fitted.submit_only and fitted.plan.notes == (BRIEF_NOTE,)
+    assert fitted.plan.brief and not fitted.submit_only and fitted.notes == (BRIEF_NOTE,)
     tools = fitted.body["tools"]
     assert [t["name"] for t in tools] == [*SKILLS, "submit"]
     assert tools[0]["description"] == "Explain one query shape's plan."
@@ -117,7 +117,7 @@ def test_must_submit_cuts_lowest_impact_context_first_then_oldest_results(tmp_pa
     assert whole + SUBMIT_OUTPUT_TOKENS > available
     fitted = fit_request(session, model="m", descriptions=DESCRIPTIONS, available=available)
     assert fitted.plan.cut_context == frozenset({"low"}) and fitted.plan.cut_results == frozenset()
-    assert fitted.plan.notes == ("cut evidence low",)
+    assert fitted.notes == ("left out of the request to fit the budget: low",)
     opening = fitted.body["messages"][0]["content"][0]["text"]
     assert '<evidence source="high">' in opening and '<evidence source="low">' not in opening
     assert "Left out to fit the token budget: low" in opening
@@ -125,7 +125,7 @@ def test_must_submit_cuts_lowest_impact_context_first_then_oldest_results(tmp_pa
     tighter = fit_request(session, model="m", descriptions=DESCRIPTIONS, available=available - 2_600)
     assert tighter.plan.cut_context == frozenset({"low", "high"})
     assert tighter.plan.cut_results == frozenset({0})
-    assert tighter.plan.notes[-1] == "cut output of scan-logs (call 1)"
+    assert tighter.notes == ("left out of the request to fit the budget: high, low, result of scan-logs",)
     opening = tighter.body["messages"][0]["content"][0]["text"]
     assert "result of scan-logs" in opening and '<evidence source="skill:explain-query">' in opening
     assert SUBMIT_OUTPUT_TOKENS <= tighter.body["max_tokens"] <= available - 2_600 - tighter.estimated_input

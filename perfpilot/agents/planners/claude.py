@@ -95,8 +95,8 @@ class ClaudePlanner:
             available=session.budget.remaining,
             max_output_tokens=self._max_output,
         )
-        for note in fitted.plan.notes:
-            log.info("request_cut", step=session.step.name, cut=note)
+        for note in fitted.notes:
+            log.info("request_shaped", step=session.step.name, note=note)
         body = fitted.body
         reply = self._call(session, body)
         usage = _usage_of(reply)
@@ -111,7 +111,7 @@ class ClaudePlanner:
                     + " | ".join(read.problems.values()),
                     usage=usage,
                 )
-        notes = list(fitted.plan.notes)
+        notes = list(fitted.notes)
         if read.ignored:
             notes.append("ignored skill calls made alongside submit: " + ", ".join(read.ignored))
         return Decision(actions=tuple(read.actions), usage=usage, note="; ".join(notes))

@@ -24,12 +24,14 @@ DEFAULT_MAX_OUTPUT_TOKENS = 8192
 
 @dataclass(frozen=True)
 class FittedRequest:
-    """A request body that fits the budget, its estimated input tokens, and what was cut to get there."""
+    """A request body that fits the budget, its estimated input tokens, how it was shaped, and notes for
+    people saying what was shortened or left out to get there."""
 
     body: dict[str, Any]
     estimated_input: int
     plan: RequestPlan
     submit_only: bool
+    notes: tuple[str, ...] = ()
 
 
 def estimate_input_tokens(body: Mapping[str, Any]) -> int:
@@ -53,7 +55,7 @@ def fit_request(
     descriptions), as long as what is left after this request could still pay for one more (the model may
     call a skill, then submit). Otherwise this request must submit: the submit tool alone, the skill
     results sent as evidence, SUBMIT_OUTPUT_TOKENS to answer in; then the lowest-impact context items and
-    the oldest results are cut, each named in the plan's notes. Raises BudgetExhausted when even the
+    the oldest results are cut, and named in the notes. Raises BudgetExhausted when even the
     smallest request leaves less than MIN_OUTPUT_TOKENS."""
     if not session.must_submit:
         for plan in (RequestPlan(), RequestPlan(brief=True, notes=(BRIEF_NOTE,))):
@@ -61,7 +63,7 @@ def fit_request(
             room = available - estimate
             if room >= estimate + LAST_CALL_MARGIN:
                 body["max_tokens"] = min(max_output_tokens, room)
-                return FittedRequest(body=body, estimated_input=estimate, plan=plan, submit_only=False)
+                return FittedRequest(body, estimate, plan, submit_only=False, notes=plan.notes)
     forced = (
         ()
         if session.must_submit
@@ -75,7 +77,8 @@ def fit_request(
         room = available - estimate
         if room >= SUBMIT_OUTPUT_TOKENS or (room >= MIN_OUTPUT_TOKENS and not cuts):
             body["max_tokens"] = min(max_output_tokens, room)
-            return FittedRequest(body=body, estimated_input=estimate, plan=plan, submit_only=True)
+            notes = (*plan.notes, *_left_out(plan, session))
+            return FittedRequest(body, estimate, plan, submit_only=True, notes=notes)
         if not cuts:
             raise BudgetExhausted(
                 f"step '{session.step.name}' has {available} tokens left; the smallest request needs "
@@ -83,7 +86,7 @@ def fit_request(
                 remaining=available,
                 needed=estimate + MIN_OUTPUT_TOKENS,
             )
-        plan = _cut(plan, *cuts.pop(0), session)
+        plan = _cut(plan, *cuts.pop(0))
 
 
 def _measure(
@@ -93,9 +96,15 @@ def _measure(
     return body, estimate_input_tokens(body)
 
 
-def _cut(plan: RequestPlan, kind: str, key: str, session: StepSession) -> RequestPlan:
+def _cut(plan: RequestPlan, kind: str, key: str) -> RequestPlan:
     if kind == "result":
-        result = session.results[int(key)]
-        note = f"cut output of {result.call.skill} (call {int(key) + 1})"
-        return replace(plan, cut_results=plan.cut_results | {int(key)}, notes=(*plan.notes, note))
-    return replace(plan, cut_context=plan.cut_context | {key}, notes=(*plan.notes, f"cut evidence {key}"))
+        return replace(plan, cut_results=plan.cut_results | {int(key)})
+    return replace(plan, cut_context=plan.cut_context | {key})
+
+
+def _left_out(plan: RequestPlan, session: StepSession) -> list[str]:
+    items = [
+        *sorted(plan.cut_context),
+        *(f"result of {session.results[i].call.skill}" for i in sorted(plan.cut_results)),
+    ]
+    return ["left out of the request to fit the budget: " + ", ".join(items)] if items else []

@@ -39,7 +39,7 @@ _WRAPPER_TAG = re.compile(r"(?i)<(/?)(evidence)")
 class RequestPlan:
     """How to shape a request to fit the budget: `brief` tools (first-sentence descriptions, schemas
     without descriptions), `submit_only` (the submit tool alone, results sent as evidence), and what to
-    leave out: tool results (by index) and context items (by key)."""
+    leave out of a submit-only request: tool results (by index) and context items (by key)."""
 
     brief: bool = False
     submit_only: bool = False
@@ -124,18 +124,13 @@ def call_id(result: ToolResult, index: int) -> str:
 
 
 def history_messages(results: Sequence[ToolResult], plan: RequestPlan) -> list[dict[str, Any]]:
-    """Each prior skill call as an assistant tool_use and a user tool_result (cut ones say they were cut);
-    none when the request must submit (the results are evidence in the opening message then)."""
+    """Each prior skill call as an assistant tool_use and a user tool_result; none when the request must
+    submit (the results are evidence in the opening message then, where they may be cut)."""
     if plan.submit_only:
         return []
     messages: list[dict[str, Any]] = []
     for index, result in enumerate(results):
         tool_use_id = call_id(result, index)
-        content = (
-            f"[output of {result.call.skill} cut to fit the token budget; call it again if you need it]"
-            if index in plan.cut_results
-            else result_text(result)
-        )
         use = {
             "type": "tool_use",
             "id": tool_use_id,
@@ -145,7 +140,7 @@ def history_messages(results: Sequence[ToolResult], plan: RequestPlan) -> list[d
         answer = {
             "type": "tool_result",
             "tool_use_id": tool_use_id,
-            "content": content,
+            "content": result_text(result),
             "is_error": result.error is not None,
         }
         messages += [{"role": "assistant", "content": [use]}, {"role": "user", "content": [answer]}]
