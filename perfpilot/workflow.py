@@ -96,7 +96,12 @@ def build_report(state: WorkflowState | dict[str, Any], evidence: EvidenceBundle
     typed: WorkflowState = state  # type: ignore[assignment]
     root_cause = root_cause_of(typed)
     plan = plan_of(typed)
-    every = [*(root_cause.findings if root_cause else []), *(plan.findings if plan else [])]
+    inventory = inventory_of(typed)
+    every = [
+        *(root_cause.findings if root_cause else []),
+        *(plan.findings if plan else []),
+        *(inventory.findings if inventory else []),
+    ]
     findings = [
         FindingSummary(
             id=f.id,
@@ -119,7 +124,7 @@ def build_report(state: WorkflowState | dict[str, Any], evidence: EvidenceBundle
         decisions=list(typed.get("decisions", [])),
         steps=[StepRecord.model_validate(s) for s in typed.get("steps", [])],
         findings=findings,
-        inventory=inventory_of(typed),
+        inventory=inventory,
         root_cause=root_cause,
         plan=plan,
         validation=validation_of(typed),

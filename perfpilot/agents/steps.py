@@ -23,7 +23,12 @@ DEFAULT_BUDGETS: dict[StepName, int] = {
 PROFILING = StepAgent(
     name="profiling",
     prompt="profiling",
-    skills=("load-test-runner", "observability-stack-configurator", "performance-profiler"),
+    skills=(
+        "load-test-runner",
+        "observability-stack-configurator",
+        "cost-optimization-analyzer",
+        "performance-profiler",
+    ),
     budget=DEFAULT_BUDGETS["profiling"],
     output=BottleneckInventory,
     judgement=ProfilingJudgement,

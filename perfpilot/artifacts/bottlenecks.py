@@ -6,6 +6,7 @@ from pydantic import Field
 
 from perfpilot.artifacts.baseline import Baseline
 from perfpilot.artifacts.common import Artifact, EvidenceRef, Layer
+from perfpilot.artifacts.findings import Finding
 
 IMPACT_FORMULA = (
     "impact = time_share * pressure. time_share is the bottleneck's share of request time (or, for cost, "
@@ -55,6 +56,11 @@ class BottleneckInventory(Artifact):
     top_targets: list[str] = Field(default_factory=list, max_length=3, description="Bottleneck ids.")
     slo_breaches: list[SloBreach] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    findings: list[Finding] = Field(
+        default_factory=list,
+        description="Findings computed while profiling (resource usage and cost), reported even when "
+        "no bottleneck needs work.",
+    )
     budget_exhausted: bool = False
 
     def significant(self, threshold: float = SIGNIFICANT_IMPACT) -> list[Bottleneck]:

@@ -87,6 +87,8 @@ class RunReport(Artifact):
         return EXIT_CODES[self.status]
 
     def all_findings(self) -> list[Finding]:
-        """Root causes from analysis, then what the optimization step's skills added (each id once)."""
+        """Root causes from analysis, what the optimization step's skills added, then what profiling
+        found beyond bottlenecks (each id once)."""
+        profiled = self.inventory.findings if self.inventory else []
         analysed = self.root_cause.findings if self.root_cause else []
-        return unique_findings([*analysed, *(self.plan.findings if self.plan else [])])
+        return unique_findings([*analysed, *(self.plan.findings if self.plan else []), *profiled])

@@ -19,7 +19,7 @@ def parse_budgets(values: list[str]) -> dict[str, int]:
     for value in values:
         name, _, number = value.partition("=")
         if name not in STEP_NAMES or not number.isdigit() or int(number) <= 0:
-            raise ValueError(f"--budget {value!r}: expected STEP=TOKENS with STEP one of {', '.join(STEP_NAMES)}")
+            raise ValueError(f"--budget {value!r}: expected STEP=TOKENS, STEP one of {', '.join(STEP_NAMES)}")
         budgets[name] = int(number)
     return budgets
 

@@ -53,7 +53,7 @@ def copy_evidence(target_file: Path, folder: Path) -> dict[str, Any]:
 
 def expectations_from(report: RunReport) -> dict[str, Any]:
     """Expectations as perfpilot's run saw them: a draft for a person to correct."""
-    findings = report.root_cause.findings if report.root_cause else []
+    findings = report.all_findings()
     changes = report.plan.changes if report.plan else []
     layers = sorted({b.layer for b in report.inventory.significant()}) if report.inventory else []
     remediation: dict[str, Any] = (

@@ -116,7 +116,7 @@ def score_bottlenecks(exp: Expectations, report: RunReport, s: Scored) -> None:
 
 
 def score_findings(exp: Expectations, report: RunReport, s: Scored) -> None:
-    findings = report.root_cause.findings if report.root_cause else []
+    findings = report.all_findings()
     for expected in exp.findings:
         if not any(finding_matches(expected, f) for f in findings):
             s.findings_missed.append(expected.label())

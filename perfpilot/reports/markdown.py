@@ -98,6 +98,8 @@ def _baseline(report: RunReport) -> list[str]:
             "",
             *table(("SLO", "target", "observed"), [(x.slo, x.target, x.observed) for x in inv.slo_breaches]),
         ]
+    if inv.findings:
+        lines += ["### Found while profiling", "", *_finding_rows(inv.findings)]
     lines += [
         "### Bottlenecks",
         "",

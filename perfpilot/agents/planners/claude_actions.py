@@ -53,9 +53,9 @@ def read_actions(
             log.warning("refused_tool_call", step=session.step.name, tool=block.name)
             continue
         if block.name == SUBMIT_TOOL:
-            artifact, problem = _validate_model(session.step.judgement, arguments)
-            if artifact is not None:
-                read.actions.append(Submit(artifact=artifact))
+            judgement, problem = _validate_model(session.step.judgement, arguments)
+            if judgement is not None:
+                read.actions.append(Submit(artifact=judgement))
         else:
             model = input_models.get(block.name)
             problem = (

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from perfpilot.agents.planners.claude_compact import result_text
 from perfpilot.agents.planners.claude_errors import BudgetExhausted
 from perfpilot.agents.planners.claude_messages import RequestPlan, build_request
 from perfpilot.agents.session import StepSession
@@ -18,6 +19,8 @@ TOOL_USE_OVERHEAD_TOKENS = 400
 MIN_OUTPUT_TOKENS = 256
 SUBMIT_OUTPUT_TOKENS = 512
 LAST_CALL_MARGIN = 1024
+MIN_TRIMMED_TOKENS = 80
+TRIM_SLACK_TOKENS = 16
 BRIEF_NOTE = "tool descriptions cut to their first sentence to fit the budget"
 DEFAULT_MAX_OUTPUT_TOKENS = 8192
 
@@ -71,7 +74,8 @@ def fit_request(
     )
     plan = RequestPlan(brief=True, submit_only=True, notes=forced)
     cuts = [("context", item.key) for item in sorted(session.context, key=lambda item: item.impact)]
-    cuts += [("result", str(i)) for i in range(len(session.results))]
+    for index in range(len(session.results)):
+        cuts += [("trim", str(index)), ("result", str(index))]
     while True:
         body, estimate = _measure(session, model, descriptions, plan)
         room = available - estimate
@@ -86,7 +90,12 @@ def fit_request(
                 remaining=available,
                 needed=estimate + MIN_OUTPUT_TOKENS,
             )
-        plan = _cut(plan, *cuts.pop(0))
+        kind, key = cuts.pop(0)
+        if kind != "trim":
+            plan = _cut(plan, kind, key)
+        elif (trimmed := _trim(plan, int(key), session, deficit=SUBMIT_OUTPUT_TOKENS - room)) is not None:
+            plan = trimmed
+            cuts.insert(0, (kind, key))  # trim further while that still leaves a useful part
 
 
 def _measure(
@@ -102,9 +111,25 @@ def _cut(plan: RequestPlan, kind: str, key: str) -> RequestPlan:
     return replace(plan, cut_context=plan.cut_context | {key})
 
 
+def _trim(plan: RequestPlan, index: int, session: StepSession, *, deficit: int) -> RequestPlan | None:
+    """The result cut by the deficit (its start kept), or None when less than MIN_TRIMMED_TOKENS would stay."""
+    current = plan.limit_of(index) or count_tokens(result_text(session.results[index]))
+    keep = current - math.ceil(deficit / SAFETY_FACTOR) - TRIM_SLACK_TOKENS
+    if keep < MIN_TRIMMED_TOKENS:
+        return None
+    others = tuple((i, limit) for i, limit in plan.trimmed if i != index)
+    return replace(plan, trimmed=(*others, (index, keep)))
+
+
 def _left_out(plan: RequestPlan, session: StepSession) -> list[str]:
     items = [
         *sorted(plan.cut_context),
         *(f"result of {session.results[i].call.skill}" for i in sorted(plan.cut_results)),
     ]
-    return ["left out of the request to fit the budget: " + ", ".join(items)] if items else []
+    notes = ["left out of the request to fit the budget: " + ", ".join(items)] if items else []
+    trimmed = [
+        f"{session.results[i].call.skill} to {limit} tokens"
+        for i, limit in plan.trimmed
+        if i not in plan.cut_results
+    ]
+    return notes + (["results cut to fit the budget: " + ", ".join(trimmed)] if trimmed else [])

@@ -41,10 +41,18 @@ def compact_schema(node: Any, *, lean: bool = False, names: bool = False) -> Any
     return node
 
 
+def _has_ids(node: Any) -> bool:
+    if isinstance(node, list):
+        return any(isinstance(item, dict) and "id" in item for item in node)
+    return isinstance(node, dict) and any(_has_ids(value) for value in node.values())
+
+
 def _prune(node: Any) -> Any:
     if isinstance(node, dict):
         kept = {k: _prune(v) for k, v in node.items() if k not in DROPPED_KEYS}
-        return {k: v for k, v in kept.items() if v not in ({}, [], "", None)}
+        # Lists of items with ids go first: a model judges by id, and a cut keeps the start of the text.
+        ordered = sorted(kept.items(), key=lambda kv: not _has_ids(kv[1]))
+        return {k: v for k, v in ordered if v not in ({}, [], "", None)}
     if isinstance(node, list):
         items = [_prune(item) for item in node[:MAX_ITEMS]]
         return items + ([f"(+{len(node) - MAX_ITEMS} more)"] if len(node) > MAX_ITEMS else [])
@@ -57,7 +65,8 @@ def _prune(node: Any) -> Any:
 
 def compact_output(output: SkillOutput) -> str:
     """A skill's output as a model reads it: every finding's id and judgement fields by impact, then the
-    skill's own figures with evidence excerpts dropped, long lists cut and numbers rounded."""
+    skill's own figures (lists of items with ids first) with evidence excerpts dropped, long lists cut and
+    numbers rounded."""
     data = output.model_dump(mode="json", exclude={"findings"}, exclude_none=True, exclude_defaults=True)
     findings = sorted(output.findings, key=lambda f: (-f.impact, f.id))
     lines: list[Any] = [_prune(finding_line(f)) for f in findings[:MAX_FINDINGS]]

@@ -10,6 +10,7 @@ from typing import Any
 
 from anthropic.types import Message
 
+from perfpilot.agents.budget import fit_text
 from perfpilot.agents.planners.claude_compact import (
     compact_schema,
     draft_plan_text,
@@ -39,13 +40,19 @@ _WRAPPER_TAG = re.compile(r"(?i)<(/?)(evidence)")
 class RequestPlan:
     """How to shape a request to fit the budget: `brief` tools (first-sentence descriptions, schemas
     without descriptions), `submit_only` (the submit tool alone, results sent as evidence), and what to
-    leave out of a submit-only request: tool results (by index) and context items (by key)."""
+    leave out of a submit-only request: tool results (by index) and context items (by key), and what to
+    trim: results (by index) cut to a number of tokens (their most important part comes first)."""
 
     brief: bool = False
     submit_only: bool = False
     cut_results: frozenset[int] = frozenset()
     cut_context: frozenset[str] = frozenset()
+    trimmed: tuple[tuple[int, int], ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def limit_of(self, index: int) -> int | None:
+        """The token limit a result was trimmed to, if it was."""
+        return dict(self.trimmed).get(index)
 
 
 def offered_tools(session: StepSession) -> tuple[str, ...]:
@@ -101,7 +108,13 @@ def opening_message(session: StepSession, plan: RequestPlan) -> dict[str, Any]:
             if index in plan.cut_results:
                 left_out.append(f"result of {result.call.skill}")
             else:
-                parts.append(wrap_evidence(f"skill:{result.call.skill}", result_text(result)))
+                text = result_text(result)
+                limit = plan.limit_of(index)
+                parts.append(
+                    wrap_evidence(
+                        f"skill:{result.call.skill}", text if limit is None else fit_text(text, limit)
+                    )
+                )
     if (draft := draft_plan_text(session)) is not None:
         parts.append(wrap_evidence("draft:plan", draft))
     if not parts:

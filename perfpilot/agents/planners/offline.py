@@ -28,6 +28,8 @@ def _profiling(session: StepSession, planner: OfflinePlanner) -> list[tuple[str,
         calls.append(_load_test(planner, planner.baseline_repeats, "before"))
     if not ev.metrics and not ev.series and not session.skill_context.live:
         calls.append(("observability-stack-configurator", {"mode": "scrape_config"}))
+    if ev.instances or ev.kubernetes:  # resource usage and cost are part of the baseline
+        calls.append(("cost-optimization-analyzer", {}))
     calls.append(("performance-profiler", {}))
     return calls
 
