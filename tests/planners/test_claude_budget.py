@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -123,12 +124,22 @@ def test_must_submit_cuts_lowest_impact_context_first_then_oldest_results(tmp_pa
     assert "Left out to fit the token budget: low" in opening
 
     tighter = fit_request(session, model="m", descriptions=DESCRIPTIONS, available=available - 2_600)
-    assert tighter.plan.cut_context == frozenset({"low", "high"})
-    assert tighter.plan.cut_results == frozenset({0})
-    assert tighter.notes == ("left out of the request to fit the budget: high, low, result of scan-logs",)
+    assert tighter.plan.cut_context == frozenset({"low", "high"}) and not tighter.plan.cut_results
+    kept = tighter.plan.limit_of(0)
+    assert kept is not None and 80 <= kept < 3_000 and tighter.plan.limit_of(1) is None
+    assert tighter.notes == (
+        "left out of the request to fit the budget: high, low",
+        f"results cut to fit the budget: scan-logs to {kept} tokens",
+    )
     opening = tighter.body["messages"][0]["content"][0]["text"]
-    assert "result of scan-logs" in opening and '<evidence source="skill:explain-query">' in opening
+    assert re.search(
+        r'<evidence source="skill:scan-logs">\n(row )+row?\n\[\.\.\. cut to fit the budget\]', opening
+    )
     assert SUBMIT_OUTPUT_TOKENS <= tighter.body["max_tokens"] <= available - 2_600 - tighter.estimated_input
+
+    tightest = fit_request(session, model="m", descriptions=DESCRIPTIONS, available=available - 6_000)
+    assert tightest.plan.cut_results == frozenset({0})  # too little would have stayed of it: cut whole
+    assert "result of scan-logs" in tightest.body["messages"][0]["content"][0]["text"]
 
 
 def test_exhausted_budget_raises_before_any_request(

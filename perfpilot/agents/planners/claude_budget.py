@@ -57,9 +57,9 @@ def fit_request(
     Shrinks before it cuts: full tools, then brief tools (first-sentence descriptions, schemas without
     descriptions), as long as what is left after this request could still pay for one more (the model may
     call a skill, then submit). Otherwise this request must submit: the submit tool alone, the skill
-    results sent as evidence, SUBMIT_OUTPUT_TOKENS to answer in; then the lowest-impact context items and
-    the oldest results are cut, and named in the notes. Raises BudgetExhausted when even the
-    smallest request leaves less than MIN_OUTPUT_TOKENS."""
+    results sent as evidence, SUBMIT_OUTPUT_TOKENS to answer in; then the lowest-impact context items are
+    cut, then the oldest results are shortened (their start, ids first, is kept) or cut; the notes name
+    each. Raises BudgetExhausted when even the smallest request leaves less than MIN_OUTPUT_TOKENS."""
     if not session.must_submit:
         for plan in (RequestPlan(), RequestPlan(brief=True, notes=(BRIEF_NOTE,))):
             body, estimate = _measure(session, model, descriptions, plan)
@@ -112,7 +112,7 @@ def _cut(plan: RequestPlan, kind: str, key: str) -> RequestPlan:
 
 
 def _trim(plan: RequestPlan, index: int, session: StepSession, *, deficit: int) -> RequestPlan | None:
-    """The result cut by the deficit (its start kept), or None when less than MIN_TRIMMED_TOKENS would stay."""
+    """The result shortened by the deficit (its start kept); None if under MIN_TRIMMED_TOKENS would stay."""
     current = plan.limit_of(index) or count_tokens(result_text(session.results[index]))
     keep = current - math.ceil(deficit / SAFETY_FACTOR) - TRIM_SLACK_TOKENS
     if keep < MIN_TRIMMED_TOKENS:
