@@ -33,6 +33,7 @@ class ProfilerLikeOutput(SkillOutput):
     """A skill output with figures of its own besides findings."""
 
     latencies_ms: list[float] = Field(default_factory=list)
+    inventory: dict[str, object] = Field(default_factory=dict)
 
 
 def finding(index: int, *, impact: float, remediation: bool = False, note: str = "") -> Finding:
@@ -70,6 +71,13 @@ def test_compact_output_keeps_ids_drops_excerpts_and_cuts_long_lists() -> None:
     assert "select * from orders" not in text
     assert data["latencies_ms"][:2] == [0.123, 1.123] and data["latencies_ms"][-1] == "(+12 more)"
     assert data["findings"][0]["estimate"] == "workload_time_s: 130.983 -> 27.5025 s"
+
+
+def test_lists_of_items_with_ids_come_first_so_a_cut_keeps_them() -> None:
+    inventory = {"baseline": {"p95_ms": 509.1876}, "bottlenecks": [{"id": "bn-0000000001", "impact": 0.97}]}
+    text = compact_output(ProfilerLikeOutput(latencies_ms=[1.0], inventory=inventory))
+    assert text.startswith('{"inventory":{"bottlenecks":[{"id":"bn-0000000001"')
+    assert json.loads(text)["inventory"]["baseline"] == {"p95_ms": 509.188}
 
 
 def test_first_sentence() -> None:
