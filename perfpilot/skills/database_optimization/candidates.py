@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlglot
@@ -70,6 +71,9 @@ class QueryUse:
     kind: str
     tables: dict[str, TableUse] = field(default_factory=dict)
     written_table: str | None = None
+    order_by: list[tuple[str, str, bool]] = field(default_factory=list)  # (table, column, descending)
+    limit: int | None = None  # a literal LIMIT (plus OFFSET): rows the query needs at most
+    grouped: bool = False  # GROUP BY, DISTINCT or an aggregate: every matching row is read anyway
 
 
 def qualified_name(table: Table) -> str:
@@ -154,7 +158,45 @@ def analyse_shape(shape: QueryShape, catalog: Catalog, dialect: str) -> QueryUse
             target = item.this if isinstance(item, exp.Ordered) else item
             if isinstance(target, exp.Column) and (found := owner(target)):
                 found[1].add(found[1].sort, found[0])
+    _read_order_and_limit(
+        tree, use, owner_table=lambda c: _column_table(c, aliases, tables, catalog), catalog=catalog
+    )
     return use
+
+
+def _literal_int(node: exp.Expr | None) -> int | None:
+    if isinstance(node, exp.Limit | exp.Offset):
+        node = node.args.get("expression")
+    if isinstance(node, exp.Literal) and not node.is_string and str(node.this).isdigit():
+        return int(str(node.this))
+    return None
+
+
+def _read_order_and_limit(
+    tree: exp.Expr, use: QueryUse, owner_table: Callable[[exp.Column], str | None], catalog: Catalog
+) -> None:
+    """The top-level ORDER BY (table, column, descending), a literal LIMIT (+ OFFSET), and whether the
+    query groups or aggregates (then it reads every matching row whatever the order)."""
+    if not isinstance(tree, exp.Select):
+        return
+    order = tree.args.get("order")
+    for item in order.expressions if isinstance(order, exp.Order) else []:
+        target = item.this if isinstance(item, exp.Ordered) else item
+        table = owner_table(target) if isinstance(target, exp.Column) else None
+        real = catalog.table(table) if table else None
+        column = real.column(target.name) if real is not None and isinstance(target, exp.Column) else None
+        if table is None or column is None:
+            use.order_by = []  # an expression or unknown column: no index can deliver this order
+            break
+        use.order_by.append(
+            (table, column.name, bool(isinstance(item, exp.Ordered) and item.args.get("desc")))
+        )
+    limit = _literal_int(tree.args.get("limit"))
+    offset = _literal_int(tree.args.get("offset")) if tree.args.get("offset") is not None else 0
+    use.limit = limit + offset if limit is not None and offset is not None else None
+    use.grouped = bool(
+        tree.args.get("group") or tree.args.get("distinct") or tree.find(exp.AggFunc) is not None
+    )
 
 
 def _prefix_pattern(like: exp.Expr) -> bool:
