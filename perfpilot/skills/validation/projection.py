@@ -1,61 +1,202 @@
-"""Project after-figures from the plan's findings when nothing was measured after the change."""
+"""Project after-figures from the plan's findings when nothing was measured after the change.
+
+The model, per endpoint e with latency percentile v (p50 .. p99, max):
+
+1. Layers. e's database share d_e comes from the evidence that splits it per endpoint: trace spans
+   (database spans vs the rest), else per-route metric sums (db_query_duration_seconds_sum over
+   http_request_duration_seconds_sum of the route); else the baseline's overall layer_time_share.
+2. Database. Each planned database finding removes a share of database time (effects.database_cut:
+   saved seconds = estimate current - expected, over the endpoint's traced database seconds, or over
+   the workload total; concentrated on the endpoints its subject or evidence names, else spread over
+   all). r_e = min(MAX_REDUCTION, sum of the shares on e): fixes to different queries add up, and some
+   database time always remains.
+3. CPU. A planned 'cpu_util_p95:<instance>' change from rho_b to rho_a multiplies the time of the layer
+   that instance serves by the M/M/c response-time ratio q (queueing.py; c = the instance's vCPUs).
+4. Core factor g_e = d_e (1 - r_e) q_db + (1 - d_e) q_app; v' = g_e v.
+5. Caches. A planned cache with hit ratio h answers h of e's requests at a hit cost H (CDN edge hit
+   EDGE_HIT_MS, application cache CACHE_HIT_MS) instead of computing them: v'' = (1 - h) v' + h min(H, v').
+Tail percentiles use the same factors (the shape of each part's distribution is assumed unchanged).
+Overall percentiles: the recorded overall value times the ratio of the request-weighted mixture of the
+projected endpoint distributions to the mixture of the recorded ones (mixture.py), so the overall tail
+follows the endpoints that hold it. Without endpoints, the overall figures take the factors of the
+effects that apply to every endpoint. Error rates and throughput (the offered load) are unchanged.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from perfpilot.artifacts import Baseline, EndpointStats, Finding, ImplementationPlan, LatencyPercentiles
+from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.skills.validation.effects import (
+    CacheHits,
+    DatabaseCut,
+    Relief,
+    cache_hits,
+    database_cut,
+    relief,
+)
+from perfpilot.skills.validation.layer_split import LayerSplit, endpoint_layers
+from perfpilot.skills.validation.mixture import mixture_quantile
 
 MAX_REDUCTION = 0.95
+PERCENTILES = ("p50_ms", "p90_ms", "p95_ms", "p99_ms", "max_ms")
+QUANTILE = {"p50_ms": 0.5, "p90_ms": 0.9, "p95_ms": 0.95, "p99_ms": 0.99}
 
 
-def database_reduction(findings: list[Finding], workload_total_s: float) -> float:
-    """Share of database time the planned fixes remove: their estimated seconds saved over the workload's
-    total (capped, since fixes to one query overlap); with no workload total, their impacts combined."""
-    db = [f for f in findings if f.layer == "database" and f.estimate is not None]
-    if workload_total_s > 0:
-        saved = sum(
-            max(0.0, f.estimate.current - f.estimate.expected)
-            for f in db
-            if f.estimate is not None and f.estimate.metric == "workload_time_s"
+@dataclass
+class Effects:
+    """The planned findings' effects on latency."""
+
+    cuts: list[DatabaseCut] = field(default_factory=list)
+    reliefs: list[Relief] = field(default_factory=list)
+    caches: list[CacheHits] = field(default_factory=list)
+    unmodelled: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The projected 'after' baseline and how it was made."""
+
+    after: Baseline
+    notes: list[str]
+
+
+def collect_effects(
+    chosen: list[Finding],
+    evidence: EvidenceBundle,
+    split: LayerSplit,
+    workload_total_s: float,
+    names: list[str],
+) -> Effects:
+    effects = Effects()
+    for finding in chosen:
+        if (cut := database_cut(finding, split, workload_total_s, names)) is not None:
+            effects.cuts.append(cut)
+        elif (eased := relief(finding, evidence)) is not None:
+            effects.reliefs.append(eased)
+        elif (cached := cache_hits(finding, names)) is not None:
+            effects.caches.append(cached)
+        else:
+            effects.unmodelled.append(f"{finding.id} ({finding.kind})")
+    return effects
+
+
+def _applies(endpoints: tuple[str, ...], name: str | None) -> bool:
+    return not endpoints or name in endpoints
+
+
+def core_factor(database_share: float, effects: Effects, name: str | None) -> float:
+    """g = d (1 - r) q_db + (1 - d) q_app for the endpoint `name` (None: effects on every endpoint)."""
+    cut = min(MAX_REDUCTION, sum(c.share for c in effects.cuts if _applies(c.endpoints, name)))
+    q_db, q_app = 1.0, 1.0
+    for r in effects.reliefs:
+        if r.layer == "database":
+            q_db *= r.factor
+        else:
+            q_app *= r.factor
+    return database_share * (1 - cut) * q_db + (1 - database_share) * q_app
+
+
+def project_value(value: float | None, factor: float, caches: list[CacheHits]) -> float | None:
+    if value is None:
+        return None
+    projected = value * factor
+    for cache in caches:
+        projected = (1 - cache.hit_ratio) * projected + cache.hit_ratio * min(cache.hit_ms, projected)
+    return round(projected, 3)
+
+
+def _projected_latency(lat: LatencyPercentiles, factor: float, caches: list[CacheHits]) -> LatencyPercentiles:
+    return LatencyPercentiles(**{p: project_value(getattr(lat, p), factor, caches) for p in PERCENTILES})
+
+
+def _database_share(before: Baseline, split: LayerSplit, name: str) -> float:
+    layers = split.endpoints.get(name)
+    if layers is not None and layers.total_s > 0:
+        return layers.database_share
+    return before.layer_time_share.get("database", 0.0)
+
+
+def _overall(before: Baseline, endpoints: list[EndpointStats], effects: Effects) -> EndpointStats:
+    lat = before.overall.latency
+    parts_before = [(e.requests, e.latency) for e in before.endpoints]
+    parts_after = [(e.requests, e.latency) for e in endpoints]
+    if not any(n > 0 for n, _ in parts_before):
+        shared = [c for c in effects.caches if not c.endpoints]
+        factor = core_factor(before.layer_time_share.get("database", 0.0), effects, None)
+        return before.overall.model_copy(update={"latency": _projected_latency(lat, factor, shared)})
+    values: dict[str, float | None] = {}
+    for p in PERCENTILES:
+        value = getattr(lat, p)
+        q = QUANTILE.get(p)
+        if value is None:
+            values[p] = None
+        elif q is None:
+            maxima = [e.latency.max_ms for e in endpoints if e.latency.max_ms is not None]
+            values[p] = round(max(maxima), 3) if maxima else value
+        else:
+            mix_before, mix_after = mixture_quantile(parts_before, q), mixture_quantile(parts_after, q)
+            ratio = mix_after / mix_before if mix_before and mix_after is not None else 1.0
+            values[p] = round(value * ratio, 3)
+    return before.overall.model_copy(update={"latency": LatencyPercentiles(**values)})
+
+
+def _notes(split: LayerSplit, effects: Effects) -> list[str]:
+    notes = [
+        "Projected, not measured: the after-figures are estimates from the findings' quantified effects "
+        "(see perfpilot/skills/validation/projection.py); run with a live service to measure.",
+        "Database share per endpoint from "
+        + (
+            {"traces": "trace spans", "metrics": "per-route metric sums"}.get(split.method)
+            or "overall shares"
         )
-        return min(MAX_REDUCTION, saved / workload_total_s)
-    remaining = 1.0
-    for f in db:
-        remaining *= 1 - f.impact
-    return min(MAX_REDUCTION, 1 - remaining)
-
-
-def _scaled(stats: EndpointStats, factor: float) -> EndpointStats:
-    lat = stats.latency
-
-    def s(value: float | None) -> float | None:
-        return round(value * factor, 3) if value is not None else None
-
-    return stats.model_copy(
-        update={
-            "latency": LatencyPercentiles(
-                p50_ms=s(lat.p50_ms),
-                p90_ms=s(lat.p90_ms),
-                p95_ms=s(lat.p95_ms),
-                p99_ms=s(lat.p99_ms),
-                max_ms=s(lat.max_ms),
-            ),
-            "rps": round(stats.rps / factor, 3) if stats.rps is not None and factor > 0 else stats.rps,
-        }
-    )
+        + f"; latency = d (1 - r) + (1 - d) per endpoint, database cut r capped at {MAX_REDUCTION:.0%}.",
+    ]
+    for c in effects.cuts:
+        where = ", ".join(c.endpoints) or "every endpoint"
+        notes.append(f"{c.finding_id}: removes {c.share:.1%} of database time on {where} ({c.basis}).")
+    for r in effects.reliefs:
+        notes.append(
+            f"{r.finding_id}: CPU p95 {r.rho_before:.0%} -> {r.rho_after:.0%} on {r.servers} vCPU; M/M/c "
+            f"response-time ratio {r.factor:.3f} on {r.layer} time."
+        )
+    for h in effects.caches:
+        notes.append(
+            f"{h.finding_id}: {h.hit_ratio:.1%} of requests to {', '.join(h.endpoints)} served at "
+            f"{h.hit_ms:g} ms: v' = (1 - h) v + h min(hit, v)."
+        )
+    if effects.unmodelled:
+        notes.append("No latency effect modelled for: " + ", ".join(effects.unmodelled) + ".")
+    notes.append("Overall percentiles follow the request-weighted mixture of the projected endpoints.")
+    return notes
 
 
 def project(
-    before: Baseline, findings: list[Finding], plan: ImplementationPlan | None, workload_total_s: float
-) -> Baseline:
-    """Latency scales by 1 - (database share x database reduction); throughput by the inverse."""
+    before: Baseline,
+    findings: list[Finding],
+    plan: ImplementationPlan | None,
+    evidence: EvidenceBundle,
+    workload_total_s: float,
+) -> Projection:
+    """The after-baseline the planned changes are expected to give, with notes on how it was made."""
     planned = {c.finding_id for c in plan.changes} if plan is not None else {f.id for f in findings}
     chosen = [f for f in findings if f.id in planned]
-    db_share = before.layer_time_share.get("database", 0.0)
-    factor = 1 - db_share * database_reduction(chosen, workload_total_s)
-    return before.model_copy(
+    split = endpoint_layers(evidence)
+    names = [e.name for e in before.endpoints]
+    effects = collect_effects(chosen, evidence, split, workload_total_s, names)
+    endpoints = []
+    for stats in before.endpoints:
+        factor = core_factor(_database_share(before, split, stats.name), effects, stats.name)
+        caches = [c for c in effects.caches if stats.name in c.endpoints]
+        endpoints.append(
+            stats.model_copy(update={"latency": _projected_latency(stats.latency, factor, caches)})
+        )
+    after = before.model_copy(
         update={
-            "overall": _scaled(before.overall, factor),
-            "endpoints": [_scaled(e, factor) for e in before.endpoints],
+            "overall": _overall(before, endpoints, effects),
+            "endpoints": endpoints,
             "sources": [*before.sources, "projected"],
         }
     )
+    return Projection(after=after, notes=_notes(split, effects))

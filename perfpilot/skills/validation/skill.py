@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from perfpilot.artifacts import Baseline, ValidationReport
+from perfpilot.artifacts import Baseline, Finding, ValidationReport
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
 from perfpilot.skills.validation.compare import (
     HOURS_PER_MONTH,
@@ -34,9 +34,14 @@ def run(inp: ValidatorInput, ctx: SkillContext) -> ValidatorOutput:
     prior = ctx.prior
     before = prior.inventory.baseline if prior.inventory is not None else Baseline()
     findings = prior.root_cause.findings if prior.root_cause is not None else []
+    added: list[Finding] = list(getattr(prior.plan, "findings", None) or [])
+    planned_findings = [*findings, *(f for f in added if f.id not in {g.id for g in findings})]
     measured = _measured_after(ctx)
     workload_total = sum(d.total_time_s for d in ctx.evidence.workloads)
-    after = measured or project(before, findings, prior.plan, workload_total)
+    projection = (
+        None if measured else project(before, planned_findings, prior.plan, ctx.evidence, workload_total)
+    )
+    after = measured or (projection.after if projection else before)
     rows = compare(before, after, ctx.evidence.target.slos)
     planned = {c.finding_id for c in prior.plan.changes} if prior.plan else set()
     savings = sum(
@@ -50,8 +55,8 @@ def run(inp: ValidatorInput, ctx: SkillContext) -> ValidatorOutput:
     )
     effort = sum(c.effort_days for c in prior.plan.changes) if prior.plan else 0.0
     notes = [] if rows else ["The target defines no SLOs: nothing to judge against (share set to 1)."]
-    if measured is None:
-        notes.append("Projected from the findings' estimates; run with a live service to measure.")
+    if projection is not None:
+        notes += projection.notes
     report = ValidationReport(
         method="measured" if measured else "projected",
         comparisons=rows,

@@ -1,0 +1,124 @@
+"""What each planned finding does to latency: a database cut, a CPU utilisation change, or cache hits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from perfpilot.artifacts import Finding
+from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.skills.edge_computing.edge_data import CACHE_HIT_MS
+from perfpilot.skills.validation.layer_split import LayerSplit
+from perfpilot.skills.validation.queueing import latency_factor
+
+EDGE_HIT_MS = 20.0
+"""Latency of a CDN edge hit as the origin's logs would have timed it: a nearby point of presence answers
+in roughly 10-30 ms (time to first byte); planning figure, the upper middle of that range."""
+
+DATABASE_ROLES = frozenset({"db", "database", "postgres", "postgresql", "mysql", "rds"})
+
+
+@dataclass(frozen=True)
+class DatabaseCut:
+    """A share of database time removed, on the named endpoints (empty: every endpoint)."""
+
+    finding_id: str
+    endpoints: tuple[str, ...]
+    share: float
+    basis: str
+
+
+@dataclass(frozen=True)
+class Relief:
+    """A CPU utilisation change on a fleet, and the factor it puts on one layer's time."""
+
+    finding_id: str
+    layer: str
+    rho_before: float
+    rho_after: float
+    servers: int
+    factor: float
+
+
+@dataclass(frozen=True)
+class CacheHits:
+    """A share of an endpoint's requests answered from a cache at `hit_ms` instead of computed."""
+
+    finding_id: str
+    endpoints: tuple[str, ...]
+    hit_ratio: float
+    hit_ms: float
+
+
+def tied_endpoints(finding: Finding, names: list[str]) -> tuple[str, ...]:
+    """Endpoints the finding names: its subject ('GET /x: shape ..', 'GET /x'), the endpoint list in its
+    metric ('p95_ms:/x', 'origin_requests:/x,/y') or its evidence excerpts ('GET /x: 250 requests ..')."""
+    texts = {finding.subject.strip(), finding.subject.split(":")[0].strip()}
+    texts.update(t.strip() for t in finding.subject.split(","))
+    if finding.estimate is not None and ":" in finding.estimate.metric:
+        texts.update(t.strip() for t in finding.estimate.metric.split(":", 1)[1].split(","))
+    texts.update(ref.excerpt.split(":")[0].strip() for ref in finding.evidence if ref.excerpt)
+    return tuple(n for n in sorted(names) if n in texts or n.split(" ", 1)[-1] in texts)
+
+
+def database_cut(
+    finding: Finding, split: LayerSplit, workload_total_s: float, names: list[str]
+) -> DatabaseCut | None:
+    """The share of database time a database finding removes on the endpoints it concerns.
+
+    Saved seconds = estimate current - expected. Tied to endpoints and measured in traces (the split too):
+    saved / those endpoints' traced database seconds. Otherwise, with a workload: saved / workload total,
+    the share of all database time; on tied endpoints that time is concentrated on them (converted with
+    the split's database seconds). With neither, the finding's impact (share of the bottleneck)."""
+    est = finding.estimate
+    if est is None or finding.layer != "database":
+        return None
+    saved = max(0.0, est.current - est.expected)
+    tied = tied_endpoints(finding, names)
+    tied_db = sum(split.endpoints[n].database_s for n in tied if n in split.endpoints)
+    from_traces = any("trace" in ref.source for ref in finding.evidence)
+    if est.metric == "workload_time_s" and tied and tied_db > 0 and split.method == "traces" and from_traces:
+        return DatabaseCut(finding.id, tied, min(1.0, saved / tied_db), "saved s / endpoint's traced db s")
+    if est.metric == "workload_time_s" and workload_total_s > 0:
+        share = saved / workload_total_s
+        if tied and tied_db > 0:
+            return DatabaseCut(
+                finding.id, tied, min(1.0, share * split.database_s / tied_db), "workload share on endpoint"
+            )
+        return DatabaseCut(finding.id, (), min(1.0, share), "saved s / workload total s")
+    return DatabaseCut(finding.id, tied, finding.impact, "finding impact")
+
+
+def relief(finding: Finding, evidence: EvidenceBundle) -> Relief | None:
+    """A 'cpu_util_p95:<instance>' estimate: the M/M/c factor on the layer the instance serves."""
+    est = finding.estimate
+    if est is None or not est.metric.startswith("cpu_util_p95:"):
+        return None
+    name = est.metric.split(":", 1)[1]
+    instance = next((i for i in evidence.instances if i.name == name), None)
+    servers = max(1, round(instance.vcpu)) if instance is not None else 1
+    words = set(re.split(r"[^a-z]+", f"{instance.role} {name}".lower() if instance else name.lower()))
+    layer = "database" if words & DATABASE_ROLES else "application"
+    factor = latency_factor(est.current, est.expected, servers)
+    return Relief(finding.id, layer, est.current, est.expected, servers, factor)
+
+
+def cache_hits(finding: Finding, names: list[str]) -> CacheHits | None:
+    """Edge caching ('origin_requests:*': hit ratio 1 - expected / current, edge hit cost) or an app cache
+    (the replay's simulated hit ratio, CACHE_HIT_MS per hit), on the endpoints the finding names."""
+    est = finding.estimate
+    if est is None:
+        return None
+    tied = tied_endpoints(finding, names)
+    if not tied:
+        return None
+    if finding.layer == "edge" and est.metric.startswith("origin_requests:") and est.current > 0:
+        ratio = max(0.0, min(1.0, 1 - est.expected / est.current))
+        return CacheHits(finding.id, tied, ratio, EDGE_HIT_MS)
+    if finding.layer == "cache":
+        ratios = [
+            r.values["simulated_hit_ratio"] for r in finding.evidence if "simulated_hit_ratio" in r.values
+        ]
+        if ratios:
+            return CacheHits(finding.id, tied, max(0.0, min(1.0, ratios[0])), CACHE_HIT_MS)
+    return None
