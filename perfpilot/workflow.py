@@ -83,6 +83,15 @@ def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
                 state["decision_path"] = [*state.get("decision_path", []), "escalation"]
                 return build_report(state, evidence, options.run_id)
             payload = Command(resume=options.ask(question))
+    except KeyboardInterrupt as exc:  # Ctrl-C: skills stopped their processes; keep every finished step
+        log.warning("run.interrupted", error=str(exc))
+        state = dict(graph.get_state(config).values)
+        state["status"] = "interrupted"
+        partial = getattr(exc, "partial", None)
+        measured = partial.model_dump_json(exclude_none=True)[:400] if partial else ""
+        detail = f"; partial measurement: {measured}" if measured else ""
+        report = build_report(state, evidence, options.run_id)
+        return report.model_copy(update={"error": f"interrupted (Ctrl-C){detail}"})
     except Exception as exc:
         log.error("run.failed", error=str(exc))
         state = dict(graph.get_state(config).values)

@@ -12,7 +12,7 @@ from perfpilot.artifacts.findings import Finding, RootCauseReport, unique_findin
 from perfpilot.artifacts.plan import ImplementationPlan
 from perfpilot.artifacts.validation import ValidationReport
 
-RunStatus = Literal["targets_met", "acceptable", "not_met", "escalated", "error"]
+RunStatus = Literal["targets_met", "acceptable", "not_met", "escalated", "error", "interrupted"]
 Tier = Literal["T0", "T1", "T2", "T3", "T4"]
 StepStatus = Literal["ok", "budget_exhausted", "error"]
 
@@ -22,6 +22,7 @@ EXIT_CODES: dict[RunStatus, int] = {
     "not_met": 1,
     "escalated": 3,
     "error": 2,
+    "interrupted": 130,
 }
 
 

@@ -16,6 +16,7 @@ STATUS_TEXT = {
     "not_met": "Targets not met: architecture redesign needed",
     "escalated": "Escalated to a person",
     "error": "Error",
+    "interrupted": "Interrupted (Ctrl-C): the finished steps are kept",
 }
 ALL_NODES = (
     "profiling",

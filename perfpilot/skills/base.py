@@ -77,3 +77,11 @@ class Skill(Generic[In, Out]):
 
 class SkillError(Exception):
     """A skill could not run on the evidence it was given; the message says why."""
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """A person pressed Ctrl-C during a skill; it stopped cleanly and hands back what it had measured."""
+
+    def __init__(self, partial: SkillOutput | None, message: str) -> None:
+        super().__init__(message)
+        self.partial = partial

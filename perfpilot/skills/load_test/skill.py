@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from perfpilot.artifacts import Baseline
-from perfpilot.skills.base import Skill, SkillContext, SkillError, SkillInput, SkillOutput
+from perfpilot.skills.base import RunInterrupted, Skill, SkillContext, SkillError, SkillInput, SkillOutput
 from perfpilot.skills.load_test.execution import LoadTestResult, run_profile
 from perfpilot.skills.load_test.k6_baseline import baseline_from_k6
 from perfpilot.skills.load_test.noise import median_index, spread_pct
@@ -65,6 +65,8 @@ def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
         result = run_profile(http, plan, out_dir, run_name=name, label=inp.label)
         runs.append(result)
         ctx.log.info("load_test.run", run=name, exit_code=result.exit_code, complete=result.complete)
+        if result.interrupted:  # Ctrl-C: k6 is stopped; hand back what was measured, then stop the run
+            raise RunInterrupted(_output(inp, runs, endpoint_names(http)), f"load test {name} interrupted")
         if not result.complete:
             break
     return _output(inp, runs, endpoint_names(http))
