@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from perfpilot.workload.events import QueryEvent
 from perfpilot.workload.fingerprint import fingerprint
+from perfpilot.workload.formats.mysql_slow import SlowLogRow
 from perfpilot.workload.quantiles import QuantileSketch
 
 
@@ -17,18 +18,41 @@ class ShapeTotals:
         "rows_sent", "sketch", "timed", "total_time",
     )
 
-    def __init__(self, event: QueryEvent) -> None:
+    def __init__(self, sql: str, timestamp: str | None) -> None:
         self.count = 0
         self.timed = 0
         self.total_time = 0.0
         self.max_time = 0.0
         self.rows_examined: int | None = None
         self.rows_sent: int | None = None
-        self.first_seen = event.timestamp
-        self.last_seen = event.timestamp
-        self.example = event.sql
+        self.first_seen = timestamp
+        self.last_seen = timestamp
+        self.example = sql
         self.example_time = -1.0
         self.sketch = QuantileSketch()
+
+    def add_one(
+        self, sql: str, duration: float | None, examined: int | None, sent: int | None, stamp: str | None
+    ) -> None:
+        """Account for one execution (the digest's hot path for slow logs: no QueryEvent needed)."""
+        self.count += 1
+        if duration is not None:
+            self.timed += 1
+            self.total_time += duration
+            self.sketch.add(duration)
+            if duration > self.max_time:
+                self.max_time = duration
+                if duration > self.example_time:
+                    self.example_time = duration
+                    self.example = sql
+        if examined is not None:
+            self.rows_examined = (self.rows_examined or 0) + examined
+        if sent is not None:
+            self.rows_sent = (self.rows_sent or 0) + sent
+        if stamp is not None:
+            if self.first_seen is None:
+                self.first_seen = stamp
+            self.last_seen = stamp
 
     def add(self, event: QueryEvent) -> None:
         """Account for one event (an aggregate event counts `event.count` executions)."""
@@ -89,6 +113,20 @@ def aggregate_events(events: Iterable[QueryEvent], dialect: str | None = None) -
         text = shape_of(event.sql, dialect)
         totals = find(text)
         if totals is None:
-            totals = shapes[text] = ShapeTotals(event)
+            totals = shapes[text] = ShapeTotals(event.sql, event.timestamp)
         totals.add(event)
+    return shapes
+
+
+def aggregate_rows(rows: Iterable[SlowLogRow], dialect: str | None = None) -> dict[str, ShapeTotals]:
+    """aggregate_events for slow-log rows (tuples), which skips building a QueryEvent per entry."""
+    shapes: dict[str, ShapeTotals] = {}
+    shape_of = fingerprint
+    find = shapes.get
+    for sql, duration, examined, sent, _session, stamp, _line, _database in rows:
+        text = shape_of(sql, dialect)
+        totals = find(text)
+        if totals is None:
+            totals = shapes[text] = ShapeTotals(sql, stamp)
+        totals.add_one(sql, duration, examined, sent, stamp)
     return shapes

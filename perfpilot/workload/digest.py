@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from perfpilot.workload.aggregate import ShapeTotals, aggregate_events
+from perfpilot.workload.aggregate import ShapeTotals, aggregate_events, aggregate_rows
 from perfpilot.workload.events import ParseStats, QueryEvent
 from perfpilot.workload.fingerprint import fingerprint_id
-from perfpilot.workload.ingest import iter_events, resolve_format
+from perfpilot.workload.formats.mysql_slow import iter_slow_log_rows
+from perfpilot.workload.ingest import iter_events, open_workload, resolve_format
 from perfpilot.workload.models import QueryShape, WorkloadDigest
 from perfpilot.workload.redact import redact_secrets
 from perfpilot.workload.tables import tables_of
@@ -85,5 +86,9 @@ def digest_file(
         shapes, unparsed = digest_slow_log_in_parallel(path, dialect, workers)
         return build_digest(shapes, str(path), chosen, top, unparsed)
     stats = ParseStats(str(path))
-    shapes = aggregate_events(iter_events(path, chosen, stats), dialect)
+    if chosen == "mysql_slow":  # the hot path: rows as tuples, no QueryEvent per entry
+        with open_workload(path) as handle:
+            shapes = aggregate_rows(iter_slow_log_rows(handle, stats), dialect)
+    else:
+        shapes = aggregate_events(iter_events(path, chosen, stats), dialect)
     return build_digest(shapes, str(path), chosen, top, stats.unparsed_lines)

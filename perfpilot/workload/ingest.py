@@ -41,11 +41,16 @@ def resolve_format(path: Path, format: str = "auto") -> str:
     return format
 
 
+def open_workload(path: Path) -> TextIO:
+    """Open a workload file as text: UTF-8 with undecodable bytes replaced, newlines kept as written."""
+    return path.open("r", encoding="utf-8", errors="replace", newline="", buffering=_BUFFER)
+
+
 def iter_events(path: Path, format: str = "auto", stats: ParseStats | None = None) -> Iterator[QueryEvent]:
     """Stream the statements of a workload file; malformed lines are counted in `stats` and skipped."""
     chosen = resolve_format(path, format)
     counter = stats if stats is not None else ParseStats(str(path))
-    with path.open("r", encoding="utf-8", errors="replace", newline="", buffering=_BUFFER) as handle:
+    with open_workload(path) as handle:
         if chosen == "pg_stat_statements":
             if handle.read(4096).lstrip()[:1] in ("[", "{"):
                 handle.seek(0)

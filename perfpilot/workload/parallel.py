@@ -11,9 +11,9 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import BinaryIO
 
-from perfpilot.workload.aggregate import ShapeTotals, aggregate_events
+from perfpilot.workload.aggregate import ShapeTotals, aggregate_rows
 from perfpilot.workload.events import ParseStats
-from perfpilot.workload.formats.mysql_slow import parse_mysql_slow
+from perfpilot.workload.formats.mysql_slow import iter_slow_log_rows
 
 MIN_SPLIT_BYTES = 64 << 20
 MAX_WORKERS = 4
@@ -115,8 +115,8 @@ def _digest_range(
     stats = ParseStats(str(path))
     reader = _RangeReader(path, start, end)
     first_line = _lines_before(path, start) + 1
-    events = parse_mysql_slow(reader, stats, first_line)
-    return aggregate_events(events, dialect), stats.unparsed_lines
+    rows = iter_slow_log_rows(reader, stats, first_line)
+    return aggregate_rows(rows, dialect), stats.unparsed_lines
 
 
 def digest_slow_log_in_parallel(
