@@ -52,13 +52,24 @@ class CacheHits:
 
 def tied_endpoints(finding: Finding, names: list[str]) -> tuple[str, ...]:
     """Endpoints the finding names: its subject ('GET /x: shape ..', 'GET /x'), the endpoint list in its
-    metric ('p95_ms:/x', 'origin_requests:/x,/y') or its evidence excerpts ('GET /x: 250 requests ..')."""
+    metric ('p95_ms:/x', 'origin_requests:/x,/y'), its evidence excerpts ('GET /x: 250 requests ..'), or
+    the file extensions its subject lists ('static assets (.css, .js)': every endpoint ending in one)."""
     texts = {finding.subject.strip(), finding.subject.split(":")[0].strip()}
     texts.update(t.strip() for t in finding.subject.split(","))
     if finding.estimate is not None and ":" in finding.estimate.metric:
         texts.update(t.strip() for t in finding.estimate.metric.split(":", 1)[1].split(","))
     texts.update(ref.excerpt.split(":")[0].strip() for ref in finding.evidence if ref.excerpt)
-    return tuple(n for n in sorted(names) if n in texts or n.split(" ", 1)[-1] in texts)
+    extensions = (
+        tuple(re.findall(r"(\.[a-z0-9]+)\b", finding.subject.lower()))
+        if finding.layer == "edge" and "(" in finding.subject
+        else ()
+    )
+
+    def named(name: str) -> bool:
+        path = name.split(" ", 1)[-1]
+        return name in texts or path in texts or bool(extensions and path.lower().endswith(extensions))
+
+    return tuple(n for n in sorted(names) if named(n))
 
 
 def database_cut(

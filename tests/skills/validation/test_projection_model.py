@@ -121,6 +121,11 @@ def test_endpoints_are_tied_by_subject_metric_or_evidence() -> None:
     )
     assert tied_endpoints(by_metric, names) == ("GET /b",)
     assert tied_endpoints(by_evidence, names) == ("GET /c",)
+    static = _finding("h", "edge", "origin_requests:static", 10, 1, subject="static assets (.css, .js)")
+    assert tied_endpoints(static, ["GET /s/a.js", "GET /s/b.css", "GET /s/c.png", "GET /api"]) == (
+        "GET /s/a.js",
+        "GET /s/b.css",
+    )
 
 
 def test_project_index_fix_on_the_endpoint_that_holds_the_database_time() -> None:
