@@ -1,0 +1,94 @@
+"""The performance-validator skill: measured runs stay measured; projections say they are estimates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from perfpilot.artifacts import (
+    Baseline,
+    BottleneckInventory,
+    Change,
+    EndpointStats,
+    Finding,
+    ImpactEstimate,
+    ImplementationPlan,
+    LatencyPercentiles,
+    RootCauseReport,
+)
+from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.skills.base import PriorArtifacts, SkillContext
+from perfpilot.skills.load_test.skill import LoadTestOutput
+from perfpilot.skills.validation.skill import SKILL, ValidatorInput
+from perfpilot.target.spec import EndpointSlo, EvidenceSources, MetricsSource, Slos, Target
+
+ENDPOINT = "GET /orders"
+
+
+def _baseline(p95: float) -> Baseline:
+    stats = EndpointStats(name=ENDPOINT, requests=100, latency=LatencyPercentiles(p50_ms=p95 / 2, p95_ms=p95))
+    overall = stats.model_copy(update={"name": "overall"})
+    return Baseline(
+        overall=overall, endpoints=[stats], layer_time_share={"database": 0.9, "application": 0.1}
+    )
+
+
+def _context(tmp_path: Path, earlier: dict[str, object]) -> SkillContext:
+    target = Target(
+        name="t",
+        slos=Slos(p95_ms=500, endpoints={ENDPOINT: EndpointSlo(p95_ms=300)}),
+        evidence=EvidenceSources(metrics=[MetricsSource(path=tmp_path / "m.prom")]),
+    )
+    index = Finding(
+        id="db-1",
+        skill="database-optimization-analyzer",
+        kind="missing_index",
+        layer="database",
+        subject="orders(customer_id)",
+        title="t",
+        root_cause="r",
+        impact=0.9,
+        estimate=ImpactEstimate(metric="workload_time_s", current=100, expected=20),
+    )
+    change = Change(
+        id="chg-1",
+        finding_id="db-1",
+        group="quick_wins",
+        kind="ddl",
+        title="i",
+        content="c",
+        rollback="r",
+        effort_days=0.5,
+    )
+    prior = PriorArtifacts(
+        inventory=BottleneckInventory(baseline=_baseline(1000)),
+        root_cause=RootCauseReport(findings=[index]),
+        plan=ImplementationPlan(changes=[change]),
+    )
+    return SkillContext(
+        evidence=EvidenceBundle(target=target),
+        workdir=tmp_path,
+        prior=prior,
+        earlier=earlier,  # type: ignore[arg-type]
+    )
+
+
+def test_projection_is_labelled_an_estimate(tmp_path: Path) -> None:
+    out = SKILL.run(ValidatorInput(), _context(tmp_path, {}))
+    report = out.report
+    assert report.method == "projected"
+    assert any("not measured" in n and "estimates" in n for n in report.notes)
+    # No workload total: the cut is the finding's impact, 0.9: g = 0.9 x 0.1 + 0.1 = 0.19.
+    row = next(r for r in report.comparisons if r.metric == f"p95_ms:{ENDPOINT}")
+    assert row.after == pytest.approx(1000 * 0.19)
+
+
+def test_measured_after_is_used_untouched(tmp_path: Path) -> None:
+    measured = _baseline(280)
+    earlier = {"load-test-runner": LoadTestOutput(profile="baseline", label="after", baseline=measured)}
+    report = SKILL.run(ValidatorInput(), _context(tmp_path, earlier)).report
+    assert report.method == "measured"
+    assert not any("not measured" in n for n in report.notes)
+    row = next(r for r in report.comparisons if r.metric == f"p95_ms:{ENDPOINT}")
+    assert row.after == 280 and row.met is True
