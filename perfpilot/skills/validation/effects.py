@@ -15,6 +15,7 @@ EDGE_HIT_MS = 20.0
 """Latency of a CDN edge hit as the origin's logs would have timed it: a nearby point of presence answers
 in roughly 10-30 ms (time to first byte); planning figure, the upper middle of that range."""
 
+DATABASE_TIME_METRICS = frozenset({"workload_time_s", "workload_plan_cost"})
 DATABASE_ROLES = frozenset({"db", "database", "postgres", "postgresql", "mysql", "rds"})
 
 
@@ -80,17 +81,21 @@ def database_cut(
     Saved seconds = estimate current - expected. Tied to endpoints and measured in traces (the split too):
     saved / those endpoints' traced database seconds. Otherwise, with a workload: saved / workload total,
     the share of all database time; on tied endpoints that time is concentrated on them (converted with
-    the split's database seconds). With neither, the finding's impact (share of the bottleneck)."""
+    the split's database seconds). With neither, the finding's impact (share of the bottleneck).
+    Database-time estimates count whatever the layer (a query-result cache saves database time); other
+    database findings (storage, statistics) have no latency effect modelled."""
     est = finding.estimate
-    if est is None or finding.layer != "database":
+    if est is None or est.metric not in DATABASE_TIME_METRICS:
         return None
-    saved = max(0.0, est.current - est.expected)
     tied = tied_endpoints(finding, names)
+    if est.metric == "workload_plan_cost":  # the advisor's impact is its share of the workload's cost
+        return DatabaseCut(finding.id, tied, finding.impact, "share of the workload's plan cost")
+    saved = max(0.0, est.current - est.expected)
     tied_db = sum(split.endpoints[n].database_s for n in tied if n in split.endpoints)
     from_traces = any("trace" in ref.source for ref in finding.evidence)
-    if est.metric == "workload_time_s" and tied and tied_db > 0 and split.method == "traces" and from_traces:
+    if tied and tied_db > 0 and split.method == "traces" and from_traces:
         return DatabaseCut(finding.id, tied, min(1.0, saved / tied_db), "saved s / endpoint's traced db s")
-    if est.metric == "workload_time_s" and workload_total_s > 0:
+    if workload_total_s > 0:
         share = saved / workload_total_s
         if tied and tied_db > 0:
             return DatabaseCut(

@@ -191,3 +191,19 @@ def test_unplanned_findings_change_nothing() -> None:
     index = _finding("db", "database", "workload_time_s", 10, 1)
     projection = project(before, [index], ImplementationPlan(), _bundle(), workload_total_s=10)
     assert projection.after.overall.latency.p95_ms == 300
+
+
+def test_only_database_time_estimates_cut_database_time() -> None:
+    split = LayerSplit(endpoints={}, method="")
+    storage = _finding("u", "database", "index_storage_mb", 500, 0)
+    result_cache = _finding("c", "cache", "workload_time_s", 50, 10)
+    assert database_cut(storage, split, 100, []) is None
+    cut = database_cut(result_cache, split, 100, [])
+    assert cut is not None and cut.share == pytest.approx(0.4)
+    before = Baseline(
+        overall=EndpointStats(name="overall", latency=LatencyPercentiles(p95_ms=300)),
+        layer_time_share={"database": 1.0},
+    )
+    projection = project(before, [storage], None, _bundle(), workload_total_s=100)
+    assert projection.after.overall.latency.p95_ms == 300
+    assert any("No latency effect modelled for: u (k)" in n for n in projection.notes)
