@@ -25,7 +25,7 @@ def build_data() -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="short load tests (under 90 s in all)")
+    parser.add_argument("--quick", action="store_true", help="10-second load tests (about a minute in all)")
     parser.add_argument("--out", type=Path, default=ROOT / "perfpilot-report")
     args = parser.parse_args(argv)
     if not TARGET.exists():
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             headless=not sys.stdout.isatty(),
             live=True,
             apply="sandbox",
-            load_test_duration_s=6.0 if args.quick else 20.0,
+            load_test_duration_s=10.0 if args.quick else 30.0,
             warmup_s=3.0 if args.quick else 5.0,
         )
     )
