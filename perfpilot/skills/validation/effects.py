@@ -10,6 +10,7 @@ from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.skills.edge_computing.edge_data import CACHE_HIT_MS
 from perfpilot.skills.validation.layer_split import LayerSplit
 from perfpilot.skills.validation.queueing import latency_factor
+from perfpilot.skills.validation.statement_ties import endpoints_running
 
 EDGE_HIT_MS = 20.0
 """Latency of a CDN edge hit as the origin's logs would have timed it: a nearby point of presence answers
@@ -74,20 +75,26 @@ def tied_endpoints(finding: Finding, names: list[str]) -> tuple[str, ...]:
 
 
 def database_cut(
-    finding: Finding, split: LayerSplit, workload_total_s: float, names: list[str]
+    finding: Finding,
+    split: LayerSplit,
+    workload_total_s: float,
+    names: list[str],
+    by_statement: dict[str, frozenset[str]] | None = None,
 ) -> DatabaseCut | None:
-    """The share of database time a database finding removes on the endpoints it concerns.
+    """The share of database time a database-time estimate removes on the endpoints it concerns.
 
-    Saved seconds = estimate current - expected. Tied to endpoints and measured in traces (the split too):
-    saved / those endpoints' traced database seconds. Otherwise, with a workload: saved / workload total,
-    the share of all database time; on tied endpoints that time is concentrated on them (converted with
-    the split's database seconds). With neither, the finding's impact (share of the bottleneck).
-    Database-time estimates count whatever the layer (a query-result cache saves database time); other
-    database findings (storage, statistics) have no latency effect modelled."""
+    The endpoints it concerns: those its subject, metric or evidence names, else those whose traced
+    database spans ran the statement its evidence quotes (none: every endpoint). Saved seconds =
+    estimate current - expected. Tied and measured in traces (the split too): saved / those endpoints'
+    traced database seconds. Otherwise, with a workload: saved / workload total, the share of all
+    database time, concentrated on the tied endpoints (converted with the split's database seconds).
+    With neither, the finding's impact (share of the bottleneck). Database-time estimates count
+    whatever the layer (a query-result cache saves database time); other database findings (storage,
+    statistics) have no latency effect modelled."""
     est = finding.estimate
     if est is None or est.metric not in DATABASE_TIME_METRICS:
         return None
-    tied = tied_endpoints(finding, names)
+    tied = tied_endpoints(finding, names) or endpoints_running(finding, by_statement or {}, names)
     if est.metric == "workload_plan_cost":  # the advisor's impact is its share of the workload's cost
         return DatabaseCut(finding.id, tied, finding.impact, "share of the workload's plan cost")
     saved = max(0.0, est.current - est.expected)

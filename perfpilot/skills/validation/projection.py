@@ -8,7 +8,8 @@ The model, per endpoint e with latency percentile v (p50 .. p99, max):
 2. Database. Each planned database finding removes a share of database time (effects.database_cut:
    saved seconds = estimate current - expected, over the endpoint's traced database seconds, or over
    the workload total; concentrated on the endpoints its subject or evidence names, else spread over
-   all). r_e = min(MAX_REDUCTION, sum of the shares on e): fixes to different queries add up, and some
+   all; an index finding's statement is tied to the endpoints whose trace spans ran it).
+   r_e = min(MAX_REDUCTION, sum of the shares on e): fixes to different queries add up, and some
    database time always remains.
 3. CPU. A planned 'cpu_util_p95:<instance>' change from rho_b to rho_a multiplies the time of the layer
    that instance serves by the M/M/c response-time ratio q (queueing.py; c = the instance's vCPUs).
@@ -38,6 +39,7 @@ from perfpilot.skills.validation.effects import (
 )
 from perfpilot.skills.validation.layer_split import LayerSplit, endpoint_layers
 from perfpilot.skills.validation.mixture import mixture_quantile
+from perfpilot.skills.validation.statement_ties import statement_endpoints
 
 MAX_REDUCTION = 0.95
 PERCENTILES = ("p50_ms", "p90_ms", "p95_ms", "p99_ms", "max_ms")
@@ -70,8 +72,9 @@ def collect_effects(
     names: list[str],
 ) -> Effects:
     effects = Effects()
+    by_statement = statement_endpoints(evidence.traces)
     for finding in chosen:
-        if (cut := database_cut(finding, split, workload_total_s, names)) is not None:
+        if (cut := database_cut(finding, split, workload_total_s, names, by_statement)) is not None:
             effects.cuts.append(cut)
         elif (eased := relief(finding, evidence)) is not None:
             effects.reliefs.append(eased)
