@@ -7,6 +7,10 @@ gives the probability that a request waits, C(c, a), and the mean response time 
 service time S is R / S = 1 + C(c, a) / (c * (1 - rho)). A change that moves utilisation from rho_b to
 rho_a (scaling out, a bigger instance type) therefore scales the CPU-bound part of the latency by
 R(rho_a) / R(rho_b), with S unchanged. For c = 1 this is the familiar (1 - rho_b) / (1 - rho_a).
+rho is the finding's p95 utilisation (before and projected after): latency percentiles are made in the
+busy periods, so the busy-period load is the one that matters. The ratio of mean response times is
+applied to every percentile (the tail of an M/M/c wait is exponential with rate c mu - lambda, so its
+tail grows even faster near saturation: the projection is conservative for a scale-out).
 Utilisation is capped at RHO_MAX: at or past saturation the queue has no steady state.
 """
 
