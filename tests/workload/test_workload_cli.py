@@ -80,3 +80,14 @@ def test_importing_the_db_cli_stays_light() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_format_choices_match_the_target_spec() -> None:
+    from typing import get_args
+
+    from perfpilot.cli.db import FormatChoice
+    from perfpilot.target.spec import WorkloadFormat
+    from perfpilot.workload.ingest import FORMATS
+
+    assert [c.value for c in FormatChoice] == list(get_args(WorkloadFormat))
+    assert set(FORMATS) == set(get_args(WorkloadFormat)) - {"auto"}
