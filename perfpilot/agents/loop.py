@@ -49,6 +49,15 @@ def step_prompt(agent: StepAgent, evidence: EvidenceBundle, skills: list[str]) -
     return render(agent.prompt, system=system, skills=", ".join(skills) or "none")
 
 
+def without_local_paths(text: str, session: StepSession) -> str:
+    """Paths as a reader needs them: relative to the target's folder or the run's work folder. The same run
+    in another checkout then reads (and replays) the same, and no machine layout leaks to a model."""
+    workdir = session.skill_context.workdir.resolve()
+    for prefix, label in ((session.evidence.target.root.resolve(), ""), (workdir, "<workdir>/")):
+        text = text.replace(f"{prefix}/", label)
+    return text
+
+
 class StepRunner:
     """Runs step agents with a planner (and the offline planner as fallback) over one run's evidence."""
 
@@ -181,6 +190,7 @@ class StepRunner:
         share: float,
     ) -> ToolResult:
         text = render_skill_output(output) if output is not None else json.dumps({"error": error})
+        text = without_local_paths(text, session)
         room = int(max(0, session.budget.remaining - SUBMIT_RESERVE) * share)
         rendered = fit_text(text, room)
         if rendered != text:
