@@ -186,18 +186,25 @@ def build_request(
         "system": system_blocks(session.prompt),
         "tools": tool_definitions(session, descriptions, plan),
         "tool_choice": tool_choice,
-        "messages": _without_workdir(redact_obj(messages), str(session.skill_context.workdir)),
+        "messages": _without_workdir(
+            _without_workdir(redact_obj(messages), str(session.skill_context.workdir)),
+            f"{session.evidence.target.root}/",
+            label="",
+        ),
     }
 
 
-def _without_workdir(messages: list[dict[str, Any]], workdir: str) -> list[dict[str, Any]]:
-    """Messages with the run's work folder shown as `<workdir>`: the model needs no local paths, and a
-    recorded request then does not depend on where the run wrote its files."""
+def _without_workdir(
+    messages: list[dict[str, Any]], workdir: str, *, label: str = "<workdir>"
+) -> list[dict[str, Any]]:
+    """Messages with the run's work folder shown as `<workdir>` (or the target's folder as nothing, paths
+    then relative to it): the model needs no local paths, and a recorded request then does not depend on
+    where the checkout is or where the run wrote its files."""
     if len(workdir) < 2:
         return messages
     text = json.dumps(messages, ensure_ascii=False)
     quoted = json.dumps(workdir, ensure_ascii=False)[1:-1]
-    loaded: list[dict[str, Any]] = json.loads(text.replace(quoted, "<workdir>"))
+    loaded: list[dict[str, Any]] = json.loads(text.replace(quoted, label))
     return loaded
 
 
