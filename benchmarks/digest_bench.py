@@ -278,14 +278,28 @@ def main(argv: list[str] | None = None) -> None:
     pt = _measure("pt-query-digest", ["pt-query-digest", "--limit", "1000", "--output", "json", relative])
     report = _report(args.entries, size_mb, ours, pt)
     header = (
-        f"Machine: {os.cpu_count()} CPUs, {_cpu_model()}; Python {platform.python_version()}.\n"
-        f"Command: `.venv/bin/python -m benchmarks.digest_bench --entries {args.entries}`\n"
-        f"perfpilot: `{' '.join(ours.command)}`\npt-query-digest: `{' '.join(pt.command)}`\n\n"
+        f"- machine: {os.cpu_count()} CPUs, {_cpu_model()}; Python {platform.python_version()}\n"
+        f"- command: `.venv/bin/python -m benchmarks.digest_bench --entries {args.entries}`\n"
+        f"- perfpilot: `{' '.join(ours.command)}`\n- pt-query-digest: `{' '.join(pt.command)}`\n"
     )
     text = header + report + "\n"
     if args.markdown:
-        args.markdown.write_text(text)
+        _write_section(args.markdown, text)
     sys.stdout.write(text)
+
+
+START, END = "<!-- digest-bench:start -->", "<!-- digest-bench:end -->"
+
+
+def _write_section(path: Path, text: str) -> None:
+    """Replace the generated part of the doc between START and END (the prose around it is kept)."""
+    old = path.read_text() if path.exists() else ""
+    if START in old and END in old:
+        before, rest = old.split(START, 1)
+        after = rest.split(END, 1)[1]
+        path.write_text(f"{before}{START}\n{text}{END}{after}")
+    else:
+        path.write_text(f"## Digest: perfpilot db digest against pt-query-digest\n\n{START}\n{text}{END}\n")
 
 
 def _cpu_model() -> str:
