@@ -29,8 +29,9 @@ def run_cli(out: Path, *options: str, env: dict[str, str] | None = None) -> Any:
 
 
 def normalized(out: Path) -> dict[str, Any]:
-    """report.json without what changes from run to run: the run id and the output folder's path."""
-    text = (out / "report.json").read_text().replace(str(out), "<out>")
+    """report.json without what changes from run to run: the run id, the output folder's path and the
+    checkout's path (evidence sources are absolute)."""
+    text = (out / "report.json").read_text().replace(str(out), "<out>").replace(str(ROOT), "<root>")
     report: dict[str, Any] = json.loads(text)
     report.pop("run_id", None)
     return report
