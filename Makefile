@@ -39,6 +39,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	@bash scripts/postgres-up.sh
 	$(BIN)/python -m benchmarks.run
 
