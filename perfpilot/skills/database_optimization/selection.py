@@ -24,16 +24,6 @@ from perfpilot.skills.database_optimization.whatif import WhatIf
 Penalty = Callable[[IndexCandidate], float]
 # Scores are benefit / size**e: e = 1 is benefit per byte, e = 0 plain benefit, 0.5 between the two.
 SIZE_EXPONENTS = (1.0, 0.5, 0.0)
-# An index must make at least one query it serves this much cheaper (relative to that query's cost).
-MIN_QUERY_CUT = 0.2
-
-QueryState = dict[str, tuple[float, frozenset[IndexCandidate]]]
-
-
-def max_cut(before: QueryState, after: QueryState) -> float:
-    """The largest relative cost reduction a move brings to any single query it touches."""
-    cuts = [(before[k][0] - cost) / before[k][0] for k, (cost, _) in after.items() if before[k][0] > 0]
-    return max(cuts, default=0.0)
 
 
 @dataclass
@@ -172,8 +162,6 @@ class GreedySelector:
             fits = self.budget is None or size + delta <= self.budget
             if gain <= 0 or not fits:
                 continue  # benefits only shrink as indexes are added and sizes only grow: drop it for good
-            if max_cut(state, new_state) < MIN_QUERY_CUT:
-                continue  # no query it serves gets markedly cheaper: not worth an index
             if gain < self.min_benefit * sum(state[u.shape_id][0] * u.count for u in self.uses):
                 deferred.append(candidate)  # judged against what is left of the workload's cost
                 continue
