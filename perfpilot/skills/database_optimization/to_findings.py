@@ -13,6 +13,7 @@ from perfpilot.skills.database_optimization.finding_format import (
 )
 from perfpilot.skills.database_optimization.nplusone import NPlusOne
 from perfpilot.workload.models import QueryShape
+from perfpilot.workload.tables import tables_of
 
 SEVERITY_WEIGHT = {"high": 1.0, "medium": 0.6, "low": 0.25}
 """Share of a shape's time an anti-pattern is taken to explain, by severity."""
@@ -42,23 +43,41 @@ def antipattern_finding(
         root_cause=pattern.detail,
         impact=round(impact, 4),
         estimate=ImpactEstimate(
-            metric="workload_time_s", current=round(shape.total_time_s, 6),
-            expected=round(shape.total_time_s * (1 - SEVERITY_REDUCTION[pattern.severity]), 6), unit="s",
+            metric="workload_time_s",
+            current=round(shape.total_time_s, 6),
+            expected=round(shape.total_time_s * (1 - SEVERITY_REDUCTION[pattern.severity]), 6),
+            unit="s",
             method=f"heuristic: a {pattern.severity}-severity rewrite assumed to save "
             f"{SEVERITY_REDUCTION[pattern.severity]:.0%} of the shape's measured time",
         ),
         priority=priority_for(impact),
         complexity="complex",
         remediation=Remediation(
-            kind="patch", title=f"Rewrite: {pattern.check.replace('_', ' ')}", content=content,
-            rollback="Revert the query change; no schema or data change is involved.", effort_days=0.5,
-            risk="medium", auto_applicable=False,
+            kind="patch",
+            title=f"Rewrite: {pattern.check.replace('_', ' ')}",
+            content=content,
+            rollback="Revert the query change; no schema or data change is involved.",
+            effort_days=0.5,
+            risk="medium",
+            auto_applicable=False,
         ),
-        evidence=[EvidenceRef(
-            source=source, excerpt=excerpt(shape.example),
-            values={"count": float(shape.count), "total_time_s": shape.total_time_s, "share": shape.share},
-        )],
+        evidence=[
+            EvidenceRef(
+                source=source,
+                excerpt=excerpt(shape.example),
+                values={
+                    "count": float(shape.count),
+                    "total_time_s": shape.total_time_s,
+                    "share": shape.share,
+                },
+            )
+        ],
     )
+
+
+def _on_table(fingerprint: str) -> str:
+    tables = tables_of(fingerprint)
+    return f" on {safe_label(tables[0], 40)}" if tables else ""
 
 
 def nplusone_finding(found: NPlusOne, total_time_s: float) -> Finding:
@@ -75,32 +94,48 @@ def nplusone_finding(found: NPlusOne, total_time_s: float) -> Finding:
         kind="n_plus_one",
         layer="database",
         subject=subject,
-        title=f"N+1 queries in {safe_label(where)}: {found.calls_median:g} calls per request (max "
-        f"{found.calls_max})",
+        title=f"N+1 queries{_on_table(found.fingerprint)} in {safe_label(where)}: "
+        f"{found.calls_median:g} calls per request (max {found.calls_max})",
         root_cause=f"In {found.requests} {scope}(s) the same statement shape runs once per row of the "
         f"preceding query ({found.calls_median:g} times per request, up to {found.calls_max}), taking a "
         f"median {found.request_share_median:.0%} of the request's time.",
         impact=round(impact, 4),
         estimate=ImpactEstimate(
-            metric="workload_time_s", current=found.repeated_time_s, expected=round(batched, 6), unit="s",
+            metric="workload_time_s",
+            current=found.repeated_time_s,
+            expected=round(batched, 6),
+            unit="s",
             method="the repeated calls replaced by one batched query per request, assumed to cost about "
             "one of them",
         ),
         priority=priority_for(impact),
         complexity="complex",
         remediation=Remediation(
-            kind="patch", title="Batch the per-row queries", content=content,
+            kind="patch",
+            title="Batch the per-row queries",
+            content=content,
             rollback="Revert the application change; no schema or data change is involved.",
-            effort_days=1.0, risk="medium", auto_applicable=False,
+            effort_days=1.0,
+            risk="medium",
+            auto_applicable=False,
         ),
         evidence=[
             EvidenceRef(
-                source=found.source, line=found.line, excerpt=excerpt(found.example),
-                values={"calls_median": found.calls_median, "calls_max": float(found.calls_max),
-                        "requests": float(found.requests), "request_share_median": found.request_share_median,
-                        "repeated_time_s": found.repeated_time_s},
+                source=found.source,
+                line=found.line,
+                excerpt=excerpt(found.example),
+                values={
+                    "calls_median": found.calls_median,
+                    "calls_max": float(found.calls_max),
+                    "requests": float(found.requests),
+                    "request_share_median": found.request_share_median,
+                    "repeated_time_s": found.repeated_time_s,
+                },
             ),
-            *([EvidenceRef(source=found.source, excerpt="parent: " + excerpt(found.parent_example))]
-              if found.parent_example else []),
+            *(
+                [EvidenceRef(source=found.source, excerpt="parent: " + excerpt(found.parent_example))]
+                if found.parent_example
+                else []
+            ),
         ],
     )
