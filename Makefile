@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck bench postgres clean help
+.PHONY: demo test lint typecheck bench postgres record-example clean help
 
 help:
 	@echo "make demo   - run perfpilot on the bundled example (offline) and print the report path"
@@ -42,6 +42,10 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	@bash scripts/postgres-up.sh
 	$(BIN)/python -m benchmarks.run
+
+# Re-record the bundled example's model turns (after a change to prompts, skill outputs or budgets).
+record-example: $(STAMP)
+	$(BIN)/python -m tests.planners.recorded_example
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache build *.egg-info
