@@ -67,11 +67,16 @@ def _steps(report: RunReport) -> list[str]:
         )
         for s in report.steps
     ]
-    return [
+    lines = [
         "## Steps",
         "",
         *table(("step", "status", "planner", "tokens used / budget", "model calls", "skills"), rows),
     ]
+    notes = []
+    for s in report.steps:
+        dropped = [f"context left out: {', '.join(s.dropped_context)}"] if s.dropped_context else []
+        notes += [f"- {s.name}: {note}" for note in [*s.notes, *dropped]]
+    return [*lines, *notes, ""] if notes else lines
 
 
 def _baseline(report: RunReport) -> list[str]:
