@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from perfpilot.cli.errors import EXIT_USAGE, fail
+from perfpilot.cli.errors import fail
 
 STEP_NAMES = ("profiling", "analysis", "optimization", "validation")
 
@@ -99,6 +99,3 @@ def run(
         )
     )
     raise typer.Exit(code)
-
-
-__all__ = ["EXIT_USAGE", "run", "validate"]
