@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -60,3 +62,27 @@ def k6_binary() -> str:
 def fixture_path() -> Callable[[str], Path]:
     """Resolve a path under tests/fixtures."""
     return lambda name: FIXTURES / name
+
+
+@pytest.fixture(scope="session")
+def promtool() -> str:
+    """The promtool binary (Debian package prometheus)."""
+    found = shutil.which("promtool")
+    require("promtool", found is not None, "apt-get install prometheus")
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+def loopback_module() -> ModuleType:
+    """tests/fixtures/load_test/loopback_server.py, for tests that start servers of their own."""
+    from tests.fixtures.load_test import loopback_server
+
+    return loopback_server
+
+
+@pytest.fixture
+def loopback(loopback_module: ModuleType) -> Iterator[Any]:
+    """A LoopbackServer on 127.0.0.1 with /orders, /err, /slow and /limited routes."""
+    with loopback_module.serving() as server:
+        yield server
