@@ -12,16 +12,30 @@ from perfpilot.artifacts.findings import Finding, RootCauseReport, unique_findin
 from perfpilot.artifacts.plan import ImplementationPlan
 from perfpilot.artifacts.validation import ValidationReport
 
-RunStatus = Literal["targets_met", "acceptable", "not_met", "escalated", "error", "interrupted"]
+RunStatus = Literal[
+    "targets_met",
+    "acceptable",
+    "projected",
+    "inconclusive",
+    "incomplete",
+    "not_met",
+    "escalated",
+    "error",
+    "interrupted",
+]
 Tier = Literal["T0", "T1", "T2", "T3", "T4"]
 StepStatus = Literal["ok", "budget_exhausted", "error"]
 
+# What each status means is in README.md ("Reading the report"); only a measured verdict exits 0.
 EXIT_CODES: dict[RunStatus, int] = {
-    "targets_met": 0,
-    "acceptable": 0,
-    "not_met": 1,
-    "escalated": 3,
-    "error": 2,
+    "targets_met": 0,  # measured after-state (or, at T0, a measured healthy baseline) meets every target
+    "acceptable": 0,  # measured after-state meets at least 80% of the judged targets
+    "not_met": 1,  # measured after-state misses targets: architecture redesign
+    "error": 2,  # bad input or a failure
+    "escalated": 3,  # a person must decide
+    "projected": 4,  # the after-state is a projection, not a measurement
+    "inconclusive": 5,  # the evidence cannot decide (the report names what would)
+    "incomplete": 6,  # a step ran out of its token budget
     "interrupted": 130,
 }
 

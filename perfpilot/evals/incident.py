@@ -101,6 +101,11 @@ class Incident(Spec):
     description: str = ""
     tags: list[str] = Field(default_factory=list)
     modelled_on: str = Field(min_length=1, description="The real system, incident pattern or emitter output.")
+    recorded_by: str | None = Field(
+        default=None,
+        description="For incidents recorded from real components: the repository path of the script that "
+        "ran them and injected the fault (it does not import perfpilot). None for generated incidents.",
+    )
     target: dict[str, Any] = Field(description="An inline target spec: the same schema as target.yaml.")
     expectations: Expectations
     after: After | None = None
