@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from perfpilot.evidence.load import load_evidence
+from perfpilot.run.graph_run import RunOptions, run_workflow
 from perfpilot.target import load_target
-from perfpilot.workflow import RunOptions, run_workflow
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "recorded" / "target.yaml"
 

@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     if not TARGET.exists():
         print(f"demo: {TARGET} not found: run the demo from a source checkout", file=sys.stderr)
         return 2
-    from perfpilot.cli.execution import RunRequest, execute_run
+    from perfpilot.cli.run import execute_run
+    from perfpilot.run.request import RunRequest
 
     started = time.perf_counter()
     build_data()
@@ -39,12 +40,12 @@ def main(argv: list[str] | None = None) -> int:
         RunRequest(
             target=TARGET,
             out=args.out,
-            headless=not sys.stdout.isatty(),
             live=True,
             apply="sandbox",
             load_test_duration_s=10.0 if args.quick else 30.0,
             warmup_s=3.0 if args.quick else 5.0,
-        )
+        ),
+        headless=not sys.stdout.isatty(),
     )
     report = args.out / "report.md"
     print(f"demo: finished in {time.perf_counter() - started:.0f} s with exit code {code}; report: {report}")

@@ -6,19 +6,16 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-import structlog
 from pydantic import BaseModel, ValidationError
 
-from perfpilot.agents.assembly import assemble
 from perfpilot.agents.budget import CONTEXT_SHARE, SUBMIT_RESERVE, fit_context, fit_text
-from perfpilot.agents.context import step_context
-from perfpilot.agents.judgements import Judgement, apply_judgement
+from perfpilot.agents.judgements import Judgement
 from perfpilot.agents.planners.base import Decision, Planner, PlannerError, SkillCall, Submit
 from perfpilot.agents.rendering import render_artifact, render_skill_output
 from perfpilot.agents.session import Budget, StepSession, ToolResult
 from perfpilot.agents.step import StepAgent
 from perfpilot.agents.tokens import count_tokens
-from perfpilot.artifacts import RootCauseReport
+from perfpilot.artifacts import Finding
 from perfpilot.artifacts.report import StepRecord
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.prompts import render
@@ -83,12 +80,12 @@ class StepRunner:
         inputs: dict[str, BaseModel],
         skill_context: SkillContext,
     ) -> StepOutcome:
-        log = structlog.get_logger("perfpilot.step").bind(step=agent.name)
-        available = [s for s in agent.skills if s in self.registry]
+        log = skill_context.log.bind(step=agent.name)
+        available = list(agent.skills)
         prompt = step_prompt(agent, evidence, available)
         prompt_tokens = count_tokens(prompt)
         kept, dropped = fit_context(
-            step_context(agent.name, evidence, inputs),
+            agent.context(evidence, inputs),
             max(0, int(agent.budget * CONTEXT_SHARE) - prompt_tokens),
         )
         session = StepSession(
@@ -141,7 +138,7 @@ class StepRunner:
         session.notes.append(
             f"Turn limit ({MAX_TURNS}) reached: the artifact was assembled from the skills' output."
         )
-        return self._finish(session, Submit(assemble(session)), planner, Decision(actions=()), log)
+        return self._finish(session, Submit(agent.assemble(session)), planner, Decision(actions=()), log)
 
     def _prefetch(self, session: StepSession, policy: Planner, log: Any) -> None:
         """Run the skills the offline policy would call; a model is charged for them when it reads them."""
@@ -232,32 +229,35 @@ class StepRunner:
 
     def _validated(self, session: StepSession, submit: Submit, log: Any) -> BaseModel:
         """The submitted artifact as the step's output model; findings only as the skills computed them.
-        A judgement (what model planners submit) is applied to the artifact assembled from the skills."""
-        output = session.step.output
+        A judgement (what model planners submit) is applied by the step to the artifact it assembles."""
+        step = session.step
         if isinstance(submit.artifact, Judgement):
-            return apply_judgement(assemble(session), submit.artifact, session.notes)
+            return step.judge(step.assemble(session), submit.artifact, session.notes)
         try:
             raw = submit.artifact
             artifact = (
                 raw
-                if isinstance(raw, output)
-                else output.model_validate(raw.model_dump() if isinstance(raw, BaseModel) else raw)
+                if isinstance(raw, step.output)
+                else step.output.model_validate(raw.model_dump() if isinstance(raw, BaseModel) else raw)
             )
         except ValidationError as exc:
             session.notes.append(
                 f"submitted artifact invalid ({exc.error_count()} errors); assembled from skills"
             )
             log.warning("step.invalid_artifact", errors=exc.error_count())
-            return assemble(session)
-        if isinstance(artifact, RootCauseReport):
-            computed = {f.id: f for out in session.outputs() for f in out.findings}
-            kept = [
-                computed[f.id].model_copy(update={"priority": f.priority})
-                for f in artifact.findings
-                if f.id in computed
-            ]
-            invented = [f.id for f in artifact.findings if f.id not in computed]
-            if invented:
-                session.notes.append(f"dropped findings no skill computed: {invented}")
-            artifact = artifact.model_copy(update={"findings": kept})
-        return artifact
+            return step.assemble(session)
+        return self._computed_findings_only(session, artifact)
+
+    def _computed_findings_only(self, session: StepSession, artifact: BaseModel) -> BaseModel:
+        """A submitted artifact keeps a finding only as a skill computed it (a planner may re-prioritise)."""
+        submitted = getattr(artifact, "findings", None)
+        if not isinstance(submitted, list) or not all(isinstance(f, Finding) for f in submitted):
+            return artifact
+        computed = {f.id: f for out in session.outputs() for f in out.findings}
+        kept = [
+            computed[f.id].model_copy(update={"priority": f.priority}) for f in submitted if f.id in computed
+        ]
+        invented = [f.id for f in submitted if f.id not in computed]
+        if invented:
+            session.notes.append(f"dropped findings no skill computed: {invented}")
+        return artifact.model_copy(update={"findings": kept})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import Field
@@ -9,7 +10,8 @@ from pydantic import Field
 from perfpilot.artifacts.common import Artifact, EvidenceRef, Layer, Priority
 
 FixComplexity = Literal["quick_fix", "complex", "architecture_limitation"]
-AnalysisOutcome = Literal["quick_fix", "complex", "architecture_limitation"]
+AnalysisOutcome = Literal["quick_fix", "complex", "architecture_limitation", "no_root_cause"]
+PRIORITY_ORDER: dict[Priority, int] = {"high": 0, "medium": 1, "low": 2}
 
 
 class ImpactEstimate(Artifact):
@@ -61,19 +63,29 @@ class Finding(Artifact):
     evidence: list[EvidenceRef] = Field(default_factory=list)
 
 
-def unique_findings(findings: list[Finding]) -> list[Finding]:
-    """Each id once (its first occurrence), in order."""
+def unique_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Each id once (its first occurrence), in order: the one de-duplication rule."""
     seen: dict[str, Finding] = {}
     for finding in findings:
         seen.setdefault(finding.id, finding)
     return list(seen.values())
 
 
+def rank_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Unique findings (first occurrence of an id wins), highest priority and impact first."""
+    return sorted(unique_findings(findings), key=lambda f: (PRIORITY_ORDER[f.priority], -f.impact, f.id))
+
+
 class RootCauseReport(Artifact):
     """The analysis step's artifact."""
 
     findings: list[Finding] = Field(default_factory=list)
-    outcome: AnalysisOutcome = "quick_fix"
+    outcome: AnalysisOutcome | None = Field(
+        default=None, description="The decision after analysis, set by the orchestrator's routing."
+    )
+    judged_outcome: AnalysisOutcome | None = Field(
+        default=None, description="A model planner's override of the computed decision (its note says why)."
+    )
     summary: str = ""
     skills_run: list[str] = Field(default_factory=list)
     budget_exhausted: bool = False

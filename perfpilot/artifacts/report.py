@@ -69,6 +69,14 @@ class FindingSummary(Artifact):
     priority: str
 
 
+class EvidenceRead(Artifact):
+    """One evidence source the target names and what it yielded (0 items: unreadable or empty)."""
+
+    source: str
+    items: int = 0
+    read: bool = True
+
+
 class SkippedEvidence(Artifact):
     """An evidence source the run had to leave out."""
 
@@ -93,6 +101,7 @@ class RunReport(Artifact):
     plan: ImplementationPlan | None = None
     validation: ValidationReport | None = None
     applied: list[str] = Field(default_factory=list, description="Change ids applied, and where.")
+    evidence_read: list[EvidenceRead] = Field(default_factory=list)
     skipped_evidence: list[SkippedEvidence] = Field(default_factory=list)
     escalation: str | None = None
     error: str | None = None

@@ -9,8 +9,7 @@ from typing import Any
 from perfpilot.artifacts.report import RunReport
 from perfpilot.chat.answers import HELP, answer
 from perfpilot.chat.questions import Answerer, offline_answer
-from perfpilot.cli.execution import RunInputError, RunRequest, perform_run
-from perfpilot.cli.run import parse_budgets
+from perfpilot.run.request import RunInputError, RunRequest, parse_budgets, perform_run
 
 Read = Callable[[str], str]
 Write = Callable[[str], None]

@@ -20,8 +20,9 @@ def chat(
     """Run the workflow in a chat: escalations are asked here; then ask about the findings and plan."""
     from perfpilot.chat.questions import Answerer, ClaudeAnswerer, offline_answer
     from perfpilot.chat.session import ChatSession
-    from perfpilot.cli.execution import RunInputError, RunRequest
+    from perfpilot.cli.progress import StepProgress
     from perfpilot.logs import configure_logging
+    from perfpilot.run.request import RunInputError, RunRequest
 
     if apply not in ("none", "sandbox"):
         fail("chat applies to a sandbox only: --apply none or sandbox")
@@ -37,11 +38,11 @@ def chat(
     request = RunRequest(
         target=target,
         out=out,
-        headless=False,
         planner_name=planner,
         model=model,
         live=live or apply != "none",
         apply=apply,  # type: ignore[arg-type]
+        on_update=StepProgress(),
     )
     session = ChatSession(request, read=input, write=print, answerer=answerer)
     try:

@@ -35,7 +35,7 @@ PLANNERS = ("offline", "claude", "replay")
 
 def _planner_factory(name: str, model: str | None, record: bool) -> Any:
     from perfpilot.agents.planners.offline import OfflinePlanner
-    from perfpilot.cli.planners import PlannerChoiceError, make_planner
+    from perfpilot.run.planners import PlannerChoiceError, make_planner
 
     if name not in PLANNERS:
         fail(f"--planner {name!r}: choose offline, claude or replay")
@@ -155,11 +155,11 @@ def record_cmd(
 ) -> None:
     """Copy a target's evidence into a new incident, run it, and pre-fill expectations for review."""
     from perfpilot.agents.planners.offline import OfflinePlanner
-    from perfpilot.cli.planners import PlannerChoiceError, make_planner
     from perfpilot.evals.loading import INCIDENT_FILE, INCIDENTS_DIR, IncidentError
     from perfpilot.evals.recording import record_incident
     from perfpilot.evals.scaffold import ScaffoldError
     from perfpilot.logs import configure_logging
+    from perfpilot.run.planners import PlannerChoiceError, make_planner
     from perfpilot.target import TargetError
 
     configure_logging(headless=True, level="warning")

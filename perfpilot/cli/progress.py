@@ -20,11 +20,11 @@ class StepProgress:
             self.console.print(f"  [dim]↳ {decision}[/dim]")
         if node in STEP_NODES:
             for step in update.get("steps", []):
-                skills = ", ".join(step.get("skills_called", [])) or "no skills"
-                colour = "green" if step.get("status") == "ok" else "yellow"
+                skills = ", ".join(step.skills_called) or "no skills"
+                colour = "green" if step.status == "ok" else "yellow"
                 self.console.print(
                     f"[{colour}]✓[/{colour}] [bold]{node:<12}[/bold] "
-                    f"{step['tokens_used']:>5}/{step['token_budget']} tokens · {skills}"
+                    f"{step.tokens_used:>5}/{step.token_budget} tokens · {skills}"
                 )
         elif node == "apply":
             self.console.print(

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from perfpilot.cli.errors import fail
+from perfpilot.cli.errors import EXIT_USAGE, fail
 
-STEP_NAMES = ("profiling", "analysis", "optimization", "validation")
-
-
-def parse_budgets(values: list[str]) -> dict[str, int]:
-    """`--budget analysis=6000` pairs into a dict; ValueError names the pair that is wrong."""
-    budgets: dict[str, int] = {}
-    for value in values:
-        name, _, number = value.partition("=")
-        if name not in STEP_NAMES or not number.isdigit() or int(number) <= 0:
-            raise ValueError(f"--budget {value!r}: expected STEP=TOKENS, STEP one of {', '.join(STEP_NAMES)}")
-        budgets[name] = int(number)
-    return budgets
+if TYPE_CHECKING:
+    from perfpilot.run.request import RunRequest
 
 
 def validate(target: Path = typer.Argument(..., help="target.yaml to check")) -> None:
@@ -62,8 +53,8 @@ def run(
     log_level: str = typer.Option("info", "--log-level"),
 ) -> None:
     """Run the four-step workflow on a target and write the report. Exit 0 met/acceptable, 1 not met,
-    3 escalated, 2 bad input."""
-    from perfpilot.cli.execution import RunRequest, execute_run
+    2 bad input, 3 escalated, 4 projected, 5 inconclusive, 6 incomplete."""
+    from perfpilot.run.request import RunRequest, parse_budgets
 
     headless = headless or not sys.stdout.isatty()
     if apply not in ("none", "sandbox", "original"):
@@ -84,7 +75,6 @@ def run(
         RunRequest(
             target=target,
             out=out,
-            headless=headless,
             strict=strict,
             planner_name=planner,
             model=model,
@@ -94,8 +84,37 @@ def run(
             apply=apply,  # type: ignore[arg-type]
             budgets=budgets,
             formats=chosen,
-            log_level=log_level,
             ask=None if headless else _ask,
-        )
+        ),
+        headless=headless,
+        log_level=log_level,
     )
     raise typer.Exit(code)
+
+
+def _stop_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit so every context manager (service, k6) cleans up."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
+def execute_run(req: RunRequest, *, headless: bool, log_level: str = "info") -> int:
+    """The process exit code of a run; bad input prints a message naming the file and field, and gives 2.
+    On a terminal, progress is drawn step by step."""
+    from dataclasses import replace
+
+    from perfpilot.cli.progress import StepProgress
+    from perfpilot.logs import configure_logging
+    from perfpilot.run.request import RunInputError, perform_run
+
+    configure_logging(headless=headless, level=log_level)
+    _stop_on_sigterm()
+    if not headless and req.on_update is None:
+        req = replace(req, on_update=StepProgress())
+    try:
+        report = perform_run(req)
+    except RunInputError as exc:
+        print(f"perfpilot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not headless:
+        print(f"{report.status} (tier {report.tier or '-'}): reports in {req.out}")
+    return report.exit_code

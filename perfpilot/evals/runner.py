@@ -15,8 +15,8 @@ from perfpilot.evals.loading import IncidentError, LoadedIncident, load_incident
 from perfpilot.evals.results import IncidentResult, StepUsage
 from perfpilot.evals.scoring import score_report
 from perfpilot.evidence.load import load_evidence
+from perfpilot.run.graph_run import RunOptions, run_workflow
 from perfpilot.skills.registry import SkillRegistry
-from perfpilot.workflow import RunOptions, run_workflow
 
 log = structlog.get_logger(__name__)
 

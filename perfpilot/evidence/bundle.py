@@ -13,6 +13,7 @@ from perfpilot.evidence.models import (
     MetricSample,
     MetricSeries,
     SkippedSource,
+    SourceRead,
     Trace,
 )
 from perfpilot.target.spec import Target
@@ -35,6 +36,9 @@ class EvidenceBundle(BaseModel):
     instances: list[Instance] = Field(default_factory=list)
     kubernetes: list[K8sWorkload] = Field(default_factory=list)
     skipped: list[SkippedSource] = Field(default_factory=list)
+    read: list[SourceRead] = Field(
+        default_factory=list, description="Every source the target names, with what it yielded."
+    )
 
     def has(self, kind: str) -> bool:
         """Whether any evidence of this kind was loaded (kind is a field name above)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -20,7 +20,7 @@ from perfpilot.evidence.errors import EvidenceError
 from perfpilot.evidence.inventory import load_inventory
 from perfpilot.evidence.k6_summary import load_k6_summary
 from perfpilot.evidence.kubernetes import HpaBounds, apply_hpas, parse_manifests
-from perfpilot.evidence.models import K8sWorkload, MetricSample, SkippedSource
+from perfpilot.evidence.models import K8sWorkload, MetricSample, SkippedSource, SourceRead
 from perfpilot.evidence.otlp import load_otlp
 from perfpilot.evidence.prometheus import load_prometheus, parse_prometheus_text
 from perfpilot.evidence.timeseries import load_timeseries
@@ -57,6 +57,7 @@ class _Loader:
         self.target = target
         self.strict = strict
         self.skipped: list[SkippedSource] = []
+        self.read: list[SourceRead] = []
 
     def label(self, path: Path) -> str:
         return source_label(path, self.target.root)
@@ -68,14 +69,20 @@ class _Loader:
         self.skipped.append(SkippedSource(source=error.source, line=error.line, reason=error.message))
 
     def run(self, label: str, load: Callable[[], T]) -> T | None:
+        """The loaded value, noted with its item count in `read` (unreadable: skipped, noted as 0)."""
         try:
-            return load()
+            value = load()
         except EvidenceError as exc:
             self.skip(exc)
         except OSError as exc:
             self.skip(EvidenceError(label, None, f"cannot read: {exc.strerror or exc}"))
         except (ValueError, UnicodeDecodeError) as exc:
             self.skip(EvidenceError(label, None, f"malformed: {exc}"))
+        else:
+            items = len(value) if isinstance(value, Sized) else int(value is not None)
+            self.read.append(SourceRead(source=label, items=items))
+            return value
+        self.read.append(SourceRead(source=label, items=0, read=False))
         return None
 
     def load(self, path: Path, load_file: Callable[..., T]) -> T | None:
@@ -176,4 +183,5 @@ def load_evidence(target: Target, *, strict: bool = False) -> EvidenceBundle:
             bundle.instances.extend(loader.load(infrastructure.inventory, load_inventory) or [])
         bundle.kubernetes.extend(_load_kubernetes(loader, infrastructure.kubernetes))
     bundle.skipped.extend(loader.skipped)
+    bundle.read.extend(loader.read)
     return bundle

@@ -21,6 +21,14 @@ class SkippedSource(Record):
     reason: str
 
 
+class SourceRead(Record):
+    """One evidence source and what it yielded: `items` records loaded, 0 when it could not be read."""
+
+    source: str
+    items: int = 0
+    read: bool = True
+
+
 class MetricSample(Record):
     """One sample from a Prometheus text-exposition snapshot."""
 

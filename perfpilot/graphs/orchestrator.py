@@ -11,20 +11,13 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 from pydantic import BaseModel
 
-from perfpilot.agents.loop import StepRunner
+from perfpilot.agents.loop import StepOutcome, StepRunner
 from perfpilot.agents.step import StepAgent, StepName
 from perfpilot.agents.steps import steps_with_budgets
 from perfpilot.artifacts import ImplementationPlan
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.graphs import routing
-from perfpilot.graphs.state import (
-    WorkflowState,
-    dump,
-    inventory_of,
-    plan_of,
-    root_cause_of,
-    validation_of,
-)
+from perfpilot.graphs.state import WorkflowState
 from perfpilot.skills.base import PriorArtifacts, SkillContext
 
 Applier = Callable[[ImplementationPlan], list[str]]
@@ -41,83 +34,73 @@ class RunContext:
     applier: Applier | None = None
 
 
-def _run(
-    runtime: Runtime[RunContext], step: StepName, state: WorkflowState, inputs: dict[str, BaseModel]
-) -> Any:
+def _run(runtime: Runtime[RunContext], step: StepName, state: WorkflowState) -> StepOutcome:
+    """Run one step agent on the artifacts it reads from the state."""
     ctx = runtime.context
-    prior = PriorArtifacts(
-        inventory=inventory_of(state), root_cause=root_cause_of(state), plan=plan_of(state)
-    )
+    agent = ctx.steps[step]
+    inputs: dict[str, BaseModel] = {}
+    for name in agent.inputs:
+        value = state.get(name)
+        if isinstance(value, BaseModel):
+            inputs[name] = value
     skill_context = SkillContext(
         evidence=ctx.skill_context.evidence,
         workdir=ctx.skill_context.workdir,
         apply=ctx.skill_context.apply,
-        prior=prior,
+        prior=PriorArtifacts(
+            inventory=state.get("inventory"), root_cause=state.get("root_cause"), plan=state.get("plan")
+        ),
         log=ctx.skill_context.log.bind(step=step),
         live=ctx.skill_context.live,
     )
-    return ctx.runner.run(ctx.steps[step], ctx.evidence, inputs, skill_context)
+    return ctx.runner.run(agent, ctx.evidence, inputs, skill_context)
 
 
-PROFILING_REASONS = {
-    "none": "no significant bottleneck and every SLO met: targets met, nothing to change",
-    "single": "one significant bottleneck: quick optimization path (T1)",
-    "multiple": "several bottlenecks (or SLO breaches with no single cause): full workflow",
-}
+def _step_update(step: StepName, outcome: StepOutcome, key: str) -> dict[str, Any]:
+    return {key: outcome.artifact, "steps": [outcome.record], "decision_path": [step]}
 
 
 def profiling(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    outcome = _run(runtime, "profiling", state, {})
-    verdict = routing.after_profiling(outcome.artifact)
-    update: dict[str, Any] = {
-        "inventory": dump(outcome.artifact),
-        "steps": [outcome.record.model_dump(mode="json")],
-        "decision_path": ["profiling"],
-        "decisions": [f"after profiling: {PROFILING_REASONS[verdict]}"],
+    outcome = _run(runtime, "profiling", state)
+    evidence = runtime.context.evidence
+    verdict = routing.after_profiling(outcome.artifact, evidence.target.slos, evidence.read)  # type: ignore[arg-type]
+    tier = {"none": "T0", "single": "T1"}.get(verdict.kind)
+    return _step_update("profiling", outcome, "inventory") | {
+        "profiling_verdict": verdict.kind,
+        "decisions": [f"after profiling: {verdict.reason}"],
+        **({"tier": tier} if tier else {}),
     }
-    if verdict == "none":
-        update |= {"tier": "T0"}
-    elif verdict == "single":
-        update |= {"tier": "T1"}
-    return update
 
 
 def route_after_profiling(state: WorkflowState) -> Literal["analysis", "finish"]:
-    inventory = inventory_of(state)
-    return "finish" if inventory is None or routing.after_profiling(inventory) == "none" else "analysis"
-
-
-ANALYSIS_REASONS = {
-    "quick_fix": "a quick fix is available: implement and validate",
-    "complex": "complex optimization: full implementation",
-    "architecture_limitation": "architecture limitation: escalate to a human (T4)",
-}
+    return "analysis" if state.get("profiling_verdict") in ("single", "multiple") else "finish"
 
 
 def analysis(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    inventory = inventory_of(state)
-    outcome = _run(runtime, "analysis", state, {"inventory": inventory} if inventory else {})
-    verdict = routing.after_analysis(outcome.artifact)
-    profiled = routing.after_profiling(inventory) if inventory else "multiple"
+    outcome = _run(runtime, "analysis", state)
+    verdict = routing.after_analysis(outcome.artifact, state.get("inventory"))  # type: ignore[arg-type]
+    report = outcome.artifact.model_copy(update={"outcome": verdict.kind})
+    profiled = state.get("profiling_verdict") or "multiple"
     return {
-        "root_cause": dump(outcome.artifact),
-        "steps": [outcome.record.model_dump(mode="json")],
+        "root_cause": report,
+        "steps": [outcome.record],
         "decision_path": ["analysis"],
-        "decisions": [f"after analysis: {ANALYSIS_REASONS[verdict]}"],
-        "tier": routing.tier_after_analysis(profiled, verdict),
+        "analysis_verdict": verdict.kind,
+        "decisions": [f"after analysis: {verdict.reason}"],
+        "tier": routing.tier_after_analysis(profiled, verdict.kind),  # type: ignore[arg-type]
     }
 
 
-def route_after_analysis(state: WorkflowState) -> Literal["optimization", "escalation"]:
-    report = root_cause_of(state)
-    if report is not None and routing.after_analysis(report) == "architecture_limitation":
+def route_after_analysis(state: WorkflowState) -> Literal["optimization", "escalation", "finish"]:
+    verdict = state.get("analysis_verdict")
+    if verdict == "architecture_limitation":
         return "escalation"
-    return "optimization"
+    return "finish" if verdict == "no_root_cause" else "optimization"
 
 
 def escalation(state: WorkflowState) -> dict[str, Any]:
     """Pause for a person (LangGraph interrupt). 'proceed' continues with a full optimization; else stop."""
-    report = root_cause_of(state)
+    report = state.get("root_cause")
     limits = [f for f in (report.findings if report else []) if f.complexity == "architecture_limitation"]
     reason = "; ".join(f"{f.title}: {f.root_cause}" for f in limits) or "architecture limitation"
     answer = interrupt(
@@ -151,13 +134,7 @@ def route_after_escalation(state: WorkflowState) -> Literal["optimization", "__e
 
 
 def optimization(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    report = root_cause_of(state)
-    outcome = _run(runtime, "optimization", state, {"root_cause": report} if report else {})
-    return {
-        "plan": dump(outcome.artifact),
-        "steps": [outcome.record.model_dump(mode="json")],
-        "decision_path": ["optimization"],
-    }
+    return _step_update("optimization", _run(runtime, "optimization", state), "plan")
 
 
 def route_after_optimization(
@@ -169,62 +146,43 @@ def route_after_optimization(
 
 def apply(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     """Apply the plan's auto-applicable changes where the run allows (a sandbox copy unless told so)."""
-    plan = plan_of(state) or ImplementationPlan()
+    plan = state.get("plan") or ImplementationPlan()
     applier = runtime.context.applier
     applied = applier(plan) if applier is not None else []
     return {"applied": applied, "decision_path": ["apply"]}
 
 
 def validation(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    inputs: dict[str, BaseModel] = {}
-    for key, value in (
-        ("plan", plan_of(state)),
-        ("inventory", inventory_of(state)),
-        ("root_cause", root_cause_of(state)),
-    ):
-        if value is not None:
-            inputs[key] = value
-    outcome = _run(runtime, "validation", state, inputs)
-    return {
-        "validation": dump(outcome.artifact),
-        "steps": [outcome.record.model_dump(mode="json")],
-        "decision_path": ["validation"],
+    outcome = _run(runtime, "validation", state)
+    verdict = routing.after_validation(outcome.artifact)  # type: ignore[arg-type]
+    return _step_update("validation", outcome, "validation") | {
+        "validation_verdict": verdict.kind,
+        "decisions": [f"after validation: {verdict.reason}"],
     }
 
 
-VALIDATION_REASONS = {
-    "met": "targets met: success, document and close",
-    "partial": "at least 80% of targets met: acceptable, keep monitoring",
-    "not_met": "targets not met: escalate to architecture redesign",
-}
-
-
 def route_after_validation(state: WorkflowState) -> Literal["finish", "redesign"]:
-    report = validation_of(state)
-    return "redesign" if report is not None and routing.after_validation(report) == "not_met" else "finish"
+    return "redesign" if state.get("validation_verdict") == "not_met" else "finish"
 
 
 def finish(state: WorkflowState) -> dict[str, Any]:
-    report = validation_of(state)
-    if report is None:
-        return {"status": "targets_met", "decision_path": ["finish"]}
-    verdict = routing.after_validation(report)
-    status = "targets_met" if verdict == "met" else "acceptable"
+    """Close with the status the last verdict supports."""
+    verdict = (
+        state.get("validation_verdict") or state.get("analysis_verdict") or state.get("profiling_verdict")
+    )
     return {
-        "status": status,
+        "status": routing.closing_status(verdict or "unknown", state.get("steps", [])),
         "decision_path": ["finish"],
-        "decisions": [f"after validation: {VALIDATION_REASONS[verdict]}"],
     }
 
 
 def redesign(state: WorkflowState) -> dict[str, Any]:
-    report = validation_of(state)
-    share = report.targets_met_share if report else 0.0
+    report = state.get("validation")
+    share = routing.targets_met_share(report)[0] if report else 0.0
     return {
         "status": "not_met",
         "decision_path": ["redesign"],
         "escalation": f"only {share:.0%} of targets met after optimization: architecture redesign needed",
-        "decisions": [f"after validation: {VALIDATION_REASONS['not_met']}"],
     }
 
 

@@ -1,44 +1,196 @@
-"""The seed's decision points as pure functions over typed artifacts (testable with no model)."""
+"""The seed's decision points as pure functions over typed artifacts (testable with no model).
+
+Every verdict says only what was measured: a healthy verdict needs a measured baseline and every source
+read; a success needs a measured after-state; what could not be judged is unknown, never met."""
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Generic, Literal, TypeVar
 
-from perfpilot.artifacts import BottleneckInventory, RootCauseReport, ValidationReport
+from perfpilot.artifacts import BottleneckInventory, Finding, RootCauseReport, ValidationReport
+from perfpilot.artifacts.findings import AnalysisOutcome
+from perfpilot.artifacts.report import RunStatus, StepRecord, Tier
+from perfpilot.evidence.models import SourceRead
+from perfpilot.target.spec import Slos
 
-ProfilingVerdict = Literal["none", "single", "multiple"]
-AnalysisVerdict = Literal["quick_fix", "complex", "architecture_limitation"]
-ValidationVerdict = Literal["met", "partial", "not_met"]
+ProfilingVerdict = Literal["none", "single", "multiple", "inconclusive"]
+AnalysisVerdict = AnalysisOutcome
+ValidationVerdict = Literal["met", "partial", "not_met", "projected", "unknown"]
+K = TypeVar("K", bound=str)
 
 ACCEPTABLE_SHARE = 0.8
 
 
-def after_profiling(inventory: BottleneckInventory) -> ProfilingVerdict:
-    """No significant bottleneck and no SLO breach: targets met. One: quick path (T1). More: full workflow."""
+@dataclass(frozen=True)
+class Verdict(Generic[K]):
+    """A decision and the reason a person reads for it."""
+
+    kind: K
+    reason: str
+
+
+def unjudged_targets(inventory: BottleneckInventory, slos: Slos) -> list[str]:
+    """SLOs the baseline has no measured figure for (they cannot be called met)."""
+    overall = inventory.baseline.overall
+    measured = {
+        "p95_ms": overall.latency.p95_ms,
+        "p99_ms": overall.latency.p99_ms,
+        "error_rate": overall.error_rate,
+        "throughput_rps": overall.rps,
+    }
+    unknown = [
+        f"{name} (no measured {name})"
+        for name, value in measured.items()
+        if getattr(slos, name) is not None and value is None
+    ]
+    for endpoint, slo in slos.endpoints.items():
+        stats = inventory.baseline.endpoint(endpoint)
+        if slo.p95_ms is not None and (stats is None or stats.latency.p95_ms is None):
+            unknown.append(f"p95_ms of {endpoint} (no measured latency)")
+    return unknown
+
+
+def unread_sources(sources: Iterable[SourceRead]) -> list[str]:
+    """Sources that could not be read, or yielded nothing."""
+    return [
+        f"{s.source} ({'could not be read' if not s.read else 'yielded nothing'})"
+        for s in sources
+        if not s.read or s.items == 0
+    ]
+
+
+def after_profiling(
+    inventory: BottleneckInventory, slos: Slos, sources: Iterable[SourceRead]
+) -> Verdict[ProfilingVerdict]:
+    """One significant bottleneck: quick path (T1). More, or SLO breaches: full workflow. None: healthy
+    (T0) only when every target was measured and every source read; otherwise inconclusive."""
     count = len(inventory.significant())
-    if count == 0:
-        return "multiple" if inventory.slo_breaches else "none"
-    return "single" if count == 1 else "multiple"
+    if count == 1:
+        return Verdict("single", "one significant bottleneck: quick optimization path (T1)")
+    if count > 1 or inventory.slo_breaches:
+        return Verdict(
+            "multiple", "several bottlenecks (or SLO breaches with no single cause): full workflow"
+        )
+    gaps = unjudged_targets(inventory, slos) + unread_sources(sources)
+    if not _measured(inventory):
+        gaps.insert(0, "no baseline was measured (no requests, latency or resource figures)")
+    if gaps:
+        return Verdict(
+            "inconclusive",
+            f"no significant bottleneck found, but the evidence cannot decide: {'; '.join(gaps)}",
+        )
+    return Verdict(
+        "none",
+        "no significant bottleneck, every target measured and met, every source read: nothing to change",
+    )
 
 
-def after_analysis(report: RootCauseReport) -> AnalysisVerdict:
-    """Quick fix (T2), complex optimization (T3), or an architecture limitation to escalate (T4)."""
-    return report.outcome
+def _measured(inventory: BottleneckInventory) -> bool:
+    baseline = inventory.baseline
+    overall = baseline.overall
+    return bool(
+        overall.requests
+        or overall.latency.p95_ms is not None
+        or any(e.latency.p95_ms is not None for e in baseline.endpoints)
+        or baseline.resources.cpu is not None
+        or baseline.resources.memory is not None
+    )
 
 
-def after_validation(report: ValidationReport) -> ValidationVerdict:
-    """All targets met: success. At least 80% met: acceptable, monitor. Less: architecture redesign."""
-    if report.targets_met_share >= 1.0:
-        return "met"
-    if report.targets_met_share >= ACCEPTABLE_SHARE:
-        return "partial"
-    return "not_met"
+def classify_findings(findings: list[Finding]) -> AnalysisOutcome:
+    """The outcome over the findings that matter (high priority, or all if none): an architecture
+    limitation among them escalates; otherwise a quick fix when quick fixes explain at least as much
+    impact as the complex ones, else complex. No findings: no root cause (never a 'quick fix')."""
+    if not findings:
+        return "no_root_cause"
+    decisive = [f for f in findings if f.priority == "high"] or findings
+    if any(f.complexity == "architecture_limitation" for f in decisive):
+        return "architecture_limitation"
+    quick = sum(f.impact for f in decisive if f.complexity == "quick_fix")
+    complex_ = sum(f.impact for f in decisive if f.complexity == "complex")
+    return "quick_fix" if quick >= complex_ else "complex"
 
 
-def tier_after_analysis(profiling: ProfilingVerdict, analysis: AnalysisVerdict) -> str:
+ANALYSIS_REASONS: dict[AnalysisOutcome, str] = {
+    "quick_fix": "a quick fix is available: implement and validate",
+    "complex": "complex optimization: full implementation",
+    "architecture_limitation": "architecture limitation: escalate to a human (T4)",
+    "no_root_cause": "no root cause found for the bottlenecks: the evidence cannot explain them",
+}
+
+
+def after_analysis(
+    report: RootCauseReport, inventory: BottleneckInventory | None = None
+) -> Verdict[AnalysisVerdict]:
+    """Quick fix (T2), complex optimization (T3), an architecture limitation to escalate (T4), or no root
+    cause (inconclusive, naming what would decide it). A model's judged outcome stands when findings exist."""
+    computed = classify_findings(report.findings)
+    kind = report.judged_outcome if report.judged_outcome and computed != "no_root_cause" else computed
+    reason = ANALYSIS_REASONS[kind]
+    if kind == "no_root_cause" and inventory is not None:
+        layers = ", ".join(sorted({b.layer for b in inventory.significant()})) or "none significant"
+        reason += f" (bottleneck layers: {layers}; evidence of those layers would decide it)"
+    return Verdict(kind, reason)
+
+
+def tier_after_analysis(profiling: ProfilingVerdict, analysis: AnalysisVerdict) -> Tier | None:
     """T1 for a single bottleneck's quick path, T2 quick fix, T3 complex, T4 architecture limitation."""
     if analysis == "architecture_limitation":
         return "T4"
+    if analysis == "no_root_cause":
+        return None
     if profiling == "single":
         return "T1"
     return "T2" if analysis == "quick_fix" else "T3"
+
+
+def targets_met_share(report: ValidationReport) -> tuple[float, int, int]:
+    """(share met, targets, unknown): a target with no after figure is unknown and counts as not met."""
+    targets = [c for c in report.comparisons if c.target is not None]
+    met = sum(c.met is True for c in targets)
+    unknown = sum(c.met is None for c in targets)
+    return (met / len(targets) if targets else 0.0), len(targets), unknown
+
+
+def after_validation(report: ValidationReport) -> Verdict[ValidationVerdict]:
+    """Measured: all targets met (success), at least 80% (acceptable), less (redesign). A projection is
+    only a projection; with no target judged, nothing can be said."""
+    share, targets, unknown = targets_met_share(report)
+    if report.method != "measured":
+        return Verdict(
+            "projected",
+            f"the after-state is a projection ({share:.0%} of targets projected met), not a measurement",
+        )
+    if targets == 0 or unknown == targets:
+        return Verdict("unknown", "no target could be judged on the measured after-state")
+    detail = f"{share:.0%} of {targets} targets met" + (
+        f", {unknown} unknown (counted as not met)" if unknown else ""
+    )
+    if share >= 1.0:
+        return Verdict("met", f"targets met ({detail}): success, document and close")
+    if share >= ACCEPTABLE_SHARE:
+        return Verdict("partial", f"{detail}: acceptable, keep monitoring")
+    return Verdict("not_met", f"{detail}: escalate to architecture redesign")
+
+
+CLOSING_STATUS: dict[str, RunStatus] = {
+    "none": "targets_met",
+    "inconclusive": "inconclusive",
+    "no_root_cause": "inconclusive",
+    "met": "targets_met",
+    "partial": "acceptable",
+    "projected": "projected",
+    "unknown": "inconclusive",
+    "not_met": "not_met",
+}
+INCOMPLETE_OVERRIDES = {"targets_met", "acceptable", "projected", "inconclusive"}
+
+
+def closing_status(verdict: str, steps: Iterable[StepRecord]) -> RunStatus:
+    """The run's status from the last verdict; a step that ran out of budget makes a claim incomplete."""
+    status = CLOSING_STATUS[verdict]
+    if status in INCOMPLETE_OVERRIDES and any(s.status == "budget_exhausted" for s in steps):
+        return "incomplete"
+    return status

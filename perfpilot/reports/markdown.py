@@ -7,13 +7,16 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from perfpilot.artifacts import Finding
-from perfpilot.artifacts.report import RunReport
+from perfpilot.artifacts.report import RunReport, RunStatus
 from perfpilot.redaction import redact
 
-STATUS_TEXT = {
-    "targets_met": "Targets met",
-    "acceptable": "Acceptable (at least 80% of targets met): keep monitoring",
-    "not_met": "Targets not met: architecture redesign needed",
+STATUS_TEXT: dict[RunStatus, str] = {
+    "targets_met": "Targets met (measured)",
+    "acceptable": "Acceptable (at least 80% of targets met, measured): keep monitoring",
+    "projected": "Projected only: the after-state was not measured, so no target is known to be met",
+    "inconclusive": "Inconclusive: the evidence cannot decide (see the decisions for what would)",
+    "incomplete": "Incomplete: a step ran out of its token budget",
+    "not_met": "Targets not met (measured): architecture redesign needed",
     "escalated": "Escalated to a person",
     "error": "Error",
     "interrupted": "Interrupted (Ctrl-C): the finished steps are kept",

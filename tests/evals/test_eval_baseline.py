@@ -36,7 +36,9 @@ def test_every_bundled_incident_is_valid_and_covers_each_decision_branch(
     paths = {tuple(r.decision_path) for r in results}
     assert ("profiling", "finish") in paths
     assert ("profiling", "analysis", "escalation") in paths
-    assert any(p[-1] == "redesign" for p in paths)
+    # a measured 'not met' (redesign) needs a measured after-state, which replayed evidence never has:
+    # that branch is covered by tests/graphs/test_orchestrator.py; replays cover the inconclusive one
+    assert ("profiling", "analysis", "finish") in paths
     statuses = {r.status for r in results}
-    assert {"targets_met", "acceptable", "not_met", "escalated"} <= statuses
+    assert {"targets_met", "projected", "inconclusive", "escalated"} <= statuses
     assert {"T0", "T1", "T2", "T3", "T4"} <= {r.tier for r in results}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from perfpilot.agents.planners.offline import OfflinePlanner
 from perfpilot.evals.loading import INCIDENTS_DIR
 from perfpilot.evals.regression import regressions
 from perfpilot.evals.results import IncidentResult, StepUsage
 from perfpilot.evals.runner import evaluate
+from perfpilot.skills.base import SkillOutput
 from perfpilot.skills.registry import SkillRegistry, default_registry
 
 INCIDENT = INCIDENTS_DIR / "single-node-db-saturated"
@@ -15,7 +18,9 @@ INCIDENT = INCIDENTS_DIR / "single-node-db-saturated"
 def test_a_registry_without_a_skill_makes_the_baseline_comparison_fail() -> None:
     baseline = evaluate([INCIDENT], lambda _: OfflinePlanner())
     full = default_registry()
-    crippled = SkillRegistry({s.name: s for s in full if s.name != "cost-optimization-analyzer"})
+    cost = full.get("cost-optimization-analyzer")
+    silent = replace(cost, skill=replace(cost.skill, run=lambda inp, ctx: SkillOutput()))
+    crippled = SkillRegistry({s.name: silent if s.name == cost.name else s for s in full})
 
     current = evaluate([INCIDENT], lambda _: OfflinePlanner(), registry=crippled)
 

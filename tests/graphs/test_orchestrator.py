@@ -16,10 +16,12 @@ from perfpilot.artifacts import (
     SloBreach,
     ValidationReport,
 )
+from perfpilot.artifacts.baseline import Baseline, EndpointStats, LatencyPercentiles
+from perfpilot.artifacts.validation import MetricComparison
 from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.run.graph_run import RunOptions, run_workflow
 from perfpilot.skills.registry import default_registry
 from perfpilot.target.spec import Target
-from perfpilot.workflow import RunOptions, run_workflow
 from tests.graphs.scripted import ScriptedPlanner
 
 BREACH = [SloBreach(slo="p95_ms", target=200, observed=500)]
@@ -31,7 +33,9 @@ def _evidence() -> EvidenceBundle:
 
 
 def _inventory(n: int) -> BottleneckInventory:
+    overall = EndpointStats(name="overall", requests=900, latency=LatencyPercentiles(p95_ms=120))
     return BottleneckInventory(
+        baseline=Baseline(overall=overall),
         bottlenecks=[
             Bottleneck(id=f"bn-{i}", layer="database", title="t", subject=f"s{i}", impact=0.5)
             for i in range(n)
@@ -55,6 +59,14 @@ def _finding(complexity: str) -> Finding:
     )  # type: ignore[arg-type]
 
 
+def _measured(met: int, of: int) -> ValidationReport:
+    rows = [
+        MetricComparison(metric=f"p95_ms:e{i}", before=500, after=150, target=200, met=i < met)
+        for i in range(of)
+    ]
+    return ValidationReport(method="measured", comparisons=rows)
+
+
 def _run(tmp_path: Path, artifacts: dict[str, BaseModel], ask=None):  # type: ignore[no-untyped-def]
     options = RunOptions(
         workdir=tmp_path, planner=ScriptedPlanner(artifacts), registry=default_registry(), ask=ask
@@ -69,12 +81,12 @@ def test_no_bottleneck_ends_with_targets_met(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("bottlenecks", "complexity", "share", "path", "status", "tier"),
+    ("bottlenecks", "complexity", "met", "path", "status", "tier"),
     [
         (
             1,
             "quick_fix",
-            1.0,
+            (5, 5),
             ["profiling", "analysis", "optimization", "validation", "finish"],
             "targets_met",
             "T1",
@@ -82,7 +94,7 @@ def test_no_bottleneck_ends_with_targets_met(tmp_path: Path) -> None:
         (
             2,
             "quick_fix",
-            0.8,
+            (4, 5),
             ["profiling", "analysis", "optimization", "validation", "finish"],
             "acceptable",
             "T2",
@@ -90,7 +102,7 @@ def test_no_bottleneck_ends_with_targets_met(tmp_path: Path) -> None:
         (
             2,
             "complex",
-            0.5,
+            (1, 2),
             ["profiling", "analysis", "optimization", "validation", "redesign"],
             "not_met",
             "T3",
@@ -98,13 +110,19 @@ def test_no_bottleneck_ends_with_targets_met(tmp_path: Path) -> None:
     ],
 )
 def test_paths(
-    tmp_path: Path, bottlenecks: int, complexity: str, share: float, path: list[str], status: str, tier: str
+    tmp_path: Path,
+    bottlenecks: int,
+    complexity: str,
+    met: tuple[int, int],
+    path: list[str],
+    status: str,
+    tier: str,
 ) -> None:
     artifacts = {
         "profiling": _inventory(bottlenecks),
-        "analysis": RootCauseReport(findings=[_finding(complexity)], outcome=complexity),  # type: ignore[arg-type]
+        "analysis": RootCauseReport(findings=[_finding(complexity)]),
         "optimization": ImplementationPlan(),
-        "validation": ValidationReport(targets_met_share=share),
+        "validation": _measured(*met),
     }
     report = _run(tmp_path, artifacts)
     assert report.decision_path == path
@@ -115,11 +133,9 @@ def test_paths(
 def _escalating() -> dict[str, BaseModel]:
     return {
         "profiling": _inventory(2),
-        "analysis": RootCauseReport(
-            findings=[_finding("architecture_limitation")], outcome="architecture_limitation"
-        ),
+        "analysis": RootCauseReport(findings=[_finding("architecture_limitation")]),
         "optimization": ImplementationPlan(),
-        "validation": ValidationReport(targets_met_share=1.0),
+        "validation": _measured(3, 3),
     }
 
 
@@ -154,3 +170,62 @@ def test_a_person_can_stop_an_escalation(tmp_path: Path) -> None:
     report = _run(tmp_path, _escalating(), ask=lambda q: "stop")
     assert report.decision_path == ["profiling", "analysis", "escalation"]
     assert report.status == "escalated"
+
+
+def test_a_projected_validation_ends_projected_not_met(tmp_path: Path) -> None:
+    artifacts = {
+        "profiling": _inventory(1),
+        "analysis": RootCauseReport(findings=[_finding("quick_fix")]),
+        "optimization": ImplementationPlan(),
+        "validation": ValidationReport(method="projected", targets_met_share=1.0),
+    }
+    report = _run(tmp_path, artifacts)
+    assert report.decision_path == ["profiling", "analysis", "optimization", "validation", "finish"]
+    assert (report.status, report.tier, report.exit_code) == ("projected", "T1", 4)
+
+
+def test_an_empty_analysis_ends_inconclusive_not_quick_fix(tmp_path: Path) -> None:
+    report = _run(tmp_path, {"profiling": _inventory(2), "analysis": RootCauseReport()})
+    assert report.decision_path == ["profiling", "analysis", "finish"]
+    assert (report.status, report.tier, report.exit_code) == ("inconclusive", None, 5)
+    assert "no root cause found" in report.decisions[-1]
+
+
+def test_an_unmeasured_healthy_looking_system_is_inconclusive(tmp_path: Path) -> None:
+    report = _run(tmp_path, {"profiling": BottleneckInventory()})
+    assert report.decision_path == ["profiling", "finish"]
+    assert (report.status, report.tier, report.exit_code) == ("inconclusive", None, 5)
+
+
+def test_targets_that_could_not_be_judged_are_never_met(tmp_path: Path) -> None:
+    unknown = ValidationReport(
+        method="measured",
+        comparisons=[MetricComparison(metric="p95_ms:overall", before=500, after=None, target=200)],
+        targets_met_share=1.0,  # the validator's own share ignores unknowns; routing does not
+    )
+    artifacts = {
+        "profiling": _inventory(1),
+        "analysis": RootCauseReport(findings=[_finding("quick_fix")]),
+        "optimization": ImplementationPlan(),
+        "validation": unknown,
+    }
+    report = _run(tmp_path, artifacts)
+    assert (report.status, report.exit_code) == ("inconclusive", 5)
+
+
+def test_an_exhausted_budget_makes_the_run_incomplete(tmp_path: Path) -> None:
+    artifacts = {
+        "profiling": _inventory(1),
+        "analysis": RootCauseReport(findings=[_finding("quick_fix")]),
+        "optimization": ImplementationPlan(),
+        "validation": _measured(2, 2),
+    }
+    options = RunOptions(
+        workdir=tmp_path,
+        planner=ScriptedPlanner(artifacts),
+        registry=default_registry(),
+        budgets={"validation": 10},  # the scripted submit alone costs more than this
+    )
+    report = run_workflow(_evidence(), options)
+    assert [s.status for s in report.steps][-1] == "budget_exhausted"
+    assert (report.status, report.exit_code) == ("incomplete", 6)

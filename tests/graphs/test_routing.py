@@ -1,10 +1,9 @@
-"""Every decision point of the seed, as pure functions over artifacts."""
+"""Every decision point of the seed, as pure functions over artifacts: verdicts say only what was measured."""
 
 from __future__ import annotations
 
 import pytest
 
-from perfpilot.agents.assembly.analysis import classify_outcome
 from perfpilot.artifacts import (
     Bottleneck,
     BottleneckInventory,
@@ -13,11 +12,26 @@ from perfpilot.artifacts import (
     SloBreach,
     ValidationReport,
 )
+from perfpilot.artifacts.baseline import Baseline, EndpointStats, LatencyPercentiles
+from perfpilot.artifacts.report import StepRecord
+from perfpilot.artifacts.validation import MetricComparison
+from perfpilot.evidence.models import SourceRead
 from perfpilot.graphs import routing
+from perfpilot.target.spec import EndpointSlo, Slos
+
+SLOS = Slos(p95_ms=300, error_rate=0.01)
+READ = [SourceRead(source="metrics.prom", items=120)]
 
 
 def bottleneck(i: int, impact: float) -> Bottleneck:
     return Bottleneck(id=f"bn-{i}", layer="database", title="t", subject=f"s{i}", impact=impact)
+
+
+def measured(p95: float | None = 120.0, error_rate: float | None = 0.001) -> Baseline:
+    overall = EndpointStats(
+        name="overall", requests=5000, error_rate=error_rate, latency=LatencyPercentiles(p95_ms=p95)
+    )
+    return Baseline(overall=overall)
 
 
 def finding(i: int, complexity: str, impact: float = 0.3, priority: str = "high") -> Finding:
@@ -46,18 +60,55 @@ def finding(i: int, complexity: str, impact: float = 0.3, priority: str = "high"
         ([0.6, 0.3], True, "multiple"),
     ],
 )
-def test_after_profiling(impacts: list[float], breached: bool, expected: str) -> None:
+def test_after_profiling_counts_significant_bottlenecks(
+    impacts: list[float], breached: bool, expected: str
+) -> None:
     breaches = [SloBreach(slo="p95_ms", target=200, observed=400)] if breached else []
     inventory = BottleneckInventory(
-        bottlenecks=[bottleneck(i, x) for i, x in enumerate(impacts)], slo_breaches=breaches
+        baseline=measured(),
+        bottlenecks=[bottleneck(i, x) for i, x in enumerate(impacts)],
+        slo_breaches=breaches,
     )
-    assert routing.after_profiling(inventory) == expected
+    assert routing.after_profiling(inventory, SLOS, READ).kind == expected
+
+
+def test_healthy_needs_a_measured_baseline() -> None:
+    verdict = routing.after_profiling(BottleneckInventory(), SLOS, READ)
+    assert verdict.kind == "inconclusive"
+    assert "no baseline was measured" in verdict.reason
+
+
+def test_a_target_with_no_measured_figure_is_unknown_not_met() -> None:
+    inventory = BottleneckInventory(baseline=measured(error_rate=None))
+    verdict = routing.after_profiling(inventory, SLOS, READ)
+    assert verdict.kind == "inconclusive"
+    assert "error_rate (no measured error_rate)" in verdict.reason
+
+
+def test_an_endpoint_target_without_its_latency_is_unknown() -> None:
+    slos = Slos(p95_ms=300, endpoints={"GET /orders": EndpointSlo(p95_ms=100)})
+    verdict = routing.after_profiling(BottleneckInventory(baseline=measured()), slos, READ)
+    assert verdict.kind == "inconclusive"
+    assert "p95_ms of GET /orders" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        (SourceRead(source="pg.log", items=0, read=False), "pg.log (could not be read)"),
+        (SourceRead(source="empty.prom", items=0), "empty.prom (yielded nothing)"),
+    ],
+)
+def test_an_unread_source_makes_healthy_inconclusive(source: SourceRead, words: str) -> None:
+    verdict = routing.after_profiling(BottleneckInventory(baseline=measured()), SLOS, [*READ, source])
+    assert verdict.kind == "inconclusive"
+    assert words in verdict.reason
 
 
 @pytest.mark.parametrize(
     ("findings", "expected"),
     [
-        ([], "quick_fix"),
+        ([], "no_root_cause"),
         ([finding(1, "quick_fix", 0.5), finding(2, "complex", 0.2)], "quick_fix"),
         ([finding(1, "quick_fix", 0.1), finding(2, "complex", 0.5)], "complex"),
         (
@@ -67,18 +118,84 @@ def test_after_profiling(impacts: list[float], breached: bool, expected: str) ->
         ([finding(1, "quick_fix", 0.9), finding(2, "architecture_limitation", 0.01, "low")], "quick_fix"),
     ],
 )
-def test_analysis_outcome(findings: list[Finding], expected: str) -> None:
-    outcome = classify_outcome(findings)
-    assert outcome == expected
-    assert routing.after_analysis(RootCauseReport(findings=findings, outcome=outcome)) == expected
+def test_after_analysis(findings: list[Finding], expected: str) -> None:
+    assert routing.classify_findings(findings) == expected
+    assert routing.after_analysis(RootCauseReport(findings=findings)).kind == expected
+
+
+def test_empty_analysis_is_never_a_quick_fix_even_when_judged_so() -> None:
+    report = RootCauseReport(findings=[], judged_outcome="quick_fix")
+    inventory = BottleneckInventory(bottlenecks=[bottleneck(1, 0.6)])
+    verdict = routing.after_analysis(report, inventory)
+    assert verdict.kind == "no_root_cause"
+    assert "bottleneck layers: database" in verdict.reason
+
+
+def test_a_judged_outcome_stands_over_findings() -> None:
+    report = RootCauseReport(findings=[finding(1, "quick_fix")], judged_outcome="complex")
+    assert routing.after_analysis(report).kind == "complex"
+
+
+def comparisons(*met: bool | None) -> list[MetricComparison]:
+    return [
+        MetricComparison(metric=f"p95_ms:e{i}", before=200, after=100, target=150, met=m)
+        for i, m in enumerate(met)
+    ]
 
 
 @pytest.mark.parametrize(
-    ("share", "expected"),
-    [(1.0, "met"), (0.8, "partial"), (0.85, "partial"), (0.79, "not_met"), (0.0, "not_met")],
+    ("met", "expected"),
+    [
+        ((True,) * 5, "met"),
+        ((True, True, True, True, False), "partial"),
+        ((True, True, True, False, False), "not_met"),
+        ((True, True, True, True, None), "partial"),  # unknown counts as not met
+        ((True, None, None), "not_met"),
+        ((None, None), "unknown"),
+        ((), "unknown"),
+    ],
 )
-def test_after_validation(share: float, expected: str) -> None:
-    assert routing.after_validation(ValidationReport(targets_met_share=share)) == expected
+def test_after_validation_measured(met: tuple[bool | None, ...], expected: str) -> None:
+    report = ValidationReport(method="measured", comparisons=comparisons(*met))
+    assert routing.after_validation(report).kind == expected
+
+
+def test_a_projection_is_never_a_success() -> None:
+    report = ValidationReport(method="projected", comparisons=comparisons(True, True), targets_met_share=1)
+    verdict = routing.after_validation(report)
+    assert verdict.kind == "projected"
+    assert "projection" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("verdict", "exhausted", "status"),
+    [
+        ("none", False, "targets_met"),
+        ("met", False, "targets_met"),
+        ("partial", False, "acceptable"),
+        ("projected", False, "projected"),
+        ("unknown", False, "inconclusive"),
+        ("no_root_cause", False, "inconclusive"),
+        ("inconclusive", False, "inconclusive"),
+        ("not_met", False, "not_met"),
+        ("met", True, "incomplete"),
+        ("partial", True, "incomplete"),
+        ("projected", True, "incomplete"),
+        ("none", True, "incomplete"),
+        ("not_met", True, "not_met"),
+    ],
+)
+def test_closing_status(verdict: str, exhausted: bool, status: str) -> None:
+    steps = [
+        StepRecord(name="profiling", token_budget=3000, tokens_used=100),
+        StepRecord(
+            name="analysis",
+            token_budget=4000,
+            tokens_used=4000,
+            status="budget_exhausted" if exhausted else "ok",
+        ),
+    ]
+    assert routing.closing_status(verdict, steps) == status
 
 
 @pytest.mark.parametrize(
@@ -90,7 +207,8 @@ def test_after_validation(share: float, expected: str) -> None:
         ("multiple", "complex", "T3"),
         ("multiple", "architecture_limitation", "T4"),
         ("single", "architecture_limitation", "T4"),
+        ("multiple", "no_root_cause", None),
     ],
 )
-def test_tiers(profiled: str, analysed: str, tier: str) -> None:
+def test_tiers(profiled: str, analysed: str, tier: str | None) -> None:
     assert routing.tier_after_analysis(profiled, analysed) == tier  # type: ignore[arg-type]

@@ -3,15 +3,14 @@ models)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import Field
 
-from perfpilot.agents.judgements import ProfilingJudgement
 from perfpilot.agents.planners.base import SkillCall
 from perfpilot.agents.session import Budget, ContextItem, StepSession, ToolResult
-from perfpilot.agents.step import StepAgent
-from perfpilot.artifacts import BottleneckInventory
+from perfpilot.agents.steps.profiling import PROFILING
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.skills.base import SkillContext, SkillInput
 from perfpilot.target.spec import EvidenceSources, Target
@@ -47,14 +46,7 @@ def make_session(
 ) -> StepSession:
     target = Target(name="shop", evidence=EvidenceSources(access_logs=[Path("access.log")]))
     evidence = EvidenceBundle(target=target)
-    agent = StepAgent(
-        name="profiling",
-        prompt="profiling",
-        skills=SKILLS,
-        budget=budget,
-        output=BottleneckInventory,
-        judgement=ProfilingJudgement,
-    )
+    agent = replace(PROFILING, skills=SKILLS, budget=budget)
     items = (
         context
         if context is not None

@@ -13,6 +13,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
+from perfpilot.artifacts.report import EXIT_CODES
 from perfpilot.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,10 +53,10 @@ def rerecord() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             env = {"ANTHROPIC_API_KEY": "sk-ant-fake-0000", "ANTHROPIC_BASE_URL": api.base_url}
             recorded = run_cli(Path(tmp) / "record", "--record", RECORDING, env=env)
-            if recorded.exit_code != 0:
+            if recorded.exit_code != EXIT_CODES["projected"]:
                 raise SystemExit(f"recording failed ({recorded.exit_code}): {recorded.output}")
             replayed = run_cli(Path(tmp) / "replay", "--replay", RECORDING)
-            if replayed.exit_code != 0:
+            if replayed.exit_code != EXIT_CODES["projected"]:
                 raise SystemExit(f"replay failed ({replayed.exit_code}): {replayed.output}")
             report = normalized(Path(tmp) / "replay")
     finally:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from pydantic import Field
 
-from perfpilot.agents.judgements import OptimizationJudgement
 from perfpilot.agents.planners.base import SkillCall
 from perfpilot.agents.planners.claude_compact import (
     MAX_FINDINGS,
@@ -20,7 +19,8 @@ from perfpilot.agents.planners.claude_compact import (
 )
 from perfpilot.agents.planners.claude_messages import DATA_RULE, RequestPlan, build_request
 from perfpilot.agents.session import ToolResult
-from perfpilot.artifacts import ImplementationPlan, RootCauseReport
+from perfpilot.agents.steps.optimization import OPTIMIZATION
+from perfpilot.artifacts import RootCauseReport
 from perfpilot.artifacts.common import EvidenceRef
 from perfpilot.artifacts.findings import Finding, ImpactEstimate, Remediation
 from perfpilot.skills.base import SkillOutput
@@ -91,9 +91,8 @@ def test_draft_plan_lists_change_ids_in_deployment_order(tmp_path: Path) -> None
         findings=[finding(2, impact=0.6, remediation=True), finding(1, impact=0.3, remediation=True)]
     )
     session = make_session(tmp_path)
-    session.step = replace(session.step, name="optimization", judgement=OptimizationJudgement)
+    session.step = replace(OPTIMIZATION, skills=session.step.skills)
     session.inputs = {"root_cause": report}
-    session.step = replace(session.step, output=ImplementationPlan)
     text = draft_plan_text(session)
     assert text is not None
     changes = json.loads(text)["changes_in_order"]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from perfpilot.agents.judgements import ProfilingJudgement
 from perfpilot.agents.loop import StepRunner
 from perfpilot.agents.planners.claude import ClaudePlanner
 from perfpilot.agents.planners.offline import OfflinePlanner
-from perfpilot.agents.step import StepAgent
+from perfpilot.agents.steps.profiling import PROFILING
 from perfpilot.artifacts import BottleneckInventory
 from perfpilot.config import ModelSettings
 from perfpilot.evidence.bundle import EvidenceBundle
@@ -56,9 +55,7 @@ def test_step_loop_runs_allowed_skill_and_never_the_foreign_one(
     )
     target = Target(name="shop", evidence=EvidenceSources(access_logs=[Path("access.log")]))
     evidence = EvidenceBundle(target=target)
-    agent = StepAgent(
-        "profiling", "profiling", ("count-requests",), 60_000, BottleneckInventory, ProfilingJudgement
-    )
+    agent = replace(PROFILING, skills=("count-requests",), budget=60_000)
     runner = StepRunner(planner, reg, fallback=OfflinePlanner())
     outcome = runner.run(agent, evidence, {}, SkillContext(evidence=evidence, workdir=tmp_path))
 

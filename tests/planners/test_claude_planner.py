@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from perfpilot.agents.judgements import ProfilingJudgement
 from perfpilot.agents.planners.base import PlannerError, SkillCall, Submit
 from perfpilot.agents.planners.claude import ClaudePlanner
 from perfpilot.agents.planners.claude_compact import compact_schema
 from perfpilot.agents.planners.claude_errors import InvalidToolCalls
 from perfpilot.agents.session import ContextItem
+from perfpilot.agents.steps.profiling import ProfilingJudgement
 from perfpilot.artifacts import BottleneckInventory
 from perfpilot.config import ModelSettings
 from tests.fakes.messages_api import FakeMessagesAPI, calls, message, tool_use

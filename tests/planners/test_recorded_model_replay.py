@@ -32,7 +32,7 @@ def at_repository_root(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def test_replay_gives_the_expected_report(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "--replay", RECORDING)
-    assert result.exit_code == 0, f"{result.output}\n{RERECORD}"
+    assert result.exit_code == 4, f"{result.output}\n{RERECORD}"
     report = normalized(tmp_path)
     expected = json.loads(EXPECTED.read_text())
     for step in report["steps"]:
@@ -48,9 +48,9 @@ def test_replay_gives_the_expected_report(tmp_path: Path) -> None:
 
 
 def test_replay_applies_the_recorded_judgements_to_the_computed_artifacts(tmp_path: Path) -> None:
-    assert run_cli(tmp_path / "claude", "--replay", RECORDING).exit_code == 0
+    assert run_cli(tmp_path / "claude", "--replay", RECORDING).exit_code == 4
     offline = CliRunner().invoke(app, ["run", TARGET, "--out", str(tmp_path / "offline"), "--headless"])
-    assert offline.exit_code == 0, offline.output
+    assert offline.exit_code == 4, offline.output
     judged, computed = normalized(tmp_path / "claude"), normalized(tmp_path / "offline")
     submitted = {
         path.parent.name: json.loads(path.read_text())["content"][-1]["input"]
@@ -98,7 +98,7 @@ def test_a_live_claude_run_fits_the_seed_budgets_as_the_api_counts(tmp_path: Pat
         result = run_cli(tmp_path, env=env)
     finally:
         api.close()
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 4, result.output
     report = normalized(tmp_path)
     assert len(api.bodies) == 4  # one request per step: prefetched results, then the judgement
     for step, body in zip(report["steps"], api.bodies, strict=True):

@@ -6,7 +6,6 @@ import json
 import re
 from typing import Any
 
-from perfpilot.agents.assembly import assemble
 from perfpilot.agents.rendering import finding_line
 from perfpilot.agents.session import StepSession, ToolResult
 from perfpilot.artifacts import ImplementationPlan
@@ -91,7 +90,7 @@ def result_text(result: ToolResult) -> str:
 def draft_plan_text(session: StepSession) -> str | None:
     """The plan the loop would assemble now, when the step's judgement refers to its change ids (which no
     skill result shows): each change in the computed deployment order, with what it fixes."""
-    draft = assemble(session)
+    draft = session.step.assemble(session)
     if not isinstance(draft, ImplementationPlan) or not draft.changes:
         return None
     by_id = {change.id: change for change in draft.changes}

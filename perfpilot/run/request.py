@@ -1,29 +1,28 @@
-"""Carry out a run for the CLI: load, plan, run the graph, write reports, and choose the exit code."""
+"""Prepare and carry out one run: target -> planner -> evidence (recorded or live) -> graph -> reports."""
 
 from __future__ import annotations
 
-import signal
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import structlog
 
+from perfpilot.agents.step import StepName
 from perfpilot.artifacts.report import RunReport
-from perfpilot.cli.errors import EXIT_USAGE
-from perfpilot.cli.planners import PlannerChoiceError, make_planner, replay_failure
+from perfpilot.run.graph_run import Ask, OnUpdate
+from perfpilot.run.planners import PlannerChoiceError, make_planner, replay_failure
 from perfpilot.skills.base import ApplyMode
-from perfpilot.workflow import Ask
+
+STEP_NAMES: tuple[StepName, ...] = ("profiling", "analysis", "optimization", "validation")
 
 
 @dataclass
 class RunRequest:
-    """Everything the CLI (or the demo) asks of one run."""
+    """Everything a caller (CLI, chat, demo, eval, servers) asks of one run."""
 
     target: Path
     out: Path
-    headless: bool = True
     strict: bool = False
     planner_name: str = "offline"
     model: str | None = None
@@ -31,10 +30,10 @@ class RunRequest:
     replay: Path | None = None
     live: bool = False
     apply: ApplyMode = "none"
-    budgets: dict[str, int] = field(default_factory=dict)
+    budgets: dict[StepName, int] = field(default_factory=dict)
     formats: tuple[str, ...] = ("json", "md", "sarif")
-    log_level: str = "info"
     ask: Ask | None = None
+    on_update: OnUpdate | None = None
     load_test_duration_s: float | None = None
     warmup_s: float = 5.0
 
@@ -43,23 +42,28 @@ class RunInputError(Exception):
     """Bad input (target, evidence under --strict, planner choice, service): the CLI exits 2."""
 
 
-def _stop_on_sigterm() -> None:
-    """Turn SIGTERM into SystemExit so every context manager (service, k6) cleans up."""
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+def parse_budgets(values: list[str]) -> dict[StepName, int]:
+    """`analysis=6000` pairs into a dict; ValueError names the pair that is wrong."""
+    budgets: dict[StepName, int] = {}
+    for value in values:
+        name, _, number = value.partition("=")
+        if name not in STEP_NAMES or not number.isdigit() or int(number) <= 0:
+            raise ValueError(f"--budget {value!r}: expected STEP=TOKENS, STEP one of {', '.join(STEP_NAMES)}")
+        budgets[name] = int(number)
+    return budgets
 
 
 def perform_run(req: RunRequest) -> RunReport:
     """Load, run the graph (live when asked) and write the reports. Bad input raises RunInputError."""
-    from perfpilot.cli.progress import StepProgress
     from perfpilot.evidence.errors import EvidenceError
     from perfpilot.evidence.load import load_evidence
     from perfpilot.live.service import ServiceError
     from perfpilot.live.session import LiveSession
     from perfpilot.reports import write_reports
+    from perfpilot.run.graph_run import RunOptions, run_workflow
     from perfpilot.target import TargetError, load_target
-    from perfpilot.workflow import RunOptions, run_workflow
 
-    log = structlog.get_logger("perfpilot.cli")
+    log = structlog.get_logger("perfpilot.run")
     try:
         spec = load_target(req.target)
         planner = make_planner(
@@ -74,11 +78,11 @@ def perform_run(req: RunRequest) -> RunReport:
     options = RunOptions(
         workdir=req.out / "work",
         planner=planner,
-        budgets=req.budgets or None,  # type: ignore[arg-type]
+        budgets=req.budgets or None,
         live=req.live,
         apply=req.apply,
         ask=req.ask,
-        on_update=None if req.headless else StepProgress(),
+        on_update=req.on_update,
     )
     try:
         if req.live:
@@ -102,22 +106,6 @@ def perform_run(req: RunRequest) -> RunReport:
     paths = write_reports(report, req.out, req.formats)
     log.info("run.done", status=report.status, exit_code=report.exit_code, reports=[str(p) for p in paths])
     return report
-
-
-def execute_run(req: RunRequest) -> int:
-    """The process exit code of a run; bad input prints a message naming the file and field, and gives 2."""
-    from perfpilot.logs import configure_logging
-
-    configure_logging(headless=req.headless, level=req.log_level)
-    _stop_on_sigterm()
-    try:
-        report = perform_run(req)
-    except RunInputError as exc:
-        print(f"perfpilot: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    if not req.headless:
-        print(f"{report.status} (tier {report.tier or '-'}): reports in {req.out}")
-    return report.exit_code
 
 
 def _warm_up(spec: Any, workdir: Path, seconds: float) -> None:

@@ -1,4 +1,4 @@
-"""Run the workflow graph on a target's evidence and turn the final state into a RunReport."""
+"""Execute the workflow graph on loaded evidence, through escalations and interrupts, to a RunReport."""
 
 from __future__ import annotations
 
@@ -9,19 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from perfpilot.agents.loop import StepRunner
 from perfpilot.agents.planners.base import Planner
 from perfpilot.agents.planners.offline import OfflinePlanner
 from perfpilot.agents.step import StepName
-from perfpilot.agents.steps import steps_with_budgets
-from perfpilot.artifacts.findings import unique_findings
-from perfpilot.artifacts.report import FindingSummary, RunReport, SkippedEvidence, StepRecord
+from perfpilot.agents.steps import require_skills, steps_with_budgets
+from perfpilot.artifacts.report import RunReport
 from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.graphs.checkpoints import memory_checkpointer
 from perfpilot.graphs.orchestrator import Applier, RunContext, build_graph
-from perfpilot.graphs.state import WorkflowState, inventory_of, plan_of, root_cause_of, validation_of
+from perfpilot.run.report import build_report
 from perfpilot.skills.base import ApplyMode, SkillContext
 from perfpilot.skills.registry import SkillRegistry, default_registry
 
@@ -49,6 +48,8 @@ def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
     """Run the graph to its end (or to an unanswered escalation) and report. Never loses finished steps."""
     log = structlog.get_logger("perfpilot.run").bind(run=options.run_id)
     registry = options.registry or default_registry()
+    steps = steps_with_budgets(options.budgets)
+    require_skills(steps.values(), registry.names())
     fallback = None if isinstance(options.planner, OfflinePlanner) else OfflinePlanner()
     context = RunContext(
         runner=StepRunner(options.planner, registry, fallback=fallback, prefetch=fallback is not None),
@@ -56,10 +57,10 @@ def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
         skill_context=SkillContext(
             evidence=evidence, workdir=options.workdir, apply=options.apply, log=log, live=options.live
         ),
-        steps=steps_with_budgets(options.budgets),
+        steps=steps,
         applier=options.applier,
     )
-    graph = build_graph().compile(checkpointer=InMemorySaver())
+    graph = build_graph().compile(checkpointer=memory_checkpointer())
     config: Any = {"configurable": {"thread_id": options.run_id}}
     payload: Any = {"run_id": options.run_id, "decision_path": [], "steps": [], "decisions": []}
     options.workdir.mkdir(parents=True, exist_ok=True)
@@ -98,48 +99,3 @@ def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
         state["status"] = "error"
         report = build_report(state, evidence, options.run_id)
         return report.model_copy(update={"error": f"{type(exc).__name__}: {exc}"})
-
-
-def build_report(state: WorkflowState | dict[str, Any], evidence: EvidenceBundle, run_id: str) -> RunReport:
-    """A RunReport from whatever the graph state holds (complete or not)."""
-    typed: WorkflowState = state  # type: ignore[assignment]
-    root_cause = root_cause_of(typed)
-    plan = plan_of(typed)
-    inventory = inventory_of(typed)
-    every = [
-        *(root_cause.findings if root_cause else []),
-        *(plan.findings if plan else []),
-        *(inventory.findings if inventory else []),
-    ]
-    findings = [
-        FindingSummary(
-            id=f.id,
-            skill=f.skill,
-            kind=f.kind,
-            layer=f.layer,
-            subject=f.subject,
-            title=f.title,
-            impact=round(f.impact, 4),
-            priority=f.priority,
-        )
-        for f in unique_findings(every)
-    ]
-    return RunReport(
-        run_id=run_id,
-        target=evidence.target.name,
-        status=typed.get("status") or "error",
-        tier=typed.get("tier"),
-        decision_path=list(typed.get("decision_path", [])),
-        decisions=list(typed.get("decisions", [])),
-        steps=[StepRecord.model_validate(s) for s in typed.get("steps", [])],
-        findings=findings,
-        inventory=inventory,
-        root_cause=root_cause,
-        plan=plan,
-        validation=validation_of(typed),
-        applied=list(typed.get("applied", [])),
-        skipped_evidence=[
-            SkippedEvidence(source=s.source, line=s.line, reason=s.reason) for s in evidence.skipped
-        ],
-        escalation=typed.get("escalation"),
-    )
