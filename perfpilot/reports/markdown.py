@@ -251,6 +251,16 @@ def render(report: RunReport) -> str:
         lines += [f"> Escalation: {report.escalation}", ""]
     lines += ["## Decision path", "", *decision_path(report)]
     lines += _steps(report) + _baseline(report) + _findings(report) + _plan(report) + _validation(report)
+    if report.evidence_read:
+        lines += [
+            "## Evidence read",
+            "",
+            *table(
+                ("source", "items", "read"),
+                [(s.source, s.items, "yes" if s.read else "no") for s in report.evidence_read],
+            ),
+            "",
+        ]
     if report.skipped_evidence:
         lines += [
             "## Evidence skipped",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import structlog
+from structlog.testing import capture_logs
 
 from perfpilot.agents.loop import StepRunner
 from perfpilot.agents.planners.base import Decision, PlannerError, SkillCall, Submit, Usage
@@ -37,10 +40,7 @@ def test_offline_profiling_stays_within_budget(tmp_path: Path) -> None:
     outcome = _run(OfflinePlanner(), tmp=tmp_path)
     assert isinstance(outcome.artifact, BottleneckInventory)
     assert 0 < outcome.record.tokens_used <= outcome.record.token_budget == 3000
-    assert (
-        outcome.record.skills_called == ["observability-stack-configurator", "performance-profiler"]
-        or "performance-profiler" in outcome.record.skills_called
-    )
+    assert outcome.record.skills_called == ["observability-stack-configurator", "performance-profiler"]
 
 
 class RogueThenSubmit:
@@ -136,3 +136,30 @@ def test_tiny_budgets_never_crash_and_never_overspend(tmp_path: Path, budget: in
     if budget <= 300:
         assert outcome.record.status == "budget_exhausted"
         assert outcome.artifact.budget_exhausted is True  # type: ignore[attr-defined]
+
+
+def test_budget_events_are_logged_with_run_and_step_bound(tmp_path: Path) -> None:
+    evidence = _evidence()
+    runner = StepRunner(OfflinePlanner(), default_registry())
+    log = structlog.get_logger("perfpilot.run").bind(run="run-1")
+    context = SkillContext(evidence=evidence, workdir=tmp_path, log=log)
+    with capture_logs() as events:
+        outcome = runner.run(replace(STEPS["profiling"], budget=600), evidence, {}, context)
+    assert outcome.record.status == "budget_exhausted"
+    done = [e for e in events if e["event"] == "step.done"]
+    assert done == [
+        {
+            "event": "step.done",
+            "log_level": "info",
+            "run": "run-1",
+            "step": "profiling",
+            "status": "budget_exhausted",
+            "tokens": outcome.record.tokens_used,
+            "budget": 600,
+        }
+    ]
+    skills = [e for e in events if e["event"] == "step.skill_done"]
+    # the budget ran low after the first skill: the submit was forced before the profiler ran
+    assert [(e["run"], e["step"], e["skill"]) for e in skills] == [
+        ("run-1", "profiling", "observability-stack-configurator")
+    ]

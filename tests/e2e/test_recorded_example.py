@@ -62,7 +62,12 @@ def test_names_the_n_plus_one_with_its_rewrite(report: dict[str, Any]) -> None:
     n1 = [f for f in report["root_cause"]["findings"] if f["kind"] == "n_plus_one"]
     rewrites = [f["remediation"]["content"] for f in n1 if f["remediation"]]
     assert len(rewrites) == len(n1)
-    assert any("order_items" in r and ("JOIN" in r or " IN (" in r) for r in rewrites)
+    assert sorted(r.split("\n\n")[1].split(" ")[:3] for r in rewrites) == [
+        ["SELECT", "id,", "status,"],  # the orders per customer, batched with IN (...)
+        ["SELECT", "orders.id,", "order_items.*"],  # the items per order, joined
+    ]
+    assert any("JOIN order_items ON order_items.order_id = orders.id" in r for r in rewrites)
+    assert any("WHERE customer_id IN (:customer_id_list)" in r for r in rewrites)
 
 
 def test_database_is_the_top_bottleneck(report: dict[str, Any]) -> None:

@@ -8,7 +8,6 @@ import pytest
 from pydantic import BaseModel
 
 from perfpilot.artifacts import (
-    Bottleneck,
     BottleneckInventory,
     Finding,
     ImplementationPlan,
@@ -16,12 +15,12 @@ from perfpilot.artifacts import (
     SloBreach,
     ValidationReport,
 )
-from perfpilot.artifacts.baseline import Baseline, EndpointStats, LatencyPercentiles
 from perfpilot.artifacts.validation import MetricComparison
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.run.graph_run import RunOptions, run_workflow
 from perfpilot.skills.registry import default_registry
 from perfpilot.target.spec import Target
+from tests import factories
 from tests.graphs.scripted import ScriptedPlanner
 
 BREACH = [SloBreach(slo="p95_ms", target=200, observed=500)]
@@ -33,38 +32,21 @@ def _evidence() -> EvidenceBundle:
 
 
 def _inventory(n: int) -> BottleneckInventory:
-    overall = EndpointStats(name="overall", requests=900, latency=LatencyPercentiles(p95_ms=120))
     return BottleneckInventory(
-        baseline=Baseline(overall=overall),
-        bottlenecks=[
-            Bottleneck(id=f"bn-{i}", layer="database", title="t", subject=f"s{i}", impact=0.5)
-            for i in range(n)
-        ],
+        baseline=factories.measured_baseline(),
+        bottlenecks=[factories.bottleneck(i, 0.5) for i in range(n)],
         slo_breaches=BREACH if n else [],
     )
 
 
 def _finding(complexity: str) -> Finding:
-    return Finding(
-        id="f-1",
-        skill="database-optimization-analyzer",
-        kind="k",
-        layer="database",
-        subject="x",
-        title="t",
-        root_cause="r",
-        impact=0.5,
-        priority="high",
-        complexity=complexity,
-    )  # type: ignore[arg-type]
+    return factories.finding("f-1", complexity=complexity, impact=0.5)
 
 
 def _measured(met: int, of: int) -> ValidationReport:
-    rows = [
-        MetricComparison(metric=f"p95_ms:e{i}", before=500, after=150, target=200, met=i < met)
-        for i in range(of)
-    ]
-    return ValidationReport(method="measured", comparisons=rows)
+    return ValidationReport(
+        method="measured", comparisons=factories.comparisons(*(i < met for i in range(of)))
+    )
 
 
 def _run(tmp_path: Path, artifacts: dict[str, BaseModel], ask=None):  # type: ignore[no-untyped-def]

@@ -5,48 +5,26 @@ from __future__ import annotations
 import pytest
 
 from perfpilot.artifacts import (
-    Bottleneck,
     BottleneckInventory,
     Finding,
     RootCauseReport,
     SloBreach,
     ValidationReport,
 )
-from perfpilot.artifacts.baseline import Baseline, EndpointStats, LatencyPercentiles
 from perfpilot.artifacts.report import StepRecord
-from perfpilot.artifacts.validation import MetricComparison
 from perfpilot.evidence.models import SourceRead
 from perfpilot.graphs import routing
 from perfpilot.target.spec import EndpointSlo, Slos
+from tests import factories
+from tests.factories import bottleneck, comparisons
+from tests.factories import measured_baseline as measured
 
 SLOS = Slos(p95_ms=300, error_rate=0.01)
 READ = [SourceRead(source="metrics.prom", items=120)]
 
 
-def bottleneck(i: int, impact: float) -> Bottleneck:
-    return Bottleneck(id=f"bn-{i}", layer="database", title="t", subject=f"s{i}", impact=impact)
-
-
-def measured(p95: float | None = 120.0, error_rate: float | None = 0.001) -> Baseline:
-    overall = EndpointStats(
-        name="overall", requests=5000, error_rate=error_rate, latency=LatencyPercentiles(p95_ms=p95)
-    )
-    return Baseline(overall=overall)
-
-
 def finding(i: int, complexity: str, impact: float = 0.3, priority: str = "high") -> Finding:
-    return Finding(
-        id=f"f-{i}",
-        skill="s",
-        kind="k",
-        layer="database",
-        subject="x",
-        title="t",
-        root_cause="r",
-        impact=impact,
-        priority=priority,
-        complexity=complexity,
-    )  # type: ignore[arg-type]
+    return factories.finding(f"f-{i}", complexity=complexity, impact=impact, priority=priority)
 
 
 @pytest.mark.parametrize(
@@ -134,13 +112,6 @@ def test_empty_analysis_is_never_a_quick_fix_even_when_judged_so() -> None:
 def test_a_judged_outcome_stands_over_findings() -> None:
     report = RootCauseReport(findings=[finding(1, "quick_fix")], judged_outcome="complex")
     assert routing.after_analysis(report).kind == "complex"
-
-
-def comparisons(*met: bool | None) -> list[MetricComparison]:
-    return [
-        MetricComparison(metric=f"p95_ms:e{i}", before=200, after=100, target=150, met=m)
-        for i, m in enumerate(met)
-    ]
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,13 @@ import pytest
 from perfpilot.skills.registry import SkillDefinitionError, SkillRegistry, default_registry, load_skill_folder
 
 BUNDLED = {
-    "performance-profiler",
-    "database-optimization-analyzer",
+    "container-image-optimizer",
     "cost-optimization-analyzer",
+    "database-optimization-analyzer",
+    "edge-computing-architect",
     "load-test-runner",
     "observability-stack-configurator",
+    "performance-profiler",
     "performance-validator",
 }
 BODY = "## When to use\nx\n## Inputs\nx\n## Outputs\nx\n"
@@ -21,19 +23,27 @@ BODY = "## When to use\nx\n## Inputs\nx\n## Outputs\nx\n"
 
 def test_bundled_skills_are_registered_with_schemas() -> None:
     registry = default_registry()
-    assert set(registry.names()) >= BUNDLED
+    assert set(registry.names()) == BUNDLED
     for skill in registry:
         assert skill.description and len(skill.description) <= 1024
         assert skill.input_schema["type"] == "object"
 
 
-def test_every_step_names_only_registered_or_known_skills() -> None:
-    from perfpilot.agents.steps import STEPS
+def test_every_step_names_only_registered_skills() -> None:
+    from perfpilot.agents.steps import STEPS, require_skills
 
-    registry = default_registry()
-    for step in STEPS.values():
-        for name in step.skills:
-            assert name in registry or name in ("container-image-optimizer", "edge-computing-architect"), name
+    require_skills(STEPS.values(), default_registry().names())
+    assert {name for step in STEPS.values() for name in step.skills} == BUNDLED
+
+
+def test_a_step_naming_an_unregistered_skill_fails_at_start_up() -> None:
+    from dataclasses import replace
+
+    from perfpilot.agents.steps import ANALYSIS, UnknownSkillError, require_skills
+
+    typo = replace(ANALYSIS, skills=("database-optimisation-analyzer",))
+    with pytest.raises(UnknownSkillError, match="analysis: database-optimisation-analyzer"):
+        require_skills([typo], default_registry().names())
 
 
 def _folder(tmp_path: Path, front: str, body: str = BODY) -> Path:
