@@ -89,19 +89,17 @@ class LiveSession:
             self.service.stop()
 
     def live_target(self) -> Target:
-        """The target with the live query log, access log and metrics added to its recorded evidence
-        (recorded files of the same service stay: more executions of rare requests to learn from)."""
+        """The target with this run's query log, access log and metrics in place of the recorded ones:
+        every figure of a live report comes from this run (recorded logs of the same kinds are dropped;
+        the other recorded sources, e.g. Dockerfiles and the inventory, are not measured by a run)."""
         http = self.spec.evidence.http
         assert http is not None and self.db is not None
         db = self.spec.evidence.database
         dialect = db.dialect if db is not None else "sqlite"
         evidence = self.spec.evidence.model_copy(
             update={
-                "workload": [
-                    *(w for w in self.spec.evidence.workload if w.path is not None),
-                    WorkloadSource(path=self.query_log, format="jsonl", dialect=dialect),
-                ],
-                "access_logs": [*self.spec.evidence.access_logs, self.access_log],
+                "workload": [WorkloadSource(path=self.query_log, format="jsonl", dialect=dialect)],
+                "access_logs": [self.access_log],
                 "metrics": [MetricsSource(url=f"{http.base_url}/metrics")],
                 "database": DatabaseSource(dsn=f"sqlite://{self.db}", dialect=dialect),
             }
