@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from perfpilot import __version__
@@ -44,7 +46,10 @@ def version() -> None:
 
 
 def main() -> None:
-    app()
+    """The console entry point, behind the error boundary (`--debug` anywhere prints a crash's traceback)."""
+    from perfpilot.cli.crash import guarded
+
+    raise SystemExit(guarded(app, sys.argv))
 
 
 if __name__ == "__main__":

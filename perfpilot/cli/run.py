@@ -48,6 +48,9 @@ def run(
     live: bool = typer.Option(False, "--live", help="Start the target's service and load-test it"),
     apply: str = typer.Option("none", "--apply", help="none, sandbox (a copy of the database) or original"),
     yes: bool = typer.Option(False, "--yes", help="Confirm --apply original without a prompt (CI)"),
+    keep_sandbox: bool = typer.Option(
+        False, "--keep-sandbox", help="Keep the sandbox copy after the run (removed by default)"
+    ),
     budget: list[str] = typer.Option([], "--budget", help="STEP=TOKENS, e.g. analysis=6000 (repeatable)"),
     formats: str = typer.Option("json,md,sarif", "--format", help="Report formats: json, md, sarif"),
     log_level: str = typer.Option("info", "--log-level"),
@@ -85,6 +88,7 @@ def run(
             budgets=budgets,
             formats=chosen,
             ask=None if headless else _ask,
+            keep_sandbox=keep_sandbox,
         ),
         headless=headless,
         log_level=log_level,
@@ -92,9 +96,23 @@ def run(
     raise typer.Exit(code)
 
 
+EXIT_SIGTERM = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: k6 and the service stop, finished steps are kept and reported."""
+
+
+_signals: list[int] = []  # SIGTERMs received by this process (a skill may re-raise its own interrupt)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    _signals.append(signum)
+    raise Terminated(f"signal {signum}")
+
+
 def _stop_on_sigterm() -> None:
-    """Turn SIGTERM into SystemExit so every context manager (service, k6) cleans up."""
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGTERM, _terminate)
 
 
 def execute_run(req: RunRequest, *, headless: bool, log_level: str = "info") -> int:
@@ -115,6 +133,10 @@ def execute_run(req: RunRequest, *, headless: bool, log_level: str = "info") -> 
     except RunInputError as exc:
         print(f"perfpilot: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Terminated:  # before the graph ran: nothing finished to keep
+        return EXIT_SIGTERM
     if not headless:
         print(f"{report.status} (tier {report.tier or '-'}): reports in {req.out}")
+    if report.status == "interrupted" and _signals:
+        return EXIT_SIGTERM
     return report.exit_code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 from types import TracebackType
@@ -12,6 +13,7 @@ from perfpilot.artifacts import ImplementationPlan
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.live.apply import applicable, apply_ddl, sandbox_copy
 from perfpilot.live.service import ServiceError, ServiceProcess, fill
+from perfpilot.skills.database_optimization.sandbox import SANDBOX_PREFIX
 from perfpilot.target.spec import DatabaseSource, MetricsSource, Target, WorkloadSource
 
 WARMUP_S = 5.0
@@ -30,7 +32,9 @@ def sqlite_path(spec: Target) -> Path | None:
 class LiveSession:
     """Context manager around one live run. Entering starts the service; leaving always stops it."""
 
-    def __init__(self, spec: Target, options: Any, log: Any, *, warmup_s: float = WARMUP_S) -> None:
+    def __init__(
+        self, spec: Target, options: Any, log: Any, *, warmup_s: float = WARMUP_S, keep_sandbox: bool = False
+    ) -> None:
         self.spec = spec
         self.options = options
         self.log = log
@@ -39,6 +43,8 @@ class LiveSession:
         self.service: ServiceProcess | None = None
         self.db: Path | None = sqlite_path(spec)
         self.generation = 0
+        self.keep_sandbox = keep_sandbox
+        self.sandboxes: list[Path] = []
 
     def _argv(self, db: Path) -> list[str]:
         http, service = self.spec.evidence.http, self.spec.evidence.service
@@ -87,6 +93,11 @@ class LiveSession:
     ) -> None:
         if self.service is not None:
             self.service.stop()
+        for copy in self.sandboxes:
+            if self.keep_sandbox:
+                self.log.info("sandbox.kept", path=str(copy))
+            elif copy.parent.name.startswith(SANDBOX_PREFIX):
+                shutil.rmtree(copy.parent, ignore_errors=True)
 
     def live_target(self) -> Target:
         """The target with this run's query log, access log and metrics in place of the recorded ones:
@@ -121,6 +132,8 @@ class LiveSession:
         if not changes:
             return []
         target_db = self.db if self.options.apply == "original" else sandbox_copy(self.db)
+        if target_db != self.db:
+            self.sandboxes.append(target_db)
         applied = apply_ddl(target_db, changes)
         self.service.restart(self._argv(target_db))
         where = "original database" if target_db == self.db else f"sandbox copy {target_db}"

@@ -9,6 +9,16 @@ from perfpilot.reports.json_report import write_json
 from perfpilot.reports.markdown import write_markdown
 from perfpilot.reports.sarif import write_sarif
 
+REPORT_FILES = ("report.json", "report.md", "report.sarif")
+
+
+def remove_stale_reports(out_dir: Path) -> list[Path]:
+    """Remove reports an earlier run left in out_dir, so none is mistaken for this run's."""
+    removed = [out_dir / name for name in REPORT_FILES if (out_dir / name).is_file()]
+    for path in removed:
+        path.unlink()
+    return removed
+
 
 def write_reports(
     report: RunReport, out_dir: Path, formats: tuple[str, ...] = ("json", "md", "sarif")

@@ -19,7 +19,7 @@ STATUS_TEXT: dict[RunStatus, str] = {
     "not_met": "Targets not met (measured): architecture redesign needed",
     "escalated": "Escalated to a person",
     "error": "Error",
-    "interrupted": "Interrupted (Ctrl-C): the finished steps are kept",
+    "interrupted": "Interrupted (Ctrl-C or SIGTERM): the finished steps are kept",
 }
 ALL_NODES = (
     "profiling",

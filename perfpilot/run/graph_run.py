@@ -84,7 +84,7 @@ def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
                 state["decision_path"] = [*state.get("decision_path", []), "escalation"]
                 return build_report(state, evidence, options.run_id)
             payload = Command(resume=options.ask(question))
-    except KeyboardInterrupt as exc:  # Ctrl-C: skills stopped their processes; keep every finished step
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: skills stopped their processes; keep finished steps
         log.warning("run.interrupted", error=str(exc))
         state = dict(graph.get_state(config).values)
         state["status"] = "interrupted"
@@ -92,7 +92,7 @@ def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
         measured = partial.model_dump_json(exclude_none=True)[:400] if partial else ""
         detail = f"; partial measurement: {measured}" if measured else ""
         report = build_report(state, evidence, options.run_id)
-        return report.model_copy(update={"error": f"interrupted (Ctrl-C){detail}"})
+        return report.model_copy(update={"error": f"interrupted (Ctrl-C or SIGTERM){detail}"})
     except Exception as exc:
         log.error("run.failed", error=str(exc))
         state = dict(graph.get_state(config).values)

@@ -36,6 +36,7 @@ class RunRequest:
     on_update: OnUpdate | None = None
     load_test_duration_s: float | None = None
     warmup_s: float = 5.0
+    keep_sandbox: bool = False
 
 
 class RunInputError(Exception):
@@ -59,11 +60,13 @@ def perform_run(req: RunRequest) -> RunReport:
     from perfpilot.evidence.load import load_evidence
     from perfpilot.live.service import ServiceError
     from perfpilot.live.session import LiveSession
-    from perfpilot.reports import write_reports
+    from perfpilot.reports import remove_stale_reports, write_reports
     from perfpilot.run.graph_run import RunOptions, run_workflow
     from perfpilot.target import TargetError, load_target
 
     log = structlog.get_logger("perfpilot.run")
+    if stale := remove_stale_reports(req.out):  # never mistaken for this run's, whatever happens next
+        log.info("run.stale_reports_removed", files=[p.name for p in stale])
     try:
         spec = load_target(req.target)
         planner = make_planner(
@@ -86,7 +89,7 @@ def perform_run(req: RunRequest) -> RunReport:
     )
     try:
         if req.live:
-            session = LiveSession(spec, options, log, warmup_s=req.warmup_s)
+            session = LiveSession(spec, options, log, warmup_s=req.warmup_s, keep_sandbox=req.keep_sandbox)
             with session as ready:
                 if not ready:
                     raise RunInputError(

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 
 def _port_free(port: int) -> bool:
     with socket.socket() as sock:
@@ -21,7 +23,12 @@ def _children_named(words: tuple[str, ...], marker: str) -> list[str]:
     return [line for line in found if marker in line and any(w in line for w in words)]
 
 
-def test_ctrl_c_during_the_baseline_load_test(tmp_path: Path, k6_binary: str) -> None:
+@pytest.mark.parametrize(
+    ("sent", "exit_code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl-c", "sigterm"]
+)
+def test_a_stop_during_the_baseline_load_test(
+    tmp_path: Path, k6_binary: str, sent: signal.Signals, exit_code: int
+) -> None:
     assert _port_free(8765), "something already listens on 8765"
     subprocess.run(
         [sys.executable, "-c", "import perfpilot.demo as d; d.build_data()"], check=True, timeout=300
@@ -38,12 +45,12 @@ def test_ctrl_c_during_the_baseline_load_test(tmp_path: Path, k6_binary: str) ->
             assert proc.poll() is None, log.read_text()[-2000:]
             time.sleep(0.2)
         time.sleep(2)  # k6 is measuring the baseline now
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sent)
         code = proc.wait(timeout=60)
-    assert code == 130, log.read_text()[-2000:]
+    assert code == exit_code, log.read_text()[-2000:]
     time.sleep(0.5)
     assert _port_free(8765)
     assert not _children_named(("k6 run", "shop.serve"), str(tmp_path))
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert report["status"] == "interrupted"
-    assert "interrupted (Ctrl-C)" in report["error"]
+    assert report["error"].startswith("interrupted (Ctrl-C or SIGTERM)")

@@ -56,6 +56,8 @@ def test_the_service_is_stopped_afterwards(demo: dict[str, Any]) -> None:
 def test_indexes_were_applied_to_a_sandbox_copy_only(demo: dict[str, Any]) -> None:
     assert demo["decision_path"][:5] == ["profiling", "analysis", "optimization", "apply", "validation"]
     assert demo["applied"] and all("sandbox copy" in a for a in demo["applied"])
+    sandboxes = {a.split("sandbox copy ", 1)[1].rstrip(")") for a in demo["applied"]}
+    assert sandboxes and not any(Path(p).exists() for p in sandboxes)  # removed at the end of the run
     applied_ids = {a.split(" ")[0] for a in demo["applied"]}
     applied = [c for c in demo["plan"]["changes"] if c["id"] in applied_ids]
     assert applied and all(c["kind"] == "ddl" and c["content"].startswith("CREATE INDEX") for c in applied)
