@@ -33,6 +33,7 @@ lint: $(STAMP)
 typecheck: lint
 
 test: $(STAMP)
+	@bash scripts/install-system-deps.sh
 	@bash scripts/postgres-up.sh || echo "PostgreSQL not started: its tests will skip (or fail under CI)"
 	$(BIN)/ruff check perfpilot tests benchmarks examples
 	$(BIN)/mypy

@@ -86,3 +86,25 @@ def loopback(loopback_module: ModuleType) -> Iterator[Any]:
     """A LoopbackServer on 127.0.0.1 with /orders, /err, /slow and /limited routes."""
     with loopback_module.serving() as server:
         yield server
+
+
+def _hypopg_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_DSN, connect_timeout=2) as conn:
+            row = conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg'").fetchone()
+        return row is not None
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def hypopg_dsn(pg_dsn: str) -> str:
+    """The test PostgreSQL, with the HypoPG extension available (what-if indexes)."""
+    require(
+        "HypoPG",
+        _hypopg_available(),
+        "apt-get install postgresql-15-hypopg, then bash scripts/postgres-up.sh",
+    )
+    return pg_dsn

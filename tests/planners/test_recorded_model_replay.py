@@ -47,6 +47,18 @@ def test_replay_gives_the_expected_report(tmp_path: Path) -> None:
     assert report == expected, RERECORD
 
 
+def test_replay_does_not_depend_on_the_machines_binaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without promtool on PATH (a machine with less installed), the recorded requests still match."""
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    monkeypatch.setenv("PATH", str(bare))
+    assert shutil.which("promtool") is None
+    result = run_cli(tmp_path / "out", "--replay", RECORDING)
+    assert result.exit_code == 4, f"{result.output}\n{RERECORD}"
+
+
 def test_replay_applies_the_recorded_judgements_to_the_computed_artifacts(tmp_path: Path) -> None:
     assert run_cli(tmp_path / "claude", "--replay", RECORDING).exit_code == 4
     offline = CliRunner().invoke(app, ["run", TARGET, "--out", str(tmp_path / "offline"), "--headless"])

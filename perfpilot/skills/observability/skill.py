@@ -52,7 +52,11 @@ class ObservabilityOutput(SkillOutput):
     limits: list[EndpointLimit] = Field(default_factory=list)
     baseline_source: str | None = None
     metrics_to_scrape: list[MetricToScrape] = Field(default_factory=list)
-    checks: list[PromtoolCheck] = Field(default_factory=list)
+    checks: list[PromtoolCheck] = Field(
+        default_factory=list,
+        exclude=True,  # depends on whether promtool is installed: never in what a model reads or a record
+        description="promtool's verdicts (failures also land in notes).",
+    )
 
 
 def validated_baseline(ctx: SkillContext) -> tuple[Baseline | None, str | None]:
