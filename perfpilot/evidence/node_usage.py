@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from urllib.parse import urlsplit
 
 from perfpilot.evidence.counters import increase
 from perfpilot.evidence.models import MetricSeries
 from perfpilot.evidence.scrape_window import is_timed
-from perfpilot.evidence.window_models import DiskBusy, FilesystemFree, NodeUsage
+from perfpilot.evidence.window_models import DiskBusy, FilesystemFree, NodeUsage, instance_host
 
 CPU = "node_cpu_seconds_total"
 MEM_AVAILABLE, MEM_TOTAL = "node_memory_MemAvailable_bytes", "node_memory_MemTotal_bytes"
@@ -26,10 +25,6 @@ SINGLE_SCRAPE = (
 )
 
 NodeKey = tuple[str, str, str]
-
-
-def _host(instance: str) -> str:
-    return urlsplit(f"//{instance}").hostname or instance if instance else ""
 
 
 def _last(series: MetricSeries) -> float:
@@ -94,7 +89,7 @@ def _node(key: NodeKey, members: list[MetricSeries]) -> NodeUsage:
     job, instance, _ = key
     by_name = {s.name: s for s in members if s.name in (MEM_AVAILABLE, MEM_TOTAL, *LOADS)}
     uname = next((s for s in members if s.name == "node_uname_info"), None)
-    name = (uname.labels.get("nodename") if uname else None) or _host(instance) or "node"
+    name = (uname.labels.get("nodename") if uname else None) or instance_host(instance) or "node"
     cpus, cpu = _cpu(members)
     memory_used, memory_max = _memory(by_name)
     stamps = [t for s in members for t, _ in s.points if not math.isnan(t)]

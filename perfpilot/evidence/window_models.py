@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from pydantic import Field
 
 from perfpilot.evidence.models import Record
@@ -10,6 +12,16 @@ SINGLE_SCRAPE_NOTE = (
     "one scrape: counters are cumulative since each process started, so they give ratios "
     "(error share, mean = sum / count) but no rate"
 )
+
+
+def instance_host(instance: str) -> str:
+    """The host of an `instance` label such as `10.0.0.5:9100` (the label itself when it has no port)."""
+    if not instance:
+        return ""
+    try:
+        return urlsplit(f"//{instance}").hostname or instance
+    except ValueError:
+        return instance
 
 
 class ScrapeWindow(Record):
@@ -67,6 +79,11 @@ class NodeUsage(Record):
     disks: list[DiskBusy] = Field(default_factory=list)
     filesystems: list[FilesystemFree] = Field(default_factory=list)
     note: str = ""
+
+    @property
+    def names(self) -> set[str]:
+        """What an inventory may call this node: its nodename or the host of its instance label."""
+        return {n for n in (self.node, instance_host(self.instance)) if n}
 
 
 class ProcessUsage(Record):

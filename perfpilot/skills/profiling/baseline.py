@@ -103,10 +103,15 @@ def from_metrics(samples: list[MetricSample]) -> Baseline | None:
 
 
 def resources(evidence: EvidenceBundle) -> ResourceUsage:
-    """Utilisation of the busiest instance group (p95 where known)."""
+    """Utilisation of the busiest instance group (p95 where known) or measured node (over its window)."""
     cpu = [v for i in evidence.instances if (v := i.cpu_util_p95 or i.cpu_util_avg) is not None]
     mem = [v for i in evidence.instances if (v := i.mem_util_p95 or i.mem_util_avg) is not None]
-    return ResourceUsage(cpu=max(cpu) if cpu else None, memory=max(mem) if mem else None)
+    cpu += [n.cpu_utilisation for n in evidence.nodes if n.cpu_utilisation is not None]
+    mem += [n.memory_used for n in evidence.nodes if n.memory_used is not None]
+    disk = [d.busy for n in evidence.nodes for d in n.disks]
+    return ResourceUsage(
+        cpu=max(cpu) if cpu else None, memory=max(mem) if mem else None, disk_io=max(disk) if disk else None
+    )
 
 
 def compute_baseline(evidence: EvidenceBundle, live: Baseline | None) -> Baseline:

@@ -16,6 +16,8 @@ from perfpilot.skills.profiling.bottlenecks import (
     infrastructure_bottlenecks,
     with_layer_shares,
 )
+from perfpilot.skills.profiling.memory_growth import memory_growth_bottlenecks
+from perfpilot.skills.profiling.nodes import node_bottlenecks
 
 
 class ProfilerInput(SkillInput):
@@ -39,6 +41,7 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
     baseline = with_layer_shares(compute_baseline(evidence, _live_baseline(ctx)), times)
     pressures = slo_check.endpoint_pressure(baseline, slos)
     bottlenecks = infrastructure_bottlenecks(evidence, pressures)
+    bottlenecks += node_bottlenecks(evidence, pressures) + memory_growth_bottlenecks(evidence, pressures)
     notes = []
     if times is not None:
         db = database_bottleneck(evidence, times, pressures)
