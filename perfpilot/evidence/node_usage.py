@@ -36,14 +36,19 @@ def _rate(series: MetricSeries) -> float | None:
     return grown.rate if grown is not None else None
 
 
-def _cpu(members: list[MetricSeries]) -> tuple[int | None, float | None]:
-    idle = [s for s in members if s.name == CPU and s.labels.get("mode") == "idle"]
-    cpus = len({s.labels.get("cpu", "") for s in idle}) or None
-    rates = [_rate(s) for s in idle]
-    if cpus is None or any(r is None for r in rates):
-        return cpus, None
-    idle_per_s = sum(r for r in rates if r is not None)
-    return cpus, min(1.0, max(0.0, 1 - idle_per_s / cpus))
+def _cpu(members: list[MetricSeries]) -> tuple[int | None, dict[str, float]]:
+    """(CPUs, share of CPU time per mode over the window); modes without a rate for every CPU left out."""
+    per_mode: dict[str, list[float | None]] = defaultdict(list)
+    cpus = len({s.labels.get("cpu", "") for s in members if s.name == CPU}) or None
+    for one in members:
+        if one.name == CPU:
+            per_mode[one.labels.get("mode", "")].append(_rate(one))
+    shares = {
+        mode: min(1.0, max(0.0, sum(r for r in rates if r is not None) / cpus))
+        for mode, rates in sorted(per_mode.items())
+        if cpus and len(rates) == cpus and all(r is not None for r in rates)
+    }
+    return cpus, shares
 
 
 def _memory(by_name: dict[str, MetricSeries]) -> tuple[float | None, float | None]:
@@ -90,7 +95,7 @@ def _node(key: NodeKey, members: list[MetricSeries]) -> NodeUsage:
     by_name = {s.name: s for s in members if s.name in (MEM_AVAILABLE, MEM_TOTAL, *LOADS)}
     uname = next((s for s in members if s.name == "node_uname_info"), None)
     name = (uname.labels.get("nodename") if uname else None) or instance_host(instance) or "node"
-    cpus, cpu = _cpu(members)
+    cpus, modes = _cpu(members)
     memory_used, memory_max = _memory(by_name)
     stamps = [t for s in members for t, _ in s.points if not math.isnan(t)]
     scrapes = max(len(s.points) for s in members)
@@ -101,7 +106,8 @@ def _node(key: NodeKey, members: list[MetricSeries]) -> NodeUsage:
         window_s=(max(stamps) - min(stamps)) if stamps else 0.0,
         scrapes=scrapes,
         cpus=cpus,
-        cpu_utilisation=cpu,
+        cpu_utilisation=1 - modes["idle"] if "idle" in modes else None,
+        cpu_modes=modes,
         memory_used=memory_used,
         memory_used_max=memory_max,
         load_per_cpu={

@@ -71,6 +71,9 @@ class NodeUsage(Record):
     cpu_utilisation: float | None = Field(
         default=None, ge=0, le=1, description="1 - idle CPU seconds per second / cpus, over the window."
     )
+    cpu_modes: dict[str, float] = Field(
+        default_factory=dict, description="Share of CPU time per mode (user, system, iowait, steal...)."
+    )
     memory_used: float | None = Field(
         default=None, ge=0, le=1, description="1 - MemAvailable / MemTotal at the last scrape."
     )

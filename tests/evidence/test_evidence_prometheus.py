@@ -14,6 +14,8 @@ from perfpilot.evidence.prometheus import load_prometheus, parse_prometheus_text
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "evidence"
 
+BAD_VALUE = "not Prometheus text format: could not convert string to float: 'abc'"
+
 
 def test_snapshot_samples_labels_and_special_values() -> None:
     samples = load_prometheus(FIXTURES / "metrics.prom")
@@ -37,7 +39,7 @@ def test_malformed_value_names_file_and_line() -> None:
     with pytest.raises(EvidenceError) as caught:
         load_prometheus(FIXTURES / "metrics-bad.prom", source="metrics.prom")
     assert caught.value.line == 17
-    assert str(caught.value) == "metrics.prom:17: not Prometheus text format: could not convert string to float: \'abc\'"
+    assert str(caught.value) == f"metrics.prom:17: {BAD_VALUE}"
 
 
 @pytest.mark.parametrize(
