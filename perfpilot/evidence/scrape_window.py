@@ -126,3 +126,13 @@ def scrape_windows(series: list[MetricSeries]) -> list[ScrapeWindow]:
             )
         )
     return windows
+
+
+def common_window_s(series: list[MetricSeries], name: str) -> float | None:
+    """The window every series of this name covers, when all have two points or more and the same
+    first and last time (one set of scrapes); None otherwise, so no rate is made of mixed windows."""
+    spans = {(one.points[0][0], one.points[-1][0]) for one in series if one.name == name and one.points}
+    if len(spans) != 1 or any(len(one.points) < 2 for one in series if one.name == name):
+        return None
+    start, end = spans.pop()
+    return end - start if end > start else None

@@ -71,3 +71,13 @@ def node_bottlenecks(evidence: EvidenceBundle, pressures: dict[str, float]) -> l
     """One bottleneck per saturated resource of every node the metrics measured."""
     pressure = max(pressures.values(), default=0.5)
     return [b for node in evidence.nodes for b in _node_bottlenecks(node, pressure)]
+
+
+def window_notes(evidence: EvidenceBundle) -> list[str]:
+    """What the metrics' scrape windows allow, said where they allow no rates."""
+    notes = []
+    for window in evidence.windows:
+        if not window.rates:
+            target = ", ".join(filter(None, (window.job, window.instance))) or ", ".join(window.sources)
+            notes.append(f"Metrics of {target}: {window.note}.")
+    return notes

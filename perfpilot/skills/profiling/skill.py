@@ -17,7 +17,7 @@ from perfpilot.skills.profiling.bottlenecks import (
     with_layer_shares,
 )
 from perfpilot.skills.profiling.memory_growth import memory_growth_bottlenecks
-from perfpilot.skills.profiling.nodes import node_bottlenecks
+from perfpilot.skills.profiling.nodes import node_bottlenecks, window_notes
 
 
 class ProfilerInput(SkillInput):
@@ -50,6 +50,7 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
         notes.append(f"Layer attribution from {times.method}.")
     else:
         notes.append("No traces, metric sums or timed logs: request time could not be split by layer.")
+    notes += window_notes(evidence)
     bottlenecks.sort(key=lambda b: (-b.impact, b.id))
     significant = [b for b in bottlenecks if b.impact >= SIGNIFICANT_IMPACT]
     inventory = BottleneckInventory(

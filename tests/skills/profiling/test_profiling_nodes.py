@@ -102,3 +102,26 @@ def test_memory_pressure_and_busy_disk_thresholds(recorded: EvidenceBundle) -> N
     ]
     memory = next(b for b in found if "memory" in b.metrics)
     assert memory.time_share == pytest.approx(0.75) and memory.impact == pytest.approx(0.75)
+
+
+def test_histogram_baseline_over_the_window_has_a_rate(recorded: EvidenceBundle, tmp_path: Path) -> None:
+    out = SKILL.invoke({}, SkillContext(evidence=recorded, workdir=tmp_path))
+    assert isinstance(out, ProfilerOutput)
+    counts = [s for s in recorded.series if s.name == "http_request_duration_seconds_count"]
+    grown = sum(s.points[-1][1] - s.points[0][1] for s in counts)
+    seconds = counts[0].points[-1][0] - counts[0].points[0][0]
+    overall = out.inventory.baseline.overall
+    assert overall.requests == int(grown) and overall.rps == pytest.approx(grown / seconds)
+    assert not any("no rate" in n for n in out.inventory.notes)
+
+
+def test_one_scrape_gives_no_rate_and_the_notes_say_why(tmp_path: Path) -> None:
+    (tmp_path / "m.prom").write_text((METRICS / "process-2.prom").read_text())
+    (tmp_path / "target.yaml").write_text("name: t\nevidence:\n  metrics: [{path: m.prom}]\n")
+    bundle = load_evidence(load_target(tmp_path / "target.yaml"), strict=True)
+    out = SKILL.invoke({}, SkillContext(evidence=bundle, workdir=tmp_path))
+    assert isinstance(out, ProfilerOutput)
+    assert out.inventory.baseline.overall.rps is None and out.inventory.baseline.overall.requests > 0
+    assert any(
+        n.startswith("Metrics of m.prom: one scrape: counters are cumulative") for n in out.inventory.notes
+    )
