@@ -74,10 +74,10 @@ def node_bottlenecks(evidence: EvidenceBundle, pressures: dict[str, float]) -> l
 
 
 def window_notes(evidence: EvidenceBundle) -> list[str]:
-    """What the metrics' scrape windows allow, said where they allow no rates."""
-    notes = []
-    for window in evidence.windows:
-        if not window.rates:
-            target = ", ".join(filter(None, (window.job, window.instance))) or ", ".join(window.sources)
-            notes.append(f"Metrics of {target}: {window.note}.")
-    return notes
+    """One note naming the metrics scraped only once, whose counters therefore gave no rates."""
+    once = [w for w in evidence.windows if not w.rates]
+    if not once:
+        return []
+    targets = sorted({w.instance or w.job or ", ".join(w.sources) for w in once})
+    named = ", ".join(targets)
+    return [f"One scrape of {named}: counters are totals since process start (ratios, no rates)."]
