@@ -55,7 +55,7 @@ def join_series(batches: list[MetricBatch]) -> list[MetricSeries]:
                 _add_point(one, stamps[key], stamp, value, batch.source)
     for one in joined.values():
         one.points.sort()
-    return list(joined.values())
+    return [one for one in joined.values() if one.points]  # a query_range result may have no values
 
 
 def _add_point(series: MetricSeries, seen: set[float], stamp: float, value: float, source: str) -> None:
@@ -70,6 +70,7 @@ def _add_point(series: MetricSeries, seen: set[float], stamp: float, value: floa
 
 
 def is_timed(series: MetricSeries) -> bool:
+    """Whether the series' points have times (untimed: one scrape of a file nobody dated)."""
     return bool(series.points) and not math.isnan(series.points[0][0])
 
 

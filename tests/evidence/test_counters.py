@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from perfpilot.evidence.counters import increase, is_cumulative
-from perfpilot.evidence.models import MetricSample
+from perfpilot.evidence.models import MetricSample, MetricSeries
 from perfpilot.evidence.scrape_window import MetricBatch, join_series, window_sample
 from perfpilot.target.spec import MetricsSource
 
@@ -63,3 +63,8 @@ def test_scraped_at_reads_iso_and_unix_seconds_as_utc(tmp_path: Path) -> None:
     unix = MetricsSource(path=tmp_path / "m.prom", scraped_at=1796575209)  # type: ignore[arg-type]
     assert iso.scraped_at == datetime(2026, 12, 6, 16, 40, 9, tzinfo=UTC)
     assert unix.scraped_at is not None and unix.scraped_at.timestamp() == 1796575209
+
+
+def test_a_series_without_points_is_left_out() -> None:
+    empty = MetricSeries(name="up", labels={"job": "x"}, points=[])
+    assert join_series([MetricBatch("q.json", series=[empty])]) == []
