@@ -3,7 +3,8 @@
 Fields: name, role, instance_type, count, vcpu, memory_gib, hourly_usd, cpu_util_avg, cpu_util_p95,
 mem_util_avg, mem_util_p95, pricing (on_demand, reserved, spot). Any other field is an error naming it
 and its line. Utilisation fields take a fraction (0.42) or a percentage string ("42%"). Empty CSV cells
-are left out. Spellings operators use are accepted for these fields (giving both is an error):
+are left out. Keys are read without regard to case, and spellings operators use are accepted for
+these fields (giving two spellings of one field is an error):
 
     instance_type  type, size, machine_type, vm_size
     vcpu           vcpus, cpus, cpu, cores
@@ -59,11 +60,17 @@ ALIASES: dict[str, str] = {alias: field for field, aliases in _SPELLINGS.items()
 FIELDS = tuple(Instance.model_fields)
 
 
+def field_of(key: object) -> str:
+    """The field a key names: case and surrounding spaces ignored, operators' spellings mapped."""
+    spelled = str(key).strip().lower()
+    return ALIASES.get(spelled, spelled)
+
+
 def _normalise(item: dict[str, Any], where: str, line_of_key: Callable[[str], int | None]) -> dict[str, Any]:
     """Map operators' spellings onto the fields; unknown or doubled fields raise, naming the key."""
     data: dict[str, Any] = {}
     for key, value in item.items():
-        field = ALIASES.get(str(key).strip().lower(), str(key).strip())
+        field = field_of(key)
         if field not in FIELDS:
             known = ", ".join(FIELDS)
             raise EvidenceError(
@@ -103,7 +110,7 @@ def _instance(item: Any, index: int, line: int | None, source: str) -> Instance:
 
 def _given_key(item: dict[str, Any], field: str) -> str:
     """The key the file used for a field (an alias or the field itself)."""
-    return next((k for k in item if ALIASES.get(str(k).strip().lower(), str(k).strip()) == field), field)
+    return next((k for k in item if field_of(k) == field), field)
 
 
 def _items(document: Any, source: str) -> list[Any]:

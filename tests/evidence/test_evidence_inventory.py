@@ -54,7 +54,7 @@ def test_unknown_field_is_an_error(tmp_path: Path) -> None:
 
 def test_operators_spellings_are_read_as_the_fields(tmp_path: Path) -> None:
     path = tmp_path / "inv.csv"
-    path.write_text("name,size,vcpus,mem_gb,price_per_hour,cpu_utilization_p95,memory_p95,quantity\n"
+    path.write_text("Name,Size,vCPUs,mem_gb,price_per_hour,cpu_utilization_p95,memory_p95,quantity\n"
                     "api,m5.large,2,8,0.096,41%,0.5,3\n")
     [api] = load_inventory(path)
     assert (api.instance_type, api.vcpu, api.memory_gib, api.hourly_usd) == ("m5.large", 2, 8, 0.096)
