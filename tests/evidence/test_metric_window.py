@@ -4,7 +4,6 @@ what the loader says over the scrape window equals what this file computes from 
 from __future__ import annotations
 
 import json
-import math
 import re
 import shutil
 from pathlib import Path
@@ -138,23 +137,20 @@ def test_counters_are_differenced_and_quantiles_come_from_bucket_increases(tmp_p
     )
     assert requests.value == grown and requests.kind == "counter"
     assert requests.labels == {"route": "/orders", "instance": APP[0], "job": APP[1]}
-    bounds = sorted(
-        (float(dict(k[1])["le"]), v[0])
+    buckets = sorted(
+        (float(dict(k[1])["le"]), dict(k[1])["le"], v[0])
         for k, v in raw(last).items()
         if k[0] == "http_request_duration_seconds_bucket" and dict(k[1])["route"] == "/orders"
     )
+    bounds = [(bound, count) for bound, _, count in buckets]
     delta = [
-        (b, c - value(first, "http_request_duration_seconds_bucket", le=_le(b), route="/orders"))
-        for b, c in bounds
+        (bound, count - value(first, "http_request_duration_seconds_bucket", le=le, route="/orders"))
+        for bound, le, count in buckets
     ]
     expected = _bucket_quantile(0.95, delta)
     got = histogram_quantile(bundle.metrics, "http_request_duration_seconds", 0.95, {"route": "/orders"})
     assert got == pytest.approx(expected)
     assert delta != bounds  # the increase over the window, not the counts since the process started
-
-
-def _le(bound: float) -> str:
-    return "+Inf" if math.isinf(bound) else repr(bound) if bound != int(bound) else f"{bound:.1f}"
 
 
 def test_a_single_scrape_is_cumulative_and_says_it_has_no_rate(tmp_path: Path) -> None:
