@@ -1,4 +1,4 @@
-"""Prometheus text exposition (/metrics or /federate output) -> MetricSample, via prometheus_client.
+"""Prometheus text format or OpenMetrics (/metrics, /federate output) -> MetricSample, by prometheus_client.
 
 Every sample keeps its family's type (counter, gauge, histogram, summary; `untyped` when no TYPE line
 says) and its own timestamp when the exposition carries one (/federate output does; a live /metrics
@@ -12,9 +12,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO, cast
 
+from prometheus_client.openmetrics.parser import text_fd_to_metric_families as openmetrics_families
 from prometheus_client.parser import text_fd_to_metric_families
 
-from perfpilot.evidence.errors import EvidenceError, open_text
+from perfpilot.evidence.errors import EvidenceError, read_text
 from perfpilot.evidence.models import MetricKind, MetricSample
 
 _KINDS: dict[str, MetricKind] = {
@@ -23,6 +24,8 @@ _KINDS: dict[str, MetricKind] = {
     "histogram": "histogram",
     "gaugehistogram": "gauge",
     "summary": "summary",
+    "info": "gauge",
+    "stateset": "gauge",
 }
 
 
@@ -50,12 +53,16 @@ def _timestamp_ms(stamp: object) -> int | None:
     return round(seconds * 1000) if math.isfinite(seconds) else None
 
 
-def parse_prometheus_lines(lines: Iterable[str], source: str) -> list[MetricSample]:
-    """Parse exposition-format lines (with or without newlines) into samples."""
+def parse_prometheus_lines(
+    lines: Iterable[str], source: str, *, openmetrics: bool = False
+) -> list[MetricSample]:
+    """Parse exposition-format lines (with or without newlines) into samples; `openmetrics` for the
+    OpenMetrics text format (which ends with `# EOF`) instead of Prometheus text format 0.0.4."""
     counted = _CountedLines(lines)
     samples: list[MetricSample] = []
+    families = openmetrics_families if openmetrics else text_fd_to_metric_families
     try:
-        for family in text_fd_to_metric_families(cast(TextIO, counted)):
+        for family in families(cast(TextIO, counted)):
             kind = _KINDS.get(family.type, "untyped")
             samples.extend(
                 MetricSample(
@@ -68,17 +75,22 @@ def parse_prometheus_lines(lines: Iterable[str], source: str) -> list[MetricSamp
                 for sample in family.samples
             )
     except ValueError as exc:  # the parser's only error type: a bad name, label set, value or TYPE
-        raise EvidenceError(source, counted.taken or None, f"not Prometheus text format: {exc}") from None
+        form = "OpenMetrics" if openmetrics else "Prometheus text format"
+        raise EvidenceError(source, counted.taken or None, f"not {form}: {exc}") from None
     return samples
 
 
+def is_openmetrics(text: str) -> bool:
+    """OpenMetrics text ends with a `# EOF` line; Prometheus text format 0.0.4 has none."""
+    return text.rstrip().endswith("\n# EOF") or text.strip() == "# EOF"
+
+
 def parse_prometheus_text(text: str, source: str) -> list[MetricSample]:
-    """Parse a whole exposition-format document (e.g. a live /metrics response)."""
-    return parse_prometheus_lines(text.splitlines(), source)
+    """Parse a whole exposition (e.g. a live /metrics response), Prometheus text format or OpenMetrics."""
+    return parse_prometheus_lines(text.splitlines(), source, openmetrics=is_openmetrics(text))
 
 
 def load_prometheus(path: Path, *, source: str | None = None) -> list[MetricSample]:
-    """Load a Prometheus text-exposition file; a malformed line raises EvidenceError naming it."""
+    """Load a Prometheus text-format or OpenMetrics file; a malformed line raises EvidenceError naming it."""
     label = source or str(path)
-    with open_text(path, label) as handle:
-        return parse_prometheus_lines(handle, label)
+    return parse_prometheus_text(read_text(path, label), label)

@@ -99,3 +99,31 @@ def test_histogram_quantile_of_fixture_route() -> None:
     p95 = histogram_quantile(samples, "http_request_duration_seconds", 0.95, {"route": "/orders/{id}"})
     # rank 8698.2 of 9156 falls in (0.25, 0.5] holding 1000: 0.25 + 0.25 * (8698.2 - 7900) / 1000
     assert p95 == pytest.approx(0.25 + 0.25 * (0.95 * 9156 - 7900) / 1000)
+
+
+def test_openmetrics_from_prometheus_client_is_read_with_its_types() -> None:
+    from prometheus_client import CollectorRegistry, Counter, Histogram
+    from prometheus_client.openmetrics.exposition import generate_latest
+
+    registry = CollectorRegistry()
+    requests = Counter("jobs", "Jobs done.", ["queue"], registry=registry)
+    latency = Histogram("job_seconds", "Job time.", buckets=(0.1, 1.0), registry=registry)
+    requests.labels(queue="mail").inc(7)
+    for seconds in (0.05, 0.5, 0.7, 3.0):
+        latency.observe(seconds)
+    text = generate_latest(registry).decode()
+    assert text.rstrip().endswith("# EOF")
+    samples = {(s.name, tuple(sorted(s.labels.items()))): s for s in parse_prometheus_text(text, "om")}
+    jobs = samples[("jobs_total", (("queue", "mail"),))]
+    assert (jobs.value, jobs.kind) == (7, "counter")
+    assert samples[("job_seconds_bucket", (("le", "1.0"),))].value == 3
+    assert samples[("job_seconds_count", ())].value == 4
+    assert samples[("job_seconds_sum", ())].kind == "histogram"
+    # rank 2 of 4 falls in (0.1, 1.0], holding 2: 0.1 + 0.9 * (2 - 1) / 2
+    assert histogram_quantile(list(samples.values()), "job_seconds", 0.5) == pytest.approx(0.55)
+
+
+def test_openmetrics_errors_say_so() -> None:
+    with pytest.raises(EvidenceError) as caught:
+        parse_prometheus_text("# TYPE a gauge\na 1 2 3\n# EOF\n", "om")
+    assert (caught.value.line, caught.value.message) == (2, "not OpenMetrics: Invalid line: 2 3")
