@@ -16,13 +16,19 @@ if TYPE_CHECKING:
 
 
 def validate(target: Path = typer.Argument(..., help="target.yaml to check")) -> None:
-    """Check a target file (fields, types, evidence paths) without running anything."""
+    """Check a target file (fields, types, evidence paths) and read its evidence files, without
+    running anything or fetching live sources. Exit 2 naming every file, line and field that is wrong."""
+    from perfpilot.evidence import load_evidence
     from perfpilot.target import TargetError, load_target
 
     try:
         spec = load_target(target)
     except TargetError as exc:
         fail(str(exc))
+    skipped = load_evidence(spec, live=False).skipped
+    if skipped:
+        problems = "\n".join(f"  {s.source}{f':{s.line}' if s.line else ''}: {s.reason}" for s in skipped)
+        fail(f"{target}: evidence that cannot be used:\n{problems}")
     print(f"{target}: valid target '{spec.name}'")
 
 

@@ -16,6 +16,7 @@ from perfpilot.evidence.models import (
     SourceRead,
     Trace,
 )
+from perfpilot.evidence.window_models import NodeUsage, ProcessUsage, ScrapeWindow
 from perfpilot.target.spec import Target
 from perfpilot.workload.models import WorkloadDigest
 
@@ -26,8 +27,14 @@ class EvidenceBundle(BaseModel):
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
     target: Target
-    metrics: list[MetricSample] = Field(default_factory=list)
-    series: list[MetricSeries] = Field(default_factory=list)
+    metrics: list[MetricSample] = Field(
+        default_factory=list,
+        description="Every metric series read over its scrape window (see MetricSample).",
+    )
+    series: list[MetricSeries] = Field(default_factory=list, description="Every series with timed points.")
+    windows: list[ScrapeWindow] = Field(default_factory=list, description="What time the metrics cover.")
+    nodes: list[NodeUsage] = Field(default_factory=list, description="node_exporter usage per node.")
+    processes: list[ProcessUsage] = Field(default_factory=list, description="process_* usage per target.")
     traces: list[Trace] = Field(default_factory=list)
     load_tests: list[K6Summary] = Field(default_factory=list)
     access_logs: list[AccessLogEntry] = Field(default_factory=list)

@@ -1,12 +1,27 @@
 """Instance inventory (YAML, JSON or CSV: a list, or {"instances": [...]}) -> Instance records.
 
-Utilisation fields take a fraction (0.42) or a percentage string ("42%"). Empty CSV cells are left out.
+Fields: name, role, instance_type, count, vcpu, memory_gib, hourly_usd, cpu_util_avg, cpu_util_p95,
+mem_util_avg, mem_util_p95, pricing (on_demand, reserved, spot). Any other field is an error naming it
+and its line. Utilisation fields take a fraction (0.42) or a percentage string ("42%"). Empty CSV cells
+are left out. Keys are read without regard to case, and spellings operators use are accepted for
+these fields (giving two spellings of one field is an error):
+
+    instance_type  type, size, machine_type, vm_size
+    vcpu           vcpus, cpus, cpu, cores
+    memory_gib     memory_gb, mem_gib, mem_gb, ram_gib, ram_gb   (GB is read as GiB, as cloud sheets mean)
+    hourly_usd     price_per_hour, hourly_price, hourly_cost, cost_per_hour
+    count          instances, quantity
+    cpu_util_avg   cpu_avg, cpu_utilization_avg, cpu_utilisation_avg
+    cpu_util_p95   cpu_p95, cpu_utilization_p95, cpu_utilisation_p95
+    mem_util_avg   mem_avg, memory_avg, memory_util_avg, memory_utilization_avg, memory_utilisation_avg
+    mem_util_p95   mem_p95, memory_p95, memory_util_p95, memory_utilization_p95, memory_utilisation_p95
 """
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -18,12 +33,56 @@ from perfpilot.evidence.models import Instance
 from perfpilot.evidence.yaml_lines import line_of, yaml_documents
 
 _UTILISATION = ("cpu_util_avg", "cpu_util_p95", "mem_util_avg", "mem_util_p95")
+_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "instance_type": ("type", "size", "machine_type", "vm_size"),
+    "vcpu": ("vcpus", "cpus", "cpu", "cores"),
+    "memory_gib": ("memory_gb", "mem_gib", "mem_gb", "ram_gib", "ram_gb"),
+    "hourly_usd": ("price_per_hour", "hourly_price", "hourly_cost", "cost_per_hour"),
+    "count": ("instances", "quantity"),
+    "cpu_util_avg": ("cpu_avg", "cpu_utilization_avg", "cpu_utilisation_avg"),
+    "cpu_util_p95": ("cpu_p95", "cpu_utilization_p95", "cpu_utilisation_p95"),
+    "mem_util_avg": (
+        "mem_avg",
+        "memory_avg",
+        "memory_util_avg",
+        "memory_utilization_avg",
+        "memory_utilisation_avg",
+    ),
+    "mem_util_p95": (
+        "mem_p95",
+        "memory_p95",
+        "memory_util_p95",
+        "memory_utilization_p95",
+        "memory_utilisation_p95",
+    ),
+}
+ALIASES: dict[str, str] = {alias: field for field, aliases in _SPELLINGS.items() for alias in aliases}
+FIELDS = tuple(Instance.model_fields)
 
 
-def _normalise(item: dict[str, Any]) -> dict[str, Any]:
-    data = dict(item)
-    if "type" in data and "instance_type" not in data:
-        data["instance_type"] = data.pop("type")
+def field_of(key: object) -> str:
+    """The field a key names: case and surrounding spaces ignored, operators' spellings mapped."""
+    spelled = str(key).strip().lower()
+    return ALIASES.get(spelled, spelled)
+
+
+def _normalise(item: dict[str, Any], where: str, line_of_key: Callable[[str], int | None]) -> dict[str, Any]:
+    """Map operators' spellings onto the fields; unknown or doubled fields raise, naming the key."""
+    data: dict[str, Any] = {}
+    for key, value in item.items():
+        field = field_of(key)
+        if field not in FIELDS:
+            known = ", ".join(FIELDS)
+            raise EvidenceError(
+                where,
+                line_of_key(key),
+                f"unknown field {key!r} (fields: {known}; aliases in the inventory loader's docs)",
+            )
+        if field in data:
+            raise EvidenceError(
+                where, line_of_key(key), f"{key!r} and another spelling of {field!r} both given"
+            )
+        data[field] = value
     for key in _UTILISATION:
         value = data.get(key)
         if isinstance(value, str) and value.strip().endswith("%"):
@@ -36,12 +95,22 @@ def _instance(item: Any, index: int, line: int | None, source: str) -> Instance:
     if not isinstance(item, dict):
         raise EvidenceError(source, line, f"instances[{index}] must be a mapping")
     try:
-        return Instance.model_validate(_normalise(item))
+        data = _normalise(item, source, lambda key: line_of(item, key) or line)
+    except EvidenceError as exc:
+        raise EvidenceError(source, exc.line, f"instances[{index}]: {exc.message}") from None
+    try:
+        return Instance.model_validate(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         field = ".".join(str(p) for p in err["loc"])
-        where = line_of(item, str(err["loc"][0])) if err["loc"] else line
+        key = _given_key(item, str(err["loc"][0])) if err["loc"] else None
+        where = line_of(item, key) if key else line
         raise EvidenceError(source, where or line, f"instances[{index}].{field}: {err['msg']}") from None
+
+
+def _given_key(item: dict[str, Any], field: str) -> str:
+    """The key the file used for a field (an alias or the field itself)."""
+    return next((k for k in item if field_of(k) == field), field)
 
 
 def _items(document: Any, source: str) -> list[Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import time
 from collections.abc import Callable, Sized
 from functools import partial
 from pathlib import Path
@@ -21,8 +22,11 @@ from perfpilot.evidence.inventory import load_inventory
 from perfpilot.evidence.k6_summary import load_k6_summary
 from perfpilot.evidence.kubernetes import HpaBounds, apply_hpas, parse_manifests
 from perfpilot.evidence.models import K8sWorkload, MetricSample, SkippedSource, SourceRead
+from perfpilot.evidence.node_usage import node_usage
 from perfpilot.evidence.otlp import load_otlp
+from perfpilot.evidence.process_usage import process_usage
 from perfpilot.evidence.prometheus import load_prometheus, parse_prometheus_text
+from perfpilot.evidence.scrape_window import MetricBatch, is_timed, join_series, scrape_windows, window_sample
 from perfpilot.evidence.timeseries import load_timeseries
 from perfpilot.target.spec import MetricsSource, Target, WorkloadSource
 from perfpilot.workload.models import WorkloadDigest
@@ -105,22 +109,46 @@ def _live_metrics(url: str, label: str) -> list[MetricSample]:
     return parse_prometheus_text(response.text, label)
 
 
-def _load_metrics(loader: _Loader, bundle: EvidenceBundle, source: MetricsSource) -> None:
+def _metrics_batch(loader: _Loader, source: MetricsSource, *, live: bool) -> MetricBatch | None:
+    """One source's samples or series, with its scrape time and target labels; None when skipped."""
+    target_labels = {"instance": source.instance or "", "job": source.job or ""}
+    scraped_at = source.scraped_at.timestamp() if source.scraped_at is not None else None
     if source.url is not None:
+        if not live:
+            return None
         label = redacted_url(source.url)
         url = source.url
+        fetched_at = time.time()
         samples = loader.run(label, lambda: _live_metrics(url, label))
-        bundle.metrics.extend(samples or [])
-        return
+        if samples is None:
+            return None
+        stamp = scraped_at or fetched_at
+        return MetricBatch(label, samples=samples, scraped_at=stamp, target_labels=target_labels)
     assert source.path is not None  # the spec guarantees exactly one of path or url
     path = source.path
     kind: str = source.format
     if kind == "auto":
         kind = {".json": "json", ".csv": "csv"}.get(path.suffix.lower(), "prometheus")
+    batch = MetricBatch(loader.label(path), scraped_at=scraped_at, target_labels=target_labels)
     if kind == "prometheus":
-        bundle.metrics.extend(loader.load(path, load_prometheus) or [])
-    else:
-        bundle.series.extend(loader.load(path, partial(load_timeseries, format=kind)) or [])
+        samples = loader.load(path, load_prometheus)
+        batch.samples = samples or []
+        return batch if samples is not None else None
+    series = loader.load(path, partial(load_timeseries, format=kind))
+    batch.series = series or []
+    return batch if series is not None else None
+
+
+def _load_metrics(loader: _Loader, bundle: EvidenceBundle, *, live: bool) -> None:
+    """Join every metrics source into series and read them over their scrape windows."""
+    sources = loader.target.evidence.metrics
+    found = [b for s in sources if (b := _metrics_batch(loader, s, live=live)) is not None]
+    series = join_series(found)
+    bundle.series = [s for s in series if is_timed(s)]
+    bundle.metrics = [window_sample(s) for s in series]
+    bundle.windows = scrape_windows(series)
+    bundle.nodes = node_usage(series)
+    bundle.processes = process_usage(series)
 
 
 def _digest(path: Path, *, workload: WorkloadSource, source: str) -> WorkloadDigest:
@@ -157,13 +185,15 @@ def _load_kubernetes(loader: _Loader, paths: list[Path]) -> list[K8sWorkload]:
     return apply_hpas(workloads, hpas)
 
 
-def load_evidence(target: Target, *, strict: bool = False) -> EvidenceBundle:
-    """Load every evidence source of the target. Bad sources land in bundle.skipped (strict: raise)."""
+def load_evidence(target: Target, *, strict: bool = False, live: bool = True) -> EvidenceBundle:
+    """Load every evidence source of the target. Bad sources land in bundle.skipped (strict: raise).
+
+    live=False leaves out what must be fetched (metrics URLs): `perfpilot validate` reads files only.
+    """
     loader = _Loader(target, strict)
     bundle = EvidenceBundle(target=target)
     evidence = target.evidence
-    for metrics in evidence.metrics:
-        _load_metrics(loader, bundle, metrics)
+    _load_metrics(loader, bundle, live=live)
     _load_workloads(loader, bundle)
     for path in evidence.traces:
         bundle.traces.extend(loader.load(path, load_otlp) or [])

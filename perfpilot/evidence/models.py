@@ -29,21 +29,32 @@ class SourceRead(Record):
     read: bool = True
 
 
+MetricKind = Literal["counter", "gauge", "histogram", "summary", "untyped"]
+
+
 class MetricSample(Record):
-    """One sample from a Prometheus text-exposition snapshot."""
+    """One sample of a metric: from an exposition, or one series' value over the scrape window.
+
+    In EvidenceBundle.metrics a cumulative sample (counter, histogram bucket/_sum/_count, summary
+    _sum/_count) holds the increase over the scrape window when its series was scraped more than once,
+    else the cumulative value since the process started; a gauge holds its latest value.
+    """
 
     name: str
     labels: dict[str, str] = Field(default_factory=dict)
     value: float
     timestamp_ms: int | None = None
+    kind: MetricKind = Field(default="untyped", description="The TYPE of the sample's metric family.")
 
 
 class MetricSeries(Record):
-    """A time series from a JSON or CSV file: (unix seconds, value) points."""
+    """A time series: (unix seconds, value) points, from a JSON or CSV file or joined scrapes."""
 
     name: str
     labels: dict[str, str] = Field(default_factory=dict)
     points: list[tuple[float, float]] = Field(default_factory=list)
+    kind: MetricKind = "untyped"
+    sources: list[str] = Field(default_factory=list, description="The files or URLs the points came from.")
 
 
 AttrValue = str | int | float | bool

@@ -1,136 +1,96 @@
-"""Prometheus text exposition format 0.0.4 -> MetricSample records (histogram buckets kept as samples)."""
+"""Prometheus text format or OpenMetrics (/metrics, /federate output) -> MetricSample, by prometheus_client.
+
+Every sample keeps its family's type (counter, gauge, histogram, summary; `untyped` when no TYPE line
+says) and its own timestamp when the exposition carries one (/federate output does; a live /metrics
+response usually does not). Parse errors name the line the parser had reached.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TextIO, cast
 
-from perfpilot.evidence.errors import EvidenceError, open_text
-from perfpilot.evidence.models import MetricSample
+from prometheus_client.openmetrics.parser import text_fd_to_metric_families as openmetrics_families
+from prometheus_client.parser import text_fd_to_metric_families
 
-_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
-_LABEL = re.compile(r'[ \t]*([a-zA-Z_][a-zA-Z0-9_]*)[ \t]*=[ \t]*"((?:[^"\\\n]|\\.)*)"[ \t]*(,?)[ \t]*')
-_PAIR = r'[ \t]*[a-zA-Z_][a-zA-Z0-9_]*[ \t]*=[ \t]*"(?:[^"\\\n]|\\.)*"[ \t]*'
-_LABEL_SET = re.compile(r"\{(?:" + _PAIR + r"(?:," + _PAIR + r")*,?)?[ \t]*\}")
-_PAIRS = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)[ \t]*=[ \t]*"((?:[^"\\\n]|\\.)*)"')
-_ESCAPE = re.compile(r"\\(.)")
-_UNESCAPED = {"\\": "\\", '"': '"', "n": "\n"}
-_TYPES = frozenset({"counter", "gauge", "histogram", "summary", "untyped"})
+from perfpilot.evidence.errors import EvidenceError, read_text
+from perfpilot.evidence.models import MetricKind, MetricSample
 
-
-def _unescape(value: str) -> str:
-    if "\\" not in value:
-        return value
-    return _ESCAPE.sub(lambda m: _UNESCAPED.get(m.group(1), m.group(0)), value)
-
-
-def _parse_value(token: str) -> float:
-    """Parse like Go's ParseFloat as Prometheus does: +Inf, -Inf, NaN, exponents; no underscores."""
-    if "_" in token:
-        raise ValueError(token)
-    return float(token)
+_KINDS: dict[str, MetricKind] = {
+    "counter": "counter",
+    "gauge": "gauge",
+    "histogram": "histogram",
+    "gaugehistogram": "gauge",
+    "summary": "summary",
+    "info": "gauge",
+    "stateset": "gauge",
+}
 
 
-def _parse_labels(line: str, start: int, source: str, lineno: int) -> tuple[dict[str, str], int]:
-    """Parse `{a="b",...}` beginning just after '{'; return the labels and the index after '}'."""
-    whole = _LABEL_SET.match(line, start - 1)
-    if whole is not None:  # the fast path: one regex for a well-formed set
-        pairs = _PAIRS.findall(line, start, whole.end())
-        labels = {name: _unescape(raw) for name, raw in pairs}
-        if len(labels) == len(pairs):
-            return labels, whole.end()
-    return _scan_labels(line, start, source, lineno)
+class _CountedLines:
+    """Hands lines to the parser (which iterates its file) and counts them, for error messages."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.taken = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.taken += 1
+        return line if line.endswith("\n") else line + "\n"
 
 
-def _scan_labels(line: str, start: int, source: str, lineno: int) -> tuple[dict[str, str], int]:
-    """The careful label parser: slower, but it says what is wrong and where."""
-    labels: dict[str, str] = {}
-    pos = start
-    while True:
-        while pos < len(line) and line[pos] in " \t":
-            pos += 1
-        if pos < len(line) and line[pos] == "}":
-            return labels, pos + 1
-        match = _LABEL.match(line, pos)
-        if match is None:
-            raise EvidenceError(source, lineno, f"bad label set near {line[pos:pos + 30]!r}")
-        name, raw, comma = match.groups()
-        if name in labels:
-            raise EvidenceError(source, lineno, f"duplicate label {name!r}")
-        labels[name] = _unescape(raw)
-        pos = match.end()
-        if not comma and (pos >= len(line) or line[pos] != "}"):
-            raise EvidenceError(source, lineno, "expected ',' or '}' in label set")
+def _timestamp_ms(stamp: object) -> int | None:
+    """Milliseconds from the parser's timestamp (float seconds; an OpenMetrics Timestamp has a float())."""
+    if stamp is None:
+        return None
+    seconds = float(stamp)  # type: ignore[arg-type]
+    return round(seconds * 1000) if math.isfinite(seconds) else None
 
 
-def _parse_comment(line: str, types: dict[str, str], source: str, lineno: int) -> None:
-    parts = line.lstrip()[1:].split(None, 2)
-    if not parts or parts[0] not in ("HELP", "TYPE"):
-        return
-    if len(parts) < 2 or not _NAME.fullmatch(parts[1]):
-        raise EvidenceError(source, lineno, f"# {parts[0]} needs a valid metric name")
-    if parts[0] == "TYPE":
-        kind = parts[2].strip() if len(parts) > 2 else ""
-        if kind not in _TYPES:
-            raise EvidenceError(source, lineno, f"unknown metric type {kind!r} for {parts[1]}")
-        if parts[1] in types:
-            raise EvidenceError(source, lineno, f"second TYPE line for {parts[1]}")
-        types[parts[1]] = kind
-
-
-def _parse_sample(line: str, source: str, lineno: int) -> MetricSample:
-    name_match = _NAME.match(line)
-    if name_match is None:
-        raise EvidenceError(source, lineno, f"expected a metric name, got {line[:30]!r}")
-    pos = name_match.end()
-    labels: dict[str, str] = {}
-    if pos < len(line) and line[pos] == "{":
-        labels, pos = _parse_labels(line, pos + 1, source, lineno)
-    rest = line[pos:]
-    if rest and rest[0] not in " \t":
-        raise EvidenceError(source, lineno, f"unexpected {rest[:20]!r} after metric name")
-    tokens = rest.split()
-    if not tokens:
-        raise EvidenceError(source, lineno, f"sample {name_match.group()} has no value")
-    if len(tokens) > 2:
-        raise EvidenceError(source, lineno, f"unexpected text after the timestamp: {tokens[2]!r}")
-    try:
-        value = _parse_value(tokens[0])
-    except ValueError:
-        raise EvidenceError(source, lineno, f"bad sample value {tokens[0]!r}") from None
-    timestamp: int | None = None
-    if len(tokens) == 2:
-        try:
-            timestamp = int(tokens[1])
-        except ValueError:
-            raise EvidenceError(source, lineno, f"bad timestamp {tokens[1]!r}") from None
-    return MetricSample(name=name_match.group(), labels=labels, value=value, timestamp_ms=timestamp)
-
-
-def parse_prometheus_lines(lines: Iterable[str], source: str) -> list[MetricSample]:
-    """Parse exposition-format lines (with or without newlines) into samples."""
+def parse_prometheus_lines(
+    lines: Iterable[str], source: str, *, openmetrics: bool = False
+) -> list[MetricSample]:
+    """Parse exposition-format lines (with or without newlines) into samples; `openmetrics` for the
+    OpenMetrics text format (which ends with `# EOF`) instead of Prometheus text format 0.0.4."""
+    counted = _CountedLines(lines)
     samples: list[MetricSample] = []
-    types: dict[str, str] = {}
-    for lineno, raw in enumerate(lines, start=1):
-        line = raw.rstrip("\r\n")
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if stripped.startswith("#"):
-            _parse_comment(stripped, types, source, lineno)
-            continue
-        samples.append(_parse_sample(line.lstrip(" \t"), source, lineno))
+    families = openmetrics_families if openmetrics else text_fd_to_metric_families
+    try:
+        for family in families(cast(TextIO, counted)):
+            kind = _KINDS.get(family.type, "untyped")
+            samples.extend(
+                MetricSample(
+                    name=sample.name,
+                    labels=dict(sample.labels),
+                    value=float(sample.value),
+                    timestamp_ms=_timestamp_ms(sample.timestamp),
+                    kind=kind,
+                )
+                for sample in family.samples
+            )
+    except ValueError as exc:  # the parser's only error type: a bad name, label set, value or TYPE
+        form = "OpenMetrics" if openmetrics else "Prometheus text format"
+        raise EvidenceError(source, counted.taken or None, f"not {form}: {exc}") from None
     return samples
 
 
+def is_openmetrics(text: str) -> bool:
+    """OpenMetrics text ends with a `# EOF` line; Prometheus text format 0.0.4 has none."""
+    return text.rstrip().endswith("\n# EOF") or text.strip() == "# EOF"
+
+
 def parse_prometheus_text(text: str, source: str) -> list[MetricSample]:
-    """Parse a whole exposition-format document (e.g. a live /metrics response)."""
-    return parse_prometheus_lines(text.splitlines(), source)
+    """Parse a whole exposition (e.g. a live /metrics response), Prometheus text format or OpenMetrics."""
+    return parse_prometheus_lines(text.splitlines(), source, openmetrics=is_openmetrics(text))
 
 
 def load_prometheus(path: Path, *, source: str | None = None) -> list[MetricSample]:
-    """Load a Prometheus text-exposition snapshot; malformed lines raise EvidenceError with the line."""
+    """Load a Prometheus text-format or OpenMetrics file; a malformed line raises EvidenceError naming it."""
     label = source or str(path)
-    with open_text(path, label) as handle:
-        return parse_prometheus_lines(handle, label)
+    return parse_prometheus_text(read_text(path, label), label)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -36,6 +37,21 @@ class MetricsSource(Spec):
     path: Path | None = None
     url: str | None = None
     format: Literal["auto", "prometheus", "json", "csv"] = "auto"
+    scraped_at: datetime | None = Field(
+        default=None,
+        description="When the file was scraped (ISO 8601, UTC when no zone is given, or unix seconds). "
+        "Timestamps inside the file win. Files of one target scraped at different times form a window "
+        "over which counters become rates.",
+    )
+    instance: str | None = Field(
+        default=None, description="`instance` label for samples that have none (as a Prometheus scrape adds)."
+    )
+    job: str | None = Field(default=None, description="`job` label for samples that have none.")
+
+    @field_validator("scraped_at")
+    @classmethod
+    def _utc_unless_zoned(cls, value: datetime | None) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
     @model_validator(mode="after")
     def _one_of_path_or_url(self) -> MetricsSource:

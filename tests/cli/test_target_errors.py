@@ -74,3 +74,15 @@ def test_schema_target_prints_json_schema() -> None:
 def test_unknown_schema_is_a_usage_error() -> None:
     result = perfpilot("schema", "nope")
     assert result.returncode == 2 and "no schema named" in result.stderr
+
+
+def test_validate_reads_evidence_files_and_names_an_unknown_inventory_field(tmp_path: Path) -> None:
+    (tmp_path / "inventory.yaml").write_text(
+        "- name: app\n  instance_type: m5.large\n  vcpus: 2\n  memory_gb: 8\n  hourly_usd: 0.096\n"
+        "  cpu_peak: 0.5\n"
+    )
+    target = write_target(tmp_path, "name: t\nevidence:\n  infrastructure:\n    inventory: inventory.yaml\n")
+    result = perfpilot("validate", str(target))
+    assert result.returncode == 2, result.stdout
+    assert "inventory.yaml:6: instances[0]: unknown field 'cpu_peak'" in result.stderr
+    assert "Traceback" not in result.stderr and "valid target" not in result.stdout

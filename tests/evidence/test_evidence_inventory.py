@@ -50,3 +50,30 @@ def test_unknown_field_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(EvidenceError) as caught:
         load_inventory(path)
     assert caught.value.line == 6 and "cpu_utilization" in caught.value.message
+
+
+def test_operators_spellings_are_read_as_the_fields(tmp_path: Path) -> None:
+    path = tmp_path / "inv.csv"
+    path.write_text("Name,Size,vCPUs,mem_gb,price_per_hour,cpu_utilization_p95,memory_p95,quantity\n"
+                    "api,m5.large,2,8,0.096,41%,0.5,3\n")
+    [api] = load_inventory(path)
+    assert (api.instance_type, api.vcpu, api.memory_gib, api.hourly_usd) == ("m5.large", 2, 8, 0.096)
+    assert (api.cpu_util_p95, api.mem_util_p95, api.count) == (pytest.approx(0.41), 0.5, 3)
+
+
+def test_two_spellings_of_one_field_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "inv.yaml"
+    path.write_text("- name: a\n  instance_type: t3.micro\n  type: t3.small\n  vcpu: 2\n  memory_gib: 1\n"
+                    "  hourly_usd: 0.01\n")
+    with pytest.raises(EvidenceError) as caught:
+        load_inventory(path)
+    assert caught.value.line == 3
+    assert caught.value.message == "instances[0]: 'type' and another spelling of 'instance_type' both given"
+
+
+def test_a_bad_value_under_an_alias_names_the_alias_line(tmp_path: Path) -> None:
+    path = tmp_path / "inv.yaml"
+    path.write_text("- name: a\n  size: t3.micro\n  cpus: many\n  memory_gib: 1\n  hourly_usd: 0.01\n")
+    with pytest.raises(EvidenceError) as caught:
+        load_inventory(path)
+    assert caught.value.line == 3 and caught.value.message.startswith("instances[0].vcpu:")

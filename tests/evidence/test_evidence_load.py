@@ -42,6 +42,8 @@ def target_dir(tmp_path: Path) -> Path:
     (tmp_path / "target.yaml").write_text(TARGET)
     return tmp_path
 
+BAD_VALUE = "not Prometheus text format: could not convert string to float: 'abc'"
+
 
 def test_bad_sources_are_skipped_with_relative_path_and_line(target_dir: Path) -> None:
     target = load_target(target_dir / "target.yaml")
@@ -51,7 +53,7 @@ def test_bad_sources_are_skipped_with_relative_path_and_line(target_dir: Path) -
     assert skipped == {("evidence/metrics-bad.prom", 17), ("evidence/access-bad.log", 4)}
     assert [e for e in logs if e["event"] == "evidence.skipped"] == [
         {"event": "evidence.skipped", "log_level": "warning", "file": "evidence/metrics-bad.prom", "line": 17,
-         "reason": "bad sample value 'abc'"},
+         "reason": BAD_VALUE},
         {"event": "evidence.skipped", "log_level": "warning", "file": "evidence/access-bad.log", "line": 4,
          "reason": "not a combined-format access log line"},
     ]
@@ -70,7 +72,7 @@ def test_strict_raises_the_first_error(target_dir: Path) -> None:
     target = load_target(target_dir / "target.yaml")
     with pytest.raises(EvidenceError) as caught:
         load_evidence(target, strict=True)
-    assert str(caught.value) == "evidence/metrics-bad.prom:17: bad sample value 'abc'"
+    assert str(caught.value) == f"evidence/metrics-bad.prom:17: {BAD_VALUE}"
 
 
 def test_unreadable_source_is_skipped(target_dir: Path) -> None:

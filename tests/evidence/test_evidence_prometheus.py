@@ -14,6 +14,8 @@ from perfpilot.evidence.prometheus import load_prometheus, parse_prometheus_text
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "evidence"
 
+BAD_VALUE = "not Prometheus text format: could not convert string to float: 'abc'"
+
 
 def test_snapshot_samples_labels_and_special_values() -> None:
     samples = load_prometheus(FIXTURES / "metrics.prom")
@@ -37,19 +39,18 @@ def test_malformed_value_names_file_and_line() -> None:
     with pytest.raises(EvidenceError) as caught:
         load_prometheus(FIXTURES / "metrics-bad.prom", source="metrics.prom")
     assert caught.value.line == 17
-    assert str(caught.value) == "metrics.prom:17: bad sample value 'abc'"
+    assert str(caught.value) == f"metrics.prom:17: {BAD_VALUE}"
 
 
 @pytest.mark.parametrize(
     ("text", "line", "fragment"),
-    [
-        ('ok 1\nm{a="b" 1\n', 2, "label"),
-        ("ok 1\n# TYPE m sometimes\n", 2, "unknown metric type"),
-        ("ok 1\nok 2\nm 1 notatime\n", 3, "bad timestamp"),
-        ('m{a="1",a="2"} 1\n', 1, "duplicate label"),
-        ("m 1_000\n", 1, "bad sample value"),
-        ("9lives 1\n", 1, "metric name"),
-        ("m 1 2 3\n", 1, "after the timestamp"),
+    [  # what prometheus_client's parser rejects, at the line it had reached
+        ('ok 1\nm{a="b" 1\n', 2, "could not convert string to float: '{a=\"b\"'"),
+        ("ok 1\n# TYPE m sometimes\n", 2, "Invalid metric type: sometimes"),
+        ("ok 1\nok 2\nm 1 notatime\n", 3, "could not convert string to float: 'notatime'"),
+        ('m{a="1",a="2"} 1\n', 1, "Invalid labels"),
+        ("m 1_000\n", 1, "Invalid value: '1_000'"),
+        ("9lives 1\n", 1, "invalid metric name"),
     ],
 )
 def test_malformed_lines(text: str, line: int, fragment: str) -> None:
@@ -98,3 +99,31 @@ def test_histogram_quantile_of_fixture_route() -> None:
     p95 = histogram_quantile(samples, "http_request_duration_seconds", 0.95, {"route": "/orders/{id}"})
     # rank 8698.2 of 9156 falls in (0.25, 0.5] holding 1000: 0.25 + 0.25 * (8698.2 - 7900) / 1000
     assert p95 == pytest.approx(0.25 + 0.25 * (0.95 * 9156 - 7900) / 1000)
+
+
+def test_openmetrics_from_prometheus_client_is_read_with_its_types() -> None:
+    from prometheus_client import CollectorRegistry, Counter, Histogram
+    from prometheus_client.openmetrics.exposition import generate_latest
+
+    registry = CollectorRegistry()
+    requests = Counter("jobs", "Jobs done.", ["queue"], registry=registry)
+    latency = Histogram("job_seconds", "Job time.", buckets=(0.1, 1.0), registry=registry)
+    requests.labels(queue="mail").inc(7)
+    for seconds in (0.05, 0.5, 0.7, 3.0):
+        latency.observe(seconds)
+    text = generate_latest(registry).decode()
+    assert text.rstrip().endswith("# EOF")
+    samples = {(s.name, tuple(sorted(s.labels.items()))): s for s in parse_prometheus_text(text, "om")}
+    jobs = samples[("jobs_total", (("queue", "mail"),))]
+    assert (jobs.value, jobs.kind) == (7, "counter")
+    assert samples[("job_seconds_bucket", (("le", "1.0"),))].value == 3
+    assert samples[("job_seconds_count", ())].value == 4
+    assert samples[("job_seconds_sum", ())].kind == "histogram"
+    # rank 2 of 4 falls in (0.1, 1.0], holding 2: 0.1 + 0.9 * (2 - 1) / 2
+    assert histogram_quantile(list(samples.values()), "job_seconds", 0.5) == pytest.approx(0.55)
+
+
+def test_openmetrics_errors_say_so() -> None:
+    with pytest.raises(EvidenceError) as caught:
+        parse_prometheus_text("# TYPE a gauge\na 1 2 3\n# EOF\n", "om")
+    assert (caught.value.line, caught.value.message) == (2, "not OpenMetrics: Invalid line: 2 3")

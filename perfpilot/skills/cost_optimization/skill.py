@@ -11,6 +11,7 @@ from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
 from perfpilot.skills.cost_optimization.fleet import analyse_fleet
 from perfpilot.skills.cost_optimization.limits import limits_findings
+from perfpilot.skills.cost_optimization.measured import with_measured_usage
 from perfpilot.skills.cost_optimization.pricing import TARGET_UTILISATION
 from perfpilot.skills.cost_optimization.requests import overprovisioned_finding
 from perfpilot.skills.cost_optimization.scoring import SKILL_NAME
@@ -74,9 +75,9 @@ def _kubernetes(evidence: EvidenceBundle, target_util: float) -> tuple[list[Find
 def run(inp: CostOptimizationInput, ctx: SkillContext) -> CostOptimizationOutput:
     """Analyse the instance inventory and Kubernetes workloads in the evidence."""
     evidence = ctx.evidence
-    fleet = analyse_fleet(
-        evidence.instances, inventory_source(evidence), evidence.target.architecture, inp.target_utilisation
-    )
+    target_util = inp.target_utilisation
+    instances, measured_notes = with_measured_usage(evidence.instances, evidence.nodes, target_util)
+    fleet = analyse_fleet(instances, inventory_source(evidence), evidence.target.architecture, target_util)
     k8s_findings, containers = (
         _kubernetes(evidence, inp.target_utilisation) if inp.include_kubernetes else ([], 0)
     )
@@ -85,7 +86,7 @@ def run(inp: CostOptimizationInput, ctx: SkillContext) -> CostOptimizationOutput
         for f in k8s_findings
         if f.estimate is not None and f.estimate.unit == "USD/month"
     )
-    notes = []
+    notes = list(measured_notes)
     if not evidence.instances:
         notes.append("no instance inventory in the evidence: instance checks skipped")
     if inp.include_kubernetes and not evidence.kubernetes:

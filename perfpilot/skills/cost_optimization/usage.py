@@ -47,16 +47,19 @@ def _peak_rate(points: list[tuple[float, float]]) -> float | None:
 def _points(
     samples: list[MetricSample], series: list[MetricSeries], name: str
 ) -> dict[UsageKey, list[tuple[float, float]]]:
+    """Points per container: a series' own points, else samples (which may be the series read over
+    the scrape window, so they are left out wherever the series are at hand)."""
     grouped: dict[UsageKey, list[tuple[float, float]]] = defaultdict(list)
-    for sample in samples:
-        key = _key(sample.labels)
-        if sample.name == name and key is not None:
-            stamp = sample.timestamp_ms / 1000 if sample.timestamp_ms is not None else float("nan")
-            grouped[key].append((stamp, sample.value))
     for one in series:
         key = _key(one.labels)
         if one.name == name and key is not None:
             grouped[key].extend(one.points)
+    in_series = set(grouped)
+    for sample in samples:
+        key = _key(sample.labels)
+        if sample.name == name and key is not None and key not in in_series:
+            stamp = sample.timestamp_ms / 1000 if sample.timestamp_ms is not None else float("nan")
+            grouped[key].append((stamp, sample.value))
     return grouped
 
 

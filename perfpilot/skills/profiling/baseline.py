@@ -10,6 +10,7 @@ from perfpilot.artifacts import Baseline, EndpointStats, LatencyPercentiles, Res
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.evidence.histograms import histogram_quantile
 from perfpilot.evidence.models import AccessLogEntry, MetricSample
+from perfpilot.evidence.scrape_window import common_window_s
 from perfpilot.skills.load_test.k6_baseline import baseline_from_k6
 from perfpilot.skills.profiling.endpoints import endpoint_namer
 
@@ -67,7 +68,9 @@ def _route_labels(samples: list[MetricSample]) -> list[dict[str, str]]:
     return list(seen.values())
 
 
-def _stats_from_histogram(samples: list[MetricSample], name: str, labels: dict[str, str]) -> EndpointStats:
+def _stats_from_histogram(
+    samples: list[MetricSample], name: str, labels: dict[str, str], window_s: float | None = None
+) -> EndpointStats:
     def q(quantile: float) -> float | None:
         value = histogram_quantile(samples, HTTP_HISTOGRAM, quantile, labels)
         return round(value * 1000, 3) if value is not None and math.isfinite(value) else None
@@ -82,31 +85,38 @@ def _stats_from_histogram(samples: list[MetricSample], name: str, labels: dict[s
     return EndpointStats(
         name=name,
         requests=int(total),
+        rps=total / window_s if window_s else None,
         error_rate=(errors / total) if total else None,
         latency=LatencyPercentiles(p50_ms=q(0.5), p90_ms=q(0.9), p95_ms=q(0.95), p99_ms=q(0.99)),
     )
 
 
-def from_metrics(samples: list[MetricSample]) -> Baseline | None:
+def from_metrics(samples: list[MetricSample], window_s: float | None = None) -> Baseline | None:
+    """Histogram figures; requests per second only over a window of scrapes (window_s), never from one."""
     if not any(s.name == f"{HTTP_HISTOGRAM}_bucket" for s in samples):
         return None
     endpoints = []
     for labels in _route_labels(samples):
         route = labels.get("route") or labels.get("handler") or labels.get("path") or "?"
         name = f"{labels['method']} {route}" if "method" in labels else route
-        endpoints.append(_stats_from_histogram(samples, name, labels))
+        endpoints.append(_stats_from_histogram(samples, name, labels, window_s))
     return Baseline(
-        overall=_stats_from_histogram(samples, "overall", {}),
+        overall=_stats_from_histogram(samples, "overall", {}, window_s),
         endpoints=sorted(endpoints, key=lambda e: e.name),
         sources=["metrics"],
     )
 
 
 def resources(evidence: EvidenceBundle) -> ResourceUsage:
-    """Utilisation of the busiest instance group (p95 where known)."""
+    """Utilisation of the busiest instance group (p95 where known) or measured node (over its window)."""
     cpu = [v for i in evidence.instances if (v := i.cpu_util_p95 or i.cpu_util_avg) is not None]
     mem = [v for i in evidence.instances if (v := i.mem_util_p95 or i.mem_util_avg) is not None]
-    return ResourceUsage(cpu=max(cpu) if cpu else None, memory=max(mem) if mem else None)
+    cpu += [n.cpu_utilisation for n in evidence.nodes if n.cpu_utilisation is not None]
+    mem += [n.memory_used for n in evidence.nodes if n.memory_used is not None]
+    disk = [d.busy for n in evidence.nodes for d in n.disks]
+    return ResourceUsage(
+        cpu=max(cpu) if cpu else None, memory=max(mem) if mem else None, disk_io=max(disk) if disk else None
+    )
 
 
 def compute_baseline(evidence: EvidenceBundle, live: Baseline | None) -> Baseline:
@@ -114,6 +124,7 @@ def compute_baseline(evidence: EvidenceBundle, live: Baseline | None) -> Baselin
     candidates: list[Baseline | None] = [live]
     candidates += [baseline_from_k6(s) for s in evidence.load_tests]
     namer = endpoint_namer(evidence.target)
-    candidates += [from_metrics(evidence.metrics), from_access_logs(evidence.access_logs, namer)]
+    window_s = common_window_s(evidence.series, f"{HTTP_HISTOGRAM}_count")
+    candidates += [from_metrics(evidence.metrics, window_s), from_access_logs(evidence.access_logs, namer)]
     chosen = next((b for b in candidates if b is not None), Baseline())
     return chosen.model_copy(update={"resources": resources(evidence)})

@@ -16,6 +16,8 @@ from perfpilot.skills.profiling.bottlenecks import (
     infrastructure_bottlenecks,
     with_layer_shares,
 )
+from perfpilot.skills.profiling.memory_growth import memory_growth_bottlenecks
+from perfpilot.skills.profiling.nodes import node_bottlenecks, window_notes
 
 
 class ProfilerInput(SkillInput):
@@ -39,6 +41,7 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
     baseline = with_layer_shares(compute_baseline(evidence, _live_baseline(ctx)), times)
     pressures = slo_check.endpoint_pressure(baseline, slos)
     bottlenecks = infrastructure_bottlenecks(evidence, pressures)
+    bottlenecks += node_bottlenecks(evidence, pressures) + memory_growth_bottlenecks(evidence, pressures)
     notes = []
     if times is not None:
         db = database_bottleneck(evidence, times, pressures)
@@ -47,6 +50,7 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
         notes.append(f"Layer attribution from {times.method}.")
     else:
         notes.append("No traces, metric sums or timed logs: request time could not be split by layer.")
+    notes += window_notes(evidence)
     bottlenecks.sort(key=lambda b: (-b.impact, b.id))
     significant = [b for b in bottlenecks if b.impact >= SIGNIFICANT_IMPACT]
     inventory = BottleneckInventory(
