@@ -7,7 +7,7 @@ times in a row for different requests. Nothing is injected: every statement is i
 `n_plus_one`: an order page reads its 50 order_items, then (BEGIN ... COMMIT, one transaction) looks up
 each item's product by id, one SELECT per item: the injected fault. Fix: one batched SELECT ... WHERE id
 IN (...) for the 50 products, re-run with the same order ids. Other clients run single-statement traffic.
-Run: .venv/bin/python scripts/record_incidents/db_sessions.py [pool] [n_plus_one] [--seconds 20]
+Run: .venv/bin/python scripts/record_incidents/db_sessions.py [pool] [n_plus_one] [--seconds N]
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from db_common import Recorder, write_measurements
 
 ITEMS_PER_ORDER = 50
 PRODUCTS = 20000
-ORDERS = 20000
+ORDERS = 5000
+DEFAULT_SECONDS = {"pool": 20, "n_plus_one": 10}
+"""Short runs: the server log is the evidence, and 54 statements an order page fill it fast."""
 
 SCHEMA = f"""
 CREATE TABLE products (
@@ -136,13 +138,13 @@ INCIDENTS = {"pool": record_pool, "n_plus_one": record_n_plus_one}
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("which", nargs="*", help=f"some of {', '.join(INCIDENTS)} (default: all)")
-    parser.add_argument("--seconds", type=int, default=20, help="pgbench -T for each phase")
+    parser.add_argument("--seconds", type=int, default=None, help=f"pgbench -T per phase ({DEFAULT_SECONDS})")
     args = parser.parse_args()
     unknown = sorted(set(args.which) - set(INCIDENTS))
     if unknown:
         parser.error(f"unknown incident(s) {', '.join(unknown)}; choose from {', '.join(INCIDENTS)}")
     for key in args.which or list(INCIDENTS):
-        print(key, json.dumps(INCIDENTS[key](args.seconds)))
+        print(key, json.dumps(INCIDENTS[key](args.seconds or DEFAULT_SECONDS[key])))
 
 
 if __name__ == "__main__":
