@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from db_server_times import transaction_times_ms
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 SERVER_LOG = Path(os.environ.get("PG_SERVER_LOG", "/var/log/postgresql/postgresql-15-main.log"))
@@ -157,8 +158,9 @@ class Recorder:
     def log_offset(self) -> int:
         return SERVER_LOG.stat().st_size
 
-    def cut_server_log(self, offset: int, filename: str) -> Path:
-        """This database's lines of the server log written since `offset` (with their continuation lines)."""
+    def cut_server_log(self, offset: int, filename: str | None) -> str:
+        """This database's lines of the server log written since `offset` (with their continuation lines),
+        written to `filename` in the incident folder unless it is None."""
         with SERVER_LOG.open("rb") as handle:
             handle.seek(offset)
             text = handle.read().decode("utf-8", errors="replace")
@@ -173,9 +175,10 @@ class Recorder:
             keeping = marker in line
             if keeping:
                 kept.append(line)
-        path = self.folder / filename
-        path.write_text("".join(kept), encoding="utf-8")
-        return path
+        text = "".join(kept)
+        if filename is not None:
+            (self.folder / filename).write_text(text, encoding="utf-8")
+        return text
 
     def pgbench(
         self, scripts: dict[str, tuple[str, int]], clients: int, seconds: int, rate: float | None = None,
@@ -211,12 +214,19 @@ class Recorder:
         return path
 
 
-def write_measurements(recorder: Recorder, runs: dict[str, PgbenchRun]) -> None:
-    """pgbench.txt (the printed reports) and measurements.json (latency percentiles per run)."""
+def write_measurements(
+    recorder: Recorder, runs: dict[str, PgbenchRun], server_logs: dict[str, str]
+) -> dict[str, dict[str, object]]:
+    """pgbench.txt (the printed reports) and measurements.json: per run, pgbench's latency percentiles
+    (overall and per script, from the client) and, under "server", those of the transaction times the
+    server log shows (db_server_times)."""
     text = "".join(f"== {name}\n{run.report}\n" for name, run in runs.items())
     recorder.write("pgbench.txt", text)
-    figures = {name: run.summary() for name, run in runs.items()}
+    figures: dict[str, dict[str, object]] = {name: run.summary() for name, run in runs.items()}
+    for name, log_text in server_logs.items():
+        figures[name]["server"] = latency_summary(transaction_times_ms(log_text))
     recorder.write("measurements.json", json.dumps(figures, indent=2, sort_keys=True) + "\n")
+    return figures
 
 
 def csv_rows(path: Path) -> list[dict[str, str]]:

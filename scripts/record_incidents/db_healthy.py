@@ -25,11 +25,10 @@ def record(seconds: int) -> dict[str, object]:
     rec.reset_pg_stat_statements()
     offset = rec.log_offset()
     run = rec.pgbench(ORDERS_WORKLOAD, clients=4, seconds=seconds, rate=40)
-    rec.cut_server_log(offset, "postgresql.log")
+    log = rec.cut_server_log(offset, "postgresql.log")
     rec.export_pg_stat_statements("pg_stat_statements.csv")
     rec.log_statements(False)
-    write_measurements(rec, {"baseline": run})
-    return {"baseline": run.summary()}
+    return write_measurements(rec, {"baseline": run}, {"baseline": log})
 
 
 def main() -> None:

@@ -129,7 +129,7 @@ def record(
     rec.execute_script(schema)
     rec.explain(explain_sql, "explain_before.json")
     rec.log_statements(True)
-    runs = {}
+    runs, logs = {}, {}
     for phase in ("before", "after"):
         if phase == "after":
             rec.execute(*fix)
@@ -137,15 +137,14 @@ def record(
         rec.reset_pg_stat_statements()
         offset = rec.log_offset()
         runs[phase] = rec.pgbench(workload, clients=4, seconds=seconds, rate=40, protocol=protocol)
-        if phase == "before":  # the after-state is kept as pg_stat_statements and pgbench figures
-            rec.cut_server_log(offset, "postgresql.log")
+        # the after-state's log is measured (measurements.json "server") but not kept
+        logs[phase] = rec.cut_server_log(offset, "postgresql.log" if phase == "before" else None)
         suffix = "" if phase == "before" else "_after"
         rec.export_pg_stat_statements(f"pg_stat_statements{suffix}.csv")
         if phase == "before":
             rec.dump_schema("schema.sql")
     rec.log_statements(False)
-    write_measurements(rec, runs)
-    return {phase: run.summary() for phase, run in runs.items()}
+    return write_measurements(rec, runs, logs)
 
 
 LOG_SECONDS = 15

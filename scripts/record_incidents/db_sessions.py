@@ -103,11 +103,10 @@ def record_pool(seconds: int) -> dict[str, object]:
     rec.reset_pg_stat_statements()
     offset = rec.log_offset()
     run = rec.pgbench(SINGLE_STATEMENT, clients=4, seconds=seconds, rate=80)
-    rec.cut_server_log(offset, "postgresql.log")
+    log = rec.cut_server_log(offset, "postgresql.log")
     rec.export_pg_stat_statements("pg_stat_statements.csv")
     rec.log_statements(False)
-    write_measurements(rec, {"baseline": run})
-    return {"baseline": run.summary()}
+    return write_measurements(rec, {"baseline": run}, {"baseline": log})
 
 
 def record_n_plus_one(seconds: int) -> dict[str, object]:
@@ -116,20 +115,19 @@ def record_n_plus_one(seconds: int) -> dict[str, object]:
     rec.execute_script(SCHEMA)
     rec.dump_schema("schema.sql")
     rec.log_statements(True)
-    runs = {}
+    runs, logs = {}, {}
     for phase in ("before", "after"):
         workload = {**SINGLE_STATEMENT, "order_page": (_order_page(batched=phase == "after"), 3)}
         rec.reset_pg_stat_statements()
         offset = rec.log_offset()
         runs[phase] = rec.pgbench(workload, clients=4, seconds=seconds, rate=20)
-        if phase == "before":  # the after-state is kept as pg_stat_statements and pgbench figures
-            rec.cut_server_log(offset, "postgresql.log")
+        # the after-state's log is measured (measurements.json "server") but not kept
+        logs[phase] = rec.cut_server_log(offset, "postgresql.log" if phase == "before" else None)
         suffix = "" if phase == "before" else "_after"
         rec.export_pg_stat_statements(f"pg_stat_statements{suffix}.csv")
         rec.write(f"order_page{suffix}.pgbench.sql", workload["order_page"][0])
     rec.log_statements(False)
-    write_measurements(rec, runs)
-    return {phase: run.summary() for phase, run in runs.items()}
+    return write_measurements(rec, runs, logs)
 
 
 INCIDENTS = {"pool": record_pool, "n_plus_one": record_n_plus_one}

@@ -84,7 +84,7 @@ def record(seconds: int) -> dict[str, object]:
     for setting in AUTO_EXPLAIN:
         rec.execute(f'ALTER DATABASE "{rec.database}" {setting}')
     rec.log_statements(True)
-    runs = {}
+    runs, logs = {}, {}
     for phase in ("before", "after"):
         if phase == "after":
             rec.execute("ANALYZE jobs")
@@ -92,14 +92,13 @@ def record(seconds: int) -> dict[str, object]:
         rec.reset_pg_stat_statements()
         offset = rec.log_offset()
         runs[phase] = rec.pgbench(WORKLOAD, clients=2, seconds=seconds, rate=20)
-        if phase == "before":  # the after-state is kept as pg_stat_statements and pgbench figures
-            rec.cut_server_log(offset, "postgresql.log")
+        # the after-state's log is measured (measurements.json "server") but not kept
+        logs[phase] = rec.cut_server_log(offset, "postgresql.log" if phase == "before" else None)
         suffix = "" if phase == "before" else "_after"
         rec.export_pg_stat_statements(f"pg_stat_statements{suffix}.csv")
     rec.log_statements(False)
     rec.execute(f'ALTER DATABASE "{rec.database}" RESET ALL')
-    write_measurements(rec, runs)
-    return {phase: run.summary() for phase, run in runs.items()}
+    return write_measurements(rec, runs, logs)
 
 
 def main() -> None:

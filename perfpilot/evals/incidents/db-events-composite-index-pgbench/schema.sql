@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict fJNsg6lnY8dubvxjBza6kzwJZI5v8hq9OH52GqaemKTkO3SEAdpvlgtLzUAi4Kw
+\restrict RNaqv7sZCMVZYOrcdw885gxv5a50EDuDhLMvDFAOrbPrOFs6gXfm0GhEAxe8YWp
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -139,5 +139,5 @@ ALTER TABLE ONLY public.events
 -- PostgreSQL database dump complete
 --
 
-\unrestrict fJNsg6lnY8dubvxjBza6kzwJZI5v8hq9OH52GqaemKTkO3SEAdpvlgtLzUAi4Kw
+\unrestrict RNaqv7sZCMVZYOrcdw885gxv5a50EDuDhLMvDFAOrbPrOFs6gXfm0GhEAxe8YWp
 

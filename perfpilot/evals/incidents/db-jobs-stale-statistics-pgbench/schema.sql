@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict GXmsWu6xJPDDQVVfrXZSeET8AqSNwhGfCoVag3ExbJIgF4FZkTaUxcdwTzpO5yO
+\restrict JrFRFxrj4kK3CfiV9IdF0lAugiH7DbJTgRBQno6rtPIlNVwrq7gmg1OH4wQ4GNN
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -163,5 +163,5 @@ ALTER TABLE ONLY public.jobs
 -- PostgreSQL database dump complete
 --
 
-\unrestrict GXmsWu6xJPDDQVVfrXZSeET8AqSNwhGfCoVag3ExbJIgF4FZkTaUxcdwTzpO5yO
+\unrestrict JrFRFxrj4kK3CfiV9IdF0lAugiH7DbJTgRBQno6rtPIlNVwrq7gmg1OH4wQ4GNN
 

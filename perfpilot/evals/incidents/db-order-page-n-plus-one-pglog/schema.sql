@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict upAxRtgyaDZfCGosbClPMr9QDS1B5LrOm8kkDrl8cQPHd3eFoEfA14sL3aM9rdu
+\restrict 66fYNFK5p3Vq42m2wg4hfNTWB32WVqCrFYgNDkGnhBdf8bg1jU4wqxDf2KT0ab5
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -286,5 +286,5 @@ ALTER TABLE ONLY public.order_items
 -- PostgreSQL database dump complete
 --
 
-\unrestrict upAxRtgyaDZfCGosbClPMr9QDS1B5LrOm8kkDrl8cQPHd3eFoEfA14sL3aM9rdu
+\unrestrict 66fYNFK5p3Vq42m2wg4hfNTWB32WVqCrFYgNDkGnhBdf8bg1jU4wqxDf2KT0ab5
 

@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict kE2kstSBpeWZ4iewKKDdsgi35zP0vGCb5kyKnki3nRfaTUmnfjiRSJ5vByJxs6u
+\restrict ylz40kT72fOaqGHmwexeRt6KElYvfcIiZG0UnapyNUZVuiG1HoxivifOh2q8U9V
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -156,5 +156,5 @@ ALTER TABLE ONLY public.orders
 -- PostgreSQL database dump complete
 --
 
-\unrestrict kE2kstSBpeWZ4iewKKDdsgi35zP0vGCb5kyKnki3nRfaTUmnfjiRSJ5vByJxs6u
+\unrestrict ylz40kT72fOaqGHmwexeRt6KElYvfcIiZG0UnapyNUZVuiG1HoxivifOh2q8U9V
 

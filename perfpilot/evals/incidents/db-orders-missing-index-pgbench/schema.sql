@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict DXG8ZOn3siaFsrdYa41FZznJj1zCZbiGESOHYCxTeQfwrOS82wFboglmk32R7ju
+\restrict fnqmnAyqSEKMyT0CjIzNCFucODV1PdFYDb9vxjVmUPc9FqhmNiRclzYMGZqjqF1
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -149,5 +149,5 @@ ALTER TABLE ONLY public.orders
 -- PostgreSQL database dump complete
 --
 
-\unrestrict DXG8ZOn3siaFsrdYa41FZznJj1zCZbiGESOHYCxTeQfwrOS82wFboglmk32R7ju
+\unrestrict fnqmnAyqSEKMyT0CjIzNCFucODV1PdFYDb9vxjVmUPc9FqhmNiRclzYMGZqjqF1
 

@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict mUYtiEvbpuoWjFnqwrXOOgz5NPxpV3Wx69Pn3ggv92dxDQtWrARXCPEpnAwXXp0
+\restrict MvL0TgqblxvQcemxRQVkQCuxo36N3mk1RWIgWSzip5T3e02mmQmtfNDTK9gYaMG
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -286,5 +286,5 @@ ALTER TABLE ONLY public.order_items
 -- PostgreSQL database dump complete
 --
 
-\unrestrict mUYtiEvbpuoWjFnqwrXOOgz5NPxpV3Wx69Pn3ggv92dxDQtWrARXCPEpnAwXXp0
+\unrestrict MvL0TgqblxvQcemxRQVkQCuxo36N3mk1RWIgWSzip5T3e02mmQmtfNDTK9gYaMG
 

@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict KtLxPdkybmCIIs3EMuYLGOlJVR8XXU56k7UIprmm1b9EW6ahyPiwuDMIXWnlYKA
+\restrict b79RJWQ6wpnmGUdacfNNo34HbKyKTFLKOynu0jrz7SBRAPXINWsjNsdld2gXFbk
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -97,5 +97,5 @@ CREATE INDEX users_email_idx ON public.users USING btree (email);
 -- PostgreSQL database dump complete
 --
 
-\unrestrict KtLxPdkybmCIIs3EMuYLGOlJVR8XXU56k7UIprmm1b9EW6ahyPiwuDMIXWnlYKA
+\unrestrict b79RJWQ6wpnmGUdacfNNo34HbKyKTFLKOynu0jrz7SBRAPXINWsjNsdld2gXFbk
 
