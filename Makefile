@@ -27,7 +27,7 @@ postgres:
 	@bash scripts/postgres-up.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check perfpilot tests benchmarks examples
+	$(BIN)/ruff check perfpilot tests benchmarks examples scripts
 	$(BIN)/mypy
 
 typecheck: lint
@@ -35,7 +35,7 @@ typecheck: lint
 test: $(STAMP)
 	@bash scripts/install-system-deps.sh
 	@bash scripts/postgres-up.sh || echo "PostgreSQL not started: its tests will skip (or fail under CI)"
-	$(BIN)/ruff check perfpilot tests benchmarks examples
+	$(BIN)/ruff check perfpilot tests benchmarks examples scripts
 	$(BIN)/mypy
 	$(BIN)/pytest
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from perfpilot.evals.checks import Check, is_right
+
 
 class StepUsage(BaseModel):
     """Tokens one step used against its budget, and its model calls."""
@@ -29,6 +31,9 @@ class IncidentResult(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
+    recorded_by: str | None = Field(
+        default=None, description="The script that recorded the incident from real components, if one did."
+    )
     valid: bool = True
     error: str | None = Field(default=None, description="Why the incident is invalid or the run failed.")
     status: str | None = None
@@ -52,6 +57,14 @@ class IncidentResult(BaseModel):
     wall_time_s: float = 0.0
     score: float = 0.0
     misses: list[str] = Field(default_factory=list)
+    checks: list[Check] = Field(
+        default_factory=list, description="Expected vs got: layers, findings, forbidden ones, status, tier."
+    )
+
+    @property
+    def right(self) -> bool:
+        """The run completed and got layers, required findings, no forbidden finding and status right."""
+        return self.valid and self.status not in (None, "error") and is_right(self.checks)
 
     @property
     def over_budget(self) -> bool:

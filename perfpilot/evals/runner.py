@@ -11,6 +11,7 @@ import structlog
 
 from perfpilot.agents.planners.base import Planner
 from perfpilot.artifacts.report import RunReport
+from perfpilot.evals.checks import expectation_checks
 from perfpilot.evals.loading import IncidentError, LoadedIncident, load_incident
 from perfpilot.evals.results import IncidentResult, StepUsage
 from perfpilot.evals.scoring import score_report
@@ -45,6 +46,7 @@ def result_of(loaded: LoadedIncident, report: RunReport, wall_time_s: float) -> 
     ]
     return IncidentResult(
         id=loaded.incident.id,
+        recorded_by=loaded.incident.recorded_by,
         error=report.error,
         status=report.status,
         tier=report.tier,
@@ -67,6 +69,7 @@ def result_of(loaded: LoadedIncident, report: RunReport, wall_time_s: float) -> 
         wall_time_s=round(wall_time_s, 3),
         score=scored.total,
         misses=scored.misses,
+        checks=expectation_checks(loaded.incident, report),
     )
 
 
@@ -104,7 +107,10 @@ def evaluate(
                 log.error("eval.crashed", incident=loaded.incident.id, error=str(exc))
                 results.append(
                     IncidentResult(
-                        id=loaded.incident.id, error=f"{type(exc).__name__}: {exc}", misses=[str(exc)]
+                        id=loaded.incident.id,
+                        recorded_by=loaded.incident.recorded_by,
+                        error=f"{type(exc).__name__}: {exc}",
+                        misses=[str(exc)],
                     )
                 )
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from perfpilot.evals import expected_vs_got
 from perfpilot.evals.results import IncidentResult
 
 HEADER = (
@@ -46,17 +47,22 @@ def miss_lines(results: list[IncidentResult]) -> list[str]:
 
 
 def render_summary(results: list[IncidentResult]) -> str:
-    """The summary.md text: totals, the table, and the misses."""
+    """The summary.md text: totals, the scores table, expected vs got per incident, and the misses."""
     valid = [r for r in results if r.valid]
     mean = sum(r.score for r in results) / len(results) if results else 0.0
     perfect = sum(1 for r in results if r.valid and not r.misses)
     lines = [
         f"{len(results)} incident(s), {len(results) - len(valid)} invalid, {perfect} with nothing missed; "
         f"mean score {mean:.2f}.",
+        expected_vs_got.recorded_line(results),
         "",
         HEADER,
         "|" + "---|" * 11,
         *(row(r) for r in results),
+        "",
+        "Expected vs got ((x): a miss; right = layers, required findings, no forbidden finding, status):",
+        "",
+        *expected_vs_got.render_table(results),
         "",
     ]
     misses = miss_lines(results)
