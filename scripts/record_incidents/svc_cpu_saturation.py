@@ -59,7 +59,10 @@ SERVICE_QUERY = (
     '{job="report-api",__name__=~"up|process_cpu_seconds_total|process_resident_memory_bytes'
     '|http_requests_total|http_request_duration_seconds_(bucket|sum|count)"}'
 )
-NODE_QUERY = '{job="node",__name__=~"node_cpu_seconds_total|node_load1|node_memory_MemAvailable_bytes|node_memory_MemTotal_bytes"}'
+NODE_QUERY = (
+    '{job="node",__name__=~"node_cpu_seconds_total|node_load1'
+    '|node_memory_MemAvailable_bytes|node_memory_MemTotal_bytes"}'
+)
 
 Respond = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -113,8 +116,8 @@ def main() -> int:
             common.run_k6(K6_SCRIPT, folder / "k6-summary.json", env={"BASE_URL": base})
             time.sleep(2 * SCRAPE_S)
             end = time.time()
-            (folder / "service-metrics.json").write_text(common.query_range(prom, SERVICE_QUERY, start, end, STEP_S))
-            (folder / "node-metrics.json").write_text(common.query_range(prom, NODE_QUERY, start, end, STEP_S))
+            for name, query in (("service-metrics.json", SERVICE_QUERY), ("node-metrics.json", NODE_QUERY)):
+                (folder / name).write_text(common.query_range(prom, query, start, end, STEP_S))
         (folder / "metrics.prom").write_text(common.scrape(f"{base}/metrics"))
     print(f"p95 {common.k6_p95(folder / 'k6-summary.json'):.0f} ms over {end - start:.0f} s")
     return 0

@@ -19,7 +19,7 @@ import svc_orders_pg as orders
 INCIDENT = "svc-orders-n-plus-one-pg"
 DATABASE = "incidents_svc_orders"
 PORT = common.PORT_BASE  # 18650
-SAMPLE_RATIO = 0.025  # head sampling, as production tracing does; keeps traces.json small
+SAMPLE_RATIO = 0.015  # head sampling, as production tracing does; keeps traces.json small
 
 K6_SCRIPT = """
 import http from 'k6/http';
@@ -60,7 +60,9 @@ def main() -> int:
         PsycopgInstrumentor().instrument()
         folder = common.incident_dir(INCIDENT)
         run = dict(exporter=exporter, dsn=dsn, port=PORT, k6_script=K6_SCRIPT)
-        orders.record_run(**run, n_plus_one=True, summary=folder / "k6-summary.json", traces=folder / "traces.json")
+        orders.record_run(
+            **run, n_plus_one=True, summary=folder / "k6-summary.json", traces=folder / "traces.json"
+        )
         orders.record_run(**run, n_plus_one=False, summary=folder / "after-fix-k6-summary.json", traces=None)
     finally:
         common.pg_drop(DATABASE)

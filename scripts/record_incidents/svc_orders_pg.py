@@ -133,7 +133,14 @@ def make_app(dsn: str, *, n_plus_one: bool) -> Callable[[dict[str, Any], Respond
 
 
 def record_run(
-    *, exporter: Any, dsn: str, port: int, k6_script: str, n_plus_one: bool, summary: Path, traces: Path | None
+    *,
+    exporter: Any,
+    dsn: str,
+    port: int,
+    k6_script: str,
+    n_plus_one: bool,
+    summary: Path,
+    traces: Path | None,
 ) -> None:
     """Serve the app (traced by the WSGI middleware), run k6 against it, write the summary and the traces."""
     from opentelemetry.instrumentation.wsgi import OpenTelemetryMiddleware

@@ -1,4 +1,4 @@
-"""Record incident svc-checkout-slow-payment-provider: an external payment provider dominates checkout latency.
+"""Record incident svc-checkout-slow-payment-provider: a slow external payment provider dominates checkout.
 
 Two loopback services: `checkout-api` (WSGI, traced by the OpenTelemetry SDK's WSGI, psycopg and httpx
 instrumentations; PostgreSQL for carts and payments) and a `payment provider` stub standing in for the
@@ -77,7 +77,8 @@ export const options = {
 export default function () {
   const id = 1 + Math.floor(Math.random() * 2000);
   if (Math.random() < 0.6) {
-    http.post(`${__ENV.BASE_URL}/carts/${id}/checkout`, null, { tags: { name: 'POST /carts/{id}/checkout' } });
+    const tags = { name: 'POST /carts/{id}/checkout' };
+    http.post(`${__ENV.BASE_URL}/carts/${id}/checkout`, null, { tags });
   } else {
     http.get(`${__ENV.BASE_URL}/carts/${id}`, { tags: { name: 'GET /carts/{id}' } });
   }
