@@ -21,6 +21,7 @@ ValidationVerdict = Literal["met", "partial", "not_met", "projected", "unknown"]
 K = TypeVar("K", bound=str)
 
 ACCEPTABLE_SHARE = 0.8
+MIN_PERCENTILE_SAMPLES = 100  # below this a p95 is little more than the slowest of a handful of requests
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,12 @@ def unjudged_targets(inventory: BottleneckInventory, slos: Slos) -> list[str]:
         "error_rate": overall.error_rate,
         "throughput_rps": overall.rps,
     }
+    why = "no measured {name}"
+    if 0 < overall.requests < MIN_PERCENTILE_SAMPLES:  # a handful of requests measures nothing
+        measured = dict.fromkeys(measured)
+        why = f"only {overall.requests} requests measured, fewer than {MIN_PERCENTILE_SAMPLES}"
     unknown = [
-        f"{name} (no measured {name})"
+        f"{name} ({why.format(name=name)})"
         for name, value in measured.items()
         if getattr(slos, name) is not None and value is None
     ]

@@ -183,3 +183,10 @@ def test_closing_status(verdict: str, exhausted: bool, status: str) -> None:
 )
 def test_tiers(profiled: str, analysed: str, tier: str | None) -> None:
     assert routing.tier_after_analysis(profiled, analysed) == tier  # type: ignore[arg-type]
+
+
+def test_a_handful_of_requests_is_no_measurement() -> None:
+    inventory = BottleneckInventory(baseline=measured(requests=3))
+    verdict = routing.after_profiling(inventory, SLOS, READ)
+    assert verdict.kind == "inconclusive"
+    assert "p95_ms (only 3 requests measured, fewer than 100)" in verdict.reason
