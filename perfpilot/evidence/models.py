@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from perfpilot.otlp_json import AttrValue, SpanKind, StatusCode
+
 
 class Record(BaseModel):
     """Base for evidence records."""
@@ -57,26 +59,30 @@ class MetricSeries(Record):
     sources: list[str] = Field(default_factory=list, description="The files or URLs the points came from.")
 
 
-AttrValue = str | int | float | bool
-
-
 class Span(Record):
-    """One OTLP span, flattened."""
+    """One OTLP span, flattened (list and map attribute values as JSON text)."""
 
     trace_id: str
     span_id: str
     parent_span_id: str | None = None
     name: str
-    service: str = ""
-    kind: Literal["internal", "server", "client", "producer", "consumer", "unspecified"] = "unspecified"
+    service: str = Field(default="", description="The resource's service.name.")
+    kind: SpanKind = "unspecified"
     start_ns: int
     end_ns: int
     attributes: dict[str, AttrValue] = Field(default_factory=dict)
-    error: bool = False
+    status: StatusCode = "unset"
+    status_message: str = ""
+    resource: dict[str, AttrValue] = Field(default_factory=dict, description="The resource's attributes.")
 
     @property
     def duration_ms(self) -> float:
         return (self.end_ns - self.start_ns) / 1e6
+
+    @property
+    def error(self) -> bool:
+        """The span's status says it failed."""
+        return self.status == "error"
 
 
 class Trace(Record):

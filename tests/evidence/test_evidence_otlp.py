@@ -63,3 +63,12 @@ def test_unknown_kind_in_single_document(tmp_path: Path) -> None:
     path.write_text(json.dumps(doc, indent=1))
     with pytest.raises(EvidenceError, match="unknown span kind"):
         load_otlp(path)
+
+
+def test_span_keeps_status_message_and_resource_attributes() -> None:
+    traces = {t.trace_id: t for t in load_otlp(FIXTURES / "traces-collector.jsonl")}
+    failed = traces["eee19b7ec3c1b174a5b7c1f2a3a41b6e"].root
+    assert (failed.status, failed.status_message) == ("error", "upstream timeout")
+    ok = traces["5b8efff798038103d269b633813fc60c"].root
+    assert (ok.status, ok.status_message, ok.error) == ("unset", "", False)
+    assert ok.resource["service.version"] == "1.4.2" and ok.resource["service.name"] == "checkout-api"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,11 @@ def test_otlp_json_lines_with_a_bad_line(tmp_path: Path) -> None:
     assert [e.sql for e in events] == ["SELECT 1", "SELECT 1"]
     assert events[0].duration_s == pytest.approx(1e-6)
     assert stats.unparsed_lines == 1
+
+
+def test_otlp_list_of_requests_on_one_line(tmp_path: Path) -> None:
+    request = json.loads((FIXTURES / "traces.otlp.json").read_text())
+    path = tmp_path / "spans.json"
+    path.write_text(json.dumps([request, request]))
+    stats = ParseStats(str(path))
+    assert len(list(iter_events(path, "otlp", stats))) == 6 and stats.unparsed_lines == 0
