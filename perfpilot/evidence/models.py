@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from perfpilot.otlp_json import AttrValue, SpanKind, StatusCode
+from perfpilot.otlp_json import AttrValue as AttrValue  # re-exported: skills read span attributes as it
+from perfpilot.otlp_json import SpanKind, StatusCode
 
 
 class Record(BaseModel):
