@@ -10,6 +10,8 @@ from perfpilot.artifacts.findings import (
     ImpactEstimate,
     Remediation,
     RootCauseReport,
+    rank_findings,
+    unique_findings,
 )
 from perfpilot.artifacts.plan import Change, ChangeGroup, ChangeKind, ImplementationPlan, Risk
 from perfpilot.artifacts.validation import (
@@ -45,5 +47,7 @@ __all__ = [
     "RootCauseReport",
     "SloBreach",
     "ValidationReport",
+    "rank_findings",
     "stable_id",
+    "unique_findings",
 ]

@@ -61,6 +61,11 @@ class Finding(Artifact):
     complexity: FixComplexity = "quick_fix"
     remediation: Remediation | None = None
     evidence: list[EvidenceRef] = Field(default_factory=list)
+    monthly_cost_change_usd: float | None = Field(
+        default=None,
+        description="How the monthly bill moves when the remediation is applied: negative saves, positive "
+        "costs more (a scale-up or scale-out); None when the fix does not change what is billed.",
+    )
 
 
 def unique_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -69,6 +74,12 @@ def unique_findings(findings: Iterable[Finding]) -> list[Finding]:
     for finding in findings:
         seen.setdefault(finding.id, finding)
     return list(seen.values())
+
+
+def net_monthly_cost_change(findings: Iterable[Finding]) -> float | None:
+    """Every priced cost change in one sum (savings negative, increases positive); None if none is priced."""
+    changes = [f.monthly_cost_change_usd for f in findings if f.monthly_cost_change_usd is not None]
+    return round(sum(changes), 2) if changes else None
 
 
 def rank_findings(findings: Iterable[Finding]) -> list[Finding]:

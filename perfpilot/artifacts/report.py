@@ -68,6 +68,20 @@ class FindingSummary(Artifact):
     impact: float
     priority: str
 
+    @classmethod
+    def of(cls, finding: Finding) -> FindingSummary:
+        """The summary of one finding (impact rounded to 4 places)."""
+        return cls(
+            id=finding.id,
+            skill=finding.skill,
+            kind=finding.kind,
+            layer=finding.layer,
+            subject=finding.subject,
+            title=finding.title,
+            impact=round(finding.impact, 4),
+            priority=finding.priority,
+        )
+
 
 class EvidenceRead(Artifact):
     """One evidence source the target names and what it yielded (0 items: unreadable or empty)."""

@@ -34,14 +34,16 @@ class EndpointComparison(Artifact):
 
 
 class Roi(Artifact):
-    """Cost-performance of the optimisation."""
+    """Cost-performance of the optimisation; a gain or payback that was not measured is None (unknown)."""
 
     monthly_cost_before_usd: float | None = None
     monthly_cost_after_usd: float | None = None
-    monthly_savings_usd: float = 0
-    throughput_gain_pct: float | None = None
+    monthly_savings_usd: float = Field(
+        default=0, description="Net of every planned cost change; negative when the plan costs more."
+    )
+    throughput_gain_pct: float | None = Field(default=None, description="Measured only; None otherwise.")
     effort_days: float = 0
-    payback_days: float | None = None
+    payback_days: float | None = Field(default=None, description="From a measured after only; else None.")
     method: str = ""
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from perfpilot.artifacts import EvidenceRef, Finding, ImpactEstimate, Priority, Remediation, stable_id
+from perfpilot.artifacts import EvidenceRef, Finding, ImpactEstimate, Remediation, stable_id
+from perfpilot.artifacts.priority import priority_from_impact
 from perfpilot.skills.container_image.dockerfile_rewrite import Rewrite
 from perfpilot.skills.container_image.image_data import pull_seconds
 from perfpilot.skills.container_image.issues import Issue
@@ -12,8 +13,9 @@ ROLLBACK = "Restore the previous Dockerfile from version control and rebuild the
 SIZE_IMPACT_FORMULA = "impact = MB saved / sized image MB (share of the image this fix removes)"
 
 
-def _priority(impact: float) -> Priority:
-    return "high" if impact >= 0.25 else "medium" if impact >= 0.05 else "low"
+HIGH_SIZE_IMPACT = 0.25
+"""A fix that removes a quarter of the image is high priority; from 5% it is medium."""
+MEDIUM_SIZE_IMPACT = 0.05
 
 
 def issue_finding(issue: Issue, source: str, before_mb: float, bandwidth: float) -> Finding:
@@ -30,7 +32,7 @@ def issue_finding(issue: Issue, source: str, before_mb: float, bandwidth: float)
             method=f"{issue.size_method}; pull time -{pull} s at {bandwidth:g} Mbit/s; {SIZE_IMPACT_FORMULA}",
         )
         impact = round(issue.saved_mb / before_mb, 4) if before_mb > 0 else 0.0
-        priority = _priority(impact)
+        priority = priority_from_impact(impact, high=HIGH_SIZE_IMPACT, medium=MEDIUM_SIZE_IMPACT)
     else:
         estimate, impact, priority = issue.estimate, issue.impact, issue.priority
     return Finding(
@@ -84,7 +86,7 @@ def rewrite_finding(
                 f"0.37 x unpacked; {SIZE_IMPACT_FORMULA}"
             ),
         ),
-        priority=_priority(impact),
+        priority=priority_from_impact(impact, high=HIGH_SIZE_IMPACT, medium=MEDIUM_SIZE_IMPACT),
         complexity="complex" if rewrite.split else "quick_fix",
         remediation=Remediation(
             kind="patch",

@@ -4,8 +4,9 @@ responses repeat, gets a cache-aside layer; the hit ratio comes from replaying t
 from __future__ import annotations
 
 from perfpilot.artifacts import Finding, ImpactEstimate, Remediation, stable_id
+from perfpilot.artifacts.priority import priority_from_impact
 from perfpilot.skills.edge_computing.edge_data import CACHE_HIT_MS, DOMINANT_TIME_SHARE
-from perfpilot.skills.edge_computing.edge_evidence import SKILL_NAME, priority_for, traffic_ref
+from perfpilot.skills.edge_computing.edge_evidence import SKILL_NAME, traffic_ref
 from perfpilot.skills.edge_computing.traffic import EndpointTraffic, percentile, simulate_hits
 
 APP_CACHE_IMPACT_FORMULA = (
@@ -73,7 +74,7 @@ def app_cache_finding(
                 f"{sum(cached) / len(cached):.1f} ms; {APP_CACHE_IMPACT_FORMULA}"
             ),
         ),
-        priority=priority_for(impact),
+        priority=priority_from_impact(impact),
         complexity="complex",
         remediation=Remediation(
             kind="patch",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from perfpilot.artifacts import Finding, ImpactEstimate, Remediation, stable_id
+from perfpilot.artifacts.priority import priority_from_impact
 from perfpilot.skills.edge_computing.edge_data import (
     MIN_OK_SHARE,
     PERSONAL_SEGMENTS,
     STATIC_EXTENSIONS,
     STATIC_MAX_AGE_S,
 )
-from perfpilot.skills.edge_computing.edge_evidence import SKILL_NAME, priority_for, traffic_ref
+from perfpilot.skills.edge_computing.edge_evidence import SKILL_NAME, traffic_ref
 from perfpilot.skills.edge_computing.templates import extension_of, is_personal
 from perfpilot.skills.edge_computing.traffic import EndpointTraffic, simulate_hits
 
@@ -70,7 +71,7 @@ def cacheable_finding(
                 f"{traffic.requests}; {OFFLOAD_IMPACT_FORMULA}"
             ),
         ),
-        priority=priority_for(impact),
+        priority=priority_from_impact(impact),
         complexity="quick_fix",
         remediation=Remediation(
             kind="config",
@@ -124,7 +125,7 @@ def static_finding(
                 f"{OFFLOAD_IMPACT_FORMULA}"
             ),
         ),
-        priority=priority_for(impact),
+        priority=priority_from_impact(impact),
         complexity="quick_fix",
         remediation=Remediation(
             kind="config",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from perfpilot.artifacts import Finding, ImpactEstimate, Remediation, stable_id
+from perfpilot.artifacts.priority import priority_from_impact
 from perfpilot.skills.edge_computing.edge_data import COMPRESS_MIN_BYTES, GZIP_TEXT_RATIO, TEXT_EXTENSIONS
-from perfpilot.skills.edge_computing.edge_evidence import SKILL_NAME, priority_for, traffic_ref
+from perfpilot.skills.edge_computing.edge_evidence import SKILL_NAME, traffic_ref
 from perfpilot.skills.edge_computing.templates import extension_of
 from perfpilot.skills.edge_computing.traffic import EndpointTraffic
 
@@ -51,7 +52,7 @@ def compression_finding(traffic: list[EndpointTraffic], source: str, min_request
                 f"{COMPRESSION_IMPACT_FORMULA}"
             ),
         ),
-        priority=priority_for(impact),
+        priority=priority_from_impact(impact),
         complexity="quick_fix",
         remediation=Remediation(
             kind="config",

@@ -1,8 +1,8 @@
-"""Shared vocabulary of the edge findings: the skill name, evidence references and priority bands."""
+"""Shared vocabulary of the edge findings: the skill name and evidence references."""
 
 from __future__ import annotations
 
-from perfpilot.artifacts import EvidenceRef, Priority
+from perfpilot.artifacts import EvidenceRef
 from perfpilot.skills.edge_computing.traffic import EndpointTraffic
 
 SKILL_NAME = "edge-computing-architect"
@@ -25,8 +25,3 @@ def traffic_ref(traffic: EndpointTraffic, source: str, hit_ratio: float | None =
         "total"
     )
     return EvidenceRef(source=source, line=traffic.entries[0].line, excerpt=excerpt, values=values)
-
-
-def priority_for(impact: float) -> Priority:
-    """High from 0.20, medium from 0.05, else low."""
-    return "high" if impact >= 0.20 else "medium" if impact >= 0.05 else "low"
