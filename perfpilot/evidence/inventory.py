@@ -1,7 +1,8 @@
 """Instance inventory (YAML, JSON or CSV: a list, or {"instances": [...]}) -> Instance records.
 
 Fields: name, role, instance_type, count, vcpu, memory_gib, hourly_usd, cpu_util_avg, cpu_util_p95,
-mem_util_avg, mem_util_p95, pricing (on_demand, reserved, spot). Any other field is an error naming it
+cpu_util_max, mem_util_avg, mem_util_p95, mem_util_max (the measured peaks), pricing (on_demand,
+reserved, spot). Any other field is an error naming it
 and its line. Utilisation fields take a fraction (0.42) or a percentage string ("42%"). Empty CSV cells
 are left out. Keys are read without regard to case, and spellings operators use are accepted for
 these fields (giving two spellings of one field is an error):
@@ -13,8 +14,11 @@ these fields (giving two spellings of one field is an error):
     count          instances, quantity
     cpu_util_avg   cpu_avg, cpu_utilization_avg, cpu_utilisation_avg
     cpu_util_p95   cpu_p95, cpu_utilization_p95, cpu_utilisation_p95
+    cpu_util_max   cpu_max, cpu_peak, cpu_utilization_max, cpu_utilisation_max
     mem_util_avg   mem_avg, memory_avg, memory_util_avg, memory_utilization_avg, memory_utilisation_avg
     mem_util_p95   mem_p95, memory_p95, memory_util_p95, memory_utilization_p95, memory_utilisation_p95
+    mem_util_max   mem_max, mem_peak, memory_max, memory_peak, memory_util_max, memory_utilization_max,
+                   memory_utilisation_max
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ from perfpilot.evidence.errors import EvidenceError, open_text, read_text
 from perfpilot.evidence.models import Instance
 from perfpilot.evidence.yaml_lines import line_of, yaml_documents
 
-_UTILISATION = ("cpu_util_avg", "cpu_util_p95", "mem_util_avg", "mem_util_p95")
+UTILISATION_FIELDS = (
+    "cpu_util_avg", "cpu_util_p95", "cpu_util_max", "mem_util_avg", "mem_util_p95", "mem_util_max"
+)
 _SPELLINGS: dict[str, tuple[str, ...]] = {
     "instance_type": ("type", "size", "machine_type", "vm_size"),
     "vcpu": ("vcpus", "cpus", "cpu", "cores"),
@@ -41,6 +47,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "count": ("instances", "quantity"),
     "cpu_util_avg": ("cpu_avg", "cpu_utilization_avg", "cpu_utilisation_avg"),
     "cpu_util_p95": ("cpu_p95", "cpu_utilization_p95", "cpu_utilisation_p95"),
+    "cpu_util_max": ("cpu_max", "cpu_peak", "cpu_utilization_max", "cpu_utilisation_max"),
     "mem_util_avg": (
         "mem_avg",
         "memory_avg",
@@ -54,6 +61,15 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
         "memory_util_p95",
         "memory_utilization_p95",
         "memory_utilisation_p95",
+    ),
+    "mem_util_max": (
+        "mem_max",
+        "mem_peak",
+        "memory_max",
+        "memory_peak",
+        "memory_util_max",
+        "memory_utilization_max",
+        "memory_utilisation_max",
     ),
 }
 ALIASES: dict[str, str] = {alias: field for field, aliases in _SPELLINGS.items() for alias in aliases}
@@ -83,7 +99,7 @@ def _normalise(item: dict[str, Any], where: str, line_of_key: Callable[[str], in
                 where, line_of_key(key), f"{key!r} and another spelling of {field!r} both given"
             )
         data[field] = value
-    for key in _UTILISATION:
+    for key in UTILISATION_FIELDS:
         value = data.get(key)
         if isinstance(value, str) and value.strip().endswith("%"):
             with suppress(ValueError):  # left as is otherwise: validation reports it

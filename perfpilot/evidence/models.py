@@ -146,6 +146,8 @@ class Instance(Record):
     cpu_util_p95: float | None = Field(default=None, ge=0, le=1)
     mem_util_avg: float | None = Field(default=None, ge=0, le=1)
     mem_util_p95: float | None = Field(default=None, ge=0, le=1)
+    cpu_util_max: float | None = Field(default=None, ge=0, le=1, description="Measured peak (max) CPU.")
+    mem_util_max: float | None = Field(default=None, ge=0, le=1, description="Measured peak (max) memory.")
     pricing: Literal["on_demand", "reserved", "spot"] = "on_demand"
 
 

@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from perfpilot.artifacts import Finding
+from perfpilot.artifacts import Finding, ValidationReport
 from perfpilot.artifacts.report import RunReport, RunStatus
 from perfpilot.redaction import redact
 
@@ -186,6 +186,24 @@ def _plan(report: RunReport) -> list[str]:
     return lines
 
 
+def roi_line(v: ValidationReport) -> str:
+    """Money netted in one figure; a gain or payback that was not measured reads 'unknown'."""
+    r = v.roi
+    money = (
+        f"savings {r.monthly_savings_usd:,.0f} USD/month"
+        if r.monthly_savings_usd >= 0
+        else f"net cost increase {-r.monthly_savings_usd:,.0f} USD/month"
+    )
+    gain = f"{r.throughput_gain_pct:+.1f}%" if r.throughput_gain_pct is not None else "unknown"
+    if r.payback_days is not None:
+        payback = f"{r.payback_days:g} days"
+    elif v.method == "measured" and r.monthly_savings_usd <= 0:
+        payback = "none (no net saving)"
+    else:
+        payback = "unknown"
+    return f"ROI: {money}, throughput {gain}, effort {r.effort_days:g} days, payback {payback}"
+
+
 def _validation(report: RunReport) -> list[str]:
     v = report.validation
     if v is None:
@@ -224,14 +242,7 @@ def _validation(report: RunReport) -> list[str]:
         ("target", "before", "after", "target value", "met", "beyond noise"),
         [(c.metric, c.before, c.after, c.target, c.met, c.significant) for c in v.comparisons],
     )
-    r = v.roi
-    lines += [
-        f"ROI: savings {r.monthly_savings_usd:,.0f} USD/month"
-        + (f", throughput {r.throughput_gain_pct:+.1f}%" if r.throughput_gain_pct is not None else "")
-        + f", effort {r.effort_days:g} days"
-        + (f", payback {r.payback_days:g} days" if r.payback_days is not None else ""),
-        "",
-    ]
+    lines += [roi_line(v), ""]
     if v.artifacts:
         lines += ["Regression prevention:", "", *[f"- `{a}`" for a in v.artifacts], ""]
     lines += [f"- {n}" for n in v.notes]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from perfpilot.artifacts import Finding, ImpactEstimate, Remediation, stable_id
+from perfpilot.artifacts import Finding, Remediation
 from perfpilot.evidence.models import Instance
 from perfpilot.skills.cost_optimization.instance_evidence import instance_ref
 from perfpilot.skills.cost_optimization.pricing import (
@@ -13,10 +13,10 @@ from perfpilot.skills.cost_optimization.pricing import (
 )
 from perfpilot.skills.cost_optimization.scoring import (
     SAVINGS_IMPACT_FORMULA,
-    SKILL_NAME,
+    cost_finding,
     monthly_usd,
-    priority_for,
     share,
+    usd_month_estimate,
 )
 
 
@@ -60,28 +60,18 @@ def commitment_finding(
     current = monthly_usd(hourly_usd, instance.count)
     expected = monthly_usd(hourly_usd * (1 - discount), instance.count)
     impact = share(current - expected, fleet_cost)
-    return Finding(
-        id=stable_id("cost", kind, instance.name),
-        skill=SKILL_NAME,
+    return cost_finding(
         kind=kind,
-        layer="infrastructure",
         subject=instance.name,
         title=f"Buy {instance.name} as {label}",
         root_cause=f"{instance.name} is billed on-demand although {why}.",
         impact=impact,
-        estimate=ImpactEstimate(
-            metric="usd_month",
-            current=current,
-            expected=expected,
-            unit="USD/month",
-            method=(
-                f"{instance_type} at ${hourly_usd:.4f}/h * 730 * count {instance.count} * (1 - discount); "
-                f"{constant}; priced after any rightsizing so savings do not overlap; "
-                f"{SAVINGS_IMPACT_FORMULA}"
-            ),
+        estimate=usd_month_estimate(
+            current,
+            expected,
+            f"{instance_type} at ${hourly_usd:.4f}/h * 730 * count {instance.count} * (1 - discount); "
+            f"{constant}; priced after any rightsizing so savings do not overlap; {SAVINGS_IMPACT_FORMULA}",
         ),
-        priority=priority_for(impact),
-        complexity="quick_fix",
         remediation=Remediation(
             kind="infra",
             title=f"Move {instance.name} ({instance_type} x{instance.count}) to {label}",
@@ -96,4 +86,5 @@ def commitment_finding(
             risk="low" if kind == "reserved_candidate" else "medium",
         ),
         evidence=[instance_ref(instance, source)],
+        monthly_cost_change_usd=expected - current,
     )

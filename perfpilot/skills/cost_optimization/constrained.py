@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 
-from perfpilot.artifacts import Finding, ImpactEstimate, Remediation, stable_id
+from perfpilot.artifacts import Finding, ImpactEstimate, Remediation
 from perfpilot.evidence.models import Instance
 from perfpilot.skills.cost_optimization.instance_evidence import instance_ref
 from perfpilot.skills.cost_optimization.pricing import ARCHITECTURE_LIMIT_P95, CONSTRAINED_P95
 from perfpilot.skills.cost_optimization.scoring import (
     CONSTRAINED_IMPACT_FORMULA,
-    SKILL_NAME,
+    cost_finding,
     monthly_usd,
-    priority_for,
 )
 from perfpilot.skills.cost_optimization.sizes import larger_size
 
@@ -81,11 +80,8 @@ def constrained_finding(
             "single-node, "
             "so there is no horizontal scaling path: scaling up only buys time."
         )
-    return Finding(
-        id=stable_id("cost", "resource_constrained", instance.name),
-        skill=SKILL_NAME,
+    return cost_finding(
         kind="resource_constrained",
-        layer="infrastructure",
         subject=instance.name,
         title=f"{instance.name} is {resource}-constrained (p95 {p95:.0%}): bottleneck driver",
         root_cause=root_cause,
@@ -97,7 +93,6 @@ def constrained_finding(
             unit="fraction",
             method=f"{how}; {CONSTRAINED_IMPACT_FORMULA}",
         ),
-        priority=priority_for(impact),
         complexity="architecture_limitation" if limited else "complex",
         remediation=Remediation(
             kind="infra",
@@ -108,4 +103,5 @@ def constrained_finding(
             risk="medium",
         ),
         evidence=[instance_ref(instance, source)],
+        monthly_cost_change_usd=extra,
     )

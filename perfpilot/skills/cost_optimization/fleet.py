@@ -1,10 +1,11 @@
-"""Walk the instance inventory: every instance's findings, the fleet's cost and non-overlapping savings."""
+"""Walk the instance inventory: every instance's findings, the fleet's cost and its net monthly change."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from perfpilot.artifacts import Finding
+from perfpilot.artifacts.findings import net_monthly_cost_change
 from perfpilot.evidence.models import Instance
 from perfpilot.skills.cost_optimization.commitment import commitment_finding
 from perfpilot.skills.cost_optimization.constrained import constrained_finding
@@ -23,18 +24,15 @@ class FleetAnalysis:
 
     findings: list[Finding] = field(default_factory=list)
     monthly_cost_usd: float = 0.0
-    monthly_savings_usd: float = 0.0
-
-
-def _saving(finding: Finding) -> float:
-    est = finding.estimate
-    return 0.0 if est is None or est.unit != "USD/month" else est.current - est.expected
+    monthly_cost_change_usd: float = 0.0
+    """Savings (negative) and scale-ups/outs (positive) of every finding, in one sum."""
 
 
 def analyse_fleet(
     instances: list[Instance], source: str, architecture: str, target_util: float
 ) -> FleetAnalysis:
-    """Idle instances save their whole cost; others save rightsizing plus a commitment on the new price."""
+    """Idle instances save their whole cost; others save rightsizing plus a commitment on the new price;
+    saturated ones cost more (scale up or out). The net change adds them all."""
     result = FleetAnalysis()
     result.monthly_cost_usd = round(sum(monthly_usd(i.hourly_usd, i.count) for i in instances), 2)
     for instance in sorted(instances, key=lambda i: i.name):
@@ -53,5 +51,5 @@ def analyse_fleet(
         commitment = commitment_finding(instance, hourly, instance_type, source, result.monthly_cost_usd)
         if commitment is not None:
             result.findings.append(commitment)
-    result.monthly_savings_usd = round(sum(_saving(f) for f in result.findings), 2)
+    result.monthly_cost_change_usd = net_monthly_cost_change(result.findings) or 0.0
     return result

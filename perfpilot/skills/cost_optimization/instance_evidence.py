@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from perfpilot.artifacts import EvidenceRef
+from perfpilot.evidence.inventory import UTILISATION_FIELDS
 from perfpilot.evidence.models import Instance
 
 
@@ -18,13 +19,14 @@ def instance_ref(instance: Instance, source: str) -> EvidenceRef:
         "memory_gib": instance.memory_gib,
         "hourly_usd": instance.hourly_usd,
     }
-    for name in ("cpu_util_avg", "cpu_util_p95", "mem_util_avg", "mem_util_p95"):
+    for name in UTILISATION_FIELDS:
         value = getattr(instance, name)
         if value is not None:
             values[name] = value
     excerpt = (
         f"{instance.name}: {instance.instance_type} x{instance.count} at ${instance.hourly_usd}/h "
-        f"({instance.pricing}); cpu avg {_pct(instance.cpu_util_avg)} p95 {_pct(instance.cpu_util_p95)}, "
-        f"memory avg {_pct(instance.mem_util_avg)} p95 {_pct(instance.mem_util_p95)}"
+        f"({instance.pricing}); cpu avg {_pct(instance.cpu_util_avg)} p95 {_pct(instance.cpu_util_p95)} "
+        f"max {_pct(instance.cpu_util_max)}, memory avg {_pct(instance.mem_util_avg)} "
+        f"p95 {_pct(instance.mem_util_p95)} max {_pct(instance.mem_util_max)}"
     )
     return EvidenceRef(source=source, excerpt=excerpt, values=values)

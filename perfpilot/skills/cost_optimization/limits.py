@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from perfpilot.artifacts import EvidenceRef, Finding, ImpactEstimate, Remediation, stable_id
+from perfpilot.artifacts import EvidenceRef, Finding, ImpactEstimate, Remediation
 from perfpilot.evidence.models import K8sContainer, K8sWorkload
 from perfpilot.skills.cost_optimization.pricing import LIMIT_TO_REQUEST_MAX
 from perfpilot.skills.cost_optimization.requests import replicas_of, subject_of
-from perfpilot.skills.cost_optimization.scoring import SKILL_NAME
+from perfpilot.skills.cost_optimization.scoring import cost_finding
 
 RECOMMENDED_LIMIT_TO_REQUEST = 2.0
 """Proposed limit = 2x request: burst room for start-up spikes while bounding overcommit."""
@@ -49,18 +49,13 @@ def _finding(
     estimate: ImpactEstimate,
 ) -> Finding:
     subject = subject_of(workload, container)
-    return Finding(
-        id=stable_id("cost", kind, subject),
-        skill=SKILL_NAME,
+    return cost_finding(
         kind=kind,
-        layer="infrastructure",
         subject=subject,
         title=title,
         root_cause=cause,
         impact=0.0,
         estimate=estimate,
-        priority="low",
-        complexity="quick_fix",
         remediation=Remediation(
             kind="config",
             title=(

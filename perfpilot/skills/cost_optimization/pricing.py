@@ -11,10 +11,15 @@ Optimizer and GKE's recommender both size to a utilisation target below saturati
 
 IDLE_CPU_P95 = 0.05
 """An instance whose p95 CPU stays under 5% does no meaningful work (AWS Trusted Advisor's
-'low utilization EC2' check uses CPU <= 10% average on 4 of 14 days; we use a stricter p95 bound)."""
+'low utilization EC2' check uses CPU <= 10% average on 4 of 14 days; we use a stricter p95 bound).
+When the inventory has the measured peak (max), it must stay under 5% too: a burst is work."""
 
 CONSTRAINED_P95 = 0.85
 """p95 utilisation above which a resource queues work and drives latency (saturation begins)."""
+
+PEAK_CEILING = CONSTRAINED_P95
+"""A smaller size must hold the measured peak (max, not p95 or average) at or under 85%, where
+saturation begins: a downsizing never leaves the busiest observed moment without the capacity it used."""
 
 ARCHITECTURE_LIMIT_P95 = 0.90
 """p95 CPU above which a single node with no horizontal path is treated as an architecture limit."""

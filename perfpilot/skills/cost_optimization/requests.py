@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 
-from perfpilot.artifacts import EvidenceRef, Finding, ImpactEstimate, Remediation, stable_id
+from perfpilot.artifacts import EvidenceRef, Finding, Remediation
 from perfpilot.evidence.models import K8sContainer, K8sWorkload
 from perfpilot.skills.cost_optimization.pricing import FARGATE_GIB_HOUR_USD, FARGATE_VCPU_HOUR_USD
-from perfpilot.skills.cost_optimization.scoring import SKILL_NAME, monthly_usd, priority_for, share
+from perfpilot.skills.cost_optimization.scoring import cost_finding, monthly_usd, share, usd_month_estimate
 from perfpilot.skills.cost_optimization.usage import ContainerUsage
 
 REQUESTS_IMPACT_FORMULA = (
@@ -64,11 +64,8 @@ def overprovisioned_finding(
         values["cpu_peak_cores"] = round(usage.cpu_cores, 4)
     if usage.memory_mib is not None:
         values["memory_peak_mib"] = round(usage.memory_mib, 1)
-    return Finding(
-        id=stable_id("cost", "k8s_overprovisioned_requests", subject),
-        skill=SKILL_NAME,
+    return cost_finding(
         kind="k8s_overprovisioned_requests",
-        layer="infrastructure",
         subject=subject,
         title=f"{workload.name}/{container.name} requests far more than it uses",
         root_cause=(
@@ -76,19 +73,13 @@ def overprovisioned_finding(
             f"{usage.pods} pod(s); requests reserve node capacity the scheduler cannot give to others."
         ),
         impact=impact,
-        estimate=ImpactEstimate(
-            metric="usd_month",
-            current=current,
-            expected=expected,
-            unit="USD/month",
-            method=(
-                f"recommended = peak / {target_util} rounded up (0.01 core, 1 MiB); value = (cores * "
-                f"{FARGATE_VCPU_HOUR_USD} + GiB * {FARGATE_GIB_HOUR_USD}) USD/h (Fargate us-east-1) * 730 * "
-                f"replicas {replicas}; {REQUESTS_IMPACT_FORMULA}"
-            ),
+        estimate=usd_month_estimate(
+            current,
+            expected,
+            f"recommended = peak / {target_util} rounded up (0.01 core, 1 MiB); value = (cores * "
+            f"{FARGATE_VCPU_HOUR_USD} + GiB * {FARGATE_GIB_HOUR_USD}) USD/h (Fargate us-east-1) * 730 * "
+            f"replicas {replicas}; {REQUESTS_IMPACT_FORMULA}",
         ),
-        priority=priority_for(impact),
-        complexity="quick_fix",
         remediation=Remediation(
             kind="config",
             title=f"Lower {workload.name}/{container.name} requests to observed peak / {target_util:.0%}",

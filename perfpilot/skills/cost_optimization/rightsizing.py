@@ -4,33 +4,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from perfpilot.artifacts import Finding, ImpactEstimate, Remediation, stable_id
+from perfpilot.artifacts import Finding, Remediation
 from perfpilot.evidence.models import Instance
 from perfpilot.skills.cost_optimization.instance_evidence import instance_ref
-from perfpilot.skills.cost_optimization.pricing import IDLE_CPU_P95
+from perfpilot.skills.cost_optimization.pricing import IDLE_CPU_P95, PEAK_CEILING
 from perfpilot.skills.cost_optimization.scoring import (
     SAVINGS_IMPACT_FORMULA,
-    SKILL_NAME,
+    cost_finding,
     monthly_usd,
-    priority_for,
     share,
+    usd_month_estimate,
 )
 from perfpilot.skills.cost_optimization.sizes import smaller_size
 
 
 @dataclass(frozen=True)
 class Resize:
-    """A smaller size the observed p95 fits in, `steps` halvings down the family ladder."""
+    """A smaller size the observed p95 and measured peak fit in, `steps` halvings down the family ladder."""
 
     instance_type: str
     steps: int
     hourly_usd: float
     cpu_p95_after: float
     mem_p95_after: float
+    peak_after: float | None = None
+    """The higher of peak CPU and peak memory at the new size; None when the inventory has no peak."""
+
+
+def _fits(p95: float, peak: float | None, factor: int, target_util: float) -> bool:
+    return p95 * factor <= target_util and (peak is None or peak * factor <= PEAK_CEILING)
 
 
 def plan_resize(instance: Instance, target_util: float) -> Resize | None:
-    """Halve the size while both p95 CPU and p95 memory, doubled, stay at or under the target."""
+    """Halve the size while p95 CPU and memory, doubled, stay at or under the target, and the measured
+    peaks (max), doubled, stay at or under PEAK_CEILING."""
     cpu, mem = instance.cpu_util_p95, instance.mem_util_p95
     if cpu is None or mem is None:
         return None
@@ -38,47 +45,46 @@ def plan_resize(instance: Instance, target_util: float) -> Resize | None:
     while True:
         smaller = smaller_size(current)
         factor = 2 ** (steps + 1)
-        if smaller is None or cpu * factor > target_util or mem * factor > target_util:
+        if (
+            smaller is None
+            or not _fits(cpu, instance.cpu_util_max, factor, target_util)
+            or not _fits(mem, instance.mem_util_max, factor, target_util)
+        ):
             break
         current, steps = smaller, steps + 1
     if steps == 0:
         return None
     factor = 2**steps
-    return Resize(current, steps, instance.hourly_usd / factor, cpu * factor, mem * factor)
+    peaks = [p for p in (instance.cpu_util_max, instance.mem_util_max) if p is not None]
+    peak_after = max(peaks) * factor if peaks else None
+    return Resize(current, steps, instance.hourly_usd / factor, cpu * factor, mem * factor, peak_after)
 
 
 def is_idle(instance: Instance) -> bool:
-    """p95 CPU under the idle bound."""
-    return instance.cpu_util_p95 is not None and instance.cpu_util_p95 < IDLE_CPU_P95
+    """p95 CPU under the idle bound, and the measured peak CPU too when the inventory has it."""
+    p95, peak = instance.cpu_util_p95, instance.cpu_util_max
+    return p95 is not None and p95 < IDLE_CPU_P95 and (peak is None or peak < IDLE_CPU_P95)
 
 
 def idle_finding(instance: Instance, source: str, fleet_cost: float) -> Finding:
     """Instances that do no work: their whole cost is recoverable."""
     cost = monthly_usd(instance.hourly_usd, instance.count)
     impact = share(cost, fleet_cost)
-    return Finding(
-        id=stable_id("cost", "idle_instance", instance.name),
-        skill=SKILL_NAME,
+    peak = "" if instance.cpu_util_max is None else f" (peak {instance.cpu_util_max:.1%})"
+    return cost_finding(
         kind="idle_instance",
-        layer="infrastructure",
         subject=instance.name,
         title=f"{instance.name} is idle (p95 CPU {instance.cpu_util_p95:.1%})",
         root_cause=(
             f"{instance.count} x {instance.instance_type} keep running with p95 CPU under "
-            f"{IDLE_CPU_P95:.0%}; they cost ${cost:,.2f}/month for no measurable work."
+            f"{IDLE_CPU_P95:.0%}{peak}; they cost ${cost:,.2f}/month for no measurable work."
         ),
         impact=impact,
-        estimate=ImpactEstimate(
-            metric="usd_month",
-            current=cost,
-            expected=0.0,
-            unit="USD/month",
-            method=(
-                f"hourly_usd {instance.hourly_usd} * 730 h * count {instance.count}; {SAVINGS_IMPACT_FORMULA}"
-            ),
+        estimate=usd_month_estimate(
+            cost,
+            0.0,
+            f"hourly_usd {instance.hourly_usd} * 730 h * count {instance.count}; {SAVINGS_IMPACT_FORMULA}",
         ),
-        priority=priority_for(impact),
-        complexity="quick_fix",
         remediation=Remediation(
             kind="infra",
             title=f"Stop {instance.name} (or fold its role into another instance)",
@@ -94,39 +100,36 @@ def idle_finding(instance: Instance, source: str, fleet_cost: float) -> Finding:
             risk="medium",
         ),
         evidence=[instance_ref(instance, source)],
+        monthly_cost_change_usd=-cost,
     )
 
 
 def rightsizing_finding(instance: Instance, resize: Resize, source: str, fleet_cost: float) -> Finding:
-    """A smaller size in the same family that still keeps p95 under the target."""
+    """A smaller size of the same family that keeps p95 under the target and the peak under the ceiling."""
     current = monthly_usd(instance.hourly_usd, instance.count)
     expected = monthly_usd(resize.hourly_usd, instance.count)
     impact = share(current - expected, fleet_cost)
-    return Finding(
-        id=stable_id("cost", "rightsize_instance", instance.name),
-        skill=SKILL_NAME,
+    peak = (
+        "the peak (max) was not measured, so check it before resizing"
+        if resize.peak_after is None
+        else f"the measured peak would be {resize.peak_after:.0%} (<= {PEAK_CEILING:.0%})"
+    )
+    return cost_finding(
         kind="rightsize_instance",
-        layer="infrastructure",
         subject=instance.name,
         title=f"Rightsize {instance.name}: {instance.instance_type} -> {resize.instance_type}",
         root_cause=(
             f"p95 CPU {instance.cpu_util_p95:.0%} and p95 memory {instance.mem_util_p95:.0%} of "
             f"{instance.instance_type}; at {resize.instance_type} ({resize.steps} halving(s)) they would be "
-            f"{resize.cpu_p95_after:.0%} and {resize.mem_p95_after:.0%}, within the sizing target."
+            f"{resize.cpu_p95_after:.0%} and {resize.mem_p95_after:.0%}, within the sizing target; {peak}."
         ),
         impact=impact,
-        estimate=ImpactEstimate(
-            metric="usd_month",
-            current=current,
-            expected=expected,
-            unit="USD/month",
-            method=(
-                f"savings = (hourly {instance.hourly_usd} - {resize.hourly_usd:.4f}) * 730 * count "
-                f"{instance.count}; same-family price halves per size step; {SAVINGS_IMPACT_FORMULA}"
-            ),
+        estimate=usd_month_estimate(
+            current,
+            expected,
+            f"savings = (hourly {instance.hourly_usd} - {resize.hourly_usd:.4f}) * 730 * count "
+            f"{instance.count}; same-family price halves per size step; {SAVINGS_IMPACT_FORMULA}",
         ),
-        priority=priority_for(impact),
-        complexity="quick_fix",
         remediation=Remediation(
             kind="infra",
             title=f"Change {instance.name} to {resize.instance_type}",
@@ -139,4 +142,5 @@ def rightsizing_finding(instance: Instance, resize: Resize, source: str, fleet_c
             risk="low",
         ),
         evidence=[instance_ref(instance, source)],
+        monthly_cost_change_usd=expected - current,
     )

@@ -1,8 +1,9 @@
-"""Shared arithmetic of the cost findings: monthly money, impact share and priority bands."""
+"""Shared arithmetic and shape of the cost findings: monthly money, impact share, the one Finding builder."""
 
 from __future__ import annotations
 
-from perfpilot.artifacts import Priority
+from perfpilot.artifacts import EvidenceRef, Finding, FixComplexity, ImpactEstimate, Remediation, stable_id
+from perfpilot.artifacts.priority import priority_from_impact
 from perfpilot.skills.cost_optimization.pricing import (
     HIGH_PRIORITY_IMPACT,
     HOURS_PER_MONTH,
@@ -32,10 +33,43 @@ def share(part: float, whole: float) -> float:
     return round(max(0.0, min(1.0, part / whole)), 4)
 
 
-def priority_for(impact: float) -> Priority:
-    """High from 0.10, medium from 0.03, else low."""
-    if impact >= HIGH_PRIORITY_IMPACT:
-        return "high"
-    if impact >= MEDIUM_PRIORITY_IMPACT:
-        return "medium"
-    return "low"
+def usd_month_estimate(current: float, expected: float, method: str) -> ImpactEstimate:
+    """Monthly spend before and after the fix."""
+    return ImpactEstimate(
+        metric="usd_month", current=current, expected=expected, unit="USD/month", method=method
+    )
+
+
+def cost_finding(
+    *,
+    kind: str,
+    subject: str,
+    title: str,
+    root_cause: str,
+    impact: float,
+    estimate: ImpactEstimate,
+    remediation: Remediation,
+    evidence: list[EvidenceRef],
+    complexity: FixComplexity = "quick_fix",
+    monthly_cost_change_usd: float | None = None,
+) -> Finding:
+    """A finding of this skill: id from kind and subject, infrastructure layer, priority from impact
+    (high from 0.10, medium from 0.03)."""
+    return Finding(
+        id=stable_id("cost", kind, subject),
+        skill=SKILL_NAME,
+        kind=kind,
+        layer="infrastructure",
+        subject=subject,
+        title=title,
+        root_cause=root_cause,
+        impact=impact,
+        estimate=estimate,
+        priority=priority_from_impact(impact, high=HIGH_PRIORITY_IMPACT, medium=MEDIUM_PRIORITY_IMPACT),
+        complexity=complexity,
+        remediation=remediation,
+        evidence=evidence,
+        monthly_cost_change_usd=(
+            None if monthly_cost_change_usd is None else round(monthly_cost_change_usd, 2)
+        ),
+    )

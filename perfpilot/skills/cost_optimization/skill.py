@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 
@@ -30,11 +31,21 @@ class CostOptimizationInput(SkillInput):
     include_kubernetes: bool = Field(default=True, description="Also analyse Kubernetes requests and limits.")
 
 
+CostDirection = Literal["decrease", "increase", "unchanged"]
+
+
 class CostOptimizationOutput(SkillOutput):
-    """Findings plus the fleet's monthly cost and the savings the findings add up to (no overlaps)."""
+    """Findings plus the fleet's monthly cost and how it moves when every finding is applied."""
 
     total_monthly_cost_usd: float = 0.0
-    potential_monthly_savings_usd: float = 0.0
+    net_monthly_cost_change_usd: float = Field(
+        default=0.0,
+        description="Savings (negative) and increases (scale-up, scale-out: positive) of the instance "
+        "findings in one sum, without overlaps.",
+    )
+    net_monthly_cost_change: CostDirection = Field(
+        default="unchanged", description="Whether applying every finding lowers or raises the bill."
+    )
     kubernetes_request_savings_usd_month: float = Field(
         default=0.0,
         description="Value of over-requested pod capacity; realised only when nodes shrink, so kept apart "
@@ -91,12 +102,20 @@ def run(inp: CostOptimizationInput, ctx: SkillContext) -> CostOptimizationOutput
         notes.append("no instance inventory in the evidence: instance checks skipped")
     if inp.include_kubernetes and not evidence.kubernetes:
         notes.append("no Kubernetes manifests in the evidence: request checks skipped")
+    net = fleet.monthly_cost_change_usd
+    direction: CostDirection = "decrease" if net < 0 else "increase" if net > 0 else "unchanged"
+    if direction == "increase":
+        notes.append(
+            f"applying every finding raises the bill by ${net:,.2f}/month: the scale-ups and scale-outs "
+            "cost more than the savings recover"
+        )
     ctx.log.info("cost_analysis_done", findings=len(fleet.findings) + len(k8s_findings))
     return CostOptimizationOutput(
         findings=fleet.findings + k8s_findings,
         notes=notes,
         total_monthly_cost_usd=fleet.monthly_cost_usd,
-        potential_monthly_savings_usd=fleet.monthly_savings_usd,
+        net_monthly_cost_change_usd=net,
+        net_monthly_cost_change=direction,
         kubernetes_request_savings_usd_month=round(k8s_savings, 2),
         instances_analysed=len(evidence.instances),
         containers_analysed=containers,

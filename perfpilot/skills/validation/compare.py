@@ -79,26 +79,37 @@ def endpoint_rows(before: Baseline, after: Baseline) -> list[EndpointComparison]
 def roi(
     before: Baseline,
     after: Baseline,
-    monthly_savings: float,
+    monthly_cost_change: float,
     monthly_cost: float | None,
     effort_days: float,
     engineer_day_usd: float,
+    *,
+    measured: bool,
 ) -> Roi:
+    """Money and gains of the plan. The throughput gain and the payback come only from a measured after:
+    on a projection (or without a throughput measured before and after) they are unknown (None).
+
+    `monthly_cost_change` nets every planned cost change (savings negative, scale-ups positive)."""
     gain = None
-    if before.overall.rps and after.overall.rps:
+    if measured and before.overall.rps and after.overall.rps:
         gain = round((after.overall.rps / before.overall.rps - 1) * 100, 2)
+    savings = -monthly_cost_change
     payback = None
-    if monthly_savings > 0:
-        payback = round(effort_days * engineer_day_usd / (monthly_savings / 30), 1)
+    if measured and savings > 0:
+        payback = round(effort_days * engineer_day_usd / (savings / 30), 1)
+    basis = "measured after the change" if measured else "unknown: the after figures are a projection"
     return Roi(
         monthly_cost_before_usd=monthly_cost,
-        monthly_cost_after_usd=round(monthly_cost - monthly_savings, 2) if monthly_cost is not None else None,
-        monthly_savings_usd=round(monthly_savings, 2),
+        monthly_cost_after_usd=(
+            round(monthly_cost + monthly_cost_change, 2) if monthly_cost is not None else None
+        ),
+        monthly_savings_usd=round(savings, 2),
         throughput_gain_pct=gain,
         effort_days=effort_days,
         payback_days=payback,
         method=(
-            f"savings from the plan's cost findings; payback = effort x {engineer_day_usd:g} USD/day "
-            "/ daily savings"
+            "savings = the planned cost findings' monthly changes netted in one sum (negative: the plan "
+            f"costs more); throughput gain and payback {basis}; payback = effort x {engineer_day_usd:g} "
+            "USD/day / daily savings"
         ),
     )

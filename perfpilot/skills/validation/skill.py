@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from perfpilot.artifacts import Baseline, Finding, ValidationReport
+from perfpilot.artifacts.findings import net_monthly_cost_change
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
 from perfpilot.skills.validation.compare import (
     HOURS_PER_MONTH,
@@ -44,11 +45,7 @@ def run(inp: ValidatorInput, ctx: SkillContext) -> ValidatorOutput:
     after = measured or (projection.after if projection else before)
     rows = compare(before, after, ctx.evidence.target.slos)
     planned = {c.finding_id for c in prior.plan.changes} if prior.plan else set()
-    savings = sum(
-        f.estimate.current - f.estimate.expected
-        for f in findings
-        if f.id in planned and f.estimate is not None and f.estimate.metric == "usd_month"
-    )
+    cost_change = net_monthly_cost_change(f for f in planned_findings if f.id in planned) or 0.0
     instances = ctx.evidence.instances
     monthly = (
         round(sum(i.hourly_usd * i.count for i in instances) * HOURS_PER_MONTH, 2) if instances else None
@@ -63,7 +60,9 @@ def run(inp: ValidatorInput, ctx: SkillContext) -> ValidatorOutput:
         endpoints=endpoint_rows(before, after),
         noise_floor_pct=before.noise_floor_pct,
         targets_met_share=targets_met_share(rows),
-        roi=roi(before, after, savings, monthly, effort, inp.engineer_day_usd),
+        roi=roi(
+            before, after, cost_change, monthly, effort, inp.engineer_day_usd, measured=measured is not None
+        ),
         notes=notes,
     )
     return ValidatorOutput(report=report, notes=notes)

@@ -70,7 +70,7 @@ def test_healthy_fleet_has_no_findings(healthy_bundle: EvidenceBundle, tmp_path:
     out = _run(healthy_bundle, tmp_path)
     assert out.findings == []
     assert out.total_monthly_cost_usd == pytest.approx((0.192 * 2 + 0.126) * 730, abs=0.01)
-    assert out.potential_monthly_savings_usd == 0
+    assert (out.net_monthly_cost_change_usd, out.net_monthly_cost_change) == (0, "unchanged")
 
 
 @pytest.mark.parametrize(
