@@ -1,4 +1,8 @@
-"""Secret redaction for everything perfpilot writes or sends: logs, reports, prompts, checkpoints."""
+"""Secret redaction for everything perfpilot writes or sends: logs, reports, prompts, checkpoints, SQL.
+
+One list of secret words serves secret-named keys (a mapping key, a KEY=VALUE pair, an ENV/ARG name)
+and the value patterns, beside the shapes of URLs, headers, known token formats and SQL password literals.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,14 @@ from pydantic import BaseModel, SecretBytes, SecretStr
 
 MASK = "***"
 
+_SECRET_WORDS = (
+    r"pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?key)?|token|api[_-]?key|access[_-]?key|private[_-]?key"
+    r"|credentials?|auth"
+)
+"""What a key or name ends with when its value is a secret (DB_PASSWORD, SECRET_KEY, NPM_TOKEN, ...)."""
+
 _SENSITIVE_KEY = re.compile(
-    r"(?i)^(?:.*[_-])?(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key"
-    r"|authorization|cookie|set[_-]cookie|credentials?|session[_-]?id)$"
+    r"(?i)^(?:.*[_-])?(?:" + _SECRET_WORDS + r"|authorization|cookie|session[_-]?id)$"
 )
 _QUOTED_OR_BARE = r"(?:\"[^\"]*\"|'[^']*'|[^\s\"',;&}\]]+)"
 
@@ -30,6 +39,13 @@ def _mask_value(match: re.Match[str]) -> str:
     value = match.group("value")
     quote = value[0] if value[:1] in ("'", '"') and len(value) > 1 and value[-1] == value[0] else ""
     return f"{match.group('head')}{quote}{MASK}{quote}"
+
+
+_SQL_STRING = r"'(?:[^'\\]|\\.|'')*'"
+
+
+def _keep_sql_string(match: re.Match[str]) -> str:
+    return f"{match.group('head')}'{MASK}'"
 
 
 # Order matters: specific shapes first, so a generic rule never leaves half a secret behind.
@@ -60,11 +76,28 @@ _RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...]
     (re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), "AKIA" + MASK),
     (re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}\b"), "gh_" + MASK),
     (re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"), "xox-" + MASK),
+    # SQL: PASSWORD 'x', IDENTIFIED [WITH plugin] BY 'x', PASSWORD('x'), SECRET 'x', TOKEN = 'x'
+    (
+        re.compile(
+            r"(?i)(?P<head>\b(?:PASSWORD|IDENTIFIED\s+(?:WITH\s+\S+\s+)?BY(?:\s+PASSWORD)?|SECRET|TOKEN"
+            r"|API_KEY)\s*(?:=\s*|\(\s*)?)" + _SQL_STRING
+        ),
+        _keep_sql_string,
+    ),
+    # SQL: the key argument of encryption functions
+    (
+        re.compile(
+            r"(?i)(?P<head>\b(?:pgp_sym_encrypt|pgp_sym_decrypt|aes_encrypt|aes_decrypt|crypt)\s*\([^;]*?,\s*)"
+            + _SQL_STRING
+        ),
+        _keep_sql_string,
+    ),
     # key=value / key: value / "key": "value" for secret-looking keys (DSN keywords, env files, JSON).
     (
         re.compile(
-            r"(?i)(?P<head>\b[a-z0-9_-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key"
-            r"|client[_-]?secret|private[_-]?key)[\"']?\s*[=:]\s*)(?P<value>" + _QUOTED_OR_BARE + ")"
+            r"(?i)(?P<head>\b[a-z0-9_-]*?(?:" + _SECRET_WORDS + r")[\"']?\s*[=:]\s*)(?P<value>"
+            + _QUOTED_OR_BARE
+            + ")"
         ),
         _mask_value,
     ),
@@ -72,7 +105,8 @@ _RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...]
 
 
 def redact(text: str) -> str:
-    """Text with passwords, keys, tokens, cookies and JWTs replaced by ***; idempotent."""
+    """Text with passwords, keys, tokens, cookies and JWTs replaced by ***; idempotent. SQL keeps every
+    other literal (a statement stays readable)."""
     if not text:
         return text
     for pattern, replacement in _RULES:

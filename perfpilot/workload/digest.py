@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from perfpilot.redaction import redact
 from perfpilot.workload.aggregate import ShapeTotals, aggregate_events, aggregate_rows
 from perfpilot.workload.events import ParseStats, QueryEvent
 from perfpilot.workload.fingerprint import fingerprint_id
 from perfpilot.workload.formats.mysql_slow import iter_slow_log_rows
 from perfpilot.workload.ingest import iter_events, open_workload, resolve_format
 from perfpilot.workload.models import QueryShape, WorkloadDigest
-from perfpilot.workload.redact import redact_secrets
 from perfpilot.workload.tables import tables_of
 
 __all__ = ["build_digest", "digest_events", "digest_file", "iter_events"]
@@ -22,7 +22,7 @@ def _shape(text: str, totals: ShapeTotals, grand_total: float) -> QueryShape:
     return QueryShape(
         id=fingerprint_id(text),
         fingerprint=text,
-        example=redact_secrets(totals.example),
+        example=redact(totals.example),
         count=totals.count,
         total_time_s=totals.total_time,
         mean_time_s=totals.total_time / timed if timed else 0.0,

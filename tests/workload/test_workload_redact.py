@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from perfpilot.workload.redact import redact_secrets
+from perfpilot.redaction import redact
 
 
 @pytest.mark.parametrize(
@@ -21,11 +21,11 @@ from perfpilot.workload.redact import redact_secrets
     ],
 )
 def test_secrets_are_redacted(statement: str, secret: str) -> None:
-    redacted = redact_secrets(statement)
+    redacted = redact(statement)
     assert secret not in redacted
     assert "***" in redacted
 
 
 def test_other_literals_are_kept() -> None:
     statement = "SELECT * FROM users WHERE email = 'a@b.c' AND password_hash IS NOT NULL"
-    assert redact_secrets(statement) == statement
+    assert redact(statement) == statement

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from perfpilot.evidence.models import Dockerfile, DockerInstruction
 from perfpilot.skills.container_image.base_images import BaseChoice, classify_base
+from perfpilot.skills.container_image.build_settings import settings
 from perfpilot.skills.container_image.dockerfile_model import (
     FromLine,
     apt_packages,
@@ -18,7 +19,6 @@ from perfpilot.skills.container_image.dockerfile_model import (
     stage_from,
     stages,
 )
-from perfpilot.skills.container_image.redaction import settings
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from perfpilot.artifacts import ImpactEstimate
 from perfpilot.evidence.models import DockerInstruction
+from perfpilot.skills.container_image.build_settings import redact_instruction
 from perfpilot.skills.container_image.dependencies import copies_whole_context, dependency_manifests
 from perfpilot.skills.container_image.dockerfile_model import commands, is_apt_update
 from perfpilot.skills.container_image.facts import ImageFacts, layer_instructions
 from perfpilot.skills.container_image.issues import Issue
-from perfpilot.skills.container_image.redaction import redact_instruction
 
 LAYER_IMPACT_FORMULA = (
     "impact = layers no longer rebuilt on a code change / layers rebuilt now (from the COPY of the "

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 from perfpilot.artifacts import ImpactEstimate, Priority
+from perfpilot.skills.container_image.build_settings import redact_instruction, secret_names
 from perfpilot.skills.container_image.dockerfile_model import named, parse_from
 from perfpilot.skills.container_image.facts import ImageFacts
 from perfpilot.skills.container_image.image_data import NON_ROOT_UID
 from perfpilot.skills.container_image.issues import Issue
-from perfpilot.skills.container_image.redaction import redact_instruction, secret_names
 
 HYGIENE_IMPACT_NOTE = "impact = 0: a hygiene finding changes neither image size nor speed"
 _ROOT = re.compile(r"^(root|0)(:(root|0))?$")

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from perfpilot.skills.container_image.build_settings import redact_instruction
 from perfpilot.skills.container_image.dockerfile_model import removes_apt_lists
 from perfpilot.skills.container_image.facts import ImageFacts
 from perfpilot.skills.container_image.image_data import APT_LISTS_MB, BUILD_TOOLS, PIP_CACHE_MB
 from perfpilot.skills.container_image.issues import Issue
-from perfpilot.skills.container_image.redaction import redact_instruction
 from perfpilot.skills.container_image.sizing import (
     ImageState,
     current_state,

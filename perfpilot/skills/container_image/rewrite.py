@@ -7,12 +7,13 @@ import re
 from dataclasses import dataclass
 
 from perfpilot.evidence.models import DockerInstruction
+from perfpilot.redaction import is_sensitive_key
+from perfpilot.skills.container_image.build_settings import settings
 from perfpilot.skills.container_image.dependencies import copies_whole_context
 from perfpilot.skills.container_image.dockerfile_model import named, parse_from, stage_from
 from perfpilot.skills.container_image.facts import ImageFacts
 from perfpilot.skills.container_image.image_data import NON_ROOT_UID
 from perfpilot.skills.container_image.lint_layers import plan_reorder
-from perfpilot.skills.container_image.redaction import SECRET_NAME, settings
 from perfpilot.skills.container_image.run_fixes import fix_run, has_apt, is_update_only, render_run
 
 _ROOT = re.compile(r"^(root|0)(:(root|0))?$")
@@ -53,7 +54,7 @@ def _from_line(ins: DockerInstruction, facts: ImageFacts, final: bool) -> list[s
 def _settings_line(ins: DockerInstruction) -> list[str]:
     kind = ins.instruction.upper()
     pairs = settings(kind, ins.arguments)
-    secret = [name for name, _ in pairs if SECRET_NAME.search(name)]
+    secret = [name for name, _ in pairs if is_sensitive_key(name)]
     if not secret:
         return [f"{kind} {ins.arguments}"]
     kept = [name if value is None else f"{name}={value}" for name, value in pairs if name not in secret]

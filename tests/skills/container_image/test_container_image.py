@@ -10,8 +10,8 @@ import pytest
 
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.evidence.models import Dockerfile, DockerInstruction
+from perfpilot.redaction import redact
 from perfpilot.skills.base import SkillContext
-from perfpilot.skills.container_image.redaction import redact
 from perfpilot.skills.container_image.skill import SKILL, ContainerImageOutput
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "skills" / "container_image"
@@ -68,7 +68,7 @@ def test_secret_values_never_leave_the_skill(dockerfile_bundle: Bundle, tmp_path
     text = _run(dockerfile_bundle("Dockerfile.node"), tmp_path).model_dump_json()
     assert "sk-live-51HxYzSuperSecretValue" not in text
     assert "npm_9f8e7d6c5b4a3210" not in text
-    assert "API_KEY=<redacted>" in text
+    assert "API_KEY=***" in text
 
 
 def test_rewrite_of_shop_is_multi_stage_and_lints_clean(
@@ -104,7 +104,7 @@ def test_redact_masks_url_credentials_and_tokens() -> None:
     text = redact(
         "curl -H 'Authorization: Bearer abcdefghijkl' https://bob:hunter2@example.com DB_PASSWORD=x"
     )
-    assert "hunter2" not in text and "abcdefghijkl" not in text and "DB_PASSWORD=<redacted>" in text
+    assert "hunter2" not in text and "abcdefghijkl" not in text and "DB_PASSWORD=***" in text
 
 
 def test_unknown_base_is_left_out_of_sizes(tmp_path: Path, dockerfile_record_bundle: RecordBundle) -> None:
