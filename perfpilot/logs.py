@@ -10,8 +10,14 @@ import structlog
 from perfpilot.redaction import redact_processor
 
 
+def _stderr_logger(*_args: object) -> structlog.PrintLogger:
+    """A print logger on the current sys.stderr, looked up at each use (not when configured)."""
+    return structlog.PrintLogger(sys.stderr)
+
+
 def configure_logging(*, headless: bool, level: str = "info") -> None:
-    """Configure structlog once, at the edge (the CLI). Logs go to stderr so stdout stays for output."""
+    """Configure structlog at the edge (every CLI command calls it). Logs go to stderr so stdout stays
+    for output; the redaction processor runs before the renderer whatever the format."""
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer()
         if headless
@@ -26,6 +32,6 @@ def configure_logging(*, headless: bool, level: str = "info") -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )

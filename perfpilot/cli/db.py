@@ -44,28 +44,6 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def _stderr_logger(*_args: object) -> object:
-    """A print logger bound to the current sys.stderr (looked up at each use, not at configure time)."""
-    import structlog
-
-    return structlog.PrintLogger(sys.stderr)
-
-
-def _logs_to_stderr() -> None:
-    """Keep stdout for the digest: send logs (warnings and up) to stderr unless already configured."""
-    import logging
-
-    import structlog
-
-    if not structlog.is_configured():
-        structlog.configure(
-            processors=[structlog.processors.add_log_level, structlog.dev.ConsoleRenderer(colors=False)],
-            wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
-            logger_factory=_stderr_logger,
-            cache_logger_on_first_use=False,
-        )
-
-
 def _table(digest: WorkloadDigest) -> str:
     """The digest as a plain-text table, widest columns last."""
     header = (
@@ -92,6 +70,9 @@ def _table(digest: WorkloadDigest) -> str:
 @app.callback()
 def _group() -> None:
     """Database workload tools: digest, advise, explain."""
+    from perfpilot.logs import configure_logging
+
+    configure_logging(headless=False, level="warning")  # stdout stays for the command's output
 
 
 @app.command()
@@ -105,7 +86,6 @@ def digest(
     """Group a query workload by fingerprint and rank the shapes by total time."""
     from perfpilot.workload.digest import digest_file
 
-    _logs_to_stderr()
     try:
         result = digest_file(file, format.value, dialect.value if dialect else None, top)
     except WorkloadError as exc:

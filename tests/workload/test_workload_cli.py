@@ -91,3 +91,18 @@ def test_format_choices_match_the_target_spec() -> None:
 
     assert [c.value for c in FormatChoice] == list(get_args(WorkloadFormat))
     assert set(FORMATS) == set(get_args(WorkloadFormat)) - {"auto"}
+
+
+def test_a_secret_in_a_db_command_log_is_redacted(tmp_path: Path) -> None:
+    # An unquoted comma pushes half of a dblink call into `calls`; the skipped row's log quotes it.
+    export = tmp_path / "pgss.csv"
+    export.write_text(
+        "query,calls,total_exec_time\n"
+        "SELECT 1,3,1.5\n"
+        "SELECT dblink('select 1', 'host=db password=hunter2 dbname=x'),3,1.5\n"
+    )
+    result = runner.invoke(app, ["digest", str(export), "--format", "pg_stat_statements", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["unparsed_lines"] == 1
+    assert "workload.unparsed_line" in result.stderr and "password=***" in result.stderr
+    assert "hunter2" not in result.stderr + result.stdout
