@@ -11,6 +11,10 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0%}"
 
 
+def _peak(value: float | None) -> str:
+    return "" if value is None else f" max {value:.0%}"
+
+
 def instance_ref(instance: Instance, source: str) -> EvidenceRef:
     """Cite the inventory entry: type, count, price and utilisation."""
     values: dict[str, float] = {
@@ -25,8 +29,8 @@ def instance_ref(instance: Instance, source: str) -> EvidenceRef:
             values[name] = value
     excerpt = (
         f"{instance.name}: {instance.instance_type} x{instance.count} at ${instance.hourly_usd}/h "
-        f"({instance.pricing}); cpu avg {_pct(instance.cpu_util_avg)} p95 {_pct(instance.cpu_util_p95)} "
-        f"max {_pct(instance.cpu_util_max)}, memory avg {_pct(instance.mem_util_avg)} "
-        f"p95 {_pct(instance.mem_util_p95)} max {_pct(instance.mem_util_max)}"
+        f"({instance.pricing}); cpu avg {_pct(instance.cpu_util_avg)} p95 {_pct(instance.cpu_util_p95)}"
+        f"{_peak(instance.cpu_util_max)}, memory avg {_pct(instance.mem_util_avg)} "
+        f"p95 {_pct(instance.mem_util_p95)}{_peak(instance.mem_util_max)}"
     )
     return EvidenceRef(source=source, excerpt=excerpt, values=values)
