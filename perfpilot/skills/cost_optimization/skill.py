@@ -49,7 +49,7 @@ class CostOptimizationOutput(SkillOutput):
     kubernetes_request_savings_usd_month: float = Field(
         default=0.0,
         description="Value of over-requested pod capacity; realised only when nodes shrink, so kept apart "
-        "from potential_monthly_savings_usd.",
+        "from net_monthly_cost_change_usd.",
     )
     instances_analysed: int = 0
     containers_analysed: int = 0
