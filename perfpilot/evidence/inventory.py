@@ -14,11 +14,10 @@ these fields (giving two spellings of one field is an error):
     count          instances, quantity
     cpu_util_avg   cpu_avg, cpu_utilization_avg, cpu_utilisation_avg
     cpu_util_p95   cpu_p95, cpu_utilization_p95, cpu_utilisation_p95
-    cpu_util_max   cpu_max, cpu_peak, cpu_utilization_max, cpu_utilisation_max
+    cpu_util_max   cpu_max, cpu_utilization_max, cpu_utilisation_max
     mem_util_avg   mem_avg, memory_avg, memory_util_avg, memory_utilization_avg, memory_utilisation_avg
     mem_util_p95   mem_p95, memory_p95, memory_util_p95, memory_utilization_p95, memory_utilisation_p95
-    mem_util_max   mem_max, mem_peak, memory_max, memory_peak, memory_util_max, memory_utilization_max,
-                   memory_utilisation_max
+    mem_util_max   mem_max, memory_max, memory_util_max, memory_utilization_max, memory_utilisation_max
 """
 
 from __future__ import annotations
@@ -47,7 +46,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "count": ("instances", "quantity"),
     "cpu_util_avg": ("cpu_avg", "cpu_utilization_avg", "cpu_utilisation_avg"),
     "cpu_util_p95": ("cpu_p95", "cpu_utilization_p95", "cpu_utilisation_p95"),
-    "cpu_util_max": ("cpu_max", "cpu_peak", "cpu_utilization_max", "cpu_utilisation_max"),
+    "cpu_util_max": ("cpu_max", "cpu_utilization_max", "cpu_utilisation_max"),
     "mem_util_avg": (
         "mem_avg",
         "memory_avg",
@@ -64,9 +63,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     ),
     "mem_util_max": (
         "mem_max",
-        "mem_peak",
         "memory_max",
-        "memory_peak",
         "memory_util_max",
         "memory_utilization_max",
         "memory_utilisation_max",

@@ -81,7 +81,7 @@ def test_a_bad_value_under_an_alias_names_the_alias_line(tmp_path: Path) -> None
 
 def test_measured_peaks_are_read_as_fractions_or_percentages(tmp_path: Path) -> None:
     path = tmp_path / "inv.csv"
-    path.write_text("name,type,vcpu,memory_gib,hourly_usd,cpu_peak,memory_max\n"
+    path.write_text("name,type,vcpu,memory_gib,hourly_usd,cpu_max,memory_max\n"
                     "api,m5.large,2,8,0.096,83%,0.61\n")
     [api] = load_inventory(path)
     assert (api.cpu_util_max, api.mem_util_max) == (pytest.approx(0.83), 0.61)
