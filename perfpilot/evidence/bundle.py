@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from perfpilot.artifacts.report import EvidenceRead
 from perfpilot.evidence.models import (
     AccessLogEntry,
     Dockerfile,
@@ -13,7 +14,6 @@ from perfpilot.evidence.models import (
     MetricSample,
     MetricSeries,
     SkippedSource,
-    SourceRead,
     Trace,
 )
 from perfpilot.evidence.window_models import NodeUsage, ProcessUsage, ScrapeWindow
@@ -43,7 +43,7 @@ class EvidenceBundle(BaseModel):
     instances: list[Instance] = Field(default_factory=list)
     kubernetes: list[K8sWorkload] = Field(default_factory=list)
     skipped: list[SkippedSource] = Field(default_factory=list)
-    read: list[SourceRead] = Field(
+    read: list[EvidenceRead] = Field(
         default_factory=list, description="Every source the target names, with what it yielded."
     )
 

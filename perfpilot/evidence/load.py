@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import structlog
 
+from perfpilot.artifacts.report import EvidenceRead
 from perfpilot.evidence.access_log import load_access_log
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.evidence.dockerfile import load_dockerfile
@@ -21,7 +22,7 @@ from perfpilot.evidence.errors import EvidenceError
 from perfpilot.evidence.inventory import load_inventory
 from perfpilot.evidence.k6_summary import load_k6_summary
 from perfpilot.evidence.kubernetes import HpaBounds, apply_hpas, parse_manifests
-from perfpilot.evidence.models import K8sWorkload, MetricSample, SkippedSource, SourceRead
+from perfpilot.evidence.models import K8sWorkload, MetricSample, SkippedSource
 from perfpilot.evidence.node_usage import node_usage
 from perfpilot.evidence.otlp import load_otlp
 from perfpilot.evidence.process_usage import process_usage
@@ -61,7 +62,7 @@ class _Loader:
         self.target = target
         self.strict = strict
         self.skipped: list[SkippedSource] = []
-        self.read: list[SourceRead] = []
+        self.read: list[EvidenceRead] = []
 
     def label(self, path: Path) -> str:
         return source_label(path, self.target.root)
@@ -84,9 +85,9 @@ class _Loader:
             self.skip(EvidenceError(label, None, f"malformed: {exc}"))
         else:
             items = len(value) if isinstance(value, Sized) else int(value is not None)
-            self.read.append(SourceRead(source=label, items=items))
+            self.read.append(EvidenceRead(source=label, items=items))
             return value
-        self.read.append(SourceRead(source=label, items=0, read=False))
+        self.read.append(EvidenceRead(source=label, items=0, read=False))
         return None
 
     def load(self, path: Path, load_file: Callable[..., T]) -> T | None:

@@ -24,14 +24,6 @@ class SkippedSource(Record):
     reason: str
 
 
-class SourceRead(Record):
-    """One evidence source and what it yielded: `items` records loaded, 0 when it could not be read."""
-
-    source: str
-    items: int = 0
-    read: bool = True
-
-
 MetricKind = Literal["counter", "gauge", "histogram", "summary", "untyped"]
 
 

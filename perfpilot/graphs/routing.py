@@ -11,8 +11,7 @@ from typing import Generic, Literal, TypeVar
 
 from perfpilot.artifacts import BottleneckInventory, Finding, RootCauseReport, ValidationReport
 from perfpilot.artifacts.findings import AnalysisOutcome
-from perfpilot.artifacts.report import RunStatus, StepRecord, Tier
-from perfpilot.evidence.models import SourceRead
+from perfpilot.artifacts.report import EvidenceRead, RunStatus, StepRecord, Tier
 from perfpilot.target.spec import Slos
 
 ProfilingVerdict = Literal["none", "single", "multiple", "inconclusive"]
@@ -57,7 +56,7 @@ def unjudged_targets(inventory: BottleneckInventory, slos: Slos) -> list[str]:
     return unknown
 
 
-def unread_sources(sources: Iterable[SourceRead]) -> list[str]:
+def unread_sources(sources: Iterable[EvidenceRead]) -> list[str]:
     """Sources that could not be read, or yielded nothing."""
     return [
         f"{s.source} ({'could not be read' if not s.read else 'yielded nothing'})"
@@ -67,7 +66,7 @@ def unread_sources(sources: Iterable[SourceRead]) -> list[str]:
 
 
 def after_profiling(
-    inventory: BottleneckInventory, slos: Slos, sources: Iterable[SourceRead]
+    inventory: BottleneckInventory, slos: Slos, sources: Iterable[EvidenceRead]
 ) -> Verdict[ProfilingVerdict]:
     """One significant bottleneck: quick path (T1). More, or SLO breaches: full workflow. None: healthy
     (T0) only when every target was measured and every source read; otherwise inconclusive."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from perfpilot.artifacts.findings import unique_findings
-from perfpilot.artifacts.report import EvidenceRead, FindingSummary, RunReport, SkippedEvidence
+from perfpilot.artifacts.report import FindingSummary, RunReport, SkippedEvidence
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.graphs.state import WorkflowState
 
@@ -21,19 +21,7 @@ def build_report(state: WorkflowState | dict[str, Any], evidence: EvidenceBundle
         *(plan.findings if plan else []),
         *(inventory.findings if inventory else []),
     ]
-    findings = [
-        FindingSummary(
-            id=f.id,
-            skill=f.skill,
-            kind=f.kind,
-            layer=f.layer,
-            subject=f.subject,
-            title=f.title,
-            impact=round(f.impact, 4),
-            priority=f.priority,
-        )
-        for f in unique_findings(every)
-    ]
+    findings = [FindingSummary.of(f) for f in unique_findings(every)]
     return RunReport(
         run_id=run_id,
         target=evidence.target.name,
@@ -48,7 +36,7 @@ def build_report(state: WorkflowState | dict[str, Any], evidence: EvidenceBundle
         plan=plan,
         validation=typed.get("validation"),
         applied=list(typed.get("applied", [])),
-        evidence_read=[EvidenceRead(source=s.source, items=s.items, read=s.read) for s in evidence.read],
+        evidence_read=list(evidence.read),
         skipped_evidence=[
             SkippedEvidence(source=s.source, line=s.line, reason=s.reason) for s in evidence.skipped
         ],

@@ -11,8 +11,7 @@ from perfpilot.artifacts import (
     SloBreach,
     ValidationReport,
 )
-from perfpilot.artifacts.report import StepRecord
-from perfpilot.evidence.models import SourceRead
+from perfpilot.artifacts.report import EvidenceRead, StepRecord
 from perfpilot.graphs import routing
 from perfpilot.target.spec import EndpointSlo, Slos
 from tests import factories
@@ -20,7 +19,7 @@ from tests.factories import bottleneck, comparisons
 from tests.factories import measured_baseline as measured
 
 SLOS = Slos(p95_ms=300, error_rate=0.01)
-READ = [SourceRead(source="metrics.prom", items=120)]
+READ = [EvidenceRead(source="metrics.prom", items=120)]
 
 
 def finding(i: int, complexity: str, impact: float = 0.3, priority: str = "high") -> Finding:
@@ -73,11 +72,11 @@ def test_an_endpoint_target_without_its_latency_is_unknown() -> None:
 @pytest.mark.parametrize(
     ("source", "words"),
     [
-        (SourceRead(source="pg.log", items=0, read=False), "pg.log (could not be read)"),
-        (SourceRead(source="empty.prom", items=0), "empty.prom (yielded nothing)"),
+        (EvidenceRead(source="pg.log", items=0, read=False), "pg.log (could not be read)"),
+        (EvidenceRead(source="empty.prom", items=0), "empty.prom (yielded nothing)"),
     ],
 )
-def test_an_unread_source_makes_healthy_inconclusive(source: SourceRead, words: str) -> None:
+def test_an_unread_source_makes_healthy_inconclusive(source: EvidenceRead, words: str) -> None:
     verdict = routing.after_profiling(BottleneckInventory(baseline=measured()), SLOS, [*READ, source])
     assert verdict.kind == "inconclusive"
     assert words in verdict.reason
