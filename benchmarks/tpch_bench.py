@@ -1,12 +1,13 @@
-"""Index-advice benchmark: TPC-H SF1 on PostgreSQL 15 + HypoPG, the setup of Kossmann et al. (VLDB 2020).
+"""Index-advice benchmark: perfpilot, Extend and DB2Advis side by side on TPC-H, PostgreSQL 15 + HypoPG.
 
-19 of the 22 TPC-H queries (without Q2, Q17, Q20), indexes of at most two columns, the optimizer's total
-cost as the measure. Reports the workload cost with the recommended indexes relative to no indexes at
-each storage budget, the advisor's runtime and its number of what-if (EXPLAIN) requests. The relative
-cost is re-measured independently of the advisor: all recommended indexes made hypothetical at once in
-a fresh session, every query EXPLAINed.
+All three run here, on the same database, the same queries (19 TPC-H queries without Q2, Q17 and Q20,
+or a 100-query workload of the templates with varied parameters), the same parser, the same HypoPG
+what-if evaluator and the same budgets; indexes of at most two columns. Each (budget, algorithm) runs
+`--repeats` times: wall time, CPU time (this process plus its PostgreSQL backends) and what-if requests
+are reported as median and range. The relative cost is re-measured independently of every algorithm:
+all its indexes made hypothetical at once in a fresh session, every query EXPLAINed.
 
-    .venv/bin/python -m benchmarks.tpch_bench [--dsn postgresql://.../postgres] [--budgets 250 500 1000]
+    .venv/bin/python -m benchmarks.tpch_bench [--scale 0.1] [--workload varied100] [--repeats 3]
 """
 
 from __future__ import annotations
@@ -19,23 +20,33 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from benchmarks.anchors.contenders import CONTENDERS
+from benchmarks.anchors.measure import summarise, timed_selection
+from benchmarks.anchors.surface import IndexCandidate, analyse_shape, open_postgres_readonly, plan_cost
 from benchmarks.tpch_data import DATA_DIR, TPCH_DB, admin_dsn, generate, load, query_texts
+from benchmarks.tpch_workload import varied_workload
 
 EXCLUDED = (2, 17, 20)
 DEFAULT_SERVER = "postgresql://perfpilot:perfpilot@127.0.0.1:5432/postgres"
-REFERENCE = {  # Kossmann et al., VLDB 2020, TPC-H SF1, PostgreSQL, max. 2-column indexes
-    "Extend": {250: 0.655, 500: 0.566, 1000: 0.521},
-    "DB2Advis": {250: 0.956, 500: 0.645, 1000: 0.595},
-}
+SF1_BUDGETS_MB = (250.0, 500.0, 1000.0)
+WORKLOADS = {"tpch19": 19, "varied100": 100}
 
 
-def _shapes() -> list[Any]:
+def workload_queries(name: str) -> dict[str, str]:
+    """Query id -> text: the 19 TPC-H queries, or 100 variants of them (seeded)."""
+    templates = {n: t for n, t in query_texts().items() if n not in EXCLUDED}
+    if name == "tpch19":
+        return {f"q{n}": t for n, t in templates.items()}
+    return varied_workload(templates, WORKLOADS[name])
+
+
+def shapes_of(queries: dict[str, str]) -> list[Any]:
     from perfpilot.workload.models import QueryShape
 
     return [
         QueryShape(
-            id=f"q{number}",
-            fingerprint=f"tpch-q{number}",
+            id=key,
+            fingerprint=f"tpch-{key}",
             example=text,
             count=1,
             total_time_s=0,
@@ -43,118 +54,59 @@ def _shapes() -> list[Any]:
             p95_time_s=0,
             max_time_s=0,
         )
-        for number, text in query_texts().items()
-        if number not in EXCLUDED
+        for key, text in queries.items()
     ]
 
 
-def workload_cost(dsn: str, shapes: list[Any], ddl: list[str]) -> tuple[float, float]:
-    """(Total optimizer cost of the workload, size in MB) with `ddl` indexes made hypothetical."""
-    from perfpilot.skills.database_optimization.connect import open_postgres_readonly
-    from perfpilot.skills.database_optimization.plans import plan_cost
-
+def recost(dsn: str, shapes: list[Any], indexes: list[IndexCandidate]) -> tuple[float, float]:
+    """(Total optimizer cost of the workload, size in MB) with `indexes` hypothetical, in a fresh session."""
     with open_postgres_readonly(dsn) as conn:
         conn.execute("SELECT hypopg_reset()")
         size = 0.0
-        for statement in ddl:
-            row = conn.execute("SELECT indexrelid FROM hypopg_create_index(%s)", (statement,)).fetchone()
+        for index in indexes:
+            sql = index.create_sql()
+            row = conn.execute("SELECT indexrelid FROM hypopg_create_index(%s)", (sql,)).fetchone()
             size += float(conn.execute("SELECT hypopg_relation_size((%s)::oid)", (row[0],)).fetchone()[0])
         total = sum(plan_cost(conn, shape.example.strip().rstrip(";")) for shape in shapes)
         conn.execute("SELECT hypopg_reset()")
     return total, size / 1048576
 
 
-def _process_cpu_s(pid: int) -> float:
-    """User + system CPU seconds of a local process (/proc/<pid>/stat fields 14 and 15)."""
-    import os
+def run(
+    dsn: str, queries: dict[str, str], budgets_mb: list[float], repeats: int, min_benefit: float
+) -> dict[str, Any]:
+    from benchmarks.anchors.surface import read_catalog
 
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def cpu_split(
-    dsn: str, shapes: list[Any], catalog: Any, budget_mb: float, min_benefit: float
-) -> dict[str, float]:
-    """CPU seconds of the advisor's selection, split into this process and its PostgreSQL backend.
-
-    Replays what advise() does for the selection (same modules, same order) over a connection whose
-    backend pid is known, so the figure holds on a host shared with other work, where wall time does not:
-    uncontended, the wall time is about the sum (client and backend alternate, one request at a time).
-    """
-    import time
-
-    from perfpilot.skills.database_optimization.candidates import analyse_shape, generate_candidates
-    from perfpilot.skills.database_optimization.connect import open_postgres_readonly
-    from perfpilot.skills.database_optimization.hypo import HypoPgWhatIf
-    from perfpilot.skills.database_optimization.selection import GreedySelector
-
-    with open_postgres_readonly(dsn) as conn:
-        pid = int(conn.execute("SELECT pg_backend_pid()").fetchone()[0])
-        backend0, client0, wall0 = _process_cpu_s(pid), time.process_time(), time.perf_counter()
-        uses = [u for u in (analyse_shape(s, catalog, "postgres") for s in shapes) if u is not None]
-        whatif = HypoPgWhatIf(conn, catalog)
-        selector = GreedySelector(
-            uses,
-            generate_candidates(uses, catalog, max_columns=2, covering=False),
-            whatif,
-            budget_bytes=budget_mb * 1048576,
-            min_benefit=min_benefit,
-            penalty=lambda _: 0.0,
-        )
-        selector.best()
-        backend = _process_cpu_s(pid) - backend0
-        client = time.process_time() - client0
-        wall = time.perf_counter() - wall0
-        whatif.close()
-    return {"client_cpu_s": round(client, 3), "backend_cpu_s": round(backend, 3), "wall_s": round(wall, 3)}
-
-
-def run(dsn: str, budgets: list[float], repeats: int, min_benefit: float) -> dict[str, Any]:
-    from perfpilot.skills.database_optimization.advisor import advise
-    from perfpilot.skills.database_optimization.pg_catalog import read_catalog
-
-    shapes = _shapes()
+    shapes = shapes_of(queries)
     catalog = read_catalog(dsn)
-    baseline, _ = workload_cost(dsn, shapes, [])
+    uses = [u for u in (analyse_shape(s, catalog, "postgres") for s in shapes) if u is not None]
+    baseline, _ = recost(dsn, shapes, [])
     results = []
-    for budget in budgets:
-        runtimes = []
-        advice = None
-        for _ in range(repeats):
-            advice = advise(
-                shapes,
-                catalog,
-                dsn=dsn,
-                dialect="postgres",
-                storage_budget_mb=budget,
-                min_benefit=min_benefit,
-                max_columns=2,
-                covering=False,
-                explain_plans=False,
+    for budget in budgets_mb:
+        for name, select in CONTENDERS:
+            runs = [
+                timed_selection(select, dsn, uses, catalog, budget * 1048576, min_benefit)
+                for _ in range(repeats)
+            ]
+            chosen = runs[-1][0]
+            cost, size_mb = recost(dsn, shapes, chosen)
+            timings = [t for _, t in runs]
+            results.append(
+                {
+                    "budget_mb": budget,
+                    "algorithm": name,
+                    "relative_cost": round(cost / baseline, 4),
+                    "size_mb": round(size_mb, 1),
+                    "same_indexes_every_run": all(sorted(c) == sorted(chosen) for c, _ in runs),
+                    **{key: summarise([t[key] for t in timings]) for key in ("wall_s", "cpu_s")},
+                    "client_cpu_s_median": round(statistics.median(t["client_cpu_s"] for t in timings), 3),
+                    "backend_cpu_s_median": round(statistics.median(t["backend_cpu_s"] for t in timings), 3),
+                    "whatif_calls": int(statistics.median(t["whatif_calls"] for t in timings)),
+                    "indexes": [c.label for c in chosen],
+                }
             )
-            runtimes.append(advice.runtime_s)
-        assert advice is not None
-        plain = [
-            r.ddl.replace(" CONCURRENTLY IF NOT EXISTS", "").replace(f" {r.name} ON", " ON")
-            for r in advice.recommendations
-        ]
-        cost, size_mb = workload_cost(dsn, shapes, plain)
-        split = cpu_split(dsn, shapes, catalog, budget, min_benefit)
-        results.append(
-            {
-                "budget_mb": budget,
-                "relative_cost": round(cost / baseline, 4),
-                "advisor_estimate": round(advice.workload_cost_after / advice.workload_cost_before, 4),
-                "size_mb": round(size_mb, 1),
-                "runtime_s_median": round(statistics.median(runtimes), 3),
-                "runtime_s_max": round(max(runtimes), 3),
-                "whatif_calls": advice.whatif_calls,
-                "cpu_s": round(split["client_cpu_s"] + split["backend_cpu_s"], 3),
-                **split,
-                "indexes": [f"{r.table}({', '.join(r.columns)})" for r in advice.recommendations],
-            }
-        )
-    return {"baseline_cost": round(baseline, 1), "queries": len(shapes), "results": results}
+            print(f"  {budget:g} MB {name}: {results[-1]['relative_cost']:.3f}", flush=True)
+    return {"baseline_cost": round(baseline, 1), "queries": len(uses), "results": results}
 
 
 def machine() -> str:
@@ -176,49 +128,60 @@ def main(argv: list[str] | None = None) -> None:
         prog="python -m benchmarks.tpch_bench", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--dsn", default=DEFAULT_SERVER, help="Superuser DSN of the server (any database).")
+    parser.add_argument(
+        "--database", help="Database to load TPC-H into (default perfpilot_tpch[_sf<scale>])."
+    )
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--budgets", type=float, nargs="+", default=[250, 500, 1000])
-    parser.add_argument("--repeats", type=int, default=3, help="Advisor runs per budget (runtime median).")
+    parser.add_argument("--workload", choices=sorted(WORKLOADS), default="tpch19")
+    parser.add_argument(
+        "--budgets", type=float, nargs="+", help="Storage budgets in MB (default 250 500 1000 x scale)."
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="Runs per budget and algorithm (>= 3).")
     parser.add_argument("--min-benefit", type=float, default=0.003)
-    parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+    parser.add_argument("--json", type=Path, help="Also write the figures as JSON to this file.")
     parser.add_argument("--markdown", type=Path, help="Also write the docs/bench section to this file.")
     args = parser.parse_args(argv)
+    if args.repeats < 3:
+        parser.error("--repeats must be at least 3 (median and spread)")
     from perfpilot.logs import configure_logging
 
     configure_logging(headless=True, level="warning")
     tbl_dir = generate(args.scale, DATA_DIR / f"tpch-sf{args.scale:g}")
-    target = (
-        load(args.dsn, tbl_dir, TPCH_DB)
-        if args.scale == 1
-        else load(args.dsn, tbl_dir, f"{TPCH_DB}_sf{args.scale:g}")
+    database = args.database or (
+        TPCH_DB if args.scale == 1 else f"{TPCH_DB}_sf{args.scale:g}".replace(".", "")
     )
-    report = run(target, args.budgets, args.repeats, args.min_benefit)
-    report["machine"] = machine()
-    report["database"] = admin_dsn(args.dsn, TPCH_DB).rsplit("@", 1)[-1]
-    report["min_benefit"] = args.min_benefit
-    report["repeats"] = args.repeats
+    target = load(args.dsn, tbl_dir, database)
+    budgets = args.budgets or [b * args.scale for b in SF1_BUDGETS_MB]
+    report = run(target, workload_queries(args.workload), budgets, args.repeats, args.min_benefit)
+    report.update(
+        machine=machine(),
+        database=admin_dsn(args.dsn, database).rsplit("@", 1)[-1],
+        scale=args.scale,
+        workload=args.workload,
+        min_benefit=args.min_benefit,
+        repeats=args.repeats,
+    )
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
     if args.markdown:
         from benchmarks.tpch_report import render_markdown
 
-        command = ".venv/bin/python -m benchmarks.tpch_bench" + (
-            f" --repeats {args.repeats}" if args.repeats != 3 else ""
+        flags = [f"--scale {args.scale:g}"] if args.scale != 1 else []
+        flags += [f"--workload {args.workload}"] if args.workload != "tpch19" else []
+        flags += [f"--repeats {args.repeats}"] if args.repeats != 3 else []
+        args.markdown.write_text(
+            render_markdown(report, " ".join([".venv/bin/python -m benchmarks.tpch_bench", *flags]))
         )
-        args.markdown.write_text(render_markdown(report, command))
-    if args.json:
-        print(json.dumps(report, indent=2))
-        return
-    print(f"TPC-H SF{args.scale:g}, {report['queries']} queries, baseline cost {report['baseline_cost']:,}")
-    header = ("budget MB", "relative", "Extend", "DB2Advis", "size MB", "wall s", "CPU s", "what-if")
-    print("  ".join(f"{h:>9}" for h in header))
-    nan = float("nan")
+    print(
+        f"TPC-H SF{args.scale:g} {args.workload}: {report['queries']} queries, "
+        f"baseline {report['baseline_cost']:,}"
+    )
     for row in report["results"]:
-        budget = int(row["budget_mb"])
         print(
-            f"{budget:>9}  {row['relative_cost']:>9.3f}  {REFERENCE['Extend'].get(budget, nan):>9.3f}  "
-            f"{REFERENCE['DB2Advis'].get(budget, nan):>9.3f}  {row['size_mb']:>9.1f}  "
-            f"{row['runtime_s_median']:>9.2f}  {row['cpu_s']:>9.2f}  {row['whatif_calls']:>9}"
+            f"{row['budget_mb']:>7g} MB {row['algorithm']:>9}  {row['relative_cost']:.3f}  "
+            f"wall {row['wall_s']['median']:.2f} s  CPU {row['cpu_s']['median']:.2f} s  "
+            f"what-if {row['whatif_calls']}  {', '.join(row['indexes'])}"
         )
-        print(f"{'':>11}{', '.join(row['indexes'])}")
     print(f"machine: {report['machine']}")
 
 
