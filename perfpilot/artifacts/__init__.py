@@ -15,6 +15,7 @@ from perfpilot.artifacts.findings import (
 )
 from perfpilot.artifacts.plan import Change, ChangeGroup, ChangeKind, ImplementationPlan, Risk
 from perfpilot.artifacts.validation import (
+    ChangeInterval,
     EndpointComparison,
     MetricComparison,
     Roi,
@@ -28,6 +29,7 @@ __all__ = [
     "BottleneckInventory",
     "Change",
     "ChangeGroup",
+    "ChangeInterval",
     "ChangeKind",
     "EndpointComparison",
     "EndpointStats",

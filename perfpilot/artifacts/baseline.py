@@ -25,6 +25,10 @@ class EndpointStats(Artifact):
     rps: float | None = None
     error_rate: float | None = Field(default=None, ge=0, le=1)
     latency: LatencyPercentiles = Field(default_factory=LatencyPercentiles)
+    run_p95_ms: list[float] = Field(
+        default_factory=list, description="p95 of each repeated run (the run-to-run noise), when repeated."
+    )
+    run_p99_ms: list[float] = Field(default_factory=list, description="p99 of each repeated run.")
 
 
 class ResourceUsage(Artifact):
@@ -49,6 +53,11 @@ class Baseline(Artifact):
     sources: list[str] = Field(default_factory=list, description="Evidence the figures came from.")
     noise_floor_pct: float | None = Field(
         default=None, description="Spread of p95 across repeated baseline runs, in percent."
+    )
+    request_durations: str | None = Field(
+        default=None,
+        description="JSON file of per-request durations (ms) by endpoint of the run these figures come "
+        "from (k6 --out csv, bounded), for the bootstrap of validation.change_interval.",
     )
 
     def endpoint(self, name: str) -> EndpointStats | None:

@@ -8,6 +8,35 @@ from pydantic import Field
 
 from perfpilot.artifacts.common import Artifact
 
+# Latency verdicts against a target, read from the confidence interval of the change (never from noise):
+# met_beyond_noise / not_met_beyond_noise: the whole interval of the after-value is at / beyond the target;
+# not_beyond_noise: the interval straddles the target; too_few_samples: fewer requests than the percentile
+# needs (validation.change_interval.min_requests); noise_unknown: no per-request durations and no repeated
+# baseline to estimate the noise from; no_data: a value is missing.
+LatencyVerdict = Literal[
+    "met_beyond_noise", "not_met_beyond_noise", "not_beyond_noise", "too_few_samples", "noise_unknown",
+    "no_data",
+]
+# The report's: met (every target row met), not_met (a row missed beyond noise), inconclusive (otherwise).
+ValidationVerdict = Literal["met", "not_met", "inconclusive"]
+
+
+class ChangeInterval(Artifact):
+    """The change of a percentile as log(after / before), with a 95% interval from the noise measured."""
+
+    log_ratio: float
+    low: float | None = Field(default=None, description="Lower bound of log(after / before); None: no noise.")
+    high: float | None = Field(default=None, description="Upper bound of log(after / before).")
+    run_log_sd: float | None = Field(default=None, description="SD of log(percentile) over baseline runs.")
+    method: str = ""
+
+    @property
+    def beyond_noise(self) -> bool | None:
+        """True when the interval excludes no change; None when the noise is unknown."""
+        if self.low is None or self.high is None:
+            return None
+        return self.low > 0 or self.high < 0
+
 
 class MetricComparison(Artifact):
     """One metric before and after, against its target when it has one."""
@@ -19,6 +48,11 @@ class MetricComparison(Artifact):
     target: float | None = None
     met: bool | None = None
     significant: bool | None = Field(default=None, description="Change beyond the noise floor.")
+    verdict: LatencyVerdict | None = Field(default=None, description="p95/p99 rows of a measured run.")
+    change: ChangeInterval | None = None
+    requests_before: int | None = None
+    requests_after: int | None = None
+    min_requests: int | None = Field(default=None, description="Requests the percentile needs per run.")
 
 
 class EndpointComparison(Artifact):
@@ -59,3 +93,11 @@ class ValidationReport(Artifact):
     artifacts: list[str] = Field(default_factory=list, description="Regression-prevention files written.")
     notes: list[str] = Field(default_factory=list)
     budget_exhausted: bool = False
+    verdict: ValidationVerdict | None = Field(
+        default=None,
+        description="Measured runs only: met, not_met (a target missed beyond noise) or inconclusive "
+        "(a row not beyond noise, with too few samples, unknown noise or no data).",
+    )
+    undecided: list[str] = Field(
+        default_factory=list, description="Target rows the noise or the sample count leaves undecided."
+    )

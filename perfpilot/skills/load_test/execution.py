@@ -18,6 +18,7 @@ from perfpilot.skills.load_test.hosts import blocked_ranges, check_allowed_hosts
 from perfpilot.skills.load_test.intervals import Interval, first_breach, per_second
 from perfpilot.skills.load_test.k6_baseline import drift_pct, phase_p95
 from perfpilot.skills.load_test.profiles import ProfileName, ProfilePlan
+from perfpilot.skills.load_test.request_durations import MAX_CAPTURED_REQUESTS, write_durations
 from perfpilot.skills.load_test.runner import (
     EXIT_THRESHOLDS_FAILED,
     ProgressCallback,
@@ -26,7 +27,7 @@ from perfpilot.skills.load_test.runner import (
     k6_command,
     run_k6,
 )
-from perfpilot.skills.load_test.scripts import DEFAULT_SEED, render_script, write_script
+from perfpilot.skills.load_test.scripts import DEFAULT_SEED, endpoint_names, render_script, write_script
 from perfpilot.target.spec import HttpSource
 
 log = structlog.get_logger(__name__)
@@ -56,6 +57,9 @@ class LoadTestResult(BaseModel):
     abort_rate_rps: float | None = Field(default=None, description="Stress: the ramp's rate when k6 aborted.")
     breaking_interval: Interval | None = None
     intervals_path: Path | None = None
+    durations_path: Path | None = Field(
+        default=None, description="Per-request durations by endpoint (JSON), for runs of bounded size."
+    )
     crossed_thresholds: list[str] = Field(default_factory=list)
     phase_p95_ms: dict[str, float] = Field(
         default_factory=dict, description="Soak: p95 of the first, middle and last third of the run."
@@ -125,7 +129,11 @@ def run_profile(
     summary_path = out_dir / f"{stem}.summary.json"
     summary_path.unlink(missing_ok=True)
     intervals_path = out_dir / f"{stem}.samples.csv" if plan.stages else None
-    extra = ["--out", f"csv={intervals_path.resolve()}"] if intervals_path else []
+    bounded = plan.peak_rps * plan.duration_s <= MAX_CAPTURED_REQUESTS
+    samples_path = intervals_path or (out_dir / f"{stem}.samples.csv" if bounded else None)
+    if samples_path is not None:
+        samples_path.unlink(missing_ok=True)
+    extra = ["--out", f"csv={samples_path.resolve()}"] if samples_path else []
     argv = k6_command(k6 or find_k6(), script, summary_path, blocked, extra)
     log.info("k6.start", profile=plan.profile, rate_rps=plan.rate_rps, duration_s=plan.duration_s,
              script=str(script), hosts=sorted(hosts))
@@ -150,6 +158,11 @@ def run_profile(
         if intervals_path is not None and intervals_path.is_file():
             breach = first_breach(per_second(intervals_path), plan.max_error_rate, plan.max_p95_ms)
             breaking_point = float(breach.requests) if breach else breaking_point
+    durations = None
+    if samples_path is not None and bounded:
+        durations = write_durations(samples_path, out_dir / f"{stem}.durations.json", endpoint_names(http))
+    if samples_path is not None and intervals_path is None:  # the CSV stays only for a stress run
+        samples_path.unlink(missing_ok=True)
     phases = phase_p95(summary) if summary and plan.profile == "soak" else {}
     return LoadTestResult(
         profile=plan.profile,
@@ -161,6 +174,7 @@ def run_profile(
         abort_rate_rps=abort_rate,
         breaking_interval=breach,
         intervals_path=intervals_path,
+        durations_path=durations,
         crossed_thresholds=crossed_thresholds(summary_path),
         dropped_iterations=_dropped(summary),
         phase_p95_ms=phases,

@@ -11,7 +11,7 @@ from perfpilot.artifacts import Baseline
 from perfpilot.skills.base import RunInterrupted, Skill, SkillContext, SkillError, SkillInput, SkillOutput
 from perfpilot.skills.load_test.execution import LoadTestResult, run_profile
 from perfpilot.skills.load_test.k6_baseline import baseline_from_k6
-from perfpilot.skills.load_test.noise import median_index, spread_pct
+from perfpilot.skills.load_test.noise import median_index, spread_pct, with_run_noise
 from perfpilot.skills.load_test.profiles import ProfileName, plan_profile
 from perfpilot.skills.load_test.scripts import endpoint_names
 
@@ -73,7 +73,7 @@ def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
 
 
 def _run_files(result: LoadTestResult) -> list[Path]:
-    extra = [result.intervals_path] if result.intervals_path else []
+    extra = [p for p in (result.intervals_path, result.durations_path) if p]
     return [result.script_path, result.summary_path, *extra]
 
 
@@ -81,9 +81,12 @@ def _output(inp: LoadTestInput, runs: list[LoadTestResult], names: dict[str, str
     baselines = [baseline_from_k6(r.summary, names) if r.summary else None for r in runs]
     p95s = [b.overall.latency.p95_ms if b else None for b in baselines]
     noise = spread_pct(p95s)
-    chosen = baselines[median_index(p95s)] if any(baselines) else None
+    middle = median_index(p95s)
+    chosen = baselines[middle] if any(baselines) else None
     if chosen is not None and noise is not None:
         chosen = chosen.model_copy(update={"noise_floor_pct": noise})
+    if chosen is not None:
+        chosen = with_run_noise(chosen, baselines, runs[middle].durations_path)
     notes = [
         f"run {r.script_path.stem}: stopped early by {'Ctrl-C' if r.interrupted else 'the timeout'}; "
         "its figures are partial"

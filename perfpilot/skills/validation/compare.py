@@ -2,22 +2,47 @@
 
 from __future__ import annotations
 
+import math
+
 from perfpilot.artifacts import Baseline, EndpointComparison, EndpointStats, MetricComparison, Roi
 from perfpilot.skills.profiling.slos import slo_for
+from perfpilot.skills.validation.latency_verdict import latency_row
+from perfpilot.skills.validation.request_samples import load_durations
 from perfpilot.target.spec import EndpointSlo, Slos
 
 HOURS_PER_MONTH = 730
 
 
 def _significant(before: float | None, after: float | None, noise_pct: float | None) -> bool | None:
-    if before is None or after is None or not before or noise_pct is None:
+    """Whether the change is larger than the noise floor, compared as log-ratios: a floor of F% spans
+    log(1 + F/100), so a fall to a tenth counts beyond a 150% floor (a percentage drop never passes 100)."""
+    if before is None or after is None or noise_pct is None or before <= 0:
         return None
-    return abs(after - before) / before * 100 > noise_pct
+    if after <= 0:
+        return True
+    return abs(math.log(after / before)) > math.log1p(noise_pct / 100)
+
+
+class _Samples:
+    """Per-request durations of the before and after runs, loaded once per comparison."""
+
+    def __init__(self, before: Baseline, after: Baseline) -> None:
+        self.before = load_durations(before.request_durations)
+        self.after = load_durations(after.request_durations)
+
+    def of(self, name: str) -> tuple[list[float] | None, list[float] | None]:
+        return self.before.get(name), self.after.get(name)
 
 
 def _target_rows(
-    label: str, before: EndpointStats, after: EndpointStats | None, slo: EndpointSlo, noise: float | None
+    label: str,
+    before: EndpointStats,
+    after: EndpointStats | None,
+    slo: EndpointSlo,
+    noise: float | None,
+    samples: _Samples | None,
 ) -> list[MetricComparison]:
+    """One row per metric with a target; p95/p99 of a measured run (`samples` given) get a verdict."""
     rows = []
     a = after or EndpointStats(name=before.name)
     for metric, b_val, a_val, target, higher_is_better in (
@@ -27,6 +52,15 @@ def _target_rows(
         ("throughput_rps", before.rps, a.rps, slo.throughput_rps, True),
     ):
         if target is None:
+            continue
+        if samples is not None and metric in ("p95_ms", "p99_ms"):
+            runs = before.run_p95_ms if metric == "p95_ms" else before.run_p99_ms
+            rows.append(
+                latency_row(
+                    metric, label, (b_val, a_val), target, (before.requests, a.requests),
+                    samples=samples.of(before.name), baseline_runs=runs,
+                )
+            )
             continue
         met = None if a_val is None else (a_val >= target if higher_is_better else a_val <= target)
         rows.append(
@@ -43,13 +77,18 @@ def _target_rows(
     return rows
 
 
-def compare(before: Baseline, after: Baseline, slos: Slos) -> list[MetricComparison]:
+def compare(
+    before: Baseline, after: Baseline, slos: Slos, *, measured: bool = False
+) -> list[MetricComparison]:
+    """Rows per target. For a measured after-run, p95/p99 targets are judged from the confidence interval
+    of the change (latency_verdict); a projection keeps the point comparison."""
     noise = before.noise_floor_pct
-    rows = _target_rows("overall", before.overall, after.overall, slos, noise)
+    samples = _Samples(before, after) if measured else None
+    rows = _target_rows("overall", before.overall, after.overall, slos, noise, samples)
     for stats in before.endpoints:
         slo = slo_for(slos, stats.name)
         if slo is not None:
-            rows += _target_rows(stats.name, stats, after.endpoint(stats.name), slo, noise)
+            rows += _target_rows(stats.name, stats, after.endpoint(stats.name), slo, noise, samples)
     return rows
 
 

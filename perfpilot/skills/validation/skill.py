@@ -14,6 +14,7 @@ from perfpilot.skills.validation.compare import (
     roi,
     targets_met_share,
 )
+from perfpilot.skills.validation.latency_verdict import report_verdict
 from perfpilot.skills.validation.projection import project
 
 
@@ -43,7 +44,8 @@ def run(inp: ValidatorInput, ctx: SkillContext) -> ValidatorOutput:
         None if measured else project(before, planned_findings, prior.plan, ctx.evidence, workload_total)
     )
     after = measured or (projection.after if projection else before)
-    rows = compare(before, after, ctx.evidence.target.slos)
+    rows = compare(before, after, ctx.evidence.target.slos, measured=measured is not None)
+    verdict, undecided = report_verdict(rows) if measured is not None else (None, [])
     planned = {c.finding_id for c in prior.plan.changes} if prior.plan else set()
     cost_change = net_monthly_cost_change(f for f in planned_findings if f.id in planned) or 0.0
     instances = ctx.evidence.instances
@@ -64,6 +66,8 @@ def run(inp: ValidatorInput, ctx: SkillContext) -> ValidatorOutput:
             before, after, cost_change, monthly, effort, inp.engineer_day_usd, measured=measured is not None
         ),
         notes=notes,
+        verdict=verdict,
+        undecided=undecided,
     )
     return ValidatorOutput(report=report, notes=notes)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
@@ -65,6 +66,13 @@ def test_short_run_gives_a_baseline_per_endpoint(loopback: Any, k6_binary: str, 
     assert set(loopback.hits) <= {"/orders/7", "/orders/a%20b%2Fc", "/err", "/orders"}
     assert loopback.bodies and all(b == b'{"sku": "x1"}' for b in loopback.bodies)
     assert result.script_path.is_file() and result.summary_path.is_file()
+    # a bounded run keeps its per-request durations by endpoint (JSON); k6's CSV is removed
+    assert result.durations_path is not None and result.intervals_path is None
+    assert not (tmp_path / "baseline.samples.csv").exists()
+    durations = json.loads(result.durations_path.read_text())
+    assert len(durations["overall"]) == baseline.overall.requests
+    for stats in baseline.endpoints:
+        assert len(durations[stats.name]) == stats.requests
 
 
 def test_undeclared_host_never_reaches_k6(loopback: Any, tmp_path: Path) -> None:

@@ -54,6 +54,14 @@ def test_repeated_baseline_reports_a_noise_floor(loopback: Any, k6_binary: str, 
     assert out.noise_floor_pct == pytest.approx((max(p95s) - min(p95s)) / (sum(p95s) / 2) * 100, abs=0.01)
     assert out.baseline.noise_floor_pct == out.noise_floor_pct
     assert out.baseline.overall.latency.p95_ms in p95s
+    assert out.baseline.overall.run_p95_ms == pytest.approx(p95s)
+    chosen = next(
+        r
+        for r in out.runs
+        if r.summary
+        and r.summary.metric("http_req_duration").values["p(95)"] == out.baseline.overall.latency.p95_ms
+    )
+    assert out.baseline.request_durations == str(chosen.durations_path)
     assert all(Path(f).is_file() and Path(f).is_relative_to(tmp_path) for f in out.files)
     assert [Path(f).name for f in out.files][:2] == ["before-baseline-1.js", "before-baseline-1.summary.json"]
     dumped = out.model_dump(mode="json")

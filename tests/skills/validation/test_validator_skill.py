@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -91,4 +92,25 @@ def test_measured_after_is_used_untouched(tmp_path: Path) -> None:
     assert report.method == "measured"
     assert not any("not measured" in n for n in report.notes)
     row = next(r for r in report.comparisons if r.metric == f"p95_ms:{ENDPOINT}")
-    assert row.after == 280 and row.met is True
+    # no repeated baseline and no per-request durations: the noise is unknown, so neither met nor not met
+    assert row.after == 280 and row.met is None and row.verdict == "noise_unknown"
+    assert report.verdict == "inconclusive"
+    assert f"p95_ms:{ENDPOINT}" in report.undecided
+
+
+def test_measured_after_beyond_the_baseline_runs_noise_meets_the_target(tmp_path: Path) -> None:
+    # runs of 950/1000/1050 ms: log sd 0.05, so the after-value is known within x exp(+-0.139):
+    # 280 ms could still be 322 (undecided against 300), 250 ms at most 287 (met)
+    measured = _baseline(250)
+    earlier = {"load-test-runner": LoadTestOutput(profile="baseline", label="after", baseline=measured)}
+    ctx = _context(tmp_path, earlier)
+    assert ctx.prior.inventory is not None
+    before = ctx.prior.inventory.baseline
+    runs = [950.0, 1000.0, 1050.0]
+    repeated = [stats.model_copy(update={"run_p95_ms": runs}) for stats in before.endpoints]
+    ctx.prior.inventory.baseline = before.model_copy(update={"endpoints": repeated})
+    report = SKILL.run(ValidatorInput(), ctx).report
+    row = next(r for r in report.comparisons if r.metric == f"p95_ms:{ENDPOINT}")
+    assert row.verdict == "met_beyond_noise" and row.met is True and row.significant is True
+    assert row.change is not None and row.change.high is not None
+    assert 1000 * math.exp(row.change.high) <= 300

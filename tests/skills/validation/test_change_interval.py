@@ -1,0 +1,124 @@
+"""Before/after latency statistics: sample minimum, bootstrap and run-noise intervals, verdicts (seeded)."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from perfpilot.artifacts import MetricComparison
+from perfpilot.skills.validation.change_interval import (
+    _bootstrap_quantile,
+    bootstrap_log_ratio,
+    change_interval,
+    min_requests,
+    nearest_rank,
+)
+from perfpilot.skills.validation.compare import _significant
+from perfpilot.skills.validation.latency_verdict import latency_row, report_verdict
+
+
+def _lognormal(n: int, median_ms: float, sigma: float, seed: int) -> list[float]:
+    rng = random.Random(seed)
+    return [median_ms * math.exp(rng.gauss(0, sigma)) for _ in range(n)]
+
+
+def test_a_percentile_needs_five_requests_beyond_it() -> None:
+    assert min_requests(0.95) == 100
+    assert min_requests(0.99) == 500
+    assert nearest_rank([1.0, 2.0, 3.0, 4.0], 0.95) == 4.0
+    assert nearest_rank([float(v) for v in range(1, 101)], 0.95) == 95.0
+
+
+def test_too_few_requests_is_its_own_verdict_whatever_the_change() -> None:
+    before = _lognormal(60, 100, 0.3, seed=1)
+    after = _lognormal(60, 20, 0.3, seed=2)
+    row = latency_row(
+        "p95_ms",
+        "GET /x",
+        (nearest_rank(sorted(before), 0.95), nearest_rank(sorted(after), 0.95)),
+        80,
+        (60, 60),
+        samples=(before, after),
+    )
+    assert row.verdict == "too_few_samples" and row.met is None
+    assert row.min_requests == 100 and row.requests_before == 60
+
+
+def test_high_noise_leaves_a_real_looking_improvement_not_beyond_noise() -> None:
+    # 400 requests each, p95 down by about a fifth, but the latency spread is wide (sigma 1.2 in log)
+    before = _lognormal(400, 100, 1.2, seed=13)
+    after = _lognormal(400, 80, 1.2, seed=14)
+    b95, a95 = nearest_rank(sorted(before), 0.95), nearest_rank(sorted(after), 0.95)
+    assert a95 < b95
+    row = latency_row(
+        "p95_ms", "overall", (b95, a95), target=b95 * 0.9, requests=(400, 400), samples=(before, after)
+    )
+    assert row.verdict == "not_beyond_noise"
+    assert row.met is None and row.significant is False
+    assert row.change is not None and row.change.low is not None and row.change.high is not None
+    assert row.change.low < 0 < row.change.high
+    assert row.change.method == "bootstrap over 400+400 requests"
+    assert report_verdict([row]) == ("inconclusive", ["p95_ms:overall"])
+
+
+def test_low_noise_and_many_requests_meet_the_target_beyond_noise() -> None:
+    before = _lognormal(5000, 100, 0.2, seed=5)
+    after = _lognormal(5000, 60, 0.2, seed=6)
+    b95, a95 = nearest_rank(sorted(before), 0.95), nearest_rank(sorted(after), 0.95)
+    row = latency_row(
+        "p95_ms", "overall", (b95, a95), target=100, requests=(5000, 5000), samples=(before, after)
+    )
+    assert row.verdict == "met_beyond_noise" and row.met is True and row.significant is True
+    assert row.change is not None and row.change.high is not None
+    assert b95 * math.exp(row.change.high) <= 100
+
+
+def test_a_target_missed_by_the_whole_interval_is_not_met_beyond_noise() -> None:
+    row = latency_row(
+        "p99_ms", "overall", (1000, 900), target=500, requests=(1000, 1000), baseline_runs=[900, 1000, 1100]
+    )
+    assert row.verdict == "not_met_beyond_noise" and row.met is False
+    assert report_verdict([row]) == ("not_met", [])
+
+
+def test_the_run_noise_interval_is_two_runs_difference_at_95_percent() -> None:
+    interval = change_interval(1000, 500, 0.95, baseline_runs=[900, 1000, 1100])
+    sd = 0.100335  # stdev of log(900), log(1000), log(1100)
+    assert interval.run_log_sd == pytest.approx(sd, abs=1e-4)
+    assert interval.log_ratio == pytest.approx(math.log(0.5), abs=1e-4)
+    assert interval.high == pytest.approx(math.log(0.5) + 1.96 * math.sqrt(2) * sd, abs=1e-3)
+    assert interval.beyond_noise is True
+    assert change_interval(1000, 500, 0.95).low is None  # nothing measured: no interval
+
+
+def test_the_bootstrap_is_seeded() -> None:
+    before = _lognormal(300, 100, 0.5, seed=7)
+    after = _lognormal(300, 90, 0.5, seed=8)
+    assert bootstrap_log_ratio(before, after, 0.95) == bootstrap_log_ratio(before, after, 0.95)
+
+
+def test_the_beta_shortcut_matches_resampling_every_request() -> None:
+    values = sorted(_lognormal(200, 100, 0.5, seed=9))
+    rng_short, rng_full = random.Random(10), random.Random(11)
+    short = sorted(_bootstrap_quantile(values, 0.95, rng_short) for _ in range(3000))
+    full = sorted(nearest_rank(sorted(rng_full.choices(values, k=len(values))), 0.95) for _ in range(3000))
+    for share in (0.1, 0.5, 0.9):
+        assert short[int(share * 3000)] == pytest.approx(full[int(share * 3000)], rel=0.03)
+
+
+def test_a_noise_floor_above_100_percent_still_lets_a_large_improvement_count() -> None:
+    assert _significant(100, 10, 150) is True  # log(10) = 2.30 > log(2.5) = 0.92
+    assert _significant(100, 50, 150) is False
+    assert _significant(100, 90, 5) is True
+    assert _significant(None, 90, 5) is None
+
+
+def test_the_report_is_met_only_when_every_target_row_is() -> None:
+    met = MetricComparison(
+        metric="p95_ms:overall", before=1, after=1, target=2, met=True, verdict="met_beyond_noise"
+    )
+    errors = MetricComparison(metric="error_rate:overall", before=0.1, after=0.0, target=0.01, met=True)
+    assert report_verdict([met, errors]) == ("met", [])
+    assert report_verdict([]) == (None, [])
