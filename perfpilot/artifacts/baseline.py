@@ -25,10 +25,10 @@ class EndpointStats(Artifact):
     rps: float | None = None
     error_rate: float | None = Field(default=None, ge=0, le=1)
     latency: LatencyPercentiles = Field(default_factory=LatencyPercentiles)
-    run_p95_ms: list[float] = Field(
-        default_factory=list, description="p95 of each repeated run (the run-to-run noise), when repeated."
+    run_p95_ms: list[float] | None = Field(
+        default=None, description="p95 of each repeated run (the run-to-run noise), when repeated."
     )
-    run_p99_ms: list[float] = Field(default_factory=list, description="p99 of each repeated run.")
+    run_p99_ms: list[float] | None = Field(default=None, description="p99 of each repeated run.")
 
 
 class ResourceUsage(Artifact):

@@ -98,6 +98,6 @@ class ValidationReport(Artifact):
         description="Measured runs only: met, not_met (a target missed beyond noise) or inconclusive "
         "(a row not beyond noise, with too few samples, unknown noise or no data).",
     )
-    undecided: list[str] = Field(
-        default_factory=list, description="Target rows the noise or the sample count leaves undecided."
+    undecided: list[str] | None = Field(
+        default=None, description="Target rows the noise or the sample count leaves undecided."
     )

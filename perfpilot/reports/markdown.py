@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from perfpilot.artifacts import Finding, ValidationReport
+from perfpilot.artifacts import ChangeInterval, Finding, ValidationReport
 from perfpilot.artifacts.report import RunReport, RunStatus
 from perfpilot.redaction import redact
 
@@ -204,6 +205,19 @@ def roi_line(v: ValidationReport) -> str:
     return f"ROI: {money}, throughput {gain}, effort {r.effort_days:g} days, payback {payback}"
 
 
+def _interval(change: ChangeInterval | None) -> str | None:
+    """'-42% [-50%, -31%]': the change of the after-value and its interval, as percentages."""
+    if change is None:
+        return None
+
+    def pct(log_ratio: float) -> str:
+        return f"{(math.exp(log_ratio) - 1) * 100:+.0f}%"
+
+    if change.low is None or change.high is None:
+        return f"{pct(change.log_ratio)} (noise unknown)"
+    return f"{pct(change.log_ratio)} [{pct(change.low)}, {pct(change.high)}]"
+
+
 def _validation(report: RunReport) -> list[str]:
     v = report.validation
     if v is None:
@@ -212,7 +226,9 @@ def _validation(report: RunReport) -> list[str]:
         f"## Validation ({v.method})",
         "",
         f"Targets met: {v.targets_met_share:.0%}"
-        + (f"; noise floor {v.noise_floor_pct:.1f}%" if v.noise_floor_pct is not None else ""),
+        + (f"; noise floor {v.noise_floor_pct:.1f}%" if v.noise_floor_pct is not None else "")
+        + (f"; verdict: {v.verdict}" if v.verdict is not None else "")
+        + (f" (undecided: {', '.join(v.undecided)})" if v.undecided else ""),
         "",
     ]
     lines += table(
@@ -239,8 +255,11 @@ def _validation(report: RunReport) -> list[str]:
         ],
     )
     lines += table(
-        ("target", "before", "after", "target value", "met", "beyond noise"),
-        [(c.metric, c.before, c.after, c.target, c.met, c.significant) for c in v.comparisons],
+        ("target", "before", "after", "target", "met", "beyond noise", "verdict", "change (95% interval)"),
+        [
+            (c.metric, c.before, c.after, c.target, c.met, c.significant, c.verdict, _interval(c.change))
+            for c in v.comparisons
+        ],
     )
     lines += [roi_line(v), ""]
     if v.artifacts:

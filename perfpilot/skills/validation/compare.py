@@ -54,7 +54,7 @@ def _target_rows(
         if target is None:
             continue
         if samples is not None and metric in ("p95_ms", "p99_ms"):
-            runs = before.run_p95_ms if metric == "p95_ms" else before.run_p99_ms
+            runs = (before.run_p95_ms if metric == "p95_ms" else before.run_p99_ms) or []
             rows.append(
                 latency_row(
                     metric, label, (b_val, a_val), target, (before.requests, a.requests),

@@ -67,7 +67,7 @@ def run(inp: ValidatorInput, ctx: SkillContext) -> ValidatorOutput:
         ),
         notes=notes,
         verdict=verdict,
-        undecided=undecided,
+        undecided=undecided or None,
     )
     return ValidatorOutput(report=report, notes=notes)
 
