@@ -5,7 +5,8 @@ The configuration grows one step at a time. Each step weighs two kinds of move:
 
 - a new single-attribute index on an attribute some query filters, joins, sorts or groups on;
 - the extension of a chosen index by one more attribute (appended at the end), which then replaces it;
-  the appended attribute must occur in a query that uses every attribute of the index.
+  the appended attribute must occur in a query that uses every attribute of the index (our reading
+  of the paper's restriction to attributes queried together; it keeps the move set small).
 
 Each move is scored by the workload cost it saves per byte it adds, (C(I) - C(I')) / (M(I') - M(I)),
 and the best move that fits the storage budget is taken. The algorithm stops when no move that fits
