@@ -6,7 +6,7 @@ import math
 
 from perfpilot.artifacts import Baseline, EndpointComparison, EndpointStats, MetricComparison, Roi
 from perfpilot.skills.profiling.slos import slo_for
-from perfpilot.skills.validation.latency_verdict import latency_row
+from perfpilot.skills.validation.latency_verdict import UNDECIDED_BY_NOISE, latency_row
 from perfpilot.skills.validation.request_samples import load_durations
 from perfpilot.target.spec import EndpointSlo, Slos
 
@@ -93,7 +93,9 @@ def compare(
 
 
 def targets_met_share(rows: list[MetricComparison]) -> float:
-    judged = [r for r in rows if r.met is not None]
+    """Share of the targets met; a row the noise leaves undecided counts, and counts as not met (a target
+    is met only beyond noise). Rows without data stay out."""
+    judged = [r for r in rows if r.met is not None or r.verdict in UNDECIDED_BY_NOISE]
     return round(sum(r.met is True for r in judged) / len(judged), 4) if judged else 1.0
 
 
