@@ -9,6 +9,7 @@ import platform
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -218,7 +219,16 @@ def _pt_classes(run: Run) -> list[tuple[str, float, str]]:
     return sorted(classes, key=lambda c: -c[1])
 
 
-def _report(entries: int, size_mb: float, ours: Run, pt: Run) -> str:
+def _median_run(runs: list[Run]) -> Run:
+    return sorted(runs, key=lambda r: r.wall_s)[(len(runs) - 1) // 2]
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.1f} ({min(values):.1f}-{max(values):.1f})"
+
+
+def _report(entries: int, size_mb: float, our_runs: list[Run], pt_runs: list[Run]) -> str:
+    ours, pt = _median_run(our_runs), _median_run(pt_runs)
     our_top = _our_top(ours)
     pt_top, members = _pt_groups(pt)
     same = [a[0] for a in our_top[:10]] == [b[0] for b in pt_top[:10]]
@@ -227,20 +237,30 @@ def _report(entries: int, size_mb: float, ours: Run, pt: Run) -> str:
         f"- entries: {entries:,} ({size_mb:.0f} MB), shapes found: ours {len(our_top)}, "
         f"pt-query-digest {sum(len(v) for v in members.values())} classes",
         "",
-        "| tool | wall s | entries/s (wall) | CPU s (user+sys) | entries per CPU s | peak RSS MB"
-        " | load avg |",
+        f"{len(our_runs)} runs of each, alternating; median (min-max):",
+        "",
+        "| tool | wall s | entries/s (wall, median) | CPU s (user+sys) | entries per CPU s (median) "
+        "| peak RSS MB (max) | load avg before |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for run in (ours, pt):
+    medians: dict[str, tuple[float, float]] = {}
+    for runs in (our_runs, pt_runs):
+        walls, cpus = [r.wall_s for r in runs], [r.cpu_s for r in runs]
+        wall, cpu = statistics.median(walls), statistics.median(cpus)
+        medians[runs[0].name] = (wall, cpu)
+        loads = [r.load_before for r in runs]
         lines.append(
-            f"| {run.name} | {run.wall_s:.1f} | {entries / run.wall_s:,.0f} | {run.cpu_s:.1f} | "
-            f"{entries / run.cpu_s:,.0f} | {run.peak_rss_mb:.0f} | {run.load_before:.1f} |"
+            f"| {runs[0].name} | {_spread(walls)} | {entries / wall:,.0f} | {_spread(cpus)} | "
+            f"{entries / cpu:,.0f} | {max(r.peak_rss_mb for r in runs):.0f} | "
+            f"{min(loads):.1f}-{max(loads):.1f} |"
         )
+    (our_wall, our_cpu), (pt_wall, pt_cpu) = medians[ours.name], medians[pt.name]
     lines += [
         "",
-        f"- speed-up, wall clock: {pt.wall_s / ours.wall_s:.1f}x (target >= 10x)",
-        f"- speed-up, CPU time: {pt.cpu_s / ours.cpu_s:.1f}x (independent of other load on the machine)",
-        f"- peak RSS: {ours.peak_rss_mb:.0f} MB (target < 300 MB)",
+        f"- speed-up, wall clock (medians): {pt_wall / our_wall:.1f}x (target >= 10x)",
+        f"- speed-up, CPU time (medians): {pt_cpu / our_cpu:.1f}x (less affected by other load on the "
+        "machine)",
+        f"- peak RSS: {max(r.peak_rss_mb for r in our_runs):.0f} MB (target < 300 MB)",
         f"- same top-10 in the same order after merges: {'yes' if same else 'NO'}",
         "",
         "| rank | ours: total s | pt (merged): total s | fingerprint |",
@@ -264,7 +284,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--markdown", type=Path, help="also write the report to this file")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each tool (>= 3)")
     args = parser.parse_args(argv)
+    if args.repeats < 3:
+        parser.error("--repeats must be at least 3 (median and range)")
     path = DATA / f"slow-{args.entries}.log"
     if not path.exists():
         write_slowlog(path, args.entries)
@@ -274,12 +297,20 @@ def main(argv: list[str] | None = None) -> None:
         python = sys.executable
     relative = str(path.relative_to(ROOT))
     python = os.path.relpath(python, ROOT) if python.startswith(str(ROOT)) else python
-    ours = _measure("perfpilot db digest", [python, "-m", "perfpilot.cli.db", "digest", relative, "--json"])
-    pt = _measure("pt-query-digest", ["pt-query-digest", "--limit", "1000", "--output", "json", relative])
-    report = _report(args.entries, size_mb, ours, pt)
+    our_command = [python, "-m", "perfpilot.cli.db", "digest", relative, "--json"]
+    pt_command = ["pt-query-digest", "--limit", "1000", "--output", "json", relative]
+    our_runs: list[Run] = []
+    pt_runs: list[Run] = []
+    for _ in range(args.repeats):
+        our_runs.append(_measure("perfpilot db digest", our_command))
+        pt_runs.append(_measure("pt-query-digest", pt_command))
+    ours, pt = our_runs[0], pt_runs[0]
+    report = _report(args.entries, size_mb, our_runs, pt_runs)
     header = (
         f"- machine: {os.cpu_count()} CPUs, {_cpu_model()}; Python {platform.python_version()}\n"
-        f"- command: `.venv/bin/python -m benchmarks.digest_bench --entries {args.entries}`\n"
+        f"- command: `.venv/bin/python -m benchmarks.digest_bench --entries {args.entries}"
+        + (f" --repeats {args.repeats}" if args.repeats != 3 else "")
+        + "`\n"
         f"- perfpilot: `{' '.join(ours.command)}`\n- pt-query-digest: `{' '.join(pt.command)}`\n"
     )
     text = header + report + "\n"
