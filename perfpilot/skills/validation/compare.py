@@ -6,7 +6,7 @@ import math
 
 from perfpilot.artifacts import Baseline, EndpointComparison, EndpointStats, MetricComparison, Roi
 from perfpilot.skills.profiling.slos import slo_for
-from perfpilot.skills.validation.latency_verdict import UNDECIDED_BY_NOISE, latency_row
+from perfpilot.skills.validation.latency_verdict import latency_row
 from perfpilot.skills.validation.request_samples import load_durations
 from perfpilot.target.spec import EndpointSlo, Slos
 
@@ -93,9 +93,10 @@ def compare(
 
 
 def targets_met_share(rows: list[MetricComparison]) -> float:
-    """Share of the targets met; a row the noise leaves undecided counts, and counts as not met (a target
-    is met only beyond noise). Rows without data stay out."""
-    judged = [r for r in rows if r.met is not None or r.verdict in UNDECIDED_BY_NOISE]
+    """Share of the decided targets that are met. Rows the noise leaves undecided (met None) stay out, as
+    rows without data do: they are neither met nor not met; ValidationReport.verdict says 'inconclusive'
+    for them, and routing must read that first."""
+    judged = [r for r in rows if r.met is not None]
     return round(sum(r.met is True for r in judged) / len(judged), 4) if judged else 1.0
 
 

@@ -10,10 +10,9 @@ from perfpilot.artifacts.validation import LatencyVerdict, ValidationVerdict
 from perfpilot.skills.validation.change_interval import change_interval, min_requests
 
 QUANTILES = {"p95_ms": 0.95, "p99_ms": 0.99}
-UNDECIDED_BY_NOISE: frozenset[LatencyVerdict] = frozenset(
-    {"not_beyond_noise", "too_few_samples", "noise_unknown"}
+UNDECIDED: frozenset[LatencyVerdict] = frozenset(
+    {"not_beyond_noise", "too_few_samples", "noise_unknown", "no_data"}
 )
-UNDECIDED = UNDECIDED_BY_NOISE | {"no_data"}
 
 
 def judge(

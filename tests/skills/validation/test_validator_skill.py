@@ -95,7 +95,9 @@ def test_measured_after_is_used_untouched(tmp_path: Path) -> None:
     # no repeated baseline and no per-request durations: the noise is unknown, so neither met nor not met
     assert row.after == 280 and row.met is None and row.verdict == "noise_unknown"
     assert report.verdict == "inconclusive"
-    assert report.targets_met_share == 0.0  # both p95 rows (overall, endpoint) undecided: none met
+    # both p95 rows (overall, endpoint) undecided: neither met nor not met, so no decided row is left
+    # (the share's old rule then gives 1.0): routing must read report.verdict first
+    assert report.targets_met_share == 1.0
     assert report.undecided is not None and f"p95_ms:{ENDPOINT}" in report.undecided
 
 
