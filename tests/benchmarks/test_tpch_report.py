@@ -40,9 +40,9 @@ def _report(perfpilot: float, extend: float) -> dict[str, Any]:
 
 def test_the_target_is_judged_against_extend_as_run_here() -> None:
     text = render_markdown(_report(0.630, 0.629), "cmd")
-    assert "- Relative cost: **not met**: 0.630 vs 0.629 (perfpilot vs Extend, by budget)." in text
+    assert "- Relative cost: **not met**: 0.6300 vs 0.6290 (perfpilot vs Extend, by budget)." in text
     assert "wall time 2.50-2.50 s (medians by budget): **not met**; CPU time 1.10-1.10 s: **met**" in text
-    assert "**met**: 0.620 vs 0.629" in render_markdown(_report(0.620, 0.629), "cmd")
+    assert "**met**: 0.6200 vs 0.6290" in render_markdown(_report(0.620, 0.629), "cmd")
     assert (
         "| 250 MB | Extend | 0.629 | 240.0 MB | 30.00 s (30.00-31.00) | 10.00 s (10.00-10.00) | 10 | yes |"
         in text
