@@ -104,6 +104,7 @@ def _verdict(results: list[dict[str, Any]]) -> list[str]:
     ours = [by[(b, "perfpilot")] for b in budgets]
     walls = [r["wall_s"]["median"] for r in ours]
     cpus = [r["cpu_s"]["median"] for r in ours]
+    largest = max(abs(p["relative_cost"] - e["relative_cost"]) for p, e in pairs)
     return [
         "### Against the target (at or below Extend, run here, at every budget; under 2 s)",
         "",
@@ -112,7 +113,7 @@ def _verdict(results: list[dict[str, Any]]) -> list[str]:
         + ": "
         + ", ".join(f"{p['relative_cost']:.4f} vs {e['relative_cost']:.4f}" for p, e in pairs)
         + " (perfpilot vs Extend, by budget).",
-        f"- Largest difference from Extend: {max(abs(p['relative_cost'] - e['relative_cost']) for p, e in pairs):.4f} "
+        f"- Largest difference from Extend: {largest:.4f} "
         "of the baseline cost, with "
         + ", ".join(f"{e['whatif_calls'] / max(p['whatif_calls'], 1):.0f}x" for p, e in pairs)
         + " fewer what-if requests and "
