@@ -9,7 +9,7 @@ from pydantic import Field
 from perfpilot.artifacts.common import Artifact
 
 # Latency verdicts against a target, read from the confidence interval of the change (never from noise):
-# met_beyond_noise / not_met_beyond_noise: the whole interval of the after-value is at / beyond the target;
+# met_beyond_noise / not_met_beyond_noise: the after-value's whole 95% interval is at / beyond the target;
 # not_beyond_noise: the interval straddles the target; too_few_samples: fewer requests than the percentile
 # needs (validation.change_interval.min_requests); noise_unknown: no per-request durations and no repeated
 # baseline to estimate the noise from; no_data: a value is missing.
@@ -27,6 +27,8 @@ class ChangeInterval(Artifact):
     log_ratio: float
     low: float | None = Field(default=None, description="Lower bound of log(after / before); None: no noise.")
     high: float | None = Field(default=None, description="Upper bound of log(after / before).")
+    after_low: float | None = Field(default=None, description="Lower 95% bound of the after-value itself.")
+    after_high: float | None = Field(default=None, description="Upper 95% bound of the after-value itself.")
     run_log_sd: float | None = Field(default=None, description="SD of log(percentile) over baseline runs.")
     method: str = ""
 

@@ -206,7 +206,7 @@ def roi_line(v: ValidationReport) -> str:
 
 
 def _interval(change: ChangeInterval | None) -> str | None:
-    """'-42% [-50%, -31%]': the change of the after-value and its interval, as percentages."""
+    """'-42% [-50%, -31%]; after 55-61': the change and its interval, then the after-value's interval."""
     if change is None:
         return None
 
@@ -215,7 +215,12 @@ def _interval(change: ChangeInterval | None) -> str | None:
 
     if change.low is None or change.high is None:
         return f"{pct(change.log_ratio)} (noise unknown)"
-    return f"{pct(change.log_ratio)} [{pct(change.low)}, {pct(change.high)}]"
+    after = (
+        f"; after {change.after_low:,.3g}-{change.after_high:,.3g}"
+        if change.after_low is not None and change.after_high is not None
+        else ""
+    )
+    return f"{pct(change.log_ratio)} [{pct(change.low)}, {pct(change.high)}]{after}"
 
 
 def _validation(report: RunReport) -> list[str]:

@@ -1,4 +1,5 @@
-"""Confidence interval for the change of a latency percentile, as a log-ratio (after / before).
+"""Confidence intervals for a latency percentile: of its change, as a log-ratio (after / before), and of
+the after-value itself (what a target is judged on).
 
 Two sources of noise, each giving a 95% interval; the reported interval spans both:
 
@@ -7,7 +8,7 @@ Two sources of noise, each giving a 95% interval; the reported interval spans bo
   k-th smallest of n uniforms, which is Beta(k, n - k + 1) distributed; so each replicate draws one Beta
   variate instead of resampling n requests (exact, and cheap for any n).
 - run to run, when the baseline was repeated: the standard deviation of log(percentile) over the runs;
-  the difference of two runs then varies by sqrt(2) times that (a normal interval, 1.96 sigma).
+  the difference of two runs then varies by sqrt(2) times that, one run by that (normal, 1.96 sigma).
 
 Without either, the noise is unknown and nothing is said to be beyond it.
 """
@@ -59,6 +60,19 @@ def bootstrap_log_ratio(
     return ratios[int(0.025 * RESAMPLES)], ratios[int(0.975 * RESAMPLES) - 1]
 
 
+def bootstrap_log_spread(
+    values: Sequence[float], quantile: float, *, seed: int = SEED
+) -> tuple[float, float]:
+    """2.5th and 97.5th percentiles of log(q(values*) / q(values)): one run's sampling noise."""
+    rng = random.Random(seed)
+    ordered = sorted(values)
+    point = math.log(max(nearest_rank(ordered, quantile), 1e-9))
+    spread = sorted(
+        math.log(max(_bootstrap_quantile(ordered, quantile, rng), 1e-9)) - point for _ in range(RESAMPLES)
+    )
+    return spread[int(0.025 * RESAMPLES)], spread[int(0.975 * RESAMPLES) - 1]
+
+
 def run_log_sd(values: Sequence[float]) -> float | None:
     """Standard deviation of log(value) over repeated runs; None with fewer than two positive values."""
     logs = [math.log(v) for v in values if v > 0]
@@ -77,20 +91,26 @@ def change_interval(
     """The log-ratio of `after` to `before` with the widest 95% interval the available noise gives."""
     effect = math.log(after / before)
     low = high = effect
+    after_low = after_high = 0.0  # log(bound / after)
     sources: list[str] = []
     if before_samples and after_samples:
         b_low, b_high = bootstrap_log_ratio(before_samples, after_samples, quantile)
         low, high = min(low, b_low), max(high, b_high)
+        a_low, a_high = bootstrap_log_spread(after_samples, quantile)
+        after_low, after_high = min(after_low, a_low), max(after_high, a_high)
         sources.append(f"bootstrap over {len(before_samples)}+{len(after_samples)} requests")
     sd = run_log_sd(baseline_runs)
     if sd is not None:
         half = Z_95 * math.sqrt(2) * sd
         low, high = min(low, effect - half), max(high, effect + half)
+        after_low, after_high = min(after_low, -Z_95 * sd), max(after_high, Z_95 * sd)
         sources.append(f"spread of {len(baseline_runs)} baseline runs")
     return ChangeInterval(
         log_ratio=round(effect, 4),
         low=round(low, 4) if sources else None,
         high=round(high, 4) if sources else None,
+        after_low=round(after * math.exp(after_low), 3) if sources else None,
+        after_high=round(after * math.exp(after_high), 3) if sources else None,
         run_log_sd=round(sd, 4) if sd is not None else None,
         method="; ".join(sources) or "none: no per-request durations and no repeated baseline",
     )

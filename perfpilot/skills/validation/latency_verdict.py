@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from perfpilot.artifacts import ChangeInterval, MetricComparison
@@ -23,17 +22,17 @@ def judge(
     requests: tuple[int, int],
     needed: int,
 ) -> LatencyVerdict:
-    """The after-value lies in before * exp([low, high]): met when all of it is at or under the target,
-    not met when all of it is above, otherwise not beyond noise."""
+    """Judged on the after-value's own 95% interval [after_low, after_high]: met when all of it is at or
+    under the target, not met when all of it is above, otherwise not beyond noise."""
     if before is None or after is None or before <= 0 or after <= 0:
         return "no_data"
     if min(requests) < needed:
         return "too_few_samples"
-    if interval is None or interval.low is None or interval.high is None:
+    if interval is None or interval.after_low is None or interval.after_high is None:
         return "noise_unknown"
-    if before * math.exp(interval.high) <= target:
+    if interval.after_high <= target:
         return "met_beyond_noise"
-    if before * math.exp(interval.low) > target:
+    if interval.after_low > target:
         return "not_met_beyond_noise"
     return "not_beyond_noise"
 

@@ -71,8 +71,14 @@ def test_low_noise_and_many_requests_meet_the_target_beyond_noise() -> None:
         "p95_ms", "overall", (b95, a95), target=100, requests=(5000, 5000), samples=(before, after)
     )
     assert row.verdict == "met_beyond_noise" and row.met is True and row.significant is True
-    assert row.change is not None and row.change.high is not None
-    assert b95 * math.exp(row.change.high) <= 100
+    interval = row.change
+    assert interval is not None and interval.after_low is not None and interval.after_high is not None
+    assert interval.after_low < a95 < interval.after_high <= 100
+    # the same runs against a target at the measured after-value: the interval straddles it
+    near = latency_row(
+        "p95_ms", "overall", (b95, a95), target=a95, requests=(5000, 5000), samples=(before, after)
+    )
+    assert near.verdict == "not_beyond_noise" and near.met is None and near.significant is True
 
 
 def test_a_target_missed_by_the_whole_interval_is_not_met_beyond_noise() -> None:
