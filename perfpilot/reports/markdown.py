@@ -215,8 +215,11 @@ def _interval(change: ChangeInterval | None) -> str | None:
 
     if change.low is None or change.high is None:
         return f"{pct(change.log_ratio)} (noise unknown)"
+    def value(v: float) -> str:
+        return f"{v:,.0f}" if v >= 100 else f"{v:.3g}"
+
     after = (
-        f"; after {change.after_low:,.3g}-{change.after_high:,.3g}"
+        f"; after {value(change.after_low)}-{value(change.after_high)}"
         if change.after_low is not None and change.after_high is not None
         else ""
     )

@@ -128,3 +128,13 @@ def test_the_report_is_met_only_when_every_target_row_is() -> None:
     errors = MetricComparison(metric="error_rate:overall", before=0.1, after=0.0, target=0.01, met=True)
     assert report_verdict([met, errors]) == ("met", [])
     assert report_verdict([]) == (None, [])
+
+
+def test_report_md_shows_the_change_and_the_after_values_interval() -> None:
+    from perfpilot.artifacts import ChangeInterval
+    from perfpilot.reports.markdown import _interval
+
+    wide = ChangeInterval(log_ratio=0.85, low=0.55, high=1.15, after_low=1150.2, after_high=1960)
+    assert _interval(wide) == "+134% [+73%, +216%]; after 1,150-1,960"
+    assert _interval(ChangeInterval(log_ratio=-0.3)) == "-26% (noise unknown)"
+    assert _interval(None) is None
