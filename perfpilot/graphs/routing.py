@@ -151,32 +151,44 @@ def tier_after_analysis(profiling: ProfilingVerdict, analysis: AnalysisVerdict) 
 
 
 def targets_met_share(report: ValidationReport) -> tuple[float, int, int]:
-    """(share met, targets, unknown): a target with no after figure is unknown and counts as not met."""
+    """(share met, targets, undecided). A target is met or missed only beyond the noise (the validator's
+    verdict); one with no after figure, too few samples or a change within the noise is undecided."""
     targets = [c for c in report.comparisons if c.target is not None]
     met = sum(c.met is True for c in targets)
-    unknown = sum(c.met is None for c in targets)
-    return (met / len(targets) if targets else 0.0), len(targets), unknown
+    undecided = sum(c.met is None for c in targets)
+    return (met / len(targets) if targets else 0.0), len(targets), undecided
+
+
+def _undecided_names(report: ValidationReport) -> str:
+    rows = [c for c in report.comparisons if c.target is not None and c.met is None]
+    named = [f"{c.metric} ({c.verdict or 'no after figure'})" for c in rows[:4]]
+    return ", ".join(named) + (f" and {len(rows) - 4} more" if len(rows) > 4 else "")
 
 
 def after_validation(report: ValidationReport) -> Verdict[ValidationVerdict]:
-    """Measured: all targets met (success), at least 80% (acceptable), less (redesign). A projection is
-    only a projection; with no target judged, nothing can be said."""
-    share, targets, unknown = targets_met_share(report)
+    """Measured: every target met beyond the noise (success); at least 80% met (acceptable); so many
+    missed beyond the noise that 80% is out of reach (redesign). Undecided targets (noise, too few
+    samples, no figure) count neither way: when they leave the verdict open, it is inconclusive.
+    A projection is only a projection."""
+    share, targets, undecided = targets_met_share(report)
     if report.method != "measured":
         return Verdict(
             "projected",
             f"the after-state is a projection ({share:.0%} of targets projected met), not a measurement",
         )
-    if targets == 0 or unknown == targets:
+    if targets == 0 or undecided == targets:
         return Verdict("unknown", "no target could be judged on the measured after-state")
-    detail = f"{share:.0%} of {targets} targets met" + (
-        f", {unknown} unknown (counted as not met)" if unknown else ""
+    met = round(share * targets)
+    detail = f"{met} of {targets} targets met beyond the noise" + (
+        f"; undecided: {_undecided_names(report)}" if undecided else ""
     )
-    if share >= 1.0:
+    if met == targets:
         return Verdict("met", f"targets met ({detail}): success, document and close")
+    if met + undecided < ACCEPTABLE_SHARE * targets:
+        return Verdict("not_met", f"{detail}: even if every undecided one were met, under 80%: redesign")
     if share >= ACCEPTABLE_SHARE:
         return Verdict("partial", f"{detail}: acceptable, keep monitoring")
-    return Verdict("not_met", f"{detail}: escalate to architecture redesign")
+    return Verdict("unknown", f"{detail}: the undecided targets leave the verdict open")
 
 
 CLOSING_STATUS: dict[str, RunStatus] = {
