@@ -25,7 +25,11 @@ def build_data() -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="10-second load tests (about a minute in all)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="20-second load tests (about 1.5 minutes; too short to judge most endpoints)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "perfpilot-report")
     args = parser.parse_args(argv)
     if not TARGET.exists():
@@ -42,14 +46,17 @@ def main(argv: list[str] | None = None) -> int:
             out=args.out,
             live=True,
             apply="sandbox",
-            load_test_duration_s=10.0 if args.quick else 30.0,
+            # a p95 is judged on >= 100 requests per endpoint and run: at the target's 20 req/s the full
+            # demo's 60 s runs give that to every endpoint but the rarest (1% of traffic); the quick
+            # demo's 20 s runs give it only to the busiest, so its verdict is mostly 'too few samples'
+            load_test_duration_s=20.0 if args.quick else 60.0,
             warmup_s=3.0 if args.quick else 5.0,
         ),
         headless=not sys.stdout.isatty(),
     )
     report = args.out / "report.md"
     print(f"demo: finished in {time.perf_counter() - started:.0f} s with exit code {code}; report: {report}")
-    return 0 if code in (0, 1, 3) else code
+    return 0 if code in (0, 1, 3, 4, 5, 6) else code  # a finished run, whatever its verdict
 
 
 if __name__ == "__main__":

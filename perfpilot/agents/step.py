@@ -20,9 +20,10 @@ SkillRequest = tuple[str, dict[str, Any]]
 
 @dataclass(frozen=True)
 class PolicySettings:
-    """What an offline policy reads of the run: live load-test duration, baseline repetitions."""
+    """What an offline policy reads of the run: live load-test duration and rate, baseline repetitions."""
 
     load_test_duration_s: float | None = None
+    load_test_rate_rps: float | None = None
     baseline_repeats: int = 2
 
 

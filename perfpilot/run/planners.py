@@ -19,11 +19,14 @@ def make_planner(
     record: Path | None,
     replay: Path | None,
     load_test_duration_s: float | None = None,
+    load_test_rate_rps: float | None = None,
 ) -> Planner:
     if name == "offline":
         if record or replay:
             raise PlannerChoiceError("--record/--replay go with --planner claude")
-        return OfflinePlanner(load_test_duration_s=load_test_duration_s)
+        return OfflinePlanner(
+            load_test_duration_s=load_test_duration_s, load_test_rate_rps=load_test_rate_rps
+        )
     if name != "claude":
         raise PlannerChoiceError(f"--planner {name!r}: choose offline or claude")
     from perfpilot.agents.planners.claude import ClaudePlanner

@@ -35,6 +35,7 @@ class RunRequest:
     ask: Ask | None = None
     on_update: OnUpdate | None = None
     load_test_duration_s: float | None = None
+    load_test_rate_rps: float | None = None
     warmup_s: float = 5.0
     keep_sandbox: bool = False
 
@@ -75,6 +76,7 @@ def perform_run(req: RunRequest) -> RunReport:
             record=req.record,
             replay=req.replay,
             load_test_duration_s=req.load_test_duration_s,
+            load_test_rate_rps=req.load_test_rate_rps,
         )
     except (TargetError, PlannerChoiceError) as exc:
         raise RunInputError(str(exc)) from None

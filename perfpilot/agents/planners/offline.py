@@ -12,9 +12,17 @@ class OfflinePlanner:
 
     name = "offline"
 
-    def __init__(self, *, load_test_duration_s: float | None = None, baseline_repeats: int = 2) -> None:
+    def __init__(
+        self,
+        *,
+        load_test_duration_s: float | None = None,
+        load_test_rate_rps: float | None = None,
+        baseline_repeats: int = 2,
+    ) -> None:
         self.settings = PolicySettings(
-            load_test_duration_s=load_test_duration_s, baseline_repeats=baseline_repeats
+            load_test_duration_s=load_test_duration_s,
+            load_test_rate_rps=load_test_rate_rps,
+            baseline_repeats=baseline_repeats,
         )
 
     def decide(self, session: StepSession) -> Decision:

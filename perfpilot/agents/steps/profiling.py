@@ -58,6 +58,8 @@ def load_test(settings: PolicySettings, repeat: int, label: str) -> SkillRequest
     arguments: dict[str, object] = {"profile": "baseline", "repeat": repeat, "label": label}
     if settings.load_test_duration_s is not None:
         arguments["duration_s"] = settings.load_test_duration_s
+    if settings.load_test_rate_rps is not None:
+        arguments["rate_rps"] = settings.load_test_rate_rps
     return ("load-test-runner", arguments)
 
 
