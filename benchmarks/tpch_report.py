@@ -52,11 +52,11 @@ in the land? An Experimental Evaluation of Index Selection Algorithms", VLDB 202
 METHOD = """\
 ### How the advisor works (`perfpilot/skills/database_optimization/`)
 
-1. `candidates.py` parses each query shape with sqlglot and collects, per table, the columns used in
+1. `indexes/candidates.py` parses each query shape with sqlglot and collects, per table, the columns used in
    equality, range (incl. `LIKE 'prefix%'`), join, ORDER BY and GROUP BY. Candidates are every single
    column and every ordered pair (equality and join keys, then range, then sort), minus those an
    existing index prefix serves.
-2. `selection.py`, usefulness (as in DB2Advis): each query is EXPLAINed once with all its candidates
+2. `indexes/selection.py`, usefulness (as in DB2Advis): each query is EXPLAINed once with all its candidates
    hypothetical and once with its single-column ones; only the indexes the plans use (and their
    two-column extensions) stay in the pool.
 3. Greedy with extension moves (as in Extend): a candidate is added, or replaces a chosen index it
@@ -69,10 +69,10 @@ METHOD = """\
    index (about one random page write); on a table whose writes since the statistics reset exceed 10x
    its rows, an index must save twice `min_benefit`.
 
-SQLite has no optimizer cost: `sqlite_whatif.py` builds candidates as real indexes in a copy of the
+SQLite has no optimizer cost: `indexes/sqlite_sandbox.py` builds candidates as real indexes in a copy of the
 database made with the backup API (`sandbox.py`), runs `ANALYZE` there, and prices `EXPLAIN QUERY PLAN`
 with the rows-touched proxy documented in `sqlite_plans.py`. Without a database (a DDL-only catalog),
-`heuristic_whatif.py` uses a documented selectivity heuristic (method `heuristic`).
+`indexes/heuristic.py` uses a documented selectivity heuristic (method `heuristic`).
 """
 
 

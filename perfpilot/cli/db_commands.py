@@ -11,7 +11,7 @@ import typer
 from perfpilot.cli.errors import fail
 
 if TYPE_CHECKING:
-    from perfpilot.skills.database_optimization.catalog import Catalog
+    from perfpilot.skills.database_optimization.api import Catalog
 
 SANDBOX_HELP = (
     "Assert that the DSN points at a throwaway copy (required for --analyze unless the DSN is a SQLite "
@@ -21,18 +21,10 @@ SANDBOX_HELP = (
 
 def _catalog(dsn: str) -> tuple[str, Catalog]:
     """(dialect, catalog) of a DSN; exits 2 with a clear message when it cannot be read."""
-    from perfpilot.skills.database_optimization.connect import DatabaseUnavailable, parse_dsn
+    from perfpilot.skills.database_optimization.api import DatabaseUnavailable, parse_dsn, read_live_catalog
 
     try:
-        target = parse_dsn(dsn)
-        if target.dialect == "sqlite":
-            from perfpilot.skills.database_optimization.sqlite_catalog import read_catalog as read_sqlite
-
-            assert target.path is not None
-            return "sqlite", read_sqlite(target.path)
-        from perfpilot.skills.database_optimization.pg_catalog import read_catalog as read_pg
-
-        return "postgres", read_pg(dsn)
+        return parse_dsn(dsn).dialect, read_live_catalog(dsn)
     except (ValueError, DatabaseUnavailable) as exc:
         fail(str(exc))
 
@@ -48,8 +40,7 @@ def advise_command(
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
 ) -> None:
     """Recommend indexes for a workload (HypoPG on PostgreSQL, a sandbox copy on SQLite)."""
-    from perfpilot.skills.database_optimization.advisor import advise
-    from perfpilot.skills.database_optimization.connect import DatabaseUnavailable
+    from perfpilot.skills.database_optimization.api import DatabaseUnavailable, advise
     from perfpilot.workload.digest import digest_file
     from perfpilot.workload.errors import WorkloadError
 
@@ -143,15 +134,15 @@ def explain_command(
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
 ) -> None:
     """Explain each statement of a file: plan nodes, total cost and issues (large scans, spills...)."""
-    from perfpilot.skills.database_optimization.connect import (
+    from perfpilot.skills.database_optimization.api import (
         DatabaseUnavailable,
+        explain_postgres,
+        explain_sqlite,
+        is_sandbox_path,
         open_postgres_readonly,
         open_sqlite_readonly,
         parse_dsn,
     )
-    from perfpilot.skills.database_optimization.plans import explain_postgres
-    from perfpilot.skills.database_optimization.sandbox import is_sandbox_path
-    from perfpilot.skills.database_optimization.sqlite_plans import explain_sqlite
 
     dialect, catalog = _catalog(dsn)
     path = parse_dsn(dsn).path if dialect == "sqlite" else None

@@ -10,7 +10,7 @@ from pathlib import Path
 import structlog
 
 from perfpilot.artifacts import Change, ImplementationPlan
-from perfpilot.skills.database_optimization.sandbox import SANDBOX_PREFIX, copy_sqlite
+from perfpilot.skills.database_optimization.api import SANDBOX_PREFIX, copy_sqlite
 
 CONCURRENTLY = re.compile(r"\bCONCURRENTLY\s+", re.IGNORECASE)
 

@@ -13,7 +13,7 @@ from perfpilot.artifacts import ImplementationPlan
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.live.apply import applicable, apply_ddl, sandbox_copy
 from perfpilot.live.service import ServiceError, ServiceProcess, fill
-from perfpilot.skills.database_optimization.sandbox import SANDBOX_PREFIX
+from perfpilot.skills.database_optimization.api import SANDBOX_PREFIX
 from perfpilot.target.spec import DatabaseSource, MetricsSource, Target, WorkloadSource
 
 WARMUP_S = 5.0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from benchmarks.anchors import db2advis, extend
 from benchmarks.anchors.surface import IndexCandidate, QueryUse, WhatIf
-from perfpilot.skills.database_optimization.candidates import TableUse
-from perfpilot.skills.database_optimization.catalog import Catalog
+from perfpilot.skills.database_optimization.catalog.models import Catalog
+from perfpilot.skills.database_optimization.indexes.candidates import TableUse
 
 A = IndexCandidate("t", ("a",))
 B = IndexCandidate("t", ("b",))

@@ -12,7 +12,7 @@ from shop.generator import ensure_database
 from perfpilot.evidence.access_log import load_access_log
 from perfpilot.evidence.dockerfile import load_dockerfile
 from perfpilot.evidence.inventory import load_inventory
-from perfpilot.skills.database_optimization.connect import parse_dsn
+from perfpilot.skills.database_optimization.api import parse_dsn
 from perfpilot.target import load_target
 from perfpilot.workload.events import ParseStats
 from perfpilot.workload.ingest import iter_events

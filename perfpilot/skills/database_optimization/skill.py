@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 from pydantic import Field
 
 from perfpilot.artifacts import Finding
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
 from perfpilot.skills.database_optimization.antipatterns import run_checks
-from perfpilot.skills.database_optimization.caching import cache_finding, is_cacheable
-from perfpilot.skills.database_optimization.catalog import Catalog
-from perfpilot.skills.database_optimization.catalog_source import load_catalog
-from perfpilot.skills.database_optimization.finding_format import SKILL_NAME
-from perfpilot.skills.database_optimization.index_findings import (
-    advisor_findings,
-    index_advice,
-    recommendation_finding,
-)
-from perfpilot.skills.database_optimization.nplusone import (
-    DEFAULT_MIN_REPEATS,
-    NPlusOne,
-    detect_in_events,
-    detect_in_traces,
-)
-from perfpilot.skills.database_optimization.shape_models import ShapeAnalysis, ShapeDialect
-from perfpilot.skills.database_optimization.shapes import analyze_shape
-from perfpilot.skills.database_optimization.to_findings import antipattern_finding, nplusone_finding
-from perfpilot.workload.events import QueryEvent
-from perfpilot.workload.models import QueryShape
-
-SESSIONLESS_FORMATS = frozenset({"pg_stat_statements", "sql"})
+from perfpilot.skills.database_optimization.catalog.models import Catalog
+from perfpilot.skills.database_optimization.catalog.source import load_catalog
+from perfpilot.skills.database_optimization.findings.antipattern import antipattern_finding
+from perfpilot.skills.database_optimization.findings.cacheable import cache_finding, is_cacheable
+from perfpilot.skills.database_optimization.findings.format import SKILL_NAME
+from perfpilot.skills.database_optimization.findings.nplusone import nplusone_finding
+from perfpilot.skills.database_optimization.indexes.advisor import advise
+from perfpilot.skills.database_optimization.ingest.query_logs import log_n_plus_one
+from perfpilot.skills.database_optimization.ingest.workload import shape_analysis, top_shapes, workload_time_s
+from perfpilot.skills.database_optimization.nplusone.detect import DEFAULT_MIN_REPEATS, detect_in_traces
+from perfpilot.skills.database_optimization.shapes.models import ShapeDialect
 
 
 class DbAnalyzerInput(SkillInput):
@@ -56,84 +42,21 @@ class DbAnalyzerOutput(SkillOutput):
     index_method: str | None = None
 
 
-def _shapes(ctx: SkillContext, inp: DbAnalyzerInput, dialect: ShapeDialect) -> list[tuple[QueryShape, str]]:
-    """(shape, digest source) for the top shapes by total time, restricted to focus tables if given."""
-    best: dict[str, tuple[QueryShape, str]] = {}
-    for digest in ctx.evidence.workloads:
-        for shape in digest.queries:
-            if shape.id not in best or shape.total_time_s > best[shape.id][0].total_time_s:
-                best[shape.id] = (shape, digest.source)
-    ranked = sorted(best.values(), key=lambda item: (-item[0].total_time_s, item[0].id))
-    focus = {t.lower() for t in inp.focus_tables}
-    if focus:
-        ranked = [
-            item
-            for item in ranked
-            if focus & ({t.lower() for t in item[0].tables} | set(_analysis(item[0], dialect).table_names()))
-        ]
-    return ranked[: inp.top_shapes]
-
-
-def _analysis(shape: QueryShape, dialect: ShapeDialect) -> ShapeAnalysis:
-    analysis = analyze_shape(shape.example, dialect, key=shape.fingerprint)
-    if analysis.parsed:
-        return analysis
-    return analyze_shape(shape.fingerprint, dialect, key="fp:" + shape.fingerprint)
-
-
-def _log_n_plus_one(
-    ctx: SkillContext, dialect: ShapeDialect, min_repeats: int, catalog: Catalog | None, notes: list[str]
-) -> list[tuple[NPlusOne, float]]:
-    """N+1 patterns in the target's session-tagged query logs, each with its own log's statement time."""
-    from perfpilot.workload.errors import WorkloadError
-    from perfpilot.workload.ingest import iter_events, resolve_format
-
-    found: list[tuple[NPlusOne, float]] = []
-
-    def timed(events: Iterator[QueryEvent], total: list[float]) -> Iterator[QueryEvent]:
-        for event in events:
-            total[0] += event.duration_s or 0.0
-            yield event
-
-    target = ctx.evidence.target
-    traced = {p.resolve() for p in target.evidence.traces} if ctx.evidence.traces else set()
-    for source in target.evidence.workload:
-        if source.path is None or source.path.resolve() in traced:  # already scanned as traces
-            continue
-        try:
-            chosen = resolve_format(source.path, source.format)
-            if chosen in SESSIONLESS_FORMATS:
-                continue
-            label = _label(source.path, target.root)
-            total = [0.0]
-            events = timed(iter_events(source.path, chosen), total)
-            patterns = detect_in_events(events, label, dialect, min_repeats=min_repeats, catalog=catalog)
-            found += [(pattern, total[0]) for pattern in patterns]
-        except (WorkloadError, OSError) as exc:
-            notes.append(f"N+1 scan skipped {source.path.name}: {str(exc)[:200]}")
-    return found
-
-
-def _label(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
-
-
 def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
     loaded = load_catalog(ctx.evidence.target)
     dialect: ShapeDialect = loaded.dialect
     catalog = loaded.catalog
     notes = list(loaded.notes)
-    workload_time = sum(d.total_time_s for d in ctx.evidence.workloads)
-    shapes = _shapes(ctx, inp, dialect)
+    workload_time = workload_time_s(ctx.evidence.workloads)
+    shapes = top_shapes(
+        ctx.evidence.workloads, top=inp.top_shapes, focus_tables=inp.focus_tables, dialect=dialect
+    )
     findings: list[Finding] = []
     unparsed = 0
     for shape, source in shapes:
         if is_cacheable(shape):
             findings.append(cache_finding(shape, workload_time, source))
-        analysis = _analysis(shape, dialect)
+        analysis = shape_analysis(shape, dialect)
         if not analysis.parsed:
             unparsed += 1
         elif inp.include_anti_patterns:
@@ -143,19 +66,16 @@ def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
         notes.append(f"{unparsed} of {len(shapes)} shapes did not parse as {dialect} SQL and were skipped")
     index_method = None
     if inp.include_index_advice and catalog is not None and shapes:
-        advice = index_advice(
+        advice = advise(
             [s for s, _ in shapes],
             catalog,
             dsn=loaded.dsn,
             dialect=dialect,
             storage_budget_mb=inp.storage_budget_mb,
+            workload_time_s=workload_time,
         )
         index_method = advice.method
-        by_id = {s.id: s for s, _ in shapes}
-        for rec in advice.recommendations:
-            if any(q.shape_id in by_id for q in rec.queries):  # an index no shape uses explains nothing
-                findings.append(recommendation_finding(rec, by_id, workload_time, catalog.source))
-        findings += advisor_findings(advice)
+        findings += advice.findings
         notes += advice.notes[:10]
     if inp.include_n_plus_one:
         findings += _n_plus_one_findings(ctx, dialect, inp.min_repeats, catalog, notes)
@@ -180,7 +100,7 @@ def _n_plus_one_findings(
     traces = ctx.evidence.traces
     traced = detect_in_traces(traces, dialect, min_repeats=min_repeats, catalog=catalog)
     trace_time = sum((t.root.end_ns - t.root.start_ns) / 1e9 for t in traces)
-    logged = _log_n_plus_one(ctx, dialect, min_repeats, catalog, notes)
+    logged = log_n_plus_one(ctx.evidence.target, bool(traces), dialect, min_repeats, catalog, notes)
     seen_in_traces = {n.shape_id for n in traced}  # traces name the endpoint: keep those, drop the log's copy
     from_logs = sorted(  # the same shape in several logs: keep the log where it weighs most
         (nplusone_finding(n, log_time) for n, log_time in logged if n.shape_id not in seen_in_traces),

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from perfpilot.skills.database_optimization.advisor import advise
-from perfpilot.skills.database_optimization.catalog import Catalog
-from perfpilot.skills.database_optimization.pg_catalog import read_catalog as read_pg_catalog
-from perfpilot.skills.database_optimization.sqlite_catalog import read_catalog as read_sqlite_catalog
+from perfpilot.skills.database_optimization.api import Catalog, advise
+from perfpilot.skills.database_optimization.catalog.postgres import read_catalog as read_pg_catalog
+from perfpilot.skills.database_optimization.catalog.sqlite import read_catalog as read_sqlite_catalog
 from perfpilot.workload.models import QueryShape
 from tests.fixtures.database_optimization.advisor.seed import SCHEMA, seed
 
@@ -60,7 +59,7 @@ def test_pg_recommends_the_index_a_selective_equality_needs(pg_dsn: str, pg_cata
     assert advice.workload_cost_after < advice.workload_cost_before
     kinds = [f.kind for f in advice.findings]
     assert kinds[:2] == ["stale_statistics", "stale_statistics"]
-    assert {"seq_scan_large", "missing_index", "unused_index", "redundant_index"} <= set(kinds)
+    assert {"plan:seq_scan_large", "missing_index", "unused_index", "duplicate_index"} <= set(kinds)
     assert all(f.skill == "database-optimization-analyzer" and f.layer == "database" for f in advice.findings)
     again = advise(shapes, pg_catalog, dsn=pg_dsn, dialect="postgres")
     assert [f.id for f in again.findings] == [f.id for f in advice.findings]
@@ -134,7 +133,7 @@ def test_sqlite_sandbox_advice_leaves_the_original_byte_for_byte(tmp_path: Path)
     assert orders.ddl.startswith("CREATE INDEX IF NOT EXISTS idx_orders_customer_id")
     assert orders.rollback.startswith("DROP INDEX IF EXISTS idx_orders_customer_id")
     assert all(q.cost_before > q.cost_after for q in orders.queries)
-    assert any(f.kind == "seq_scan_large" for f in advice.findings)
+    assert any(f.kind == "plan:seq_scan_large" for f in advice.findings)
 
 
 def test_ddl_only_catalog_falls_back_to_the_heuristic(tmp_path: Path) -> None:
@@ -175,7 +174,7 @@ def test_pg_without_hypopg_falls_back_to_the_heuristic(pg_dsn: str) -> None:
     assert advice.method == "heuristic"
     assert any("hypopg extension is not installed" in note for note in advice.notes)
     assert [(r.table, r.columns) for r in advice.recommendations] == [(f"{schema}.items", ["sku"])]
-    assert any(f.kind == "seq_scan_large" and f.subject == "sku:items" for f in advice.findings)
+    assert any(f.kind == "plan:seq_scan_large" and f.subject == "sku:items" for f in advice.findings)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
 

@@ -54,7 +54,7 @@ def test_advise_json_on_sqlite(tmp_path: Path) -> None:
     assert (rec["table"], rec["columns"]) == ("orders", ["customer_id"])
     assert rec["ddl"].startswith("CREATE INDEX IF NOT EXISTS") and rec["rollback"].startswith("DROP INDEX")
     assert rec["queries"][0]["count"] == 30 and 0 < rec["workload_cost_reduction"] <= 1
-    assert any(f["kind"] == "seq_scan_large" for f in payload["findings"])
+    assert any(f["kind"] == "plan:seq_scan_large" for f in payload["findings"])
 
 
 def test_advise_text_names_ddl_and_rollback(tmp_path: Path) -> None:

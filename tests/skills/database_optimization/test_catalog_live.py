@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from perfpilot.skills.database_optimization.catalog import Catalog
-from perfpilot.skills.database_optimization.connect import open_postgres_readonly
-from perfpilot.skills.database_optimization.pg_catalog import read_catalog as read_pg_catalog
-from perfpilot.skills.database_optimization.sqlite_catalog import read_catalog as read_sqlite_catalog
-from perfpilot.skills.database_optimization.stats import index_hygiene_findings, stale_statistics_findings
+from perfpilot.skills.database_optimization.api import Catalog, open_postgres_readonly
+from perfpilot.skills.database_optimization.catalog.postgres import read_catalog as read_pg_catalog
+from perfpilot.skills.database_optimization.catalog.sqlite import read_catalog as read_sqlite_catalog
+from perfpilot.skills.database_optimization.findings.hygiene import (
+    index_hygiene_findings,
+    stale_statistics_findings,
+)
 from tests.fixtures.database_optimization.advisor.seed import SCHEMA, seed
 
 
@@ -69,9 +71,9 @@ def test_unused_and_redundant_indexes_with_drop_and_rollback(pg_dsn: str, pg_cat
     with open_postgres_readonly(pg_dsn) as conn:
         findings = index_hygiene_findings(conn, pg_catalog)
     kinds = {(f.kind, f.subject.rsplit(".", 1)[-1]) for f in findings}
-    assert ("redundant_index", "events_account_idx") in kinds
-    assert ("redundant_index", "events_kind_idx") in kinds or (
-        "redundant_index",
+    assert ("duplicate_index", "events_account_idx") in kinds
+    assert ("duplicate_index", "events_kind_idx") in kinds or (
+        "duplicate_index",
         "events_kind_dup_idx",
     ) in kinds
     assert ("unused_index", "events_account_kind_idx") in kinds

@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from perfpilot.skills.database_optimization.connect import (
+from perfpilot.skills.database_optimization.access.connect import (
     DatabaseUnavailable,
     ReadOnlyViolation,
     open_postgres_readonly,
@@ -109,9 +109,8 @@ def _write_counters(dsn: str) -> list[tuple[object, ...]]:
 
 
 def test_writer_role_writes_nothing_through_the_advisor(pg_dsn: str) -> None:
-    from perfpilot.skills.database_optimization.advisor import advise
-    from perfpilot.skills.database_optimization.pg_catalog import read_catalog
-    from perfpilot.skills.database_optimization.plans import explain_postgres
+    from perfpilot.skills.database_optimization.api import advise, explain_postgres
+    from perfpilot.skills.database_optimization.catalog.postgres import read_catalog
     from perfpilot.workload.models import QueryShape
 
     seed(pg_dsn)

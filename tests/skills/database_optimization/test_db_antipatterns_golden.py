@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from perfpilot.skills.database_optimization.antipatterns import run_checks
-from perfpilot.skills.database_optimization.catalog import Catalog, Dialect
-from perfpilot.skills.database_optimization.ddl_catalog import catalog_from_ddl
-from perfpilot.skills.database_optimization.shapes import analyze_sql
+from perfpilot.skills.database_optimization.api import catalog_from_ddl
+from perfpilot.skills.database_optimization.catalog.models import Catalog, Dialect
+from perfpilot.skills.database_optimization.shapes.analyze import analyze_sql
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "database_optimization"
 CASES = sorted((FIXTURES / "antipatterns").glob("*.sql"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from perfpilot.skills.database_optimization.caching import cache_finding, is_cacheable
+from perfpilot.skills.database_optimization.findings.cacheable import cache_finding, is_cacheable
 from perfpilot.workload.models import QueryShape
 
 

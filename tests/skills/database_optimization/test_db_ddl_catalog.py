@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from perfpilot.skills.database_optimization.ddl_catalog import DdlError, catalog_from_ddl
+from perfpilot.skills.database_optimization.api import DdlError, catalog_from_ddl
 
 SCHEMA = Path(__file__).resolve().parents[2] / "fixtures" / "database_optimization" / "schema.sql"
 

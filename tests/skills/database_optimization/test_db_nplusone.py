@@ -7,15 +7,19 @@ import statistics
 from pathlib import Path
 
 from perfpilot.evidence.otlp import load_otlp
-from perfpilot.skills.database_optimization.batch_rewrite import batch_rewrite
-from perfpilot.skills.database_optimization.nplusone import Statement, detect_in_events, repeated_shapes
+from perfpilot.skills.database_optimization.nplusone.batch_rewrite import batch_rewrite
+from perfpilot.skills.database_optimization.nplusone.detect import (
+    Statement,
+    detect_in_events,
+    repeated_shapes,
+)
 from perfpilot.workload.ingest import iter_events
 
 TRACES = Path(__file__).resolve().parents[2] / "fixtures" / "database_optimization" / "traces"
 
 
 def test_trace_fixture_gives_one_n_plus_one_per_endpoint() -> None:
-    from perfpilot.skills.database_optimization.nplusone import detect_in_traces
+    from perfpilot.skills.database_optimization.nplusone.detect import detect_in_traces
 
     traces = load_otlp(TRACES / "orders_with_items.json")
     found = detect_in_traces(traces, "sqlite")
@@ -37,7 +41,7 @@ def test_trace_fixture_gives_one_n_plus_one_per_endpoint() -> None:
 
 
 def test_threshold_is_configurable() -> None:
-    from perfpilot.skills.database_optimization.nplusone import detect_in_traces
+    from perfpilot.skills.database_optimization.nplusone.detect import detect_in_traces
 
     traces = load_otlp(TRACES / "orders_with_items.json")
     assert detect_in_traces(traces, "sqlite", min_repeats=9) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from perfpilot.skills.database_optimization.shapes import (
+from perfpilot.skills.database_optimization.shapes.analyze import (
     ColumnRef,
     JoinCondition,
     OrderColumn,

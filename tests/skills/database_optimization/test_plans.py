@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from perfpilot.skills.database_optimization.catalog import Catalog
-from perfpilot.skills.database_optimization.connect import open_postgres_readonly, open_sqlite_readonly
-from perfpilot.skills.database_optimization.pg_catalog import read_catalog as read_pg_catalog
-from perfpilot.skills.database_optimization.plans import explain_postgres, substitute_parameters
-from perfpilot.skills.database_optimization.sqlite_catalog import read_catalog as read_sqlite_catalog
-from perfpilot.skills.database_optimization.sqlite_plans import explain_sqlite
+from perfpilot.skills.database_optimization.api import (
+    Catalog,
+    explain_sqlite,
+    open_postgres_readonly,
+    open_sqlite_readonly,
+)
+from perfpilot.skills.database_optimization.catalog.postgres import read_catalog as read_pg_catalog
+from perfpilot.skills.database_optimization.catalog.sqlite import read_catalog as read_sqlite_catalog
+from perfpilot.skills.database_optimization.plans.postgres import explain_postgres, substitute_parameters
 from tests.fixtures.database_optimization.advisor.seed import SCHEMA, seed
 
 
@@ -127,7 +130,7 @@ def test_sqlite_scan_becomes_search_with_an_index(tmp_path: Path) -> None:
 
 
 def test_nested_loop_over_many_rows_from_a_recorded_plan() -> None:
-    from perfpilot.skills.database_optimization.plans import summarise_postgres_plan
+    from perfpilot.skills.database_optimization.plans.postgres import summarise_postgres_plan
 
     plan = {
         "Node Type": "Nested Loop",

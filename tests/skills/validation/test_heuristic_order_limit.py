@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from perfpilot.skills.database_optimization.advisor import advise
-from perfpilot.skills.database_optimization.candidates import IndexCandidate, analyse_shape
-from perfpilot.skills.database_optimization.ddl_catalog import catalog_from_ddl
-from perfpilot.skills.database_optimization.heuristic_whatif import DEFAULT_ROWS, HeuristicWhatIf
+from perfpilot.skills.database_optimization.api import advise, catalog_from_ddl
+from perfpilot.skills.database_optimization.indexes.candidates import IndexCandidate, analyse_shape
+from perfpilot.skills.database_optimization.indexes.heuristic import DEFAULT_ROWS, HeuristicWhatIf
 from perfpilot.workload.models import QueryShape
 
 DDL = """

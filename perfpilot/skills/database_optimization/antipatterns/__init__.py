@@ -14,8 +14,8 @@ from perfpilot.skills.database_optimization.antipatterns import (
     unbounded_read,
 )
 from perfpilot.skills.database_optimization.antipatterns.model import AntiPattern, Check, Severity
-from perfpilot.skills.database_optimization.catalog import Catalog
-from perfpilot.skills.database_optimization.shape_models import ShapeAnalysis
+from perfpilot.skills.database_optimization.catalog.models import Catalog
+from perfpilot.skills.database_optimization.shapes.models import ShapeAnalysis
 
 CHECKS: tuple[tuple[str, Check], ...] = (
     (cartesian_join.CHECK_ID, cartesian_join.check),

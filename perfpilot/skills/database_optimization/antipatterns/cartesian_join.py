@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlglot import exp
 
 from perfpilot.skills.database_optimization.antipatterns.model import AntiPattern
-from perfpilot.skills.database_optimization.catalog import Catalog
-from perfpilot.skills.database_optimization.shape_models import ShapeAnalysis
-from perfpilot.skills.database_optimization.shape_walk import conjuncts
+from perfpilot.skills.database_optimization.catalog.models import Catalog
+from perfpilot.skills.database_optimization.shapes.models import ShapeAnalysis
+from perfpilot.skills.database_optimization.shapes.walk import conjuncts
 
 CHECK_ID = "cartesian_join"
 

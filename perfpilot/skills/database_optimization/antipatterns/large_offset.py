@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from perfpilot.skills.database_optimization.antipatterns.model import AntiPattern
-from perfpilot.skills.database_optimization.catalog import Catalog
-from perfpilot.skills.database_optimization.shape_models import ShapeAnalysis
+from perfpilot.skills.database_optimization.catalog.models import Catalog
+from perfpilot.skills.database_optimization.shapes.models import ShapeAnalysis
 
 CHECK_ID = "large_offset_pagination"
 LARGE_OFFSET = 1000

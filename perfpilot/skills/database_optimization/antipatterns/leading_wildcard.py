@@ -10,8 +10,8 @@ from perfpilot.skills.database_optimization.antipatterns.terms import (
     lone_column,
     predicate_nodes,
 )
-from perfpilot.skills.database_optimization.catalog import Catalog
-from perfpilot.skills.database_optimization.shape_models import ShapeAnalysis
+from perfpilot.skills.database_optimization.catalog.models import Catalog
+from perfpilot.skills.database_optimization.shapes.models import ShapeAnalysis
 
 CHECK_ID = "leading_wildcard_like"
 

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from perfpilot.skills.database_optimization.catalog import Catalog
-from perfpilot.skills.database_optimization.shape_models import ShapeAnalysis
+from perfpilot.skills.database_optimization.catalog.models import Catalog
+from perfpilot.skills.database_optimization.shapes.models import ShapeAnalysis
 
 Severity = Literal["high", "medium", "low"]
 

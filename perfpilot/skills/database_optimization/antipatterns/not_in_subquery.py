@@ -6,9 +6,9 @@ from sqlglot import exp
 
 from perfpilot.skills.database_optimization.antipatterns.model import AntiPattern
 from perfpilot.skills.database_optimization.antipatterns.terms import column_table
-from perfpilot.skills.database_optimization.catalog import Catalog
-from perfpilot.skills.database_optimization.shape_models import ShapeAnalysis
-from perfpilot.skills.database_optimization.shape_walk import scope_sources
+from perfpilot.skills.database_optimization.catalog.models import Catalog
+from perfpilot.skills.database_optimization.shapes.models import ShapeAnalysis
+from perfpilot.skills.database_optimization.shapes.walk import scope_sources
 
 CHECK_ID = "not_in_subquery"
 

@@ -6,8 +6,8 @@ from sqlglot import exp
 
 from perfpilot.skills.database_optimization.antipatterns.model import AntiPattern
 from perfpilot.skills.database_optimization.antipatterns.terms import column_table
-from perfpilot.skills.database_optimization.catalog import Catalog
-from perfpilot.skills.database_optimization.shape_models import ShapeAnalysis
+from perfpilot.skills.database_optimization.catalog.models import Catalog
+from perfpilot.skills.database_optimization.shapes.models import ShapeAnalysis
 
 CHECK_ID = "or_across_columns"
 

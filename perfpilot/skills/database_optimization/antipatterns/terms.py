@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from sqlglot import exp
 
-from perfpilot.skills.database_optimization.catalog import Catalog, Table
-from perfpilot.skills.database_optimization.shape_models import ShapeAnalysis
+from perfpilot.skills.database_optimization.catalog.models import Catalog, Table
+from perfpilot.skills.database_optimization.shapes.models import ShapeAnalysis
 
 
 def predicate_nodes(tree: exp.Expr, *types: type[exp.Expr]) -> Iterator[exp.Expr]:

@@ -6,9 +6,9 @@ from sqlglot import exp
 
 from perfpilot.skills.database_optimization.antipatterns.model import AntiPattern, Severity
 from perfpilot.skills.database_optimization.antipatterns.terms import catalog_table
-from perfpilot.skills.database_optimization.catalog import Catalog
-from perfpilot.skills.database_optimization.shape_models import ShapeAnalysis
-from perfpilot.skills.database_optimization.shape_walk import scope_sources, top_level_selects
+from perfpilot.skills.database_optimization.catalog.models import Catalog
+from perfpilot.skills.database_optimization.shapes.models import ShapeAnalysis
+from perfpilot.skills.database_optimization.shapes.walk import scope_sources, top_level_selects
 
 CHECK_ID = "unbounded_read"
 LARGE_TABLE_ROWS = 100_000

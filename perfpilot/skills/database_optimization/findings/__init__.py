@@ -1,0 +1,1 @@
+"""The skill's findings, each built once, in the skill's vocabulary (ids, kinds, priorities)."""

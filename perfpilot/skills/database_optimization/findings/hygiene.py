@@ -1,0 +1,142 @@
+"""Statistics and index hygiene findings: stale statistics, unused indexes, duplicate or redundant ones
+(both reported as 'duplicate_index': a redundant index duplicates a longer one's leading columns)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from perfpilot.artifacts import EvidenceRef, Finding, ImpactEstimate, Remediation
+from perfpilot.artifacts.priority import priority_from_impact
+from perfpilot.skills.database_optimization.catalog.models import Catalog, Index, Table, qualified_name
+from perfpilot.skills.database_optimization.findings.format import db_finding, safe_label
+
+STALE_FRACTION = 0.10
+NEVER_ANALYZED_ROWS = 1000
+HYGIENE_IMPACT = 0.05
+"""An unused or redundant index costs writes and storage, not read time: a fixed, small impact."""
+
+
+def stale_statistics_findings(catalog: Catalog) -> list[Finding]:
+    """Tables changed by > 10% of their rows since the last ANALYZE, or never analyzed (> 1000 rows)."""
+    findings: list[Finding] = []
+    for table in catalog.tables:
+        rows = table.row_count or 0
+        modified = table.modified_since_analyze or 0
+        never = table.last_analyze is None and rows > NEVER_ANALYZED_ROWS
+        stale = rows > 0 and modified > STALE_FRACTION * rows
+        if not (never or stale) or catalog.dialect != "postgres":
+            continue
+        name = qualified_name(table)
+        impact = min(1.0, 0.5 if never else modified / max(rows, 1))
+        why = (
+            f"{name} has {rows:,} rows and has never been analyzed"
+            if never
+            else f"{modified:,} rows of {name} ({modified / rows:.0%} of {rows:,}) changed since the last "
+            f"ANALYZE ({table.last_analyze})"
+        )
+        findings.append(
+            db_finding(
+                "stale_statistics",
+                name,
+                title=safe_label(f"Stale planner statistics on {name}", 120),
+                root_cause=why + "; the planner's row estimates (and so its plan choices) may be wrong.",
+                impact=impact,
+                priority=priority_from_impact(impact),
+                remediation=Remediation(
+                    kind="ddl",
+                    title=f"ANALYZE {name}",
+                    content=f"ANALYZE {name};",
+                    rollback="-- ANALYZE only refreshes statistics; nothing to roll back",
+                    effort_days=0.0,
+                    auto_applicable=True,
+                ),
+                evidence=[
+                    EvidenceRef(
+                        source=catalog.source,
+                        excerpt=why,
+                        values={"rows": float(rows), "modified_since_analyze": float(modified)},
+                    )
+                ],
+            )
+        )
+    return findings
+
+
+def _index_definitions(conn: Any) -> dict[tuple[str, str], str]:
+    rows = conn.execute(
+        "SELECT n.nspname, c.relname, pg_get_indexdef(c.oid) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'i'"
+    ).fetchall()
+    return {(schema, name): definition for schema, name, definition in rows}
+
+
+def _drop_finding(
+    catalog: Catalog, table: Table, index: Index, kind: str, why: str, definition: str
+) -> Finding:
+    schema = f"{table.schema_name}." if table.schema_name not in {"public", ""} else ""
+    size_mb = (index.size_bytes or 0) / 1048576
+    subject = f"{qualified_name(table)}.{index.name}"
+    return db_finding(
+        kind,
+        subject,
+        title=safe_label(f"{'Unused' if kind == 'unused_index' else 'Redundant'} index {index.name} on "
+                         f"{qualified_name(table)}", 120),
+        root_cause=why,
+        impact=HYGIENE_IMPACT,
+        priority=priority_from_impact(HYGIENE_IMPACT),
+        estimate=ImpactEstimate(
+            metric="index_storage_mb", current=size_mb, expected=0.0, unit="MB", method="pg_relation_size"
+        ),
+        remediation=Remediation(
+            kind="ddl",
+            title=f"Drop index {index.name}",
+            content=f"DROP INDEX CONCURRENTLY IF EXISTS {schema}{index.name};",
+            rollback=definition.replace("CREATE INDEX ", "CREATE INDEX CONCURRENTLY ", 1) + ";",
+            effort_days=0.1,
+            risk="medium",
+        ),
+        evidence=[
+            EvidenceRef(
+                source=catalog.source,
+                excerpt=definition,
+                values={"idx_scan": float(index.scans or 0), "size_bytes": float(index.size_bytes or 0)},
+            )
+        ],
+    )
+
+
+def index_hygiene_findings(conn: Any, catalog: Catalog) -> list[Finding]:
+    """Unused (idx_scan = 0, not unique or primary) and duplicate/prefix-redundant btree indexes."""
+    definitions = _index_definitions(conn)
+    findings: list[Finding] = []
+    for table in catalog.tables:
+        redundant: set[str] = set()
+        btrees = [i for i in table.indexes if i.method == "btree" and not i.partial]
+        for index in btrees:
+            for other in btrees:
+                if other.name == index.name or index.unique or index.primary:
+                    continue
+                same = other.columns == index.columns and other.include == index.include
+                prefix = len(index.columns) < len(other.columns) and other.columns[: len(index.columns)] == (
+                    index.columns
+                )
+                if (same and other.name < index.name) or (prefix and not index.include):
+                    why = (
+                        f"{index.name} ({', '.join(index.columns)}) is "
+                        + ("a duplicate of" if same else "a leading prefix of")
+                        + f" {other.name} ({', '.join(other.columns)}), which serves the same lookups"
+                    )
+                    definition = definitions.get((table.schema_name, index.name), "")
+                    findings.append(_drop_finding(catalog, table, index, "duplicate_index", why, definition))
+                    redundant.add(index.name)
+                    break
+        for index in table.indexes:
+            if index.scans == 0 and not (index.unique or index.primary) and index.name not in redundant:
+                why = (
+                    f"{index.name} on {qualified_name(table)} has not been scanned since statistics were "
+                    f"reset (idx_scan = 0) yet costs {(index.size_bytes or 0) / 1048576:.1f} MB and slows "
+                    "writes"
+                )
+                definition = definitions.get((table.schema_name, index.name), "")
+                findings.append(_drop_finding(catalog, table, index, "unused_index", why, definition))
+    return findings

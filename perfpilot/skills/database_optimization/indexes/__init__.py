@@ -1,0 +1,1 @@
+"""Index advice: candidates, what-if costs (HypoPG, SQLite sandbox, heuristic), greedy selection."""

@@ -1,0 +1,212 @@
+"""Workload-level index advice: candidates, what-if costs (HypoPG, SQLite sandbox, heuristic), greedy pick."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+
+from perfpilot.artifacts import Finding
+from perfpilot.skills.database_optimization.catalog.models import Catalog, qualified_name
+from perfpilot.skills.database_optimization.findings.hygiene import (
+    index_hygiene_findings,
+    stale_statistics_findings,
+)
+from perfpilot.skills.database_optimization.findings.missing_index import missing_index_finding
+from perfpilot.skills.database_optimization.findings.plan_issues import plan_issue_findings
+from perfpilot.skills.database_optimization.indexes.candidates import (
+    IndexCandidate,
+    QueryUse,
+    analyse_shape,
+    generate_candidates,
+)
+from perfpilot.skills.database_optimization.indexes.evaluator import open_evaluator
+from perfpilot.skills.database_optimization.indexes.models import Advice, IndexRecommendation, QueryCostChange
+from perfpilot.skills.database_optimization.indexes.selection import GreedySelector, Selection
+from perfpilot.skills.database_optimization.indexes.whatif import WhatIf
+from perfpilot.skills.database_optimization.plans.workload import explain_workload
+from perfpilot.workload.models import QueryShape
+
+log = structlog.get_logger(__name__)
+
+# Planner cost charged per written row per extra index (about one random page write, random_page_cost).
+INDEX_WRITE_COST = 4.0
+# A table whose writes since the statistics reset exceed this many times its rows is write-heavy.
+WRITE_HEAVY_CHURN = 10.0
+
+
+def _write_penalty(
+    uses: list[QueryUse], catalog: Catalog, min_benefit: float, total: float
+) -> Callable[[IndexCandidate], float]:
+    """Per-candidate write overhead: DML statements of the workload on its table, charged
+    INDEX_WRITE_COST each, plus, for write-heavy tables (catalog n_tup_ins/upd/del), an extra
+    `min_benefit` share of the workload cost, so the index must save at least twice the threshold."""
+    writes: dict[str, float] = {}
+    for use in uses:
+        if use.written_table:
+            writes[use.written_table] = writes.get(use.written_table, 0.0) + use.count
+    heavy: set[str] = set()
+    for table in catalog.tables:
+        churn = (table.inserts or 0) + (table.updates or 0) + (table.deletes or 0)
+        if table.row_count and churn > WRITE_HEAVY_CHURN * table.row_count:
+            heavy.add(qualified_name(table))
+
+    def penalty(candidate: IndexCandidate) -> float:
+        charged = writes.get(candidate.table, 0.0) * INDEX_WRITE_COST
+        return charged + (min_benefit * total if candidate.table in heavy else 0.0)
+
+    return penalty
+
+
+def _priced(uses: list[QueryUse], whatif: WhatIf, notes: list[str]) -> list[QueryUse]:
+    """The queries the evaluator can price (INSERTs and unexplainable statements are left out)."""
+    candidates = [use for use in uses if use.kind != "insert" and use.tables]
+    try:
+        whatif.evaluate_many([(use, frozenset()) for use in candidates])
+        return candidates
+    except Exception:  # find which statement the database rejects; the others are still priced
+        pass
+    kept: list[QueryUse] = []
+    for use in candidates:
+        try:
+            whatif.cost(use, frozenset())
+        except Exception as exc:  # a statement the database rejects must not stop the advice
+            notes.append(f"shape {use.shape_id}: cannot be explained ({str(exc).splitlines()[0][:200]})")
+            continue
+        kept.append(use)
+    return kept
+
+
+def _recommendations(
+    selection: Selection, uses: list[QueryUse], whatif: WhatIf, dialect: str, total: float
+) -> list[IndexRecommendation]:
+    recommendations = []
+    final = frozenset(selection.chosen)
+    whatif.evaluate_many([(u, final) for u in uses])
+    for candidate in selection.chosen:
+        name = candidate.index_name()
+        schema = candidate.table.rsplit(".", 1)[0] + "." if "." in candidate.table else ""
+        concurrently = "CONCURRENTLY " if dialect == "postgres" else ""
+        include = f" INCLUDE ({', '.join(candidate.include)})" if candidate.include else ""
+        queries = [
+            QueryCostChange(
+                shape_id=u.shape_id,
+                cost_before=round(selection.base_costs[u.shape_id], 2),
+                cost_after=round(selection.final_costs[u.shape_id], 2),
+                count=u.count,
+            )
+            for u in uses
+            if candidate in whatif.evaluate(u, final)[1]
+        ]
+        recommendations.append(
+            IndexRecommendation(
+                table=candidate.table,
+                columns=list(candidate.columns),
+                include=list(candidate.include),
+                name=name,
+                ddl=f"CREATE INDEX {concurrently}IF NOT EXISTS {name} ON {candidate.table} "
+                f"({', '.join(candidate.columns)}){include};",
+                rollback=f"DROP INDEX {concurrently}IF EXISTS {schema}{name};",
+                workload_cost_reduction=min(1.0, max(0.0, selection.benefit_of.get(candidate, 0.0) / total)),
+                queries=queries,
+                size_mb=round(whatif.size_bytes(candidate) / 1048576, 2),
+                method=whatif.method,
+            )
+        )
+    return recommendations
+
+
+def advise(
+    shapes: list[QueryShape],
+    catalog: Catalog,
+    *,
+    dsn: str | None,
+    dialect: str,
+    storage_budget_mb: float | None = None,
+    min_benefit: float = 0.01,
+    max_columns: int = 2,
+    covering: bool = True,
+    explain_plans: bool = True,
+    workload_time_s: float | None = None,
+) -> Advice:
+    """Recommend indexes for a workload of query shapes (frequency = `count`, statement = `example`).
+
+    With a PostgreSQL DSN the benefit is the planner's cost with HypoPG hypothetical indexes; with a
+    SQLite DSN, indexes are built in a sandbox copy; with no DSN, a heuristic (method 'heuristic').
+    Read-only against the target in every case. Findings come out in their final form: a missing-index
+    finding per recommendation that serves a shape, its impact the served shapes' share of
+    `workload_time_s` (default: the shapes' own total time).
+    """
+    started = time.perf_counter()
+    dialect = {"postgresql": "postgres", "pg": "postgres", "sqlite3": "sqlite"}.get(dialect, dialect)
+    notes: list[str] = []
+    parsed = [analyse_shape(shape, catalog, dialect) for shape in shapes]
+    uses = [use for use in parsed if use is not None]
+    notes.extend(f"shape {s.id}: SQL did not parse" for s, u in zip(shapes, parsed, strict=True) if u is None)
+    findings: list[Finding] = stale_statistics_findings(catalog)
+    with open_evaluator(catalog, dsn, dialect, notes) as whatif:
+        priced = _priced(uses, whatif, notes)
+        total = sum(whatif.cost(u, frozenset()) * u.count for u in priced) or 1.0
+        selector = GreedySelector(
+            priced,
+            generate_candidates(priced, catalog, max_columns=max_columns, covering=covering),
+            whatif,
+            budget_bytes=storage_budget_mb * 1048576 if storage_budget_mb is not None else None,
+            min_benefit=min_benefit,
+            penalty=_write_penalty(uses, catalog, min_benefit, total),
+        )
+        selection = selector.best()
+        recommendations = _recommendations(selection, priced, whatif, dialect, total)
+        if dsn is not None and dialect == "postgres" and whatif.method == "hypopg":
+            findings.extend(index_hygiene_findings(whatif.conn, catalog))  # type: ignore[attr-defined]
+        if dsn is not None and explain_plans:
+            for shape_id, report in explain_workload(priced, catalog, dsn, dialect, whatif):
+                findings.extend(plan_issue_findings(report, shape_id, catalog.source))
+        by_id = {shape.id: shape for shape in shapes}
+        time_s = workload_time_s if workload_time_s is not None else sum(s.total_time_s for s in shapes)
+        findings.extend(
+            missing_index_finding(r, by_id, time_s, catalog.source)
+            for r in recommendations
+            if any(q.shape_id in by_id for q in r.queries)  # an index no shape uses explains nothing
+        )
+        after = sum(selection.final_costs[u.shape_id] * u.count for u in priced)
+        advice = Advice(
+            recommendations=recommendations,
+            findings=findings,
+            workload_cost_before=round(total, 2),
+            workload_cost_after=round(after, 2),
+            method=whatif.method,
+            whatif_calls=whatif.calls,
+            runtime_s=round(time.perf_counter() - started, 3),
+            notes=notes,
+        )
+    log.info(
+        "index advice", method=advice.method, recommendations=len(recommendations), calls=advice.whatif_calls
+    )
+    return advice
+
+
+def select_on_connection(
+    conn: Any, shapes: list[QueryShape], catalog: Catalog, *, budget_mb: float, min_benefit: float,
+    max_columns: int = 2, covering: bool = False,
+) -> list[IndexCandidate]:
+    """The candidate generation and greedy selection advise() runs, over one given READ ONLY PostgreSQL
+    connection with HypoPG and no write penalty (benchmarks account this backend's CPU time)."""
+    from perfpilot.skills.database_optimization.indexes.hypopg import HypoPgWhatIf
+
+    uses = [u for u in (analyse_shape(s, catalog, "postgres") for s in shapes) if u is not None]
+    whatif = HypoPgWhatIf(conn, catalog)
+    try:
+        selector = GreedySelector(
+            uses,
+            generate_candidates(uses, catalog, max_columns=max_columns, covering=covering),
+            whatif,
+            budget_bytes=budget_mb * 1048576,
+            min_benefit=min_benefit,
+            penalty=lambda _: 0.0,
+        )
+        return selector.best().chosen
+    finally:
+        whatif.close()

@@ -1,0 +1,188 @@
+"""Greedy index selection under a storage budget, re-evaluating benefit after every pick.
+
+1. Usefulness (as DB2Advis does): for each query, make all its candidates hypothetical at once, then only
+   its single-column ones, and keep the indexes the planner's plans use. Later what-if requests for a
+   query consider only chosen indexes from that useful set and their extensions (same leading columns).
+2. Greedy (as Extend does): each pool candidate is a new index, or a wider replacement of a chosen index
+   it extends; its benefit is the frequency-weighted planner cost saved over the queries it can serve,
+   minus the write penalty. The move with the best benefit per byte (or the best benefit, in the second
+   pass) that fits the budget and saves at least `min_benefit` of the remaining workload cost is taken, lazily
+   (CELF): scores from earlier rounds are upper bounds, re-evaluated only when on top. Both passes run;
+   the configuration with the lower workload cost wins.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from perfpilot.skills.database_optimization.indexes.candidates import IndexCandidate, QueryUse
+from perfpilot.skills.database_optimization.indexes.whatif import WhatIf
+
+Penalty = Callable[[IndexCandidate], float]
+# Scores are benefit / size**e: e = 1 is benefit per byte, e = 0 plain benefit, 0.5 between the two.
+SIZE_EXPONENTS = (1.0, 0.5, 0.0)
+
+
+@dataclass
+class Selection:
+    """The chosen indexes with the per-query costs before and after."""
+
+    chosen: list[IndexCandidate]
+    base_costs: dict[str, float]
+    final_costs: dict[str, float]
+    size_bytes: float
+    benefit_of: dict[IndexCandidate, float] = field(default_factory=dict)
+
+
+def _extends(wide: IndexCandidate, narrow: IndexCandidate) -> bool:
+    return (
+        wide.table == narrow.table
+        and wide != narrow
+        and len(wide.columns) > len(narrow.columns)
+        and wide.columns[: len(narrow.columns)] == narrow.columns
+    )
+
+
+class GreedySelector:
+    """Runs the two greedy passes over one what-if evaluator."""
+
+    def __init__(
+        self,
+        uses: list[QueryUse],
+        candidates: list[IndexCandidate],
+        whatif: WhatIf,
+        *,
+        budget_bytes: float | None,
+        min_benefit: float,
+        penalty: Penalty,
+    ) -> None:
+        self.uses = uses
+        self.whatif = whatif
+        self.budget = budget_bytes
+        self.min_benefit = min_benefit
+        self.penalty = penalty
+        empty = whatif.evaluate_many([(u, frozenset()) for u in uses])
+        self.base = {u.shape_id: cost for u, (cost, _) in zip(uses, empty, strict=True)}
+        self.total_base = sum(self.base[u.shape_id] * u.count for u in uses) or 1.0
+        self.ideal: dict[str, float] = {}
+        self.closure = self._usefulness(candidates)
+        self.pool = sorted(set().union(*self.closure.values())) if self.closure else []
+
+    def _serves(self, use: QueryUse, candidate: IndexCandidate) -> bool:
+        table = use.tables.get(candidate.table)
+        return table is not None and candidate.columns[0] in table.indexable
+
+    def _usefulness(self, candidates: list[IndexCandidate]) -> dict[str, set[IndexCandidate]]:
+        mine = {u.shape_id: [c for c in candidates if self._serves(u, c)] for u in self.uses}
+        ideal_pairs = [(u, frozenset(mine[u.shape_id])) for u in self.uses if mine[u.shape_id]]
+        single_pairs = [
+            (u, frozenset(c for c in mine[u.shape_id] if len(c.columns) == 1 and not c.include))
+            for u in self.uses
+            if mine[u.shape_id]
+        ]
+        pairs = ideal_pairs + [p for p in single_pairs if p[1]]
+        results = self.whatif.evaluate_many(pairs)
+        used: dict[str, set[IndexCandidate]] = {u.shape_id: set() for u in self.uses}
+        self.ideal = dict(self.base)
+        for (use, _), (cost, _) in zip(ideal_pairs, results, strict=False):
+            self.ideal[use.shape_id] = min(cost, self.base[use.shape_id])
+        for (use, _), (_, plan_used) in zip(pairs, results, strict=True):
+            used[use.shape_id] |= plan_used
+        return {
+            u.shape_id: used[u.shape_id]
+            | {c for c in mine[u.shape_id] for p in used[u.shape_id] if _extends(c, p)}
+            for u in self.uses
+        }
+
+    def _costs(self, config: set[IndexCandidate], uses: list[QueryUse]) -> dict[str, float]:
+        pairs = [(u, frozenset(config & self.closure[u.shape_id])) for u in uses]
+        return {u.shape_id: cost for u, (cost, _) in zip(uses, self.whatif.evaluate_many(pairs), strict=True)}
+
+    def _move(
+        self,
+        candidate: IndexCandidate,
+        config: set[IndexCandidate],
+        state: dict[str, tuple[float, frozenset[IndexCandidate]]],
+    ) -> tuple[float, float, set[IndexCandidate], dict[str, tuple[float, frozenset[IndexCandidate]]]] | None:
+        """(gain, size delta, replaced indexes, new per-query state) of adding `candidate`, or None.
+
+        A query is re-priced with the indexes its current plan uses plus the candidate (an atomic
+        configuration): indexes the plan ignores seldom change what one more index is worth, and the
+        smaller key lets the what-if cache answer most requests."""
+        if candidate in config or any(_extends(p, candidate) for p in config):
+            return None
+        replaced = {p for p in config if _extends(candidate, p)}
+        delta = self.whatif.size_bytes(candidate) - sum(self.whatif.size_bytes(p) for p in replaced)
+        touched = {candidate, *replaced}
+        affected = [u for u in self.uses if touched & self.closure[u.shape_id]]
+        pairs = [(u, (state[u.shape_id][1] - replaced) | {candidate}) for u in affected]
+        new_state = {
+            u.shape_id: result for u, result in zip(affected, self.whatif.evaluate_many(pairs), strict=True)
+        }
+        gain = sum((state[u.shape_id][0] - new_state[u.shape_id][0]) * u.count for u in affected)
+        gain -= self.penalty(candidate) - sum(self.penalty(p) for p in replaced)
+        return gain, delta, replaced, new_state
+
+    def _initial_bound(self, candidate: IndexCandidate, size_exponent: float) -> float:
+        """An optimistic score before any what-if request: all that the queries it can serve would save
+        with every candidate at once (their ideal configuration)."""
+        gain = sum(
+            (self.base[u.shape_id] - self.ideal[u.shape_id]) * u.count
+            for u in self.uses
+            if candidate in self.closure[u.shape_id]
+        )
+        return gain / float(max(self.whatif.size_bytes(candidate), 8192.0) ** size_exponent)
+
+    def run(self, size_exponent: float) -> Selection:
+        """Lazy greedy (CELF): a candidate's last score bounds its score after further picks, so only the
+        best-bounded candidate is re-evaluated until one stays on top with a fresh score."""
+        config: set[IndexCandidate] = set()
+        state = {u.shape_id: (self.base[u.shape_id], frozenset[IndexCandidate]()) for u in self.uses}
+        size = 0.0
+        benefit_of: dict[IndexCandidate, float] = {}
+        pick = 0
+        heap = [(-bound, -1, c) for c in self.pool if (bound := self._initial_bound(c, size_exponent)) > 0]
+        heapq.heapify(heap)
+        deferred: list[IndexCandidate] = []
+        swept_at = -1
+        while heap or (deferred and swept_at != pick):
+            if not heap:  # the workload got cheaper since these fell short of min_benefit: try them again
+                swept_at = pick
+                heap = [(-math.inf, -1, c) for c in deferred]
+                heapq.heapify(heap)
+                deferred = []
+            _, stamp, candidate = heapq.heappop(heap)
+            move = self._move(candidate, config, state)
+            if move is None:
+                continue
+            gain, delta, replaced, new_state = move
+            fits = self.budget is None or size + delta <= self.budget
+            if gain <= 0 or not fits:
+                continue  # benefits only shrink as indexes are added and sizes only grow: drop it for good
+            if gain < self.min_benefit * sum(state[u.shape_id][0] * u.count for u in self.uses):
+                deferred.append(candidate)  # judged against what is left of the workload's cost
+                continue
+            score = gain / float(max(delta, 8192.0) ** size_exponent)
+            if stamp != pick and heap and -heap[0][0] > score:
+                heapq.heappush(heap, (-score, pick, candidate))
+                continue
+            config = (config - replaced) | {candidate}
+            state.update(new_state)
+            size += delta
+            benefit_of[candidate] = gain + sum(benefit_of.pop(p, 0.0) for p in replaced)
+            pick += 1
+        final = self._costs(config, self.uses)
+        chosen = sorted(config, key=lambda c: -benefit_of.get(c, 0.0))
+        return Selection(chosen, dict(self.base), final, size, benefit_of)
+
+    def best(self) -> Selection:
+        """The better of the benefit-per-byte and the absolute-benefit passes."""
+        passes = [self.run(size_exponent) for size_exponent in SIZE_EXPONENTS]
+
+        def workload(selection: Selection) -> float:
+            return sum(selection.final_costs[u.shape_id] * u.count for u in self.uses)
+
+        return min(passes, key=workload)
