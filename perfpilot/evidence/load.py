@@ -37,6 +37,7 @@ T = TypeVar("T")
 
 LIVE_METRICS_TIMEOUT_S = 5.0
 DIGEST_MODULE = "perfpilot.workload.digest"
+SCHEMA_MODULE = "perfpilot.skills.database_optimization.catalog.ddl"
 
 
 def source_label(path: Path, root: Path) -> str:
@@ -175,6 +176,22 @@ def _load_workloads(loader: _Loader, bundle: EvidenceBundle) -> None:
             bundle.workloads.append(digest)
 
 
+def _check_schema(loader: _Loader) -> None:
+    """A schema DDL file that does not parse, wholly or in part, is skipped evidence with its line."""
+    database = loader.target.evidence.database
+    if database is None or database.ddl is None or importlib.util.find_spec(SCHEMA_MODULE) is None:
+        return
+    schema = importlib.import_module(SCHEMA_MODULE)
+    label = loader.label(database.ddl)
+    try:
+        read = schema.read_ddl(database.ddl, database.dialect)
+    except schema.DdlError as exc:
+        loader.skip(EvidenceError(label, exc.line, f"schema unreadable: {exc.reason}"))
+        return
+    for problem in read.problems:
+        loader.skip(EvidenceError(label, problem.line, f"schema statement left out: {problem.reason}"))
+
+
 def _load_kubernetes(loader: _Loader, paths: list[Path]) -> list[K8sWorkload]:
     workloads: list[K8sWorkload] = []
     hpas: list[HpaBounds] = []
@@ -196,6 +213,7 @@ def load_evidence(target: Target, *, strict: bool = False, live: bool = True) ->
     evidence = target.evidence
     _load_metrics(loader, bundle, live=live)
     _load_workloads(loader, bundle)
+    _check_schema(loader)
     for path in evidence.traces:
         bundle.traces.extend(loader.load(path, load_otlp) or [])
     for path in evidence.load_tests:

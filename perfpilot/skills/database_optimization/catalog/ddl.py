@@ -1,8 +1,17 @@
-"""Builds a Catalog from a schema DDL file: tables, columns, indexes, primary keys and unique constraints."""
+"""Builds a Catalog from a schema DDL file: tables, columns, indexes, primary keys and unique constraints.
+
+The file may be a hand-written schema or pg_dump --schema-only output (psql meta-commands such as
+`\\restrict` are dropped first). Only statements that shape the catalog are parsed: CREATE TABLE,
+CREATE INDEX and ALTER TABLE. Everything else (SET, set_config, sequences, OWNER TO, COMMENT, GRANT,
+functions...) says nothing about tables or indexes and is passed over. A catalog statement that does
+not parse, or parses only as an opaque command, is a problem with its line: `read_ddl` returns them
+beside the partial catalog, `catalog_from_ddl` raises on the first.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlglot
@@ -13,12 +22,42 @@ from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import TokenType
 
 from perfpilot.skills.database_optimization.catalog.models import Catalog, Column, Dialect, Index, Table
+from perfpilot.skills.database_optimization.catalog.psql_script import sql_of_psql_script
 
 log = structlog.get_logger(__name__)
 
 
+_CATALOG_STATEMENT = re.compile(
+    r"^(create\s+(?:(?:global|local)\s+)?(?:(?:temp|temporary|unlogged)\s+)?table"
+    r"|create\s+(?:unique\s+)?index|alter\s+table)\b",
+    re.IGNORECASE,
+)
+_KEY_CONSTRAINT = re.compile(r"\b(primary\s+key|unique)\b", re.IGNORECASE)
+
+
 class DdlError(ValueError):
     """The DDL file could not be read; the message names the file, line and statement."""
+
+    def __init__(self, source: str, reason: str, line: int | None = None) -> None:
+        super().__init__(f"{source}:{line}: {reason}" if line is not None else f"{source}: {reason}")
+        self.reason = reason
+        self.line = line
+
+
+@dataclass(frozen=True)
+class DdlProblem:
+    """A catalog statement left out, where it starts and why."""
+
+    line: int
+    reason: str
+
+
+@dataclass
+class DdlRead:
+    """The catalog read from a DDL file and the statements it had to leave out."""
+
+    catalog: Catalog
+    problems: list[DdlProblem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -34,7 +73,7 @@ def split_statements(text: str, dialect: Dialect, source: str) -> list[DdlStatem
     try:
         tokens = SqlglotDialect.get_or_raise(dialect).tokenize(text)
     except SqlglotError as err:
-        raise DdlError(f"{source}: cannot tokenize the DDL: {_first_line(err)}") from err
+        raise DdlError(source, f"cannot tokenize the DDL: {_first_line(err)}") from err
     statements: list[DdlStatement] = []
     start: int | None = None
     line = 1
@@ -50,23 +89,40 @@ def split_statements(text: str, dialect: Dialect, source: str) -> list[DdlStatem
     return statements
 
 
-def catalog_from_ddl(path: Path, dialect: Dialect) -> Catalog:
-    """Read CREATE TABLE / CREATE INDEX / ALTER TABLE ... ADD PRIMARY KEY|CONSTRAINT into a Catalog."""
+def read_ddl(path: Path, dialect: Dialect) -> DdlRead:
+    """Read CREATE TABLE / CREATE INDEX / ALTER TABLE ... ADD PRIMARY KEY|CONSTRAINT into a Catalog; a
+    catalog statement that cannot be read becomes a DdlProblem. DdlError when the file cannot be read."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise DdlError(f"{path}: cannot read the DDL file: {err}") from err
+        raise DdlError(str(path), f"cannot read the DDL file: {err}") from err
     tables: dict[str, Table] = {}
-    for statement in split_statements(text, dialect, str(path)):
+    problems: list[DdlProblem] = []
+    for statement in split_statements(sql_of_psql_script(text), dialect, str(path)):
+        body = statement.text.strip()
+        if not _CATALOG_STATEMENT.match(body):
+            continue
+        snippet = " ".join(body.split())[:80]
         try:
-            tree = sqlglot.parse_one(statement.text, read=dialect)
+            tree = sqlglot.parse_one(body, read=dialect)
         except (SqlglotError, RecursionError) as err:
-            snippet = " ".join(statement.text.split())[:80]
-            raise DdlError(
-                f"{path}:{statement.line}: cannot parse statement '{snippet}': {_first_line(err)}"
-            ) from err
+            problems.append(DdlProblem(statement.line, f"cannot parse '{snippet}': {_first_line(err)}"))
+            continue
+        if isinstance(tree, exp.Command):
+            if not body.lower().startswith("alter") or _KEY_CONSTRAINT.search(body):
+                problems.append(DdlProblem(statement.line, f"statement not understood: '{snippet}'"))
+            continue  # ALTER TABLE ... OWNER TO, ENABLE ROW LEVEL SECURITY...: no catalog content
         _apply(tree, tables)
-    return Catalog(dialect=dialect, source=f"ddl:{path}", tables=list(tables.values()))
+    return DdlRead(Catalog(dialect=dialect, source=f"ddl:{path}", tables=list(tables.values())), problems)
+
+
+def catalog_from_ddl(path: Path, dialect: Dialect) -> Catalog:
+    """The catalog of a DDL file; DdlError naming file, line and statement at the first one left out."""
+    read = read_ddl(path, dialect)
+    if read.problems:
+        first = read.problems[0]
+        raise DdlError(str(path), first.reason, first.line)
+    return read.catalog
 
 
 def _apply(tree: exp.Expr, tables: dict[str, Table]) -> None:

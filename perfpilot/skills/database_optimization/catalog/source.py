@@ -8,7 +8,7 @@ from pathlib import Path
 
 import structlog
 
-from perfpilot.skills.database_optimization.catalog.ddl import DdlError, catalog_from_ddl
+from perfpilot.skills.database_optimization.catalog.ddl import DdlError, read_ddl
 from perfpilot.skills.database_optimization.catalog.models import Catalog, Dialect
 from perfpilot.target.spec import Target
 
@@ -66,9 +66,13 @@ def load_catalog(target: Target) -> CatalogResult:
             log.warning("db.catalog_unavailable", reason=message[:200])
     if database.ddl is not None:
         try:
-            return CatalogResult(catalog_from_ddl(database.ddl, dialect), dialect, None, tuple(notes))
+            read = read_ddl(database.ddl, dialect)
         except DdlError as exc:
             notes.append(str(exc))
+        else:
+            name = database.ddl.name
+            notes += [f"{name}:{p.line}: left out of the catalog: {p.reason}" for p in read.problems]
+            return CatalogResult(read.catalog, dialect, None, tuple(notes))
     return CatalogResult(None, dialect, None, tuple(notes))
 
 
