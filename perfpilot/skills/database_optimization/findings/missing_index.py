@@ -30,7 +30,10 @@ def missing_index_finding(
         title=f"Missing index on {label}",
         root_cause=f"{len(rec.queries)} query shape(s) filter, join or sort on {label} with no index whose "
         f"leading columns serve them; the advisor ({rec.method}) puts the workload's cost "
-        f"{rec.workload_cost_reduction:.0%} lower with it.",
+        f"{rec.workload_cost_reduction:.0%} lower with it."
+        + (f" It makes {', '.join(rec.makes_redundant)} redundant (a leading prefix of it): drop "
+           f"{'that' if len(rec.makes_redundant) == 1 else 'those'} once it is built."
+           if rec.makes_redundant else ""),
         impact=round(impact, 4),
         estimate=ImpactEstimate(
             metric="workload_time_s", current=round(current, 6), expected=round(expected, 6), unit="s",

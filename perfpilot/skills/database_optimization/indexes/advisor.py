@@ -23,6 +23,7 @@ from perfpilot.skills.database_optimization.indexes.candidates import (
     generate_candidates,
 )
 from perfpilot.skills.database_optimization.indexes.evaluator import open_evaluator
+from perfpilot.skills.database_optimization.indexes.keys import canonical_key
 from perfpilot.skills.database_optimization.indexes.models import Advice, IndexRecommendation, QueryCostChange
 from perfpilot.skills.database_optimization.indexes.selection import GreedySelector, Selection
 from perfpilot.skills.database_optimization.indexes.whatif import WhatIf
@@ -79,6 +80,22 @@ def _priced(uses: list[QueryUse], whatif: WhatIf, notes: list[str]) -> list[Quer
     return kept
 
 
+def redundant_with(candidate: IndexCandidate, catalog: Catalog) -> list[str]:
+    """Existing plain B-tree indexes (not unique, not partial) whose keys lead the candidate's: once
+    the candidate exists they only cost writes and space (the consolidation a DBA does by hand)."""
+    table = catalog.table(candidate.table)
+    if table is None:
+        return []
+    return sorted(
+        index.name
+        for index in table.indexes
+        if index.method == "btree" and not (index.unique or index.primary or index.partial)
+        and len(index.columns) < len(candidate.columns)
+        and tuple(canonical_key(c, catalog.dialect) for c in index.columns)
+        == candidate.columns[: len(index.columns)]
+    )
+
+
 def _recommendations(
     selection: Selection, uses: list[QueryUse], whatif: WhatIf, dialect: str, total: float
 ) -> list[IndexRecommendation]:
@@ -89,6 +106,7 @@ def _recommendations(
         name = candidate.index_name()
         schema = candidate.table.rsplit(".", 1)[0] + "." if "." in candidate.table else ""
         concurrently = "CONCURRENTLY " if dialect == "postgres" else ""
+        if_not_exists = "" if dialect == "mysql" else "IF NOT EXISTS "  # MySQL has no IF [NOT] EXISTS here
         include = f" INCLUDE ({', '.join(candidate.include)})" if candidate.include else ""
         queries = [
             QueryCostChange(
@@ -106,13 +124,15 @@ def _recommendations(
                 columns=list(candidate.columns),
                 include=list(candidate.include),
                 name=name,
-                ddl=f"CREATE INDEX {concurrently}IF NOT EXISTS {name} ON {candidate.table} "
-                f"({', '.join(candidate.columns)}){include};",
-                rollback=f"DROP INDEX {concurrently}IF EXISTS {schema}{name};",
+                ddl=f"CREATE INDEX {concurrently}{if_not_exists}{name} ON {candidate.table} "
+                f"({candidate.key_list(dialect)}){include};",
+                rollback=f"DROP INDEX {name} ON {candidate.table};" if dialect == "mysql"
+                else f"DROP INDEX {concurrently}IF EXISTS {schema}{name};",
                 workload_cost_reduction=min(1.0, max(0.0, selection.benefit_of.get(candidate, 0.0) / total)),
                 queries=queries,
                 size_mb=round(whatif.size_bytes(candidate) / 1048576, 2),
                 method=whatif.method,
+                makes_redundant=redundant_with(candidate, whatif.catalog),
             )
         )
     return recommendations

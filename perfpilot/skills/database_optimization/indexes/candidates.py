@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 import sqlglot
 from sqlglot import exp
 
-from perfpilot.skills.database_optimization.catalog.models import Catalog, qualified_name
+from perfpilot.skills.database_optimization.catalog.models import Catalog, Table, qualified_name
+from perfpilot.skills.database_optimization.indexes.keys import (
+    canonical_key,
+    expression_key,
+    key_label,
+    key_sql,
+)
 from perfpilot.workload.models import QueryShape
 
 _SQLGLOT_DIALECT = {"postgres": "postgres", "sqlite": "sqlite", "mysql": "mysql"}
@@ -31,14 +37,18 @@ class IndexCandidate:
         extra = f" INCLUDE ({', '.join(self.include)})" if self.include else ""
         return f"{self.table}({', '.join(self.columns)}){extra}"
 
-    def create_sql(self, name: str | None = None) -> str:
+    def create_sql(self, name: str | None = None, dialect: str = "postgres") -> str:
         """A plain CREATE INDEX statement (for HypoPG or a sandbox)."""
         extra = f" INCLUDE ({', '.join(self.include)})" if self.include else ""
         named = f"{name} " if name else ""
-        return f"CREATE INDEX {named}ON {self.table} ({', '.join(self.columns)}){extra}"
+        return f"CREATE INDEX {named}ON {self.table} ({self.key_list(dialect)}){extra}"
+
+    def key_list(self, dialect: str) -> str:
+        return ", ".join(key_sql(key, dialect) for key in self.columns)
 
     def index_name(self) -> str:
-        base = "_".join((self.table.split(".")[-1], *self.columns, *(("inc",) if self.include else ())))
+        keys = (key_label(key) for key in self.columns)
+        base = "_".join((self.table.split(".")[-1], *keys, *(("inc",) if self.include else ())))
         return "idx_" + re.sub(r"[^a-z0-9_]", "_", base.lower())[:55]
 
 
@@ -138,9 +148,10 @@ def analyse_shape(shape: QueryShape, catalog: Catalog, dialect: str) -> QueryUse
                     found[1].add(found[1].join, found[0])
             continue
         operand = left if isinstance(left, exp.Column) else right if isinstance(right, exp.Column) else None
-        if operand is None:
-            continue
         if isinstance(predicate, exp.Like) and not _prefix_pattern(predicate):
+            continue
+        if operand is None:
+            _expression_key(predicate, owner, dialect)
             continue
         found = owner(operand)
         if found:
@@ -155,6 +166,27 @@ def analyse_shape(shape: QueryShape, catalog: Catalog, dialect: str) -> QueryUse
         tree, use, owner_table=lambda c: _column_table(c, aliases, tables, catalog), catalog=catalog
     )
     return use
+
+
+def _expression_key(
+    predicate: exp.Expr, owner: Callable[[exp.Column], tuple[str, TableUse] | None], dialect: str
+) -> None:
+    """`f(column) <op> value`: the expression over one column becomes a key (an expression index
+    serves it; an index on the bare column does not)."""
+    left, right = predicate.this, predicate.args.get("expression")
+    for wrapped, other in ((left, right), (right, left)):
+        if not isinstance(wrapped, exp.Func) or isinstance(wrapped, exp.AggFunc):
+            continue
+        if other is None or other.find(exp.Column) is not None or isinstance(predicate, exp.Is):
+            continue
+        columns = list(wrapped.find_all(exp.Column))
+        if len(columns) != 1 or wrapped.find(exp.Subquery, exp.Select) is not None:
+            continue
+        found = owner(columns[0])
+        if found:
+            role = found[1].equality if isinstance(predicate, _EQUALITY) else found[1].range
+            found[1].add(role, expression_key(wrapped, _SQLGLOT_DIALECT.get(dialect, dialect)))
+        return
 
 
 def _literal_int(node: exp.Expr | None) -> int | None:
@@ -214,10 +246,32 @@ def _ordered_keys(use: TableUse, max_columns: int) -> list[tuple[str, ...]]:
     return sorted(k for k in keys if k)
 
 
+def _served_prefixes(table: Table, dialect: str) -> set[tuple[str, ...]]:
+    """Key prefixes an existing (non-partial) index already serves, in canonical key spelling."""
+    prefixes: set[tuple[str, ...]] = set()
+    for index in table.indexes:
+        if index.partial:
+            continue
+        keys = tuple(canonical_key(c, dialect) for c in index.columns)
+        prefixes.update(keys[:end] for end in range(1, len(keys) + 1))
+    return prefixes
+
+
+def unique_keys(table: Table, dialect: str) -> set[str]:
+    """Keys that alone are a primary key or unique constraint: an equality on one finds at most one
+    row through that index already, so no new index should lead with it."""
+    return {
+        canonical_key(index.columns[0], dialect)
+        for index in table.indexes
+        if (index.unique or index.primary) and len(index.columns) == 1 and not index.partial
+    }
+
+
 def generate_candidates(
     uses: list[QueryUse], catalog: Catalog, *, max_columns: int = 2, covering: bool = True
 ) -> list[IndexCandidate]:
-    """Single- and multi-column candidates per table, minus those an existing index prefix already serves.
+    """Single- and multi-column candidates per table, minus those an existing index prefix already serves
+    and those leading with a key that alone is a primary key or unique constraint.
 
     Covering candidates (INCLUDE the other referenced columns) are added when a query touches at most
     three further narrow columns of the table, so an index-only scan is cheap to offer.
@@ -228,9 +282,10 @@ def generate_candidates(
             table = catalog.table(name)
             if table is None:
                 continue
-            served = table.leading_index_columns()
+            served = _served_prefixes(table, catalog.dialect)
+            unique = unique_keys(table, catalog.dialect)
             for key in _ordered_keys(table_use, max_columns):
-                if tuple(c.lower() for c in key) in served:
+                if key in served or key[0] in unique:
                     continue
                 found.add(IndexCandidate(table=name, columns=key))
                 extra = sorted(table_use.referenced - set(key))

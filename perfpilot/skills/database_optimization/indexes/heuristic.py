@@ -21,7 +21,13 @@ from __future__ import annotations
 import math
 
 from perfpilot.skills.database_optimization.catalog.models import Table
-from perfpilot.skills.database_optimization.indexes.candidates import IndexCandidate, QueryUse, TableUse
+from perfpilot.skills.database_optimization.indexes.candidates import (
+    IndexCandidate,
+    QueryUse,
+    TableUse,
+    unique_keys,
+)
+from perfpilot.skills.database_optimization.indexes.keys import canonical_key, key_column
 from perfpilot.skills.database_optimization.indexes.models import AdviceMethod
 from perfpilot.skills.database_optimization.indexes.whatif import Config, WhatIf
 
@@ -29,8 +35,13 @@ DEFAULT_ROWS = 1000.0
 SORT_COST_PER_ROW = 1.0
 
 
-def _selectivity(table: Table, column: str, rows: float) -> float:
-    found = table.column(column)
+def _selectivity(table: Table, column: str, rows: float, by_value: bool) -> float:
+    """1 / distinct values of the key: one row for a key that alone is unique, compared with a value
+    (`by_value`; a join key stays at its estimate, the heuristic does not model loops); an expression key
+    (`lower(email)`) is taken to have as many distinct values as its column; 1/10 when unknown."""
+    if by_value and canonical_key(column) in unique_keys(table, "postgres"):
+        return 1.0 / max(rows, 1.0)  # a primary key or unique constraint: one row per value
+    found = table.column(key_column(column) or column)
     distinct = found.n_distinct if found else None
     if distinct is None or distinct == 0:
         return 0.1
@@ -42,7 +53,7 @@ def _equality_fraction(table: Table, use: TableUse, rows: float) -> float:
     """Share of rows passing the equality (and join) filters, whichever plan reads them."""
     fraction = 1.0
     for column in sorted({*use.equality, *use.join}):
-        fraction *= _selectivity(table, column, rows)
+        fraction *= _selectivity(table, column, rows, column in use.equality)
     return fraction
 
 
@@ -70,7 +81,7 @@ def _index_rows(
     ranged = False
     for column in columns:
         if column in keys:
-            fraction *= _selectivity(table, column, rows)
+            fraction *= _selectivity(table, column, rows, column in use.equality)
             matched += 1
         elif column in use.range:
             fraction *= 0.25
@@ -116,7 +127,8 @@ class HeuristicWhatIf(WhatIf):
             best = _scan_rows(table, table_use, rows, order)
             best_candidate: IndexCandidate | None = None
             for index in table.indexes:
-                touched = _index_rows(table, table_use, tuple(index.columns), rows, order, limit)
+                keys = tuple(canonical_key(c, self.catalog.dialect) for c in index.columns)
+                touched = _index_rows(table, table_use, keys, rows, order, limit)
                 if touched is not None and touched < best:
                     best, best_candidate = touched, None
             for candidate in sorted(config):  # sorted: ties resolve the same way in every process

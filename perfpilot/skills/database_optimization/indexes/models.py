@@ -37,6 +37,9 @@ class IndexRecommendation(BaseModel):
     queries: list[QueryCostChange] = Field(default_factory=list)
     size_mb: float
     method: AdviceMethod
+    makes_redundant: list[str] = Field(
+        default_factory=list, description="Existing indexes whose keys are a leading prefix of this one's."
+    )
 
 
 class Advice(BaseModel):

@@ -179,10 +179,45 @@ class GreedySelector:
         return Selection(chosen, dict(self.base), final, size, benefit_of)
 
     def best(self) -> Selection:
-        """The better of the benefit-per-byte and the absolute-benefit passes."""
+        """The better of the benefit-per-byte and the absolute-benefit passes, consolidated."""
         passes = [self.run(size_exponent) for size_exponent in SIZE_EXPONENTS]
 
         def workload(selection: Selection) -> float:
             return sum(selection.final_costs[u.shape_id] * u.count for u in self.uses)
 
-        return min(passes, key=workload)
+        return self.consolidate(min(passes, key=workload))
+
+    def _workload_cost(self, config: frozenset[IndexCandidate]) -> dict[str, float]:
+        results = self.whatif.evaluate_many([(u, config) for u in self.uses])
+        return {u.shape_id: cost for u, (cost, _) in zip(self.uses, results, strict=True)}
+
+    def consolidate(self, selection: Selection) -> Selection:
+        """Drop a chosen index when another chosen one on its table leads with the same key and takes
+        over its shapes: what it still saves beside the other (less its write penalty) must clear
+        `min_benefit` of the workload, as it had to when it was picked. So (a) beside (a, b) goes, and
+        of (a, b) and (a, c) one goes when the other serves both shapes nearly as well."""
+        config = set(selection.chosen)
+        benefit_of = dict(selection.benefit_of)
+        costs = dict(selection.final_costs)
+        while True:
+            total = sum(costs[u.shape_id] * u.count for u in self.uses)
+            drops = []
+            for index in sorted(config):
+                twins = [c for c in config if c != index and c.table == index.table
+                         and c.columns[0] == index.columns[0]]
+                if not twins:
+                    continue
+                without = self._workload_cost(frozenset(config - {index}))
+                loss = sum((without[u.shape_id] - costs[u.shape_id]) * u.count for u in self.uses)
+                if loss - self.penalty(index) < self.min_benefit * total:
+                    drops.append((loss - self.penalty(index), index, twins, without))
+            if not drops:
+                break
+            _, index, twins, without = min(drops, key=lambda d: (d[0], d[1]))
+            config.discard(index)
+            heir = max(twins, key=lambda c: (benefit_of.get(c, 0.0), c))
+            benefit_of[heir] = benefit_of.get(heir, 0.0) + benefit_of.pop(index, 0.0)
+            costs = without
+        chosen = sorted(config, key=lambda c: -benefit_of.get(c, 0.0))
+        size = sum(self.whatif.size_bytes(c) for c in chosen)
+        return Selection(chosen, selection.base_costs, costs, size, benefit_of)
