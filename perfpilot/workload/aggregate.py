@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from perfpilot.workload.events import QueryEvent
 from perfpilot.workload.fingerprint import fingerprint
@@ -104,8 +104,12 @@ class ShapeTotals:
         self.sketch.merge(later.sketch)
 
 
-def aggregate_events(events: Iterable[QueryEvent], dialect: str | None = None) -> dict[str, ShapeTotals]:
-    """Group events by fingerprint, in first-seen order."""
+def aggregate_events(
+    events: Iterable[QueryEvent],
+    dialect: str | None = None,
+    on_event: Callable[[QueryEvent, str], None] | None = None,
+) -> dict[str, ShapeTotals]:
+    """Group events by fingerprint, in first-seen order; `on_event(event, fingerprint)` sees each one."""
     shapes: dict[str, ShapeTotals] = {}
     shape_of = fingerprint
     find = shapes.get
@@ -115,18 +119,27 @@ def aggregate_events(events: Iterable[QueryEvent], dialect: str | None = None) -
         if totals is None:
             totals = shapes[text] = ShapeTotals(event.sql, event.timestamp)
         totals.add(event)
+        if on_event is not None:
+            on_event(event, text)
     return shapes
 
 
-def aggregate_rows(rows: Iterable[SlowLogRow], dialect: str | None = None) -> dict[str, ShapeTotals]:
+def aggregate_rows(
+    rows: Iterable[SlowLogRow],
+    dialect: str | None = None,
+    on_row: Callable[[SlowLogRow, str], None] | None = None,
+) -> dict[str, ShapeTotals]:
     """aggregate_events for slow-log rows (tuples), which skips building a QueryEvent per entry."""
     shapes: dict[str, ShapeTotals] = {}
     shape_of = fingerprint
     find = shapes.get
-    for sql, duration, examined, sent, _session, stamp, _line, _database in rows:
+    for row in rows:
+        sql, duration, examined, sent, _session, stamp, _line, _database = row
         text = shape_of(sql, dialect)
         totals = find(text)
         if totals is None:
             totals = shapes[text] = ShapeTotals(sql, stamp)
         totals.add_one(sql, duration, examined, sent, stamp)
+        if on_row is not None:
+            on_row(row, text)
     return shapes

@@ -12,6 +12,7 @@ from perfpilot.workload.fingerprint import fingerprint_id
 from perfpilot.workload.formats.mysql_slow import iter_slow_log_rows
 from perfpilot.workload.ingest import iter_events, open_workload, resolve_format
 from perfpilot.workload.models import QueryShape, WorkloadDigest
+from perfpilot.workload.streams import StreamRecorder
 from perfpilot.workload.tables import tables_of
 
 __all__ = ["build_digest", "digest_events", "digest_file", "iter_events"]
@@ -38,7 +39,8 @@ def _shape(text: str, totals: ShapeTotals, grand_total: float) -> QueryShape:
 
 
 def build_digest(
-    shapes: dict[str, ShapeTotals], source: str, format: str, top: int | None = None, unparsed_lines: int = 0
+    shapes: dict[str, ShapeTotals], source: str, format: str, top: int | None = None, unparsed_lines: int = 0,
+    streams: StreamRecorder | None = None,
 ) -> WorkloadDigest:
     """Rank shapes by total time, then count, then fingerprint (so the order is deterministic)."""
     grand_total = sum(t.total_time for t in shapes.values())
@@ -52,6 +54,8 @@ def build_digest(
         total_time_s=grand_total,
         total_count=sum(t.count for t in shapes.values()),
         unparsed_lines=unparsed_lines,
+        streams=streams.streams() if streams is not None else [],
+        streams_truncated=streams.truncated if streams is not None else False,
     )
 
 
@@ -78,6 +82,8 @@ def digest_file(
 
     Large MySQL slow logs are split at entry boundaries and parsed by `workers` processes (default:
     one per idle CPU, at most 4; 1 turns this off); the result is the same as a sequential run's.
+    The digest keeps the statement streams of session-tagged statements (not when a slow log is
+    split across processes; pg_stat_statements and SQL files carry no sessions).
     """
     from perfpilot.workload.parallel import digest_slow_log_in_parallel, worth_splitting
 
@@ -86,9 +92,10 @@ def digest_file(
         shapes, unparsed = digest_slow_log_in_parallel(path, dialect, workers)
         return build_digest(shapes, str(path), chosen, top, unparsed)
     stats = ParseStats(str(path))
+    streams = StreamRecorder()
     if chosen == "mysql_slow":  # the hot path: rows as tuples, no QueryEvent per entry
         with open_workload(path) as handle:
-            shapes = aggregate_rows(iter_slow_log_rows(handle, stats), dialect)
+            shapes = aggregate_rows(iter_slow_log_rows(handle, stats), dialect, on_row=streams.add_row)
     else:
-        shapes = aggregate_events(iter_events(path, chosen, stats), dialect)
-    return build_digest(shapes, str(path), chosen, top, stats.unparsed_lines)
+        shapes = aggregate_events(iter_events(path, chosen, stats), dialect, on_event=streams.add)
+    return build_digest(shapes, str(path), chosen, top, stats.unparsed_lines, streams)

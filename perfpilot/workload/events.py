@@ -15,6 +15,8 @@ class QueryEvent:
     """One executed statement (or, with count > 1, an aggregate of `count` executions).
 
     `duration_s`, `rows_examined` and `rows_sent` are totals over the `count` executions.
+    `session_id` is whatever groups the statements (request, trace, session or connection id);
+    `request_id` is set only when that group is known to be one request.
     """
 
     sql: str
@@ -26,6 +28,10 @@ class QueryEvent:
     line: int = 0
     database: str | None = None
     count: int = 1
+    request_id: str | None = None
+    """The request or trace the statement ran for, when the log says (not a connection id)."""
+    application: str | None = None
+    """The client's application_name, when the log says."""
 
 
 @dataclass(slots=True)

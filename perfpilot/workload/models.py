@@ -26,6 +26,28 @@ class QueryShape(BaseModel):
     tables: list[str] = Field(default_factory=list)
 
 
+class StreamStatement(BaseModel):
+    """One statement of a stream: its shape, time, and where the log has it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    shape_id: str
+    duration_s: float = 0
+    line: int | None = None
+    at: float | None = Field(default=None, description="Unix seconds, when the log says.")
+    application: str | None = None
+
+
+class StatementStream(BaseModel):
+    """The statements of one request, session or connection, in log order (for N+1 detection)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str = Field(description="The request, trace, session or connection id the log groups them by.")
+    request: bool = Field(description="True when the log says the key is one request (request or trace id).")
+    statements: list[StreamStatement] = Field(default_factory=list)
+
+
 class WorkloadDigest(BaseModel):
     """A digest of one workload source."""
 
@@ -37,3 +59,7 @@ class WorkloadDigest(BaseModel):
     total_time_s: float = 0
     total_count: int = 0
     unparsed_lines: int = 0
+    streams: list[StatementStream] = Field(
+        default_factory=list, exclude=True, description="Session-tagged statements in order, up to a bound."
+    )
+    streams_truncated: bool = Field(default=False, exclude=True, description="The bound was reached.")

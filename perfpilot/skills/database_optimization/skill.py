@@ -14,7 +14,7 @@ from perfpilot.skills.database_optimization.findings.cacheable import cache_find
 from perfpilot.skills.database_optimization.findings.format import SKILL_NAME
 from perfpilot.skills.database_optimization.findings.nplusone import nplusone_finding
 from perfpilot.skills.database_optimization.indexes.advisor import advise
-from perfpilot.skills.database_optimization.ingest.query_logs import log_n_plus_one
+from perfpilot.skills.database_optimization.ingest.log_streams import log_n_plus_one
 from perfpilot.skills.database_optimization.ingest.workload import shape_analysis, top_shapes, workload_time_s
 from perfpilot.skills.database_optimization.nplusone.detect import DEFAULT_MIN_REPEATS, detect_in_traces
 from perfpilot.skills.database_optimization.shapes.models import ShapeDialect
@@ -33,8 +33,8 @@ class DbAnalyzerInput(SkillInput):
 
 
 class DbAnalyzerOutput(SkillOutput):
-    """Findings (missing_index, n_plus_one, anti_pattern:<check>, cacheable_query, stale_statistics,
-    unused_index, duplicate_index, plan:<kind>) plus what was analysed."""
+    """Findings (missing_index, n_plus_one, n_plus_one_hint, anti_pattern:<check>, cacheable_query,
+    stale_statistics, unused_index, duplicate_index, plan:<kind>) plus what was analysed."""
 
     shapes_analyzed: int = 0
     shapes_unparsed: int = 0
@@ -100,8 +100,10 @@ def _n_plus_one_findings(
     traces = ctx.evidence.traces
     traced = detect_in_traces(traces, dialect, min_repeats=min_repeats, catalog=catalog)
     trace_time = sum((t.root.end_ns - t.root.start_ns) / 1e9 for t in traces)
-    logged = log_n_plus_one(ctx.evidence.target, bool(traces), dialect, min_repeats, catalog, notes)
+    logged = log_n_plus_one(ctx.evidence, dialect, min_repeats, catalog, notes)
     seen_in_traces = {n.shape_id for n in traced}  # traces name the endpoint: keep those, drop the log's copy
+    confirmed = seen_in_traces | {n.shape_id for n, _ in logged if n.grouped_by != "connection"}
+    logged = [(n, t) for n, t in logged if n.grouped_by != "connection" or n.shape_id not in confirmed]
     from_logs = sorted(  # the same shape in several logs: keep the log where it weighs most
         (nplusone_finding(n, log_time) for n, log_time in logged if n.shape_id not in seen_in_traces),
         key=lambda f: -f.impact,

@@ -1,4 +1,4 @@
-"""JSON-lines query logs: one object a line with sql|statement|query, duration_ms, a session id, ts, rows."""
+"""JSON-lines query logs: sql|statement|query, duration_ms, request/session id, ts, rows, application_name."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from collections.abc import Iterable, Iterator
 from perfpilot.workload.events import ParseStats, QueryEvent
 
 _SQL_KEYS = ("sql", "statement", "query")
-_SESSION_KEYS = ("request_id", "session_id", "connection_id")
+_REQUEST_KEYS = ("request_id", "trace_id")
+_SESSION_KEYS = (*_REQUEST_KEYS, "session_id", "connection_id")
 
 
 def _optional_int(value: object) -> int | None:
@@ -39,6 +40,8 @@ def parse_jsonl(lines: Iterable[str], stats: ParseStats) -> Iterator[QueryEvent]
             stats.skip(line_no, "duration_ms is not a non-negative number")
             continue
         session = next((record[k] for k in _SESSION_KEYS if record.get(k) not in (None, "")), None)
+        request = next((record[k] for k in _REQUEST_KEYS if record.get(k) not in (None, "")), None)
+        application = record.get("application_name")
         stamp = record.get("ts")
         database = record.get("database") or record.get("db")
         yield QueryEvent(
@@ -50,4 +53,6 @@ def parse_jsonl(lines: Iterable[str], stats: ParseStats) -> Iterator[QueryEvent]
             timestamp=str(stamp) if stamp is not None else None,
             line=line_no,
             database=str(database) if database else None,
+            request_id=str(request) if request is not None else None,
+            application=str(application) if application else None,
         )

@@ -28,6 +28,7 @@ def _span_event(span: dict[str, Any], line: int) -> QueryEvent | None:
     trace = span.get("traceId")
     return QueryEvent(
         sql=sql.strip().rstrip(";"), duration_s=duration, session_id=str(trace) if trace else None,
+        request_id=str(trace) if trace else None,
         timestamp=stamp, line=line, database=str(database) if database else None,
     )
 

@@ -10,10 +10,11 @@ from perfpilot.evidence.otlp import load_otlp
 from perfpilot.skills.database_optimization.nplusone.batch_rewrite import batch_rewrite
 from perfpilot.skills.database_optimization.nplusone.detect import (
     Statement,
-    detect_in_events,
     repeated_shapes,
 )
-from perfpilot.workload.ingest import iter_events
+from perfpilot.skills.database_optimization.nplusone.streams import detect_in_streams
+from perfpilot.workload.digest import digest_file
+from perfpilot.workload.models import WorkloadDigest
 
 TRACES = Path(__file__).resolve().parents[2] / "fixtures" / "database_optimization" / "traces"
 
@@ -48,6 +49,11 @@ def test_threshold_is_configurable() -> None:
     assert detect_in_traces(traces, "sqlite", min_repeats=3)[0].requests == 4
 
 
+def loaded(log: Path) -> WorkloadDigest:
+    """The log's digest as the evidence loader gives it (labelled with its name)."""
+    return digest_file(log, "jsonl").model_copy(update={"source": log.name})
+
+
 def _write_log(path: Path, sessions: dict[str, list[tuple[str, float]]]) -> None:
     with path.open("w") as handle:
         for session, statements in sessions.items():
@@ -64,7 +70,7 @@ def test_session_log_n_plus_one_with_in_list_rewrite(tmp_path: Path) -> None:
         "r3": [parent, *[(f"SELECT name FROM tags WHERE post_id = {i}", 1.0) for i in range(2)]],
         "r4": [(f"SELECT name FROM tags WHERE post_id = {i}", 1.0) for i in range(9)],
     })
-    found = detect_in_events(iter_events(log, "jsonl"), "queries.jsonl", "postgres")
+    found = detect_in_streams(loaded(log), "postgres")
     assert len(found) == 1
     n = found[0]
     assert n.scope == "session" and n.endpoint is None
@@ -78,7 +84,7 @@ def test_session_log_n_plus_one_with_in_list_rewrite(tmp_path: Path) -> None:
 def test_events_without_session_ids_are_ignored(tmp_path: Path) -> None:
     log = tmp_path / "plain.jsonl"
     log.write_text("".join(json.dumps({"sql": f"SELECT 1 FROM t WHERE id = {i}"}) + "\n" for i in range(10)))
-    assert detect_in_events(iter_events(log, "jsonl"), "plain.jsonl", "postgres") == []
+    assert detect_in_streams(loaded(log), "postgres") == []
 
 
 def test_repeats_without_a_parent_query_are_not_n_plus_one() -> None:
@@ -100,7 +106,7 @@ def test_pooled_session_counts_bursts_not_scattered_repeats(tmp_path: Path) -> N
                   product, ("SELECT 2 FROM y", 1.0), product, ("SELECT 3 FROM z", 1.0), product]
     log = tmp_path / "pooled.jsonl"
     _write_log(log, {"conn-1": statements})
-    found = detect_in_events(iter_events(log, "jsonl"), "pooled.jsonl", "postgres")
+    found = detect_in_streams(loaded(log), "postgres")
     assert [n.fingerprint for n in found] == ["select qty from order_items where order_id = ?"]
     n = found[0]
     assert (n.requests, n.calls_median, n.calls_max) == (2, 6.0, 6)
@@ -131,5 +137,5 @@ def test_logged_calls_far_apart_in_time_are_separate_requests(tmp_path: Path) ->
                   "duration_ms": 1.0, "ts": f"2026-01-01T00:00:{(i + 1) * step_s:09.6f}+00:00"}
                  for i in range(6)]
     log.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    found = detect_in_events(iter_events(log, "jsonl"), "timed.jsonl", "postgres")
-    assert [(n.requests, n.samples) for n in found] == [(1, ["fast"])]
+    found = detect_in_streams(loaded(log), "postgres")
+    assert [(n.requests, n.samples, n.grouped_by) for n in found] == [(1, ["fast"], "connection")]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,9 +13,11 @@ from perfpilot.evidence.models import Span, Trace
 from perfpilot.skills.database_optimization.catalog.models import Catalog
 from perfpilot.skills.database_optimization.nplusone.batch_rewrite import batch_rewrite
 from perfpilot.skills.database_optimization.shapes.models import ShapeDialect
-from perfpilot.workload.events import QueryEvent
 from perfpilot.workload.fingerprint import fingerprint, fingerprint_id
 
+Evidence = Literal["trace", "request", "transaction", "application_name", "connection"]
+"""trace / request: a trace or request id; transaction: inside one BEGIN ... COMMIT; application_name: a
+per-request application_name; connection: only a shared connection (no evidence of one request)."""
 DEFAULT_MIN_REPEATS = 5
 MAX_CALL_GAP_S = 0.1
 """Seconds allowed between two logged calls of one burst (plus twice the later call's duration)."""
@@ -31,6 +32,9 @@ class NPlusOne(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     scope: Literal["trace", "session"]
+    grouped_by: Evidence = Field(
+        default="trace", description="What ties the calls to one request (the evidence the log gives)."
+    )
     endpoint: str | None = Field(default=None, description="Root span's http.route (or name); None for logs.")
     shape_id: str
     fingerprint: str
@@ -122,27 +126,20 @@ def _close_in_time(previous: Statement, current: Statement) -> bool:
     return abs(current.at - previous.at) <= MAX_CALL_GAP_S + 2 * current.duration_s
 
 
-def _epoch(stamp: str | None) -> float | None:
-    """Unix seconds of an ISO-8601 or PostgreSQL log timestamp ('... UTC'); None when unreadable."""
-    if not stamp:
-        return None
-    text = stamp.strip().replace(" UTC", "+00:00").replace("Z", "+00:00")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+Groups = dict[tuple[str | None, str, Evidence], _Group]
 
 
-def _collect(
-    groups: dict[tuple[str | None, str], _Group], endpoint: str | None, request_id: str, source: str,
+def collect(
+    groups: Groups, endpoint: str | None, request_id: str, source: str,
     statements: list[Statement], request_s: float | None, dialect: str, min_repeats: int,
+    grouped_by: Evidence = "trace",
 ) -> None:
     """Add the bursts of one trace or session. With request_s None (logs), a burst's request time is
     the statement time from its parent to its last call."""
     for burst in repeated_shapes(statements, dialect, min_repeats):
         group = groups.setdefault(
-            (endpoint, burst.fingerprint), _Group(example=burst.calls[0], parent=burst.parent, source=source)
+            (endpoint, burst.fingerprint, grouped_by),
+            _Group(example=burst.calls[0], parent=burst.parent, source=source),
         )
         spent = sum(c.duration_s for c in burst.calls)
         window = request_s if request_s is not None else sum(
@@ -156,17 +153,17 @@ def _collect(
             group.samples.append(request_id)
 
 
-def _finish(
-    groups: dict[tuple[str | None, str], _Group], scope: Literal["trace", "session"], dialect: ShapeDialect,
-    catalog: Catalog | None,
+def finish(
+    groups: Groups, scope: Literal["trace", "session"], dialect: ShapeDialect, catalog: Catalog | None,
 ) -> list[NPlusOne]:
+    """One NPlusOne per group, with the batched rewrite, weightiest first."""
     found: list[NPlusOne] = []
-    for (endpoint, fp), group in groups.items():
+    for (endpoint, fp, grouped_by), group in groups.items():
         parent_sql = group.parent.sql if group.parent else None
         rewrite = batch_rewrite(group.example.sql, parent_sql, dialect, catalog)
         found.append(NPlusOne(
-            scope=scope, endpoint=endpoint, shape_id=fingerprint_id(fp), fingerprint=fp,
-            example=group.example.sql,
+            scope=scope, grouped_by=grouped_by, endpoint=endpoint, shape_id=fingerprint_id(fp),
+            fingerprint=fp, example=group.example.sql,
             parent_shape_id=fingerprint_id(fingerprint(parent_sql, dialect)) if parent_sql else None,
             parent_example=parent_sql, requests=len(group.calls),
             calls_median=float(statistics.median(group.calls)), calls_max=max(group.calls),
@@ -196,37 +193,12 @@ def detect_in_traces(
     catalog: Catalog | None = None,
 ) -> list[NPlusOne]:
     """N+1 patterns per endpoint: a statement shape repeated >= min_repeats times after a parent query."""
-    groups: dict[tuple[str | None, str], _Group] = {}
+    groups: Groups = {}
     for trace in traces:
         db_spans = sorted((s for s in trace.spans if _statement(s)), key=lambda s: s.start_ns)
         statements = [Statement(_statement(s) or "", s.duration_ms / 1000) for s in db_spans]
         root = trace.root
         request_s = (root.end_ns - root.start_ns) / 1e9
-        _collect(groups, endpoint_of(root), trace.trace_id, trace.source, statements, request_s, dialect,
+        collect(groups, endpoint_of(root), trace.trace_id, trace.source, statements, request_s, dialect,
                  min_repeats)
-    return _finish(groups, "trace", dialect, catalog)
-
-
-def detect_in_events(
-    events: Iterable[QueryEvent], source: str, dialect: ShapeDialect = "postgres", *,
-    min_repeats: int = DEFAULT_MIN_REPEATS, catalog: Catalog | None = None,
-) -> list[NPlusOne]:
-    """N+1 patterns in a query log whose events carry a session or request id (others are ignored).
-
-    A burst's request time is the statement time from its parent to its last call (logs carry no
-    request wall time). Only
-    fingerprints are kept per statement: the SQL held is the first statement seen of each shape."""
-    sessions: dict[str, list[Statement]] = {}
-    examples: dict[str, tuple[str, int | None]] = {}
-    for event in events:
-        if event.session_id is None or event.count != 1:
-            continue
-        fp = fingerprint(event.sql, dialect)
-        sql, line = examples.setdefault(fp, (event.sql, event.line or None))
-        sessions.setdefault(event.session_id, []).append(
-            Statement(sql, event.duration_s or 0.0, line, fp, _epoch(event.timestamp))
-        )
-    groups: dict[tuple[str | None, str], _Group] = {}
-    for session_id, statements in sessions.items():
-        _collect(groups, None, session_id, source, statements, None, dialect, min_repeats)
-    return _finish(groups, "session", dialect, catalog)
+    return finish(groups, "trace", dialect, catalog)
