@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -145,6 +145,17 @@ def _table_rows(catalog: Catalog | None, relation: str | None, fallback: float) 
     return float(table.row_count) if table and table.row_count is not None else fallback
 
 
+def _spill(
+    kind: IssueKind, flat: PlanNode, analyzed: bool, seen: str | None, limit: float,
+    estimated: Callable[[float], str],
+) -> Iterator[PlanIssue]:
+    """A spill EXPLAIN ANALYZE saw (`seen`), or, in a plain EXPLAIN, rows x width over `limit` bytes."""
+    if analyzed and seen is not None:
+        yield PlanIssue(kind=kind, rows=flat.rows, message=seen)
+    elif not analyzed and flat.rows * max(flat.width, 1) > limit:
+        yield PlanIssue(kind=kind, rows=flat.rows, message=estimated(flat.rows * flat.width / 1048576))
+
+
 def _node_issues(
     node: dict[str, Any], flat: PlanNode, catalog: Catalog | None, analyzed: bool, work_mem: int
 ) -> Iterator[PlanIssue]:
@@ -161,29 +172,19 @@ def _node_issues(
             )
     elif kind in {"Sort", "Incremental Sort"}:
         method = str(node.get("Sort Method", ""))
-        if analyzed and ("external" in method or node.get("Sort Space Type") == "Disk"):
-            used = node.get("Sort Space Used", 0)
-            yield PlanIssue(
-                kind="sort_spill", rows=flat.rows, message=f"sort spilled to disk ({method}, {used} kB)"
-            )
-        elif not analyzed and flat.rows * max(flat.width, 1) > work_mem:
-            size_mb = flat.rows * flat.width / 1048576
-            yield PlanIssue(
-                kind="sort_spill",
-                rows=flat.rows,
-                message=f"estimated sort of {size_mb:.1f} MB exceeds work_mem ({work_mem / 1048576:.0f} MB)",
-            )
+        disk = "external" in method or node.get("Sort Space Type") == "Disk"
+        seen = f"sort spilled to disk ({method}, {node.get('Sort Space Used', 0)} kB)" if disk else None
+        yield from _spill(
+            "sort_spill", flat, analyzed, seen, work_mem,
+            lambda mb: f"estimated sort of {mb:.1f} MB exceeds work_mem ({work_mem / 1048576:.0f} MB)",
+        )
     elif kind == "Hash":
         batches = node.get("Hash Batches")
-        if analyzed and batches and int(batches) > 1:
-            yield PlanIssue(kind="hash_spill", rows=flat.rows, message=f"hash spilled into {batches} batches")
-        elif not analyzed and flat.rows * max(flat.width, 1) > work_mem * HASH_MEM_MULTIPLIER:
-            size_mb = flat.rows * flat.width / 1048576
-            yield PlanIssue(
-                kind="hash_spill",
-                rows=flat.rows,
-                message=f"estimated hash table of {size_mb:.1f} MB exceeds memory",
-            )
+        seen = f"hash spilled into {batches} batches" if batches and int(batches) > 1 else None
+        yield from _spill(
+            "hash_spill", flat, analyzed, seen, work_mem * HASH_MEM_MULTIPLIER,
+            lambda mb: f"estimated hash table of {mb:.1f} MB exceeds memory",
+        )
     elif kind == "Nested Loop":
         children = node.get("Plans", [])
         outer = float(children[0].get("Actual Rows" if analyzed else "Plan Rows", 0)) if children else 0.0
