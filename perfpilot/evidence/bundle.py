@@ -8,6 +8,7 @@ from perfpilot.artifacts.report import EvidenceRead
 from perfpilot.evidence.models import (
     AccessLogEntry,
     Dockerfile,
+    ExplainPlan,
     Instance,
     K6Summary,
     K8sWorkload,
@@ -42,6 +43,7 @@ class EvidenceBundle(BaseModel):
     dockerfiles: list[Dockerfile] = Field(default_factory=list)
     instances: list[Instance] = Field(default_factory=list)
     kubernetes: list[K8sWorkload] = Field(default_factory=list)
+    plans: list[ExplainPlan] = Field(default_factory=list)
     skipped: list[SkippedSource] = Field(default_factory=list)
     read: list[EvidenceRead] = Field(
         default_factory=list, description="Every source the target names, with what it yielded."

@@ -19,6 +19,7 @@ from perfpilot.evidence.access_log import load_access_log
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.evidence.dockerfile import load_dockerfile
 from perfpilot.evidence.errors import EvidenceError
+from perfpilot.evidence.explain import load_explain
 from perfpilot.evidence.inventory import load_inventory
 from perfpilot.evidence.k6_summary import load_k6_summary
 from perfpilot.evidence.kubernetes import HpaBounds, apply_hpas, parse_manifests
@@ -222,6 +223,8 @@ def load_evidence(target: Target, *, strict: bool = False, live: bool = True) ->
             bundle.load_tests.append(summary)
     for path in evidence.access_logs:
         bundle.access_logs.extend(loader.load(path, load_access_log) or [])
+    for path in evidence.plans:
+        bundle.plans.extend(loader.load(path, load_explain) or [])
     for path in evidence.containers:
         dockerfile = loader.load(path, load_dockerfile)
         if dockerfile is not None:

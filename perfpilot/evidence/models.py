@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -182,3 +182,15 @@ class Dockerfile(Record):
 
     source: str
     instructions: list[DockerInstruction] = Field(default_factory=list)
+
+
+class ExplainPlan(Record):
+    """One PostgreSQL EXPLAIN output: the plan tree in EXPLAIN (FORMAT JSON)'s keys ("Node Type",
+    "Relation Name", "Total Cost", "Plan Rows", "Actual Rows", "Plans"...), read from JSON or text."""
+
+    source: str
+    line: int | None = None
+    format: Literal["json", "text"]
+    statement: str | None = Field(default=None, description="The explained statement, when the file has it.")
+    analyzed: bool = Field(description="EXPLAIN ANALYZE: the plan carries actual rows and times.")
+    plan: dict[str, Any]

@@ -155,6 +155,9 @@ class EvidenceSources(Spec):
     http: HttpSource | None = None
     access_logs: list[Path] = Field(default_factory=list)
     service: ServiceSource | None = None
+    plans: list[Path] = Field(
+        default_factory=list, description="PostgreSQL EXPLAIN output files (FORMAT JSON, or the text format)."
+    )
 
 
 class Target(Spec):
@@ -185,6 +188,7 @@ class Target(Spec):
                 ev.infrastructure,
                 ev.http,
                 ev.access_logs,
+                ev.plans,
             ]
         ):
             raise ValueError("evidence: name at least one source")

@@ -17,6 +17,7 @@ from perfpilot.skills.database_optimization.indexes.advisor import advise
 from perfpilot.skills.database_optimization.ingest.log_streams import log_n_plus_one
 from perfpilot.skills.database_optimization.ingest.workload import shape_analysis, top_shapes, workload_time_s
 from perfpilot.skills.database_optimization.nplusone.detect import DEFAULT_MIN_REPEATS, detect_in_traces
+from perfpilot.skills.database_optimization.plans.evidence import evidence_plan_findings
 from perfpilot.skills.database_optimization.shapes.models import ShapeDialect
 
 
@@ -79,6 +80,7 @@ def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
         notes += advice.notes[:10]
     if inp.include_n_plus_one:
         findings += _n_plus_one_findings(ctx, dialect, inp.min_repeats, catalog, notes)
+    findings += evidence_plan_findings(ctx.evidence.plans, catalog)
     unique: dict[str, Finding] = {}
     for finding in sorted(findings, key=lambda f: -f.impact):  # one finding per id: the weightiest
         unique.setdefault(finding.id, finding)

@@ -11,8 +11,10 @@ PLAN_ISSUE_IMPACT = 0.1
 """A plan issue is a lead, not a measured cost: a fixed, medium impact."""
 
 
-def plan_issue_findings(report: PlanReport, shape_id: str, source: str) -> list[Finding]:
-    """A finding per plan issue (one per kind and relation)."""
+def plan_issue_findings(
+    report: PlanReport, shape_id: str, source: str, line: int | None = None
+) -> list[Finding]:
+    """A finding per plan issue (one per kind and relation); `source` (and `line`) name the plan's origin."""
     findings: dict[str, Finding] = {}
     for issue in report.issues:
         kind = f"plan:{issue.kind}"
@@ -29,6 +31,7 @@ def plan_issue_findings(report: PlanReport, shape_id: str, source: str) -> list[
                 evidence=[
                     EvidenceRef(
                         source=source,
+                        line=line,
                         excerpt=report.statement[:500],
                         values={"rows": issue.rows, "total_cost": report.total_cost},
                     )
