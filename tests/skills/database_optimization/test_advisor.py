@@ -192,10 +192,10 @@ def test_pg_write_heavy_table_must_save_twice_the_threshold(pg_dsn: str, pg_cata
     assert heavy.recommendations == []
 
 
-def test_pg_verifies_an_expression_index_with_hypopg(pg_dsn: str, pg_catalog: Catalog) -> None:
+def test_pg_verifies_an_expression_index_with_hypopg(hypopg_dsn: str, pg_catalog: Catalog) -> None:
     sql = f"SELECT id FROM {SCHEMA}.customers WHERE lower(email) = 'user7@example.com'"
     shapes = [shape("by-lower-email", sql, 300)]
-    advice = advise(shapes, pg_catalog, dsn=pg_dsn, dialect="postgres", explain_plans=False)
+    advice = advise(shapes, pg_catalog, dsn=hypopg_dsn, dialect="postgres", explain_plans=False)
     [rec] = advice.recommendations
     assert (rec.method, rec.columns) == ("hypopg", ["lower(email)"])
     assert rec.ddl == (
