@@ -198,10 +198,10 @@ def test_pg_verifies_an_expression_index_with_hypopg(hypopg_dsn: str, pg_catalog
     advice = advise(shapes, pg_catalog, dsn=hypopg_dsn, dialect="postgres", explain_plans=False)
     [rec] = advice.recommendations
     assert (rec.method, rec.columns) == ("hypopg", ["lower(email)"])
-    assert rec.ddl == (
-        "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_customers_lower_email "
-        f"ON {SCHEMA}.customers (lower(email));"
-    )
+    # the plain expression index, or its covering form (INCLUDE email, id) when the planner prices an
+    # index-only scan lower: which one depends on HypoPG's size and cost estimates, both are right
+    assert rec.ddl.startswith("CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_customers_lower_email")
+    assert f" ON {SCHEMA}.customers (lower(email))" in rec.ddl
     [query] = rec.queries  # listed only when the plan uses the hypothetical index
     # HypoPG has no statistics for the expression (0.5% of rows assumed), so the saving is smaller
     # than an ANALYZEd index would show, but still more than half of the scan.
