@@ -18,7 +18,7 @@ from perfpilot.skills.database_optimization.access.sandbox import SANDBOX_PREFIX
 from perfpilot.skills.database_optimization.catalog.ddl import DdlError, catalog_from_ddl
 from perfpilot.skills.database_optimization.catalog.models import Catalog
 from perfpilot.skills.database_optimization.catalog.source import read_live_catalog
-from perfpilot.skills.database_optimization.indexes.advisor import advise, select_on_connection
+from perfpilot.skills.database_optimization.indexes.advisor import advise
 from perfpilot.skills.database_optimization.indexes.candidates import (
     IndexCandidate,
     QueryUse,
@@ -59,5 +59,4 @@ __all__ = [
     "plan_cost",
     "read_live_catalog",
     "redact_dsn",
-    "select_on_connection",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 import structlog
 
@@ -206,27 +205,3 @@ def advise(
         "index advice", method=advice.method, recommendations=len(recommendations), calls=advice.whatif_calls
     )
     return advice
-
-
-def select_on_connection(
-    conn: Any, shapes: list[QueryShape], catalog: Catalog, *, budget_mb: float, min_benefit: float,
-    max_columns: int = 2, covering: bool = False,
-) -> list[IndexCandidate]:
-    """The candidate generation and greedy selection advise() runs, over one given READ ONLY PostgreSQL
-    connection with HypoPG and no write penalty (benchmarks account this backend's CPU time)."""
-    from perfpilot.skills.database_optimization.indexes.hypopg import HypoPgWhatIf
-
-    uses = [u for u in (analyse_shape(s, catalog, "postgres") for s in shapes) if u is not None]
-    whatif = HypoPgWhatIf(conn, catalog)
-    try:
-        selector = GreedySelector(
-            uses,
-            generate_candidates(uses, catalog, max_columns=max_columns, covering=covering),
-            whatif,
-            budget_bytes=budget_mb * 1048576,
-            min_benefit=min_benefit,
-            penalty=lambda _: 0.0,
-        )
-        return selector.best().chosen
-    finally:
-        whatif.close()
