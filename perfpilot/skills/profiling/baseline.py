@@ -23,7 +23,7 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[rank]
 
 
-def _latency(values_ms: list[float]) -> LatencyPercentiles:
+def latency_of(values_ms: list[float]) -> LatencyPercentiles:
     values = sorted(values_ms)
     if not values:
         return LatencyPercentiles()
@@ -52,7 +52,7 @@ def from_access_logs(entries: list[AccessLogEntry], name: Callable[[str, str], s
             requests=len(group),
             rps=len(group) / span if span > 0 else None,
             error_rate=sum(e.status >= 500 for e in group) / len(group),
-            latency=_latency([e.duration_ms for e in group if e.duration_ms is not None]),
+            latency=latency_of([e.duration_ms for e in group if e.duration_ms is not None]),
         )
 
     endpoints = [stats(n, g) for n, g in sorted(by_path.items()) if len(g) >= MIN_REQUESTS]

@@ -18,6 +18,7 @@ from perfpilot.skills.profiling.bottlenecks import (
 )
 from perfpilot.skills.profiling.memory_growth import memory_growth_bottlenecks
 from perfpilot.skills.profiling.nodes import node_bottlenecks, window_notes
+from perfpilot.skills.profiling.statements import slow_statement_bottlenecks, statement_baseline
 
 
 class ProfilerInput(SkillInput):
@@ -38,10 +39,15 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
     evidence = ctx.evidence
     slos = evidence.target.slos
     times = attribute(evidence)
-    baseline = with_layer_shares(compute_baseline(evidence, _live_baseline(ctx)), times)
+    measured = compute_baseline(evidence, _live_baseline(ctx))
+    if not measured.sources and (database_only := statement_baseline(evidence)) is not None:
+        measured = database_only.model_copy(update={"resources": measured.resources})
+    baseline = with_layer_shares(measured, times)
     pressures = slo_check.endpoint_pressure(baseline, slos)
     bottlenecks = infrastructure_bottlenecks(evidence, pressures)
     bottlenecks += node_bottlenecks(evidence, pressures) + memory_growth_bottlenecks(evidence, pressures)
+    if times is None:  # no request-level split: the database's own slow statements are bottlenecks too
+        bottlenecks += slow_statement_bottlenecks(evidence)
     notes = []
     if times is not None:
         db = database_bottleneck(evidence, times, pressures)

@@ -1,0 +1,101 @@
+"""A database workload read as the requests themselves, for targets whose only timing is the database's.
+
+When no load test, histogram, access log or trace times requests, the statements a database logged are
+the measured work: each autocommit statement, or BEGIN ... COMMIT as the server logged it, is one unit.
+Aggregate sources (pg_stat_statements) give means, not distributions: they never give a percentile, but
+a statement shape whose mean alone is over the p95 target, and that takes a large share of the
+database's time, is a bottleneck either way."""
+
+from __future__ import annotations
+
+from perfpilot.artifacts import Baseline, Bottleneck, EndpointStats, EvidenceRef, stable_id
+from perfpilot.artifacts.bottlenecks import pressure
+from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.skills.profiling.baseline import latency_of
+from perfpilot.workload.models import QueryShape, StatementStream
+
+PER_STATEMENT_FORMATS = frozenset({"postgres_log", "mysql_slow", "jsonl"})
+TRANSACTION_START = ("begin", "start transaction")
+TRANSACTION_END = ("commit", "rollback", "end", "abort")
+SLOW_SHAPE_SHARE = 0.15  # a slow shape matters when it takes at least this share of database time
+
+
+def _control(shape: QueryShape | None) -> str | None:
+    text = " ".join(shape.fingerprint.lower().rstrip(";").split()) if shape else ""
+    if text.startswith(TRANSACTION_START):
+        return "start"
+    return "end" if text.startswith(TRANSACTION_END) else None
+
+
+def unit_times_ms(stream: StatementStream, shapes: dict[str, QueryShape]) -> list[float]:
+    """Each autocommit statement's time, and each transaction's from BEGIN to the end of COMMIT."""
+    times: list[float] = []
+    opened: float | None = None
+    summed = 0.0
+    for item in stream.statements:
+        marker = _control(shapes.get(item.shape_id))
+        if marker == "start":
+            opened, summed = item.at, item.duration_s
+        elif marker == "end" and (opened is not None or summed):
+            wall = (item.at + item.duration_s - opened) if (item.at and opened) else summed + item.duration_s
+            times.append(1000 * max(wall, 0.0))
+            opened, summed = None, 0.0
+        elif opened is not None or summed:
+            summed += item.duration_s
+        else:
+            times.append(1000 * item.duration_s)
+    return times
+
+
+def statement_baseline(evidence: EvidenceBundle) -> Baseline | None:
+    """The units a per-statement database log timed, as the overall baseline (None without such a log)."""
+    times: list[float] = []
+    sources: list[str] = []
+    for digest in evidence.workloads:
+        if digest.format not in PER_STATEMENT_FORMATS or not digest.streams or digest.streams_truncated:
+            continue
+        shapes = {q.id: q for q in digest.queries}
+        for stream in digest.streams:
+            times += unit_times_ms(stream, shapes)
+        sources.append(f"{digest.source} (database transactions as the server logged them)")
+    if not times:
+        return None
+    overall = EndpointStats(name="overall", requests=len(times), latency=latency_of(times))
+    return Baseline(overall=overall, sources=sources)
+
+
+def slow_statement_bottlenecks(evidence: EvidenceBundle) -> list[Bottleneck]:
+    """Statement shapes whose mean is over the p95 target and that take a large share of database time."""
+    target = evidence.target.slos.p95_ms
+    if target is None:
+        return []
+    found: list[Bottleneck] = []
+    for digest in evidence.workloads:
+        for shape in digest.queries:
+            mean_ms = 1000 * shape.mean_time_s
+            if shape.share < SLOW_SHAPE_SHARE or mean_ms <= target:
+                continue
+            found.append(
+                Bottleneck(
+                    id=stable_id("bn", "database", "statement", shape.id),
+                    layer="database",
+                    title=f"A statement shape averages {mean_ms:.3g} ms (p95 target {target:g} ms) and "
+                    f"takes {shape.share:.0%} of database time",
+                    subject=shape.fingerprint[:160],
+                    impact=round(min(1.0, shape.share * pressure(mean_ms, target)), 4),
+                    time_share=round(shape.share, 4),
+                    metrics={
+                        "mean_ms": round(mean_ms, 3),
+                        "count": shape.count,
+                        "share": round(shape.share, 4),
+                    },
+                    evidence=[
+                        EvidenceRef(
+                            source=digest.source,
+                            excerpt=shape.fingerprint[:300],
+                            values={"count": shape.count, "mean_ms": round(mean_ms, 3)},
+                        )
+                    ],
+                )
+            )
+    return found
