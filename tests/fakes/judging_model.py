@@ -3,7 +3,8 @@
 Used by the fake Messages API when no reply is queued. Usage is reported as the real API would count
 it: input tokens of the request (system, tools, messages) plus the tool-use system prompt the API adds,
 output tokens of the reply's content, both as cl100k counts them times an `inflation` (1.0 by default;
-1.5 stands for a tokenizer counting half as many tokens again, as Claude's may). Run `python -m tests.fakes.judging_model` to serve it on loopback."""
+1.5 stands for a tokenizer counting half as many tokens again, as Claude's may). Run
+`python -m tests.fakes.judging_model` to serve it on loopback."""
 
 from __future__ import annotations
 

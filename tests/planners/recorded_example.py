@@ -1,7 +1,8 @@
 """The bundled example's recorded `--planner claude` run: paths, report normalisation, and re-recording.
 
-`python -m tests.planners.recorded_example` re-records examples/recorded/model/ (model calls and token counts) against the local fake
-Messages API (tests/fakes/judging_model.py standing in for Claude) and rewrites the expected report."""
+`python -m tests.planners.recorded_example` re-records examples/recorded/model/ (model calls and token
+counts) against the local fake Messages API (tests/fakes/judging_model.py standing in for Claude) and
+rewrites the expected report."""
 
 from __future__ import annotations
 

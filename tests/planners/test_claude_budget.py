@@ -137,9 +137,11 @@ def test_must_submit_cuts_lowest_impact_context_first_then_oldest_results(tmp_pa
     assert re.search(
         r'<evidence source="skill:scan-logs">\n(row )+row?\n\[\.\.\. cut to fit the budget\]', opening
     )
-    assert SUBMIT_OUTPUT_TOKENS <= tighter.body["max_tokens"] <= available - tighter_by - tighter.estimated_input
+    room = available - tighter_by - tighter.estimated_input
+    assert SUBMIT_OUTPUT_TOKENS <= tighter.body["max_tokens"] <= room
 
-    tightest = fit_request(session, model="m", descriptions=DESCRIPTIONS, available=available - round(6_000 * scale))
+    tightest_available = available - round(6_000 * scale)
+    tightest = fit_request(session, model="m", descriptions=DESCRIPTIONS, available=tightest_available)
     assert tightest.plan.cut_results == frozenset({0})  # too little would have stayed of it: cut whole
     assert "result of scan-logs" in tightest.body["messages"][0]["content"][0]["text"]
 

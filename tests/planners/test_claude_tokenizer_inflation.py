@@ -1,4 +1,4 @@
-"""Budgets hold when the API counts 1.5x what cl100k counts: every step of the recorded example stays in budget."""
+"""Budgets hold when the API counts 1.5x what cl100k counts: every step of the recorded example fits."""
 
 from __future__ import annotations
 

@@ -123,6 +123,7 @@ class ClaudePlanner:
         """The request sized with the tokenizer margin, then checked with the API's own count: when the
         count leaves less than max_tokens, the margin rises to what the count implies and the request is
         fitted again; max_tokens never exceeds what the count leaves."""
+        over = 0  # the API's count of the last request found too big
         for _ in range(MAX_REFITS):
             fitted = fit_request(
                 session,
@@ -135,16 +136,16 @@ class ClaudePlanner:
             counted = self._count(fitted.body)
             if counted is None or counted + fitted.body["max_tokens"] <= available:
                 return fitted
-            before = self._margin
-            self._learn(fitted.body, counted, at_least=before * MARGIN_STEP)
+            over = counted
+            self._learn(fitted.body, counted, at_least=self._margin * MARGIN_STEP)
             log.info("token_margin_raised", step=session.step.name, counted=counted, margin=self._margin)
-        room = available - counted
+        room = available - over
         if room < MIN_OUTPUT_TOKENS:
             raise BudgetExhausted(
-                f"step '{session.step.name}' has {available} tokens left; the API counts {counted} input "
+                f"step '{session.step.name}' has {available} tokens left; the API counts {over} input "
                 f"tokens in the smallest request, plus {MIN_OUTPUT_TOKENS} to answer",
                 remaining=available,
-                needed=counted + MIN_OUTPUT_TOKENS,
+                needed=over + MIN_OUTPUT_TOKENS,
             )
         fitted.body["max_tokens"] = min(fitted.body["max_tokens"], room)
         return fitted

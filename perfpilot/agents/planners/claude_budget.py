@@ -70,7 +70,8 @@ def fit_request(
     call a skill, then submit). Otherwise this request must submit: the submit tool alone, the skill
     results sent as evidence, SUBMIT_OUTPUT_TOKENS to answer in; then the lowest-impact context items are
     cut, then the oldest results are shortened (their start, ids first, is kept) or cut; the notes name
-    each. Input tokens are estimated with `margin` (see estimate_input_tokens). Raises BudgetExhausted when even the smallest request leaves less than MIN_OUTPUT_TOKENS."""
+    each. Input tokens are estimated with `margin` (see estimate_input_tokens). Raises BudgetExhausted
+    when even the smallest request leaves less than MIN_OUTPUT_TOKENS."""
     if not session.must_submit:
         for plan in (RequestPlan(), RequestPlan(brief=True, notes=(BRIEF_NOTE,))):
             body, estimate = _measure(session, model, descriptions, plan, margin)
