@@ -91,7 +91,8 @@ def test_running_out_forces_submit_and_marks_the_artifact(tmp_path: Path) -> Non
     record = outcome.record
     assert record.tokens_used == record.tokens_in + record.tokens_out == 1500 + 50 + 1500 + 50 + 100 + 10
     assert record.notes[-1] == (
-        "used 3210 tokens, over the step's budget of 3000: the API counted more than the request was sized for"
+        "used 3210 tokens, over the step's budget of 3000: "
+        "the API counted more than the request was sized for"
     )
 
 
