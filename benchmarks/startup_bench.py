@@ -19,6 +19,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = "examples/recorded/target.yaml"
 CLI = ("-m", "perfpilot.cli.app")  # what the `perfpilot` script runs (perfpilot.cli.app:main)
+WHERE_THE_TIME_GOES = (
+    "What remains of the offline run's time is mostly imports perfpilot does not control. LangGraph brings "
+    "in langsmith although nothing is traced: `langchain_core.runnables.base` imports "
+    "`langchain_core.tracers.event_stream`, whose chain reaches `langchain_core.tracers.schemas` "
+    "(`from langsmith import RunTree`); `langgraph._internal._runnable` imports `LangChainTracer` "
+    "(langsmith's client) for an isinstance check; and `graph.stream()` calls "
+    "`CallbackManager.configure`, which imports `langsmith.run_helpers` on every run, tracing or not. "
+    "Stand-ins for the first two were tried and measured: langsmith then loads at the first "
+    "`graph.stream()` instead, so nothing is saved short of replacing langchain_core internals, and they "
+    "were not kept. `langgraph.runtime` imports `langgraph_sdk.auth.types`, which loads the whole "
+    "LangGraph SDK client (httpx, and click through httpx's command line). perfpilot's own share: "
+    "discovering the skills (importing their code, which the run uses), parsing the example's evidence "
+    "(PostgreSQL log, metrics), the four steps, and the tokenizer (~0.2 s, loaded on the first count).",
+)
 IMPORTTIME = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)$")
 
 
@@ -153,7 +167,7 @@ def main(argv: list[str] | None = None) -> None:
     ]
     if args.compare:
         lines += [f"### {args.compare[1]}", "", *compared, "", "### This checkout", ""]
-    lines += current
+    lines += [*current, "", *WHERE_THE_TIME_GOES]
     text = "\n".join(lines) + "\n"
     print(text)
     if args.markdown:
