@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -32,6 +33,8 @@ log = structlog.get_logger(__name__)
 
 MAX_REFITS = 3
 MARGIN_STEP = 1.05  # a refit raises the margin by at least this factor, so it converges in a few counts
+# Anthropic: "the token count should be considered an estimate ... may differ by a small amount".
+COUNT_SLACK = 1.02
 
 MISSING_KEY = (
     "--planner claude needs ANTHROPIC_API_KEY (set it in the environment, or use --replay DIR "
@@ -134,7 +137,10 @@ class ClaudePlanner:
                 margin=self._margin,
             )
             counted = self._count(fitted.body)
-            if counted is None or counted + fitted.body["max_tokens"] <= available:
+            if counted is None:
+                return fitted
+            counted = math.ceil(counted * COUNT_SLACK)
+            if counted + fitted.body["max_tokens"] <= available:
                 return fitted
             over = counted
             self._learn(fitted.body, counted, at_least=self._margin * MARGIN_STEP)
@@ -210,7 +216,8 @@ class ClaudePlanner:
         corrected = {**body, "messages": messages}
         left = session.budget.remaining - usage_total(usage)
         counted = self._count(corrected)
-        room = left - (estimate_input_tokens(corrected, self._margin) if counted is None else counted)
+        needed = estimate_input_tokens(corrected, self._margin) if counted is None else counted * COUNT_SLACK
+        room = left - math.ceil(needed)
         if room < MIN_OUTPUT_TOKENS:
             raise BudgetExhausted(
                 f"no budget left in step '{session.step.name}' to correct: "
