@@ -20,8 +20,9 @@ BENCHMARKS: tuple[tuple[str, list[str]], ...] = (
         "benchmarks.tpch_bench",
         ["--workload", "varied100", "--markdown", str(SECTIONS / "index-advice-100.md")],
     ),
+    ("benchmarks.startup_bench", ["--markdown", str(SECTIONS / "startup.md")]),
 )
-ORDER = ("digest.md", "index-advice.md", "index-advice-100.md", "demo.md", "workflow.md")
+ORDER = ("digest.md", "index-advice.md", "index-advice-100.md", "demo.md", "workflow.md", "startup.md")
 
 
 def machine() -> str:

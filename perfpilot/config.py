@@ -11,12 +11,16 @@ DEFAULT_MODEL = "claude-sonnet-5-5"
 DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_MAX_ATTEMPTS = 3
 MAX_ATTEMPTS_CAP = 3
+# Input tokens of a request are estimated as cl100k tokens x this margin until the API counts them; the
+# calibration and what it rests on are in docs/token-budgets.md.
+DEFAULT_TOKEN_MARGIN = 1.5
 
 ENV_API_KEY = "ANTHROPIC_API_KEY"
 ENV_BASE_URL = "ANTHROPIC_BASE_URL"
 ENV_MODEL = "PERFPILOT_MODEL"
 ENV_TIMEOUT_S = "PERFPILOT_MODEL_TIMEOUT_S"
 ENV_MAX_ATTEMPTS = "PERFPILOT_MODEL_MAX_ATTEMPTS"
+ENV_TOKEN_MARGIN = "PERFPILOT_TOKEN_MARGIN"
 
 
 class SettingsError(ValueError):
@@ -33,6 +37,7 @@ class ModelSettings(BaseModel):
     base_url: str | None = None
     timeout_s: float = Field(default=DEFAULT_TIMEOUT_S, gt=0, le=600)
     max_attempts: int = Field(default=DEFAULT_MAX_ATTEMPTS, ge=1, le=MAX_ATTEMPTS_CAP)
+    token_margin: float = Field(default=DEFAULT_TOKEN_MARGIN, ge=1.0, le=4.0)
 
     @classmethod
     def resolve(
@@ -42,6 +47,7 @@ class ModelSettings(BaseModel):
         base_url: str | None = None,
         timeout_s: float | None = None,
         max_attempts: int | None = None,
+        token_margin: float | None = None,
         env: Mapping[str, str] | None = None,
     ) -> ModelSettings:
         """Settings from explicit arguments, then the environment (`env` or os.environ), then defaults."""
@@ -52,6 +58,7 @@ class ModelSettings(BaseModel):
             "base_url": base_url,
             "timeout_s": timeout_s,
             "max_attempts": max_attempts,
+            "token_margin": token_margin,
         }
         chosen: dict[str, object] = {}
         origin: dict[str, str] = {}
@@ -81,4 +88,5 @@ _ENV_OF = {
     "base_url": ENV_BASE_URL,
     "timeout_s": ENV_TIMEOUT_S,
     "max_attempts": ENV_MAX_ATTEMPTS,
+    "token_margin": ENV_TOKEN_MARGIN,
 }

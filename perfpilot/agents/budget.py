@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
 
 from perfpilot.agents.session import ContextItem
 from perfpilot.agents.tokens import count_tokens, truncate_to_tokens
@@ -13,7 +14,13 @@ CONTEXT_SHARE = 0.45
 SUBMIT_RESERVE = 400
 MIN_USEFUL_ITEM = 40
 CUT_MARK = "\n[... cut to fit the budget]"
-CUT_MARK_TOKENS = count_tokens(CUT_MARK) + 2  # + slack for tokens merging across the join
+
+
+@cache
+def cut_mark_tokens() -> int:
+    """Tokens of the cut mark, + slack for tokens merging across the join (counted on first use, so
+    importing this module does not load the tokenizer)."""
+    return count_tokens(CUT_MARK) + 2
 
 
 def fit_context(items: Sequence[ContextItem], limit: int) -> tuple[list[ContextItem], list[str]]:
@@ -31,7 +38,7 @@ def fit_context(items: Sequence[ContextItem], limit: int) -> tuple[list[ContextI
             kept[i] = item
             remaining -= item.tokens
         elif remaining >= MIN_USEFUL_ITEM:
-            text = truncate_to_tokens(item.text, remaining - CUT_MARK_TOKENS) + CUT_MARK
+            text = truncate_to_tokens(item.text, remaining - cut_mark_tokens()) + CUT_MARK
             kept[i] = replace(item, text=text, tokens=count_tokens(text))
             remaining -= kept[i].tokens
             dropped.append(f"{item.key} (cut)")
@@ -44,6 +51,6 @@ def fit_text(text: str, limit: int) -> str:
     """Text cut to at most `limit` tokens, marked when cut."""
     if count_tokens(text) <= limit:
         return text
-    if limit <= CUT_MARK_TOKENS:
+    if limit <= cut_mark_tokens():
         return ""
-    return truncate_to_tokens(text, max(0, limit - CUT_MARK_TOKENS)) + CUT_MARK
+    return truncate_to_tokens(text, max(0, limit - cut_mark_tokens())) + CUT_MARK

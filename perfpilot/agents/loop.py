@@ -209,6 +209,13 @@ class StepRunner:
         else:
             exhausted = session.budget.used >= session.budget.limit
         exhausted = exhausted or session.must_submit
+        # What a model's API reported is said as counted, never capped to look within budget.
+        reported = session.budget.model_calls > 0
+        if reported and session.budget.used > agent.budget:
+            session.notes.append(
+                f"used {session.budget.used} tokens, over the step's budget of {agent.budget}: the API "
+                "counted more than the request was sized for"
+            )
         if exhausted and "budget_exhausted" in type(artifact).model_fields:
             artifact = artifact.model_copy(update={"budget_exhausted": True})
         record = StepRecord(
@@ -216,7 +223,7 @@ class StepRunner:
             status="budget_exhausted" if exhausted else "ok",
             planner=planner.name,
             token_budget=agent.budget,
-            tokens_used=min(session.budget.used, agent.budget),
+            tokens_used=session.budget.used if reported else min(session.budget.used, agent.budget),
             tokens_in=session.budget.input_tokens,
             tokens_out=session.budget.output_tokens,
             model_calls=session.budget.model_calls,

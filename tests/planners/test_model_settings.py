@@ -74,3 +74,11 @@ def test_default_model_is_current_and_not_deprecated_in_installed_sdk() -> None:
     assert DEFAULT_MODEL in known
     assert DEFAULT_MODEL not in DEPRECATED_MODELS
     assert "sonnet" in DEFAULT_MODEL
+
+
+def test_token_margin_defaults_to_the_calibrated_value_and_is_configurable() -> None:
+    assert ModelSettings.resolve(env={}).token_margin == 1.5
+    assert ModelSettings.resolve(env={"PERFPILOT_TOKEN_MARGIN": "1.2"}).token_margin == 1.2
+    assert ModelSettings.resolve(token_margin=2.0, env={"PERFPILOT_TOKEN_MARGIN": "1.2"}).token_margin == 2.0
+    with pytest.raises(SettingsError, match="environment variable PERFPILOT_TOKEN_MARGIN"):
+        ModelSettings.resolve(env={"PERFPILOT_TOKEN_MARGIN": "0.8"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -15,10 +16,12 @@ from perfpilot.agents.planners.claude_actions import ReadActions, read_actions
 from perfpilot.agents.planners.claude_budget import (
     DEFAULT_MAX_OUTPUT_TOKENS,
     MIN_OUTPUT_TOKENS,
+    FittedRequest,
     estimate_input_tokens,
     fit_request,
+    implied_margin,
 )
-from perfpilot.agents.planners.claude_client import ModelCaller, ModelReply, create_client
+from perfpilot.agents.planners.claude_client import ModelCaller, ModelReply, counted_fields, create_client
 from perfpilot.agents.planners.claude_errors import BudgetExhausted, ClaudePlannerError, InvalidToolCalls
 from perfpilot.agents.planners.claude_messages import assistant_turn, correction_turn
 from perfpilot.agents.planners.recording import Recorder, ReplayMissing
@@ -27,6 +30,11 @@ from perfpilot.config import ModelSettings
 from perfpilot.skills.registry import SkillRegistry
 
 log = structlog.get_logger(__name__)
+
+MAX_REFITS = 3
+MARGIN_STEP = 1.05  # a refit raises the margin by at least this factor, so it converges in a few counts
+# Anthropic: "the token count should be considered an estimate ... may differ by a small amount".
+COUNT_SLACK = 1.02
 
 MISSING_KEY = (
     "--planner claude needs ANTHROPIC_API_KEY (set it in the environment, or use --replay DIR "
@@ -62,6 +70,9 @@ class ClaudePlanner:
         self._descriptions = dict(tool_descriptions or {})
         self._input_models = dict(input_models or {})
         self._max_output = max_output_tokens
+        # The API counts requests when it can be asked: with a key, or from the counts a recording kept.
+        self._counting = settings.api_key is not None or replaying
+        self._margin = settings.token_margin
         self.replay_missing: ReplayMissing | None = None
 
     @classmethod
@@ -88,18 +99,13 @@ class ClaudePlanner:
 
     def decide(self, session: StepSession) -> Decision:
         """One model call (two when a tool call must be corrected); usage is what the API reported."""
-        fitted = fit_request(
-            session,
-            model=self.settings.model,
-            descriptions=self._descriptions,
-            available=session.budget.remaining,
-            max_output_tokens=self._max_output,
-        )
+        fitted = self._fit(session, session.budget.remaining)
         for note in fitted.notes:
             log.info("request_shaped", step=session.step.name, note=note)
         body = fitted.body
         reply = self._call(session, body)
         usage = _usage_of(reply)
+        self._learn(body, usage.input_tokens)
         read = self._read(session, reply, body, usage, fitted.submit_only)
         if read.problems:
             body, reply = self._correct(session, body, reply, read, usage)
@@ -115,6 +121,57 @@ class ClaudePlanner:
         if read.ignored:
             notes.append("ignored skill calls made alongside submit: " + ", ".join(read.ignored))
         return Decision(actions=tuple(read.actions), usage=usage, note="; ".join(notes))
+
+    def _fit(self, session: StepSession, available: int) -> FittedRequest:
+        """The request sized with the tokenizer margin, then checked with the API's own count: when the
+        count leaves less than max_tokens, the margin rises to what the count implies and the request is
+        fitted again; max_tokens never exceeds what the count leaves."""
+        over = 0  # the API's count of the last request found too big
+        for _ in range(MAX_REFITS):
+            fitted = fit_request(
+                session,
+                model=self.settings.model,
+                descriptions=self._descriptions,
+                available=available,
+                max_output_tokens=self._max_output,
+                margin=self._margin,
+            )
+            counted = self._count(fitted.body)
+            if counted is None:
+                return fitted
+            counted = math.ceil(counted * COUNT_SLACK)
+            if counted + fitted.body["max_tokens"] <= available:
+                return fitted
+            over = counted
+            self._learn(fitted.body, counted, at_least=self._margin * MARGIN_STEP)
+            log.info("token_margin_raised", step=session.step.name, counted=counted, margin=self._margin)
+        room = available - over
+        if room < MIN_OUTPUT_TOKENS:
+            raise BudgetExhausted(
+                f"step '{session.step.name}' has {available} tokens left; the API counts {over} input "
+                f"tokens in the smallest request, plus {MIN_OUTPUT_TOKENS} to answer",
+                remaining=available,
+                needed=over + MIN_OUTPUT_TOKENS,
+            )
+        fitted.body["max_tokens"] = min(fitted.body["max_tokens"], room)
+        return fitted
+
+    def _count(self, body: dict[str, Any]) -> int | None:
+        """The API's count of the request's input tokens, when it can be asked (kept in a recording)."""
+        if not self._counting:
+            return None
+        counted = self._caller.count_input_tokens(body)
+        if counted is None:
+            self._counting = False  # asked once, refused: the margin (and reported usage) rule from here on
+            log.warning("token_counting_unavailable", margin=self._margin)
+            return None
+        if self._recorder is not None:
+            self._recorder.counted(counted_fields(body), counted)
+        return counted
+
+    def _learn(self, body: dict[str, Any], input_tokens: int, *, at_least: float = 1.0) -> None:
+        """Raise the margin to what the API's count (or reported usage) of this request implies."""
+        self._margin = max(self._margin, at_least, implied_margin(body, input_tokens))
 
     def _call(self, session: StepSession, body: dict[str, Any]) -> ModelReply:
         try:
@@ -158,7 +215,9 @@ class ClaudePlanner:
         messages = [*body["messages"], assistant_turn(reply.message), correction]
         corrected = {**body, "messages": messages}
         left = session.budget.remaining - usage_total(usage)
-        room = left - estimate_input_tokens(corrected)
+        counted = self._count(corrected)
+        needed = estimate_input_tokens(corrected, self._margin) if counted is None else counted * COUNT_SLACK
+        room = left - math.ceil(needed)
         if room < MIN_OUTPUT_TOKENS:
             raise BudgetExhausted(
                 f"no budget left in step '{session.step.name}' to correct: "

@@ -13,8 +13,8 @@ from perfpilot.agents.planners.claude_errors import BudgetExhausted
 from perfpilot.agents.planners.claude_messages import RequestPlan, build_request
 from perfpilot.agents.session import StepSession
 from perfpilot.agents.tokens import count_tokens
+from perfpilot.config import DEFAULT_TOKEN_MARGIN
 
-SAFETY_FACTOR = 1.15
 TOOL_USE_OVERHEAD_TOKENS = 400
 MIN_OUTPUT_TOKENS = 256
 SUBMIT_OUTPUT_TOKENS = 512
@@ -37,11 +37,21 @@ class FittedRequest:
     notes: tuple[str, ...] = ()
 
 
-def estimate_input_tokens(body: Mapping[str, Any]) -> int:
-    """Input tokens a request will cost: cl100k over its JSON, padded for tokenizer drift and tool use."""
+def cl100k_input_tokens(body: Mapping[str, Any]) -> int:
+    """cl100k tokens of what a request sends as input (system, tools, messages as compact JSON)."""
     parts = {key: body[key] for key in ("system", "tools", "messages") if key in body}
-    text = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
-    return math.ceil(count_tokens(text) * SAFETY_FACTOR) + TOOL_USE_OVERHEAD_TOKENS
+    return count_tokens(json.dumps(parts, ensure_ascii=False, separators=(",", ":")))
+
+
+def estimate_input_tokens(body: Mapping[str, Any], margin: float = DEFAULT_TOKEN_MARGIN) -> int:
+    """Input tokens a request will cost: cl100k over its JSON times the tokenizer margin, plus tool use."""
+    return math.ceil(cl100k_input_tokens(body) * margin) + TOOL_USE_OVERHEAD_TOKENS
+
+
+def implied_margin(body: Mapping[str, Any], counted: int) -> float:
+    """The API's count of this body's input tokens over cl100k's: a margin that, with the tool-use
+    overhead added on top, over-estimates this request (so requests of any size fit after learning it)."""
+    return max(1.0, counted / max(1, cl100k_input_tokens(body)))
 
 
 def fit_request(
@@ -51,6 +61,7 @@ def fit_request(
     descriptions: Mapping[str, str],
     available: int,
     max_output_tokens: int = DEFAULT_MAX_OUTPUT_TOKENS,
+    margin: float = DEFAULT_TOKEN_MARGIN,
 ) -> FittedRequest:
     """The request for this decision with max_tokens <= available - estimated input.
 
@@ -59,10 +70,11 @@ def fit_request(
     call a skill, then submit). Otherwise this request must submit: the submit tool alone, the skill
     results sent as evidence, SUBMIT_OUTPUT_TOKENS to answer in; then the lowest-impact context items are
     cut, then the oldest results are shortened (their start, ids first, is kept) or cut; the notes name
-    each. Raises BudgetExhausted when even the smallest request leaves less than MIN_OUTPUT_TOKENS."""
+    each. Input tokens are estimated with `margin` (see estimate_input_tokens). Raises BudgetExhausted
+    when even the smallest request leaves less than MIN_OUTPUT_TOKENS."""
     if not session.must_submit:
         for plan in (RequestPlan(), RequestPlan(brief=True, notes=(BRIEF_NOTE,))):
-            body, estimate = _measure(session, model, descriptions, plan)
+            body, estimate = _measure(session, model, descriptions, plan, margin)
             room = available - estimate
             if room >= estimate + LAST_CALL_MARGIN:
                 body["max_tokens"] = min(max_output_tokens, room)
@@ -77,7 +89,7 @@ def fit_request(
     for index in range(len(session.results)):
         cuts += [("trim", str(index)), ("result", str(index))]
     while True:
-        body, estimate = _measure(session, model, descriptions, plan)
+        body, estimate = _measure(session, model, descriptions, plan, margin)
         room = available - estimate
         if room >= SUBMIT_OUTPUT_TOKENS or (room >= MIN_OUTPUT_TOKENS and not cuts):
             body["max_tokens"] = min(max_output_tokens, room)
@@ -93,16 +105,18 @@ def fit_request(
         kind, key = cuts.pop(0)
         if kind != "trim":
             plan = _cut(plan, kind, key)
-        elif (trimmed := _trim(plan, int(key), session, deficit=SUBMIT_OUTPUT_TOKENS - room)) is not None:
+        elif (
+            trimmed := _trim(plan, int(key), session, deficit=SUBMIT_OUTPUT_TOKENS - room, margin=margin)
+        ) is not None:
             plan = trimmed
             cuts.insert(0, (kind, key))  # trim further while that still leaves a useful part
 
 
 def _measure(
-    session: StepSession, model: str, descriptions: Mapping[str, str], plan: RequestPlan
+    session: StepSession, model: str, descriptions: Mapping[str, str], plan: RequestPlan, margin: float
 ) -> tuple[dict[str, Any], int]:
     body = build_request(session, model=model, max_tokens=1, descriptions=descriptions, plan=plan)
-    return body, estimate_input_tokens(body)
+    return body, estimate_input_tokens(body, margin)
 
 
 def _cut(plan: RequestPlan, kind: str, key: str) -> RequestPlan:
@@ -111,10 +125,12 @@ def _cut(plan: RequestPlan, kind: str, key: str) -> RequestPlan:
     return replace(plan, cut_context=plan.cut_context | {key})
 
 
-def _trim(plan: RequestPlan, index: int, session: StepSession, *, deficit: int) -> RequestPlan | None:
+def _trim(
+    plan: RequestPlan, index: int, session: StepSession, *, deficit: int, margin: float
+) -> RequestPlan | None:
     """The result shortened by the deficit (its start kept); None if under MIN_TRIMMED_TOKENS would stay."""
     current = plan.limit_of(index) or count_tokens(result_text(session.results[index]))
-    keep = current - math.ceil(deficit / SAFETY_FACTOR) - TRIM_SLACK_TOKENS
+    keep = current - math.ceil(deficit / margin) - TRIM_SLACK_TOKENS
     if keep < MIN_TRIMMED_TOKENS:
         return None
     others = tuple((i, limit) for i, limit in plan.trimmed if i != index)

@@ -26,6 +26,7 @@ BASE_BACKOFF_S = 1.0
 MAX_BACKOFF_S = 30.0
 CONNECT_TIMEOUT_S = 10.0
 DEFAULT_BASE_URL = "https://api.anthropic.com"
+COUNTED_FIELDS = ("model", "system", "tools", "tool_choice", "messages")
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,11 @@ def backoff_s(attempt: int) -> float:
     return float(min(MAX_BACKOFF_S, BASE_BACKOFF_S * 2 ** (attempt - 1)))
 
 
+def counted_fields(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of a Messages request the token-counting endpoint takes."""
+    return {key: body[key] for key in COUNTED_FIELDS if key in body}
+
+
 class ModelCaller:
     """Calls the Messages API at most `settings.max_attempts` times per model call; the SDK never retries."""
 
@@ -131,6 +137,15 @@ class ModelCaller:
         self._client = client.with_options(max_retries=0)
         self._attempts = settings.max_attempts
         self._sleep = sleep
+
+    def count_input_tokens(self, body: Mapping[str, Any]) -> int | None:
+        """The API's count of this request's input tokens (POST /v1/messages/count_tokens), one attempt;
+        None when the endpoint cannot answer (the caller then relies on its margin)."""
+        try:
+            return int(self._client.messages.count_tokens(**counted_fields(body)).input_tokens)
+        except (anthropic.APIError, ValidationError, ValueError) as exc:
+            log.warning("token_count_failed", error=type(exc).__name__)
+            return None
 
     def call(self, body: Mapping[str, Any]) -> ModelReply:
         """The model's reply to one request body, or PlannerError saying what failed on each attempt."""

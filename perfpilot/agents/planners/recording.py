@@ -50,7 +50,12 @@ class Recorder(Protocol):
 
     def finish(self, key: CallKey, body: Mapping[str, Any], response: Mapping[str, Any]) -> None: ...
 
+    def counted(self, body: Mapping[str, Any], input_tokens: int) -> None: ...
+
     def transport(self) -> httpx2.BaseTransport | None: ...
+
+
+COUNTS = "counts"
 
 
 class _Sequencer:
@@ -65,6 +70,10 @@ class _Sequencer:
 
     def path(self, key: CallKey, kind: str) -> Path:
         return self.directory / key.step / f"{key.stem}.{kind}.json"
+
+    def count_path(self, body: Mapping[str, Any]) -> Path:
+        """Where the API's token count of a (counted) request body is kept: DIR/counts/<digest>.json."""
+        return self.directory / COUNTS / f"{request_digest(body)}.json"
 
 
 class Recording(_Sequencer):
@@ -81,6 +90,11 @@ class Recording(_Sequencer):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(redact_obj(dict(data)), indent=2, ensure_ascii=False) + "\n")
         log.info("model_call_recorded", step=key.step, seq=key.seq, digest=key.digest)
+
+    def counted(self, body: Mapping[str, Any], input_tokens: int) -> None:
+        path = self.count_path(body)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"input_tokens": input_tokens}) + "\n")
 
     def transport(self) -> httpx2.BaseTransport | None:
         return None
@@ -117,10 +131,15 @@ class Replay(_Sequencer):
     def finish(self, key: CallKey, body: Mapping[str, Any], response: Mapping[str, Any]) -> None:
         self._current = None
 
+    def counted(self, body: Mapping[str, Any], input_tokens: int) -> None:
+        return
+
     def transport(self) -> httpx2.BaseTransport:
         return httpx2.MockTransport(self._serve)
 
     def _serve(self, request: httpx2.Request) -> httpx2.Response:
+        if request.method == "POST" and request.url.path.endswith("/v1/messages/count_tokens"):
+            return self._serve_count(request)
         key = self._current
         if key is None or request.method != "POST" or not request.url.path.endswith("/v1/messages"):
             return httpx2.Response(
@@ -128,6 +147,15 @@ class Replay(_Sequencer):
             )
         data = json.loads(self.path(key, "response").read_text())
         return httpx2.Response(200, json=data, headers={"request-id": f"replay-{key.step}-{key.seq}"})
+
+    def _serve_count(self, request: httpx2.Request) -> httpx2.Response:
+        """The recorded count of this exact body; 404 when none was recorded (the planner's margin rules)."""
+        path = self.count_path(json.loads(request.content or b"{}"))
+        if not path.is_file():
+            return httpx2.Response(
+                404, json={"type": "error", "error": {"type": "not_found_error", "message": "not recorded"}}
+            )
+        return httpx2.Response(200, json=json.loads(path.read_text()))
 
 
 def open_recorder(record: Path | None = None, replay: Path | None = None) -> Recorder | None:

@@ -1,0 +1,179 @@
+"""Start-up cost of the CLI: wall and CPU time of `--help`, `version` and the recorded example's offline run,
+and import time (`python -X importtime`), each repeated, with the machine's load average alongside."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = "examples/recorded/target.yaml"
+CLI = ("-m", "perfpilot.cli.app")  # what the `perfpilot` script runs (perfpilot.cli.app:main)
+WHERE_THE_TIME_GOES = (
+    "What remains of the offline run's time is mostly imports perfpilot does not control. LangGraph brings "
+    "in langsmith although nothing is traced: `langchain_core.runnables.base` imports "
+    "`langchain_core.tracers.event_stream`, whose chain reaches `langchain_core.tracers.schemas` "
+    "(`from langsmith import RunTree`); `langgraph._internal._runnable` imports `LangChainTracer` "
+    "(langsmith's client) for an isinstance check; and `graph.stream()` calls "
+    "`CallbackManager.configure`, which imports `langsmith.run_helpers` on every run, tracing or not. "
+    "Stand-ins for the first two were tried and measured: langsmith then loads at the first "
+    "`graph.stream()` instead, so nothing is saved short of replacing langchain_core internals, and they "
+    "were not kept. `langgraph.runtime` imports `langgraph_sdk.auth.types`, which loads the whole "
+    "LangGraph SDK client (httpx, and click through httpx's command line). perfpilot's own share: "
+    "discovering the skills (importing their code, which the run uses), parsing the example's evidence "
+    "(PostgreSQL log, metrics), the four steps, and the tokenizer (~0.2 s, loaded on the first count).",
+)
+IMPORTTIME = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)$")
+
+
+@dataclass
+class Timing:
+    """Wall and CPU (user + system, of the child) seconds of repeated runs of one command."""
+
+    label: str
+    wall: list[float]
+    cpu: list[float]
+
+
+def timed(label: str, args: list[str], runs: int, source: Path) -> Timing:
+    """Run `python args` `runs` times from `source`, measuring each run's wall and child CPU time."""
+    wall, cpu = [], []
+    env = {**os.environ, "PYTHONPATH": str(source), "ANTHROPIC_API_KEY": ""}
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            command = [sys.executable, *[a.replace("{tmp}", tmp) for a in args]]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            done = subprocess.run(command, cwd=source, env=env, capture_output=True, text=True)
+            wall.append(time.perf_counter() - started)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode not in (0, 4):  # 4: the example's run ends `projected`, as it should
+            raise SystemExit(f"{label} failed ({done.returncode}): {done.stderr[-800:]}")
+        cpu.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return Timing(label, wall, cpu)
+
+
+def import_profile(module: str, runs: int, source: Path) -> tuple[list[float], dict[str, float]]:
+    """Cumulative import time (s) of `module` per run, and the median self time (s) per top-level package."""
+    totals: list[float] = []
+    per_package: defaultdict[str, list[float]] = defaultdict(list)
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+            cwd=source,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        selves: defaultdict[str, float] = defaultdict(float)
+        for line in done.stderr.splitlines():
+            match = IMPORTTIME.match(line)
+            if match is None:
+                continue
+            self_us, cumulative_us, indent, name = match.groups()
+            parts = name.split(".")
+            package = ".".join(parts[:2]) if parts[0] == "perfpilot" else parts[0]
+            selves[package] += int(self_us) / 1e6
+            if name == module and not indent:
+                totals.append(int(cumulative_us) / 1e6)
+        for package, seconds in selves.items():
+            per_package[package].append(seconds)
+    return totals, {package: statistics.median(values) for package, values in per_package.items()}
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.3f} | {min(values):.3f}–{max(values):.3f}"
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min; {os.cpu_count()} CPUs)"
+
+
+def measure(source: Path, runs: int, top: int) -> list[str]:
+    """The timing and import tables for one checkout."""
+    timings = [
+        timed("`perfpilot --help`", [*CLI, "--help"], runs, source),
+        timed("`perfpilot version`", [*CLI, "version"], runs, source),
+        timed(
+            f"`perfpilot run {EXAMPLE} --out X` (offline)",
+            [*CLI, "run", EXAMPLE, "--out", "{tmp}/out", "--headless", "--log-level", "warning"],
+            runs,
+            source,
+        ),
+    ]
+    cli_imports, _ = import_profile("perfpilot.cli.app", runs, source)
+    run_imports, packages = import_profile("perfpilot.run.request", runs, source)
+    heaviest = sorted(packages.items(), key=lambda item: -item[1])[:top]
+    return [
+        "| command | wall median (s) | wall range | CPU median (s) | CPU range |",
+        "|---|---|---|---|---|",
+        *(f"| {t.label} | {spread(t.wall)} | {spread(t.cpu)} |" for t in timings),
+        "",
+        "Import time (`python -X importtime -c 'import MODULE'`, cumulative, s):",
+        "",
+        "| module | median | range |",
+        "|---|---|---|",
+        f"| `perfpilot.cli.app` (what `--help` and `version` load) | {spread(cli_imports)} |",
+        f"| `perfpilot.run.request` (what `run` loads) | {spread(run_imports)} |",
+        "",
+        f"Heaviest packages under `perfpilot.run.request` (median self time, s; importtime's own overhead "
+        f"included): {', '.join(f'{name} {seconds:.3f}' for name, seconds in heaviest)}.",
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5, help="repetitions of each command (at least 3)")
+    parser.add_argument("--source", type=Path, default=ROOT, help="checkout to measure (default: this one)")
+    parser.add_argument(
+        "--compare",
+        nargs=2,
+        metavar=("DIR", "LABEL"),
+        help="also measure another checkout (e.g. `git archive REV | tar -x -C DIR`), reported as LABEL",
+    )
+    parser.add_argument("--markdown", type=Path, help="also write the figures to this file")
+    parser.add_argument("--top", type=int, default=12, help="packages listed by import self time")
+    args = parser.parse_args(argv)
+    runs = max(3, args.runs)
+    load_before = load_average()
+    compared = measure(Path(args.compare[0]).resolve(), runs, args.top) if args.compare else []
+    current = measure(args.source.resolve(), runs, args.top)
+    load_after = load_average()
+    command = f".venv/bin/python -m benchmarks.startup_bench --runs {runs}"
+    if args.compare:
+        command += f" --compare {args.compare[0]} '{args.compare[1]}'"
+    lines = [
+        "## Start-up",
+        "",
+        f"Command: `{command}` ({runs} runs of each, one process per run; the commands run as "
+        "`python -m perfpilot.cli.app`, what the `perfpilot` script calls). CPU is the child's user + "
+        "system time: on a shared machine it is the steadier figure; wall time includes waiting for a core.",
+        "",
+        f"Load average before: {load_before}; after: {load_after}.",
+        "",
+    ]
+    if args.compare:
+        lines += [f"### {args.compare[1]}", "", *compared, "", "### This checkout", ""]
+    lines += [*current, "", *WHERE_THE_TIME_GOES]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

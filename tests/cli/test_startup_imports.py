@@ -1,0 +1,51 @@
+"""Fast start: `--help` and `version` load neither the workflow, the tokenizer nor the logging stack."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = (
+    "langgraph",
+    "langsmith",
+    "tiktoken",
+    "structlog",
+    "perfpilot.workload.models",
+    "perfpilot.redaction",
+)
+
+
+def modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter holds after running `code` (a new process: nothing preloaded)."""
+    script = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def run_cli(*args: str) -> str:
+    return (
+        "import sys\nfrom perfpilot.cli.app import main\n"
+        f"sys.argv = ['perfpilot', *{list(args)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+
+
+def test_version_and_help_load_nothing_heavy() -> None:
+    for args in (("version",), ("--help",)):
+        loaded = modules_after(run_cli(*args))
+        assert "perfpilot.cli.app" in loaded
+        assert not {name for name in HEAVY if name in loaded}, args
+
+
+def test_importing_the_budget_does_not_load_the_tokenizer() -> None:
+    loaded = modules_after(
+        "import perfpilot.agents.budget\n"
+        "from perfpilot.agents.tokens import _encoding\n"
+        "assert _encoding.cache_info().currsize == 0, 'the encoding was loaded at import'"
+    )
+    assert "perfpilot.agents.budget" in loaded and "tiktoken" not in loaded

@@ -1,0 +1,80 @@
+"""Budgets hold when the API counts 1.5x what cl100k counts: every step of the recorded example fits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import structlog
+
+from tests.fakes.judging_model import input_tokens, judging_api
+from tests.planners.recorded_example import ROOT, normalized, run_cli
+
+INFLATION = 1.5
+
+
+@pytest.fixture(autouse=True)
+def at_repository_root(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.chdir(ROOT)
+    yield
+    structlog.reset_defaults()
+
+
+def run_against(
+    tmp_path: Path, *, counts: bool, margin: str | None = None, exit_code: int = 4
+) -> tuple[dict[str, Any], Any]:
+    api = judging_api(INFLATION, counts=counts).start()
+    env = {"ANTHROPIC_API_KEY": "sk-ant-fake-0000", "ANTHROPIC_BASE_URL": api.base_url}
+    if margin is not None:
+        env["PERFPILOT_TOKEN_MARGIN"] = margin
+    try:
+        result = run_cli(tmp_path, env=env)
+    finally:
+        api.close()
+    assert result.exit_code == exit_code, result.output
+    return normalized(tmp_path), api
+
+
+def assert_every_step_within_budget(report: dict[str, Any], api: Any) -> None:
+    assert [s["name"] for s in report["steps"]] == ["profiling", "analysis", "optimization", "validation"]
+    assert len(api.bodies) == 4
+    for step, body in zip(report["steps"], api.bodies, strict=True):
+        assert step["planner"] == "claude", step["notes"]
+        assert step["model_calls"] == 1
+        assert step["tokens_in"] == input_tokens(body, INFLATION)  # charged as the API reported
+        assert input_tokens(body, INFLATION) + body["max_tokens"] <= step["token_budget"]
+        assert step["tokens_used"] == step["tokens_in"] + step["tokens_out"] <= step["token_budget"]
+
+
+def test_with_token_counting_every_step_fits_even_under_a_too_small_margin(tmp_path: Path) -> None:
+    """A 1.15 margin underestimates a 1.5x tokenizer; the count before sending catches it and refits."""
+    report, api = run_against(tmp_path, counts=True, margin="1.15")
+    assert_every_step_within_budget(report, api)
+    assert len(api.counted) > len(api.bodies)  # at least one request was counted, found too big, refitted
+    sent = {repr(r.body["messages"]) for r in api.received}
+    assert sent <= {repr(c.body["messages"]) for c in api.counted}  # nothing sent uncounted
+
+
+def test_without_token_counting_the_default_margin_keeps_every_step_in_budget(tmp_path: Path) -> None:
+    report, api = run_against(tmp_path, counts=False)
+    assert_every_step_within_budget(report, api)
+    assert len(api.counted) == 1  # asked once, refused (404): the margin ruled from then on
+
+
+def test_a_margin_below_the_tokenizers_ratio_without_counting_is_caught_by_reported_usage(
+    tmp_path: Path,
+) -> None:
+    """Without counts and with a 1.15 margin the first request overruns its step's budget, and the report
+    says so (the run is incomplete); the planner learns the ratio from the usage the API reported, so every
+    step after it fits."""
+    report, api = run_against(tmp_path, counts=False, margin="1.15", exit_code=6)
+    first = report["steps"][0]
+    assert first["status"] == "budget_exhausted"
+    assert first["tokens_used"] == first["tokens_in"] + first["tokens_out"] > first["token_budget"]
+    assert any("over the step's budget" in note for note in first["notes"])
+    for step, body in list(zip(report["steps"], api.bodies, strict=True))[1:]:
+        assert step["planner"] == "claude", step["notes"]
+        assert input_tokens(body, INFLATION) + body["max_tokens"] <= step["token_budget"]
+        assert step["status"] == "ok" and step["tokens_used"] <= step["token_budget"]
