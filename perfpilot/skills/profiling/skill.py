@@ -7,6 +7,7 @@ from pydantic import Field
 from perfpilot.artifacts import Baseline, BottleneckInventory
 from perfpilot.artifacts.bottlenecks import SIGNIFICANT_IMPACT
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
+from perfpilot.skills.load_test.runs import load_test_runs
 from perfpilot.skills.profiling import slos as slo_check
 from perfpilot.skills.profiling.attribution import attribute
 from perfpilot.skills.profiling.baseline import compute_baseline
@@ -58,6 +59,7 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
         bottlenecks=bottlenecks,
         top_targets=[b.id for b in significant[: inp.top_targets]],
         slo_breaches=slo_check.breaches(baseline, slos),
+        load_tests=load_test_runs(evidence.load_tests, slos),
         notes=notes,
     )
     ctx.log.info("profiler.done", bottlenecks=len(bottlenecks), breaches=len(inventory.slo_breaches))
