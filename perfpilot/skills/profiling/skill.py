@@ -17,6 +17,7 @@ from perfpilot.skills.profiling.bottlenecks import (
     infrastructure_bottlenecks,
     with_layer_shares,
 )
+from perfpilot.skills.profiling.external import external_bottlenecks
 from perfpilot.skills.profiling.memory_growth import memory_growth_bottlenecks
 from perfpilot.skills.profiling.nodes import node_bottlenecks, window_notes
 
@@ -48,6 +49,7 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
         db = database_bottleneck(evidence, times, pressures)
         app = application_bottleneck(times, pressures)
         bottlenecks += [b for b in (db, app) if b is not None]
+        bottlenecks += external_bottlenecks(times, pressures)
         notes.append(f"Layer attribution from {times.method}.")
     else:
         notes.append("No traces, metric sums or timed logs: request time could not be split by layer.")
