@@ -53,4 +53,5 @@ class LoadTestRun(Artifact):
     failed_thresholds: list[FailedThreshold] = Field(default_factory=list)
     breaking_point: BreakingPoint | None = None
     processes: int | None = Field(default=None, description="Server worker processes, as declared.")
+    served_by: str | None = Field(default=None, description="Inventory entry that served it, as declared.")
     notes: list[str] = Field(default_factory=list)

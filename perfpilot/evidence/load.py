@@ -213,7 +213,12 @@ def _load_test(loader: _Loader, entry: Path | LoadTestSource) -> K6Summary | Non
         return None
     timeline = loader.load(source.timeseries, load_k6_timeseries) if source.timeseries else None
     return summary.model_copy(
-        update={"role": source.role, "timeline": timeline, "processes": source.processes}
+        update={
+            "role": source.role,
+            "timeline": timeline,
+            "processes": source.processes,
+            "served_by": source.served_by,
+        }
     )
 
 

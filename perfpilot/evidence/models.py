@@ -143,7 +143,8 @@ class K6Summary(Record):
         default_factory=list, description="Stage targets when the file carries its options (stages)."
     )
     timeline: K6Timeline | None = None
-    processes: int | None = None
+    processes: int | None = Field(default=None, description="Server worker processes, as declared.")
+    served_by: str | None = Field(default=None, description="Inventory entry that served it, as declared.")
 
     def metric(self, metric_name: str, /, **tags: str) -> K6Metric | None:
         return next((m for m in self.metrics if m.name == metric_name and m.tags == tags), None)

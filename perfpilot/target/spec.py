@@ -159,6 +159,9 @@ class LoadTestSource(Spec):
     processes: int | None = Field(
         default=None, ge=1, description="Server worker processes that served the run, for capacity planning."
     )
+    served_by: str | None = Field(
+        default=None, description="The infrastructure inventory entry (name) whose nodes served the run."
+    )
 
 
 class EvidenceSources(Spec):

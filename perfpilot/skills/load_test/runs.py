@@ -38,6 +38,7 @@ def _run(summary: K6Summary, role: RoleOf, slos: Slos) -> LoadTestRun:
         ],
         breaking_point=point,
         processes=summary.processes,
+        served_by=summary.served_by,
         notes=notes,
     )
 
