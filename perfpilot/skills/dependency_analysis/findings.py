@@ -107,11 +107,12 @@ def sequential_finding(wait: PeerWait, all_request_ms: float) -> Finding:
         kind="sequential_external_calls",
         layer="external",
         subject=f"{wait.peer} (called by {wait.endpoint})",
-        title=f"{wait.endpoint} calls {wait.peer} {wait.calls_per_request:.1f} times per request, one "
+        title=f"{wait.endpoint} calls {wait.peer} {wait.calls_per_request:.3g} times per request, one "
         "after another",
         root_cause=(
             f"The calls to {wait.peer} do not overlap: the request waits for their sum "
-            f"({current:.0f} ms on average) although each is independent of the others' timing."
+            f"({current:.0f} ms on average). If they do not need each other's results, issued together "
+            "they take as long as the longest one."
         ),
         impact=round(impact, 4),
         estimate=ImpactEstimate(
