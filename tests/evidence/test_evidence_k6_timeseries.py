@@ -42,7 +42,11 @@ def test_plain_csv_with_millisecond_timestamps(tmp_path: Path) -> None:
     rows = ["metric_name,timestamp,metric_value,status"]
     for i in range(80):
         at = 1_700_000_000_000 + i * 25  # 40 req/s for 2 s, in unix milliseconds
-        rows += [f"http_reqs,{at},1,200", f"http_req_duration,{at},{10 + i},200", f"http_req_failed,{at},0,200"]
+        rows += [
+            f"http_reqs,{at},1,200",
+            f"http_req_duration,{at},{10 + i},200",
+            f"http_req_failed,{at},0,200",
+        ]
     path.write_text("\n".join(rows) + "\n")
     timeline = load_k6_timeseries(path)
     assert timeline.window_s == 1.0
@@ -53,7 +57,9 @@ def test_plain_csv_with_millisecond_timestamps(tmp_path: Path) -> None:
 def test_bad_json_line_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "out.json.gz"
     with gzip.open(path, "wt") as handle:
-        handle.write('{"type":"Point","metric":"http_reqs","data":{"time":"2026-01-01T00:00:00Z","value":1}}\n')
+        handle.write(
+            '{"type":"Point","metric":"http_reqs","data":{"time":"2026-01-01T00:00:00Z","value":1}}\n'
+        )
         handle.write('{"type":"Point","metric":"http_reqs","data":{"time":"yesterday","value":1}}\n')
     with pytest.raises(EvidenceError) as raised:
         load_k6_timeseries(path, source="out.json.gz")

@@ -85,7 +85,10 @@ def test_busy_nodes_are_not_single_worker_waste_and_a_short_peak_asks_for_more()
     assert (plan.units_needed, plan.nodes_needed) == (23, 6)
     [finding] = capacity_findings(plan)
     assert finding.kind == "capacity_shortfall"
-    assert finding.estimate is not None and (finding.estimate.current, finding.estimate.expected) == (8.0, 23.0)
+    assert finding.estimate is not None and (finding.estimate.current, finding.estimate.expected) == (
+        8.0,
+        23.0,
+    )
 
 
 def test_without_processes_the_plan_counts_tested_deployments() -> None:
@@ -106,8 +109,9 @@ def test_enough_capacity_gives_no_finding() -> None:
 def test_skill_withholds_downsizing_the_group_the_plan_sizes(tmp_path: Path) -> None:
     inventory = tmp_path / "inventory.yaml"
     inventory.write_text(
-        "instances:\n  - {name: app, role: app, instance_type: m5.xlarge, count: 2, vcpu: 4, memory_gib: 16,\n"
-        "     hourly_usd: 0.192, cpu_util_avg: 0.12, cpu_util_p95: 0.27, mem_util_avg: 0.1, mem_util_p95: 0.12}\n"
+        "instances:\n  - {name: app, role: app, instance_type: m5.xlarge, count: 2, vcpu: 4,\n"
+        "     memory_gib: 16, hourly_usd: 0.192, cpu_util_avg: 0.12, cpu_util_p95: 0.27,\n"
+        "     mem_util_avg: 0.1, mem_util_p95: 0.12}\n"
     )
     target = Target(
         name="orders",

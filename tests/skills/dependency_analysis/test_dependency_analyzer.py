@@ -27,7 +27,9 @@ def traces() -> list[Trace]:
 
 
 def _run(traces: list[Trace], tmp_path: Path, **options: float) -> DependencyOutput:
-    bundle = EvidenceBundle(target=Target(name="shop", evidence=EvidenceSources(traces=[TRACES])), traces=traces)
+    bundle = EvidenceBundle(
+        target=Target(name="shop", evidence=EvidenceSources(traces=[TRACES])), traces=traces
+    )
     return SKILL.invoke(dict(options), SkillContext(evidence=bundle, workdir=tmp_path))
 
 
@@ -70,12 +72,16 @@ def test_external_layer_in_attribution_and_bottlenecks(traces: list[Trace]) -> N
 
 
 def _span(kind: str, **attributes: str) -> Span:
-    return Span(trace_id="t", span_id="s", name="call", kind=kind, start_ns=0, end_ns=1, attributes=attributes)  # type: ignore[arg-type]
+    return Span(
+        trace_id="t", span_id="s", name="call", kind=kind, start_ns=0, end_ns=1, attributes=attributes
+    )  # type: ignore[arg-type]
 
 
 def test_peer_naming_and_what_counts_as_external() -> None:
     assert peer_label(_span("client", **{"server.address": "api.x", "peer.service": "billing"})) == "billing"
-    assert peer_label(_span("client", **{"url.full": "https://maps.example.com/v1?q=1"})) == "maps.example.com"
+    assert (
+        peer_label(_span("client", **{"url.full": "https://maps.example.com/v1?q=1"})) == "maps.example.com"
+    )
     assert peer_label(_span("client", **{"http.request.method": "GET"})) == "unnamed peer"
     assert not is_external(_span("client", **{"db.system": "postgresql", "server.address": "db"}))
     assert not is_external(_span("server", **{"server.address": "api"}))

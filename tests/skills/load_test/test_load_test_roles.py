@@ -50,7 +50,9 @@ def _summary(rate: float, duration_s: float = 60, **fields: object) -> K6Summary
     return K6Summary(source=f"run-{rate}", metrics=[reqs], duration_s=duration_s, **fields)  # type: ignore[arg-type]
 
 
-def _timeline(rps: list[float], p95: list[float] | None = None, errors: list[float] | None = None) -> K6Timeline:
+def _timeline(
+    rps: list[float], p95: list[float] | None = None, errors: list[float] | None = None
+) -> K6Timeline:
     return K6Timeline(
         source="t",
         window_s=1,
