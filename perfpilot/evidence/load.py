@@ -205,9 +205,8 @@ def _load_kubernetes(loader: _Loader, paths: list[Path]) -> list[K8sWorkload]:
     return apply_hpas(workloads, hpas)
 
 
-def _load_test(loader: _Loader, entry: Path | LoadTestSource) -> K6Summary | None:
+def _load_test(loader: _Loader, source: LoadTestSource) -> K6Summary | None:
     """One k6 run: its summary, with the declared role and the time series when given."""
-    source = entry if isinstance(entry, LoadTestSource) else LoadTestSource(path=entry)
     summary = loader.load(source.path, load_k6_summary)
     if summary is None:
         return None

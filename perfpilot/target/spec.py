@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -171,8 +171,8 @@ class EvidenceSources(Spec):
     workload: list[WorkloadSource] = Field(default_factory=list)
     database: DatabaseSource | None = None
     traces: list[Path] = Field(default_factory=list, description="OTLP JSON files.")
-    load_tests: list[Path | LoadTestSource] = Field(
-        default_factory=list, description="k6 runs: summary JSON paths, or entries with role and time series."
+    load_tests: list[LoadTestSource] = Field(
+        default_factory=list, description="k6 runs: a summary JSON path, or {path, role, timeseries, ...}."
     )
     containers: list[Path] = Field(default_factory=list, description="Dockerfile paths.")
     infrastructure: InfrastructureSource | None = None
@@ -182,6 +182,14 @@ class EvidenceSources(Spec):
     plans: list[Path] = Field(
         default_factory=list, description="PostgreSQL EXPLAIN output files (FORMAT JSON, or the text format)."
     )
+
+    @field_validator("load_tests", mode="before")
+    @classmethod
+    def _bare_paths(cls, value: object) -> object:
+        """A bare path is the summary of a run with nothing else declared."""
+        if not isinstance(value, list):
+            return value
+        return [{"path": item} if isinstance(item, str | PurePath) else item for item in value]
 
 
 class Target(Spec):
