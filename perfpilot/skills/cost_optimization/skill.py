@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from perfpilot.artifacts import Finding
+from perfpilot.artifacts import Baseline, Finding
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.evidence.models import Instance
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
@@ -102,7 +102,11 @@ def _capacity_plans(
     if not runs:
         return [], []
     inventory = ctx.prior.inventory
-    baseline = inventory.baseline if inventory is not None else compute_baseline(evidence, None)
+    if inventory is not None:
+        baseline = inventory.baseline
+    else:  # the profiling step: this run's load test if one ran, else the recorded evidence
+        live = getattr(ctx.earlier.get("load-test-runner"), "baseline", None)
+        baseline = compute_baseline(evidence, live if isinstance(live, Baseline) else None)
     peak = peak_load(evidence.target.slos, baseline, {r.source for r in runs})
     if peak is None:
         return [], ["capacity plan skipped: no peak load (set slos.peak_rps, or give a steady load test)"]
