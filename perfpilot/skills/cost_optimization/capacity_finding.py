@@ -3,9 +3,9 @@ and the guard that keeps downsizing findings away from a group the measured peak
 
 from __future__ import annotations
 
-from perfpilot.artifacts import EvidenceRef, Finding, ImpactEstimate, Remediation, stable_id
+from perfpilot.artifacts import EvidenceRef, Finding, ImpactEstimate, Remediation
 from perfpilot.skills.cost_optimization.capacity import CapacityPlan
-from perfpilot.skills.cost_optimization.scoring import SKILL_NAME, priority_for
+from perfpilot.skills.cost_optimization.scoring import cost_finding, monthly_usd
 
 DOWNSIZING_KINDS = frozenset({"rightsize_instance", "idle_instance"})
 
@@ -20,6 +20,14 @@ def _evidence(plan: CapacityPlan) -> EvidenceRef:
     return EvidenceRef(source=plan.run.source, excerpt=plan.arithmetic()[:2000], values=values)
 
 
+def _node_cost_change(plan: CapacityPlan) -> float | None:
+    """What the planned node count costs more (positive) or less per month; None without nodes."""
+    inst = plan.instance
+    if inst is None or plan.nodes_needed is None:
+        return None
+    return monthly_usd(inst.hourly_usd, plan.nodes_needed) - monthly_usd(inst.hourly_usd, inst.count)
+
+
 def _subject(plan: CapacityPlan) -> str:
     return plan.instance.name if plan.instance else plan.run.source
 
@@ -32,11 +40,8 @@ def _waste_finding(plan: CapacityPlan) -> Finding:
     busy = (
         f"; node CPU p95 {cpu:.0%} of {inst.vcpu:g} vCPU = {cpu * inst.vcpu:.1f} core(s) busy" if cpu else ""
     )
-    return Finding(
-        id=stable_id("cost", "single_worker_multicore_node", inst.name),
-        skill=SKILL_NAME,
+    return cost_finding(
         kind="single_worker_multicore_node",
-        layer="infrastructure",
         subject=inst.name,
         title=f"{inst.name} runs one worker process per {inst.vcpu:g}-vCPU node",
         root_cause=(
@@ -52,8 +57,8 @@ def _waste_finding(plan: CapacityPlan) -> Finding:
             unit="nodes",
             method=plan.arithmetic(),
         ),
-        priority=priority_for(idle_cores),
         complexity="quick_fix",
+        monthly_cost_change_usd=_node_cost_change(plan),
         remediation=Remediation(
             kind="config",
             title=f"Run {plan.workers_per_node} worker processes per {inst.instance_type} node",
@@ -77,11 +82,8 @@ def _shortfall_finding(plan: CapacityPlan) -> Finding:
     missing = 1 - have / plan.units_needed
     unit = "worker processes" if plan.processes else "copies of the tested deployment"
     nodes = f" ({plan.nodes_needed} node(s) of {plan.instance.instance_type})" if plan.instance else ""
-    return Finding(
-        id=stable_id("cost", "capacity_shortfall", _subject(plan)),
-        skill=SKILL_NAME,
+    return cost_finding(
         kind="capacity_shortfall",
-        layer="infrastructure",
         subject=_subject(plan),
         title=f"The peak of {plan.peak.rps:.1f} req/s needs {plan.units_needed} {unit}; {have} deployed",
         root_cause=(
@@ -96,8 +98,8 @@ def _shortfall_finding(plan: CapacityPlan) -> Finding:
             unit="processes" if plan.processes else "deployments",
             method=plan.arithmetic(),
         ),
-        priority=priority_for(missing),
         complexity="complex",
+        monthly_cost_change_usd=_node_cost_change(plan),
         remediation=Remediation(
             kind="infra",
             title=f"Scale to {plan.units_needed} {unit}{nodes}",

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from perfpilot.artifacts import Baseline, Finding
+from perfpilot.artifacts.findings import net_monthly_cost_change
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.evidence.models import Instance
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
@@ -139,17 +140,8 @@ def run(inp: CostOptimizationInput, ctx: SkillContext) -> CostOptimizationOutput
     notes = [*measured_notes, *capacity_notes]
     fleet_findings, withheld = without_downsizing(fleet.findings, plans)
     notes += withheld
-    if withheld:
-        fleet.findings = fleet_findings
-        fleet.monthly_savings_usd = round(
-            sum(
-                f.estimate.current - f.estimate.expected
-                for f in fleet_findings
-                if f.estimate is not None and f.estimate.unit == "USD/month"
-            ),
-            2,
-        )
-    fleet.findings += [f for plan in plans for f in capacity_findings(plan)]
+    fleet.findings = fleet_findings + [f for plan in plans for f in capacity_findings(plan)]
+    fleet.monthly_cost_change_usd = net_monthly_cost_change(fleet.findings) or 0.0
     if not evidence.instances:
         notes.append("no instance inventory in the evidence: instance checks skipped")
     if inp.include_kubernetes and not evidence.kubernetes:

@@ -72,6 +72,7 @@ def test_one_worker_per_four_core_node() -> None:
     assert finding.kind == "single_worker_multicore_node" and finding.complexity == "quick_fix"
     assert finding.estimate is not None
     assert (finding.estimate.current, finding.estimate.expected, finding.estimate.unit) == (2.0, 1.0, "nodes")
+    assert finding.monthly_cost_change_usd == -140.16  # one m5.xlarge fewer
     assert "= 2.29 -> 3 process(es)" in finding.estimate.method
     assert finding.impact == 0.75  # 3 of 4 cores idle on each node
 
@@ -89,6 +90,7 @@ def test_busy_nodes_are_not_single_worker_waste_and_a_short_peak_asks_for_more()
         8.0,
         23.0,
     )
+    assert finding.monthly_cost_change_usd == 560.64  # 2 -> 6 m5.xlarge: 4 x $0.192/h x 730 h
 
 
 def test_without_processes_the_plan_counts_tested_deployments() -> None:
@@ -133,7 +135,7 @@ def test_skill_withholds_downsizing_the_group_the_plan_sizes(tmp_path: Path) -> 
     out = SKILL.invoke({}, SkillContext(evidence=load_evidence(target), workdir=tmp_path))
     assert [f.kind for f in out.findings] == ["single_worker_multicore_node"]
     assert "rightsize_instance on app withheld" in " ".join(out.notes)
-    assert out.potential_monthly_savings_usd == 0.0
+    assert out.net_monthly_cost_change_usd == -140.16  # 2 -> 1 m5.xlarge at $0.192/h x 730 h; no rightsizing
     [finding] = out.findings
     assert finding.estimate is not None
     assert "peak 40.01 req/s (2 x the measured average 20.01 req/s" in finding.estimate.method
