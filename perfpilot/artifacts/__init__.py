@@ -13,6 +13,7 @@ from perfpilot.artifacts.findings import (
     rank_findings,
     unique_findings,
 )
+from perfpilot.artifacts.load_tests import BreakingPoint, FailedThreshold, LoadTestRole, LoadTestRun
 from perfpilot.artifacts.plan import Change, ChangeGroup, ChangeKind, ImplementationPlan, Risk
 from perfpilot.artifacts.validation import (
     ChangeInterval,
@@ -27,6 +28,7 @@ __all__ = [
     "Baseline",
     "Bottleneck",
     "BottleneckInventory",
+    "BreakingPoint",
     "Change",
     "ChangeGroup",
     "ChangeInterval",
@@ -34,12 +36,15 @@ __all__ = [
     "EndpointComparison",
     "EndpointStats",
     "EvidenceRef",
+    "FailedThreshold",
     "Finding",
     "FixComplexity",
     "ImpactEstimate",
     "ImplementationPlan",
     "LatencyPercentiles",
     "Layer",
+    "LoadTestRole",
+    "LoadTestRun",
     "MetricComparison",
     "Priority",
     "Remediation",

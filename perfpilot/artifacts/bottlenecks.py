@@ -7,6 +7,7 @@ from pydantic import Field
 from perfpilot.artifacts.baseline import Baseline
 from perfpilot.artifacts.common import Artifact, EvidenceRef, Layer
 from perfpilot.artifacts.findings import Finding
+from perfpilot.artifacts.load_tests import LoadTestRun
 
 IMPACT_FORMULA = (
     "impact = time_share * pressure. time_share is the bottleneck's share of request time (or, for cost, "
@@ -55,6 +56,9 @@ class BottleneckInventory(Artifact):
     bottlenecks: list[Bottleneck] = Field(default_factory=list)
     top_targets: list[str] = Field(default_factory=list, max_length=3, description="Bottleneck ids.")
     slo_breaches: list[SloBreach] = Field(default_factory=list)
+    load_tests: list[LoadTestRun] = Field(
+        default_factory=list, description="Every k6 run in the evidence, by role, with any breaking point."
+    )
     notes: list[str] = Field(default_factory=list)
     findings: list[Finding] = Field(
         default_factory=list,

@@ -7,10 +7,18 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Layer = Literal["database", "cache", "application", "infrastructure", "container", "edge"]
+Layer = Literal["database", "cache", "application", "infrastructure", "container", "edge", "external"]
 Priority = Literal["high", "medium", "low"]
 
-LAYERS: tuple[Layer, ...] = ("database", "cache", "application", "infrastructure", "container", "edge")
+LAYERS: tuple[Layer, ...] = (
+    "database",
+    "cache",
+    "application",
+    "infrastructure",
+    "container",
+    "edge",
+    "external",
+)
 
 
 class Artifact(BaseModel):

@@ -27,6 +27,9 @@ LIVE_ONLY = ("service",)
 
 def _set(data: Any, loc: tuple[str | int, ...], value: str) -> None:
     for key in loc[:-1]:
+        if isinstance(data[key], str):  # a bare path the spec reads as {path: ...} (e.g. load_tests)
+            data[key] = value
+            return
         data = data[key]
     data[loc[-1]] = value
 

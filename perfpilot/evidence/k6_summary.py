@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from perfpilot.evidence.errors import EvidenceError, read_text
-from perfpilot.evidence.models import K6Metric, K6Summary
+from perfpilot.evidence.models import K6Metric, K6Summary, K6Threshold
 
 _TYPES = frozenset({"trend", "rate", "counter", "gauge"})
 
@@ -65,6 +65,37 @@ def _metric(key: str, raw: Any, source: str) -> K6Metric:
     return K6Metric(name=name, type=kind, tags=tags, values=values)
 
 
+def _thresholds(key: str, raw: Any, exported: bool) -> list[K6Threshold]:
+    """handleSummary writes {expr: {"ok": bool}}; --summary-export writes {expr: bool}, true = crossed."""
+    found = raw.get("thresholds") if isinstance(raw, dict) else None
+    if not isinstance(found, dict):
+        return []
+    result = []
+    for expression, state in found.items():
+        if isinstance(state, dict) and isinstance(state.get("ok"), bool):
+            result.append(K6Threshold(metric=key, expression=str(expression), ok=state["ok"]))
+        elif exported and isinstance(state, bool):
+            result.append(K6Threshold(metric=key, expression=str(expression), ok=not state))
+    return result
+
+
+def _stage_targets(options: Any) -> list[float]:
+    """Stage targets from options a summary may carry (top-level stages, or each scenario's)."""
+    if not isinstance(options, dict):
+        return []
+    stage_lists = [options.get("stages")]
+    scenarios = options.get("scenarios")
+    if isinstance(scenarios, dict):
+        stage_lists += [s.get("stages") for s in scenarios.values() if isinstance(s, dict)]
+    targets = []
+    for stages in stage_lists:
+        for stage in stages if isinstance(stages, list) else []:
+            target = stage.get("target") if isinstance(stage, dict) else None
+            if isinstance(target, int | float) and not isinstance(target, bool):
+                targets.append(float(target))
+    return targets
+
+
 def load_k6_summary(path: Path, *, source: str | None = None) -> K6Summary:
     """Load one k6 summary file; malformed JSON raises EvidenceError with the line."""
     label = source or str(path)
@@ -75,6 +106,8 @@ def load_k6_summary(path: Path, *, source: str | None = None) -> K6Summary:
     if not isinstance(document, dict) or not isinstance(document.get("metrics"), dict):
         raise EvidenceError(label, None, "not a k6 summary: no 'metrics' object")
     metrics = [_metric(key, raw, label) for key, raw in document["metrics"].items()]
+    exported = not any(isinstance(raw, dict) and "values" in raw for raw in document["metrics"].values())
+    thresholds = [t for key, raw in document["metrics"].items() for t in _thresholds(key, raw, exported)]
     state = document.get("state")
     duration_ms = state.get("testRunDurationMs") if isinstance(state, dict) else None
     duration_s = float(duration_ms) / 1000 if isinstance(duration_ms, int | float) else None
@@ -82,7 +115,13 @@ def load_k6_summary(path: Path, *, source: str | None = None) -> K6Summary:
         counter = next((m for m in metrics if m.name == "iterations" and not m.tags), None)
         if counter and counter.values.get("rate"):
             duration_s = counter.values.get("count", 0) / counter.values["rate"]
-    return K6Summary(source=label, metrics=metrics, duration_s=duration_s)
+    return K6Summary(
+        source=label,
+        metrics=metrics,
+        duration_s=duration_s,
+        thresholds=thresholds,
+        stage_targets=_stage_targets(document.get("options")),
+    )
 
 
 def find_metric(summary: K6Summary, name: str, tags: dict[str, str] | None = None) -> K6Metric | None:

@@ -22,15 +22,16 @@ from perfpilot.evidence.errors import EvidenceError
 from perfpilot.evidence.explain import load_explain
 from perfpilot.evidence.inventory import load_inventory
 from perfpilot.evidence.k6_summary import load_k6_summary
+from perfpilot.evidence.k6_timeseries import load_k6_timeseries
 from perfpilot.evidence.kubernetes import HpaBounds, apply_hpas, parse_manifests
-from perfpilot.evidence.models import K8sWorkload, MetricSample, SkippedSource
+from perfpilot.evidence.models import K6Summary, K8sWorkload, MetricSample, SkippedSource
 from perfpilot.evidence.node_usage import node_usage
 from perfpilot.evidence.otlp import load_otlp
 from perfpilot.evidence.process_usage import process_usage
 from perfpilot.evidence.prometheus import load_prometheus, parse_prometheus_text
 from perfpilot.evidence.scrape_window import MetricBatch, is_timed, join_series, scrape_windows, window_sample
 from perfpilot.evidence.timeseries import load_timeseries
-from perfpilot.target.spec import MetricsSource, Target, WorkloadSource
+from perfpilot.target.spec import LoadTestSource, MetricsSource, Target, WorkloadSource
 from perfpilot.workload.models import WorkloadDigest
 
 log = structlog.get_logger(__name__)
@@ -204,6 +205,22 @@ def _load_kubernetes(loader: _Loader, paths: list[Path]) -> list[K8sWorkload]:
     return apply_hpas(workloads, hpas)
 
 
+def _load_test(loader: _Loader, source: LoadTestSource) -> K6Summary | None:
+    """One k6 run: its summary, with the declared role and the time series when given."""
+    summary = loader.load(source.path, load_k6_summary)
+    if summary is None:
+        return None
+    timeline = loader.load(source.timeseries, load_k6_timeseries) if source.timeseries else None
+    return summary.model_copy(
+        update={
+            "role": source.role,
+            "timeline": timeline,
+            "processes": source.processes,
+            "served_by": source.served_by,
+        }
+    )
+
+
 def load_evidence(target: Target, *, strict: bool = False, live: bool = True) -> EvidenceBundle:
     """Load every evidence source of the target. Bad sources land in bundle.skipped (strict: raise).
 
@@ -217,8 +234,8 @@ def load_evidence(target: Target, *, strict: bool = False, live: bool = True) ->
     _check_schema(loader)
     for path in evidence.traces:
         bundle.traces.extend(loader.load(path, load_otlp) or [])
-    for path in evidence.load_tests:
-        summary = loader.load(path, load_k6_summary)
+    for entry in evidence.load_tests:
+        summary = _load_test(loader, entry)
         if summary is not None:
             bundle.load_tests.append(summary)
     for path in evidence.access_logs:

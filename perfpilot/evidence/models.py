@@ -101,12 +101,50 @@ class K6Metric(Record):
     values: dict[str, float] = Field(default_factory=dict)
 
 
+class K6Threshold(Record):
+    """A threshold of the k6 script and whether the run kept it."""
+
+    metric: str = Field(description="The metric key as k6 writes it, sub-metric tags included.")
+    expression: str = Field(description="As written in the script, e.g. 'p(95)<200'.")
+    ok: bool
+
+
+class LoadWindow(Record):
+    """Load and latency in one time window of a k6 run, from its time-resolved output."""
+
+    start_s: float = Field(description="Seconds since the run's first data point.")
+    duration_s: float
+    vus: float | None = Field(default=None, description="Most VUs active in the window (k6 'vus' gauge).")
+    requests: int = 0
+    rps: float = Field(default=0.0, description="Requests completed per second (failed ones included).")
+    p95_ms: float | None = None
+    error_rate: float | None = None
+
+
+class K6Timeline(Record):
+    """A k6 run's time-resolved output, bucketed into windows of equal length."""
+
+    source: str
+    window_s: float
+    windows: list[LoadWindow] = Field(default_factory=list)
+
+
 class K6Summary(Record):
     """A k6 end-of-test summary (the JSON that --summary-export or handleSummary writes)."""
 
     source: str
     metrics: list[K6Metric] = Field(default_factory=list)
     duration_s: float | None = None
+    thresholds: list[K6Threshold] = Field(default_factory=list)
+    role: Literal["baseline", "peak", "stress", "soak"] | None = Field(
+        default=None, description="As declared in the target; None when it must be inferred."
+    )
+    stage_targets: list[float] = Field(
+        default_factory=list, description="Stage targets when the file carries its options (stages)."
+    )
+    timeline: K6Timeline | None = None
+    processes: int | None = Field(default=None, description="Server worker processes, as declared.")
+    served_by: str | None = Field(default=None, description="Inventory entry that served it, as declared.")
 
     def metric(self, metric_name: str, /, **tags: str) -> K6Metric | None:
         return next((m for m in self.metrics if m.name == metric_name and m.tags == tags), None)

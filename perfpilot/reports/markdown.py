@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from perfpilot.artifacts import ChangeInterval, Finding, ValidationReport
+from perfpilot.artifacts import ChangeInterval, Finding, LoadTestRun, ValidationReport
 from perfpilot.artifacts.report import RunReport, RunStatus
 from perfpilot.redaction import redact
 
@@ -108,6 +108,7 @@ def _baseline(report: RunReport) -> list[str]:
             "",
             *table(("SLO", "target", "observed"), [(x.slo, x.target, x.observed) for x in inv.slo_breaches]),
         ]
+    lines += _load_tests(inv.load_tests)
     if inv.findings:
         lines += ["### Found while profiling", "", *_finding_rows(inv.findings)]
     lines += [
@@ -122,6 +123,35 @@ def _baseline(report: RunReport) -> list[str]:
         ),
     ]
     return lines
+
+
+def _breaking_point(run: LoadTestRun) -> str:
+    point = run.breaking_point
+    if point is None:
+        return "; ".join(run.notes) or "–"
+    crossed = ", ".join(f"{name} > {point.limits[name]:g}" for name in point.crossed)
+    vus = f", {point.vus:g} VUs" if point.vus is not None else ""
+    good = f"; kept the limits up to {point.max_good_rps:g} req/s" if point.max_good_rps else ""
+    return f"at {point.at_s:g} s: {point.rps:g} req/s{vus}, {crossed} ({point.limits_from}){good}"
+
+
+def _load_tests(runs: list[LoadTestRun]) -> list[str]:
+    if not runs:
+        return []
+    rows = [
+        (
+            r.source,
+            f"{r.role} ({r.role_basis})",
+            r.rps,
+            r.p95_ms,
+            r.error_rate,
+            ", ".join(f"{t.metric} {t.expression}" for t in r.failed_thresholds) or "–",
+            _breaking_point(r),
+        )
+        for r in runs
+    ]
+    header = ("run", "role", "req/s", "p95 ms", "error rate", "thresholds crossed", "breaking point")
+    return ["### Load tests", "", *table(header, rows)]
 
 
 def _finding_rows(findings: list[Finding]) -> list[str]:

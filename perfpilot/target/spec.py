@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -29,6 +29,9 @@ class Slos(EndpointSlo):
     """Service level objectives, overall and per endpoint (keyed by endpoint name)."""
 
     endpoints: dict[str, EndpointSlo] = Field(default_factory=dict)
+    peak_rps: float | None = Field(
+        default=None, gt=0, description="Peak load to plan capacity for; unset: 2x the measured average."
+    )
 
 
 class MetricsSource(Spec):
@@ -142,6 +145,25 @@ class ServiceSource(Spec):
     query_log: Path | None = Field(default=None, description="Where the service writes its SQL log.")
 
 
+LoadTestRole = Literal["baseline", "peak", "stress", "soak"]
+
+
+class LoadTestSource(Spec):
+    """One k6 run: its end-of-test summary, its role, and optionally its time-resolved output."""
+
+    path: Path = Field(description="k6 end-of-test summary JSON (--summary-export or handleSummary).")
+    role: LoadTestRole | None = Field(default=None, description="Unset: inferred from the run's shape.")
+    timeseries: Path | None = Field(
+        default=None, description="The same run's `k6 run --out json=` or `--out csv=` file (.gz allowed)."
+    )
+    processes: int | None = Field(
+        default=None, ge=1, description="Server worker processes that served the run, for capacity planning."
+    )
+    served_by: str | None = Field(
+        default=None, description="The infrastructure inventory entry (name) whose nodes served the run."
+    )
+
+
 class EvidenceSources(Spec):
     """Every place evidence may come from. All are optional; at least one must be given."""
 
@@ -149,7 +171,9 @@ class EvidenceSources(Spec):
     workload: list[WorkloadSource] = Field(default_factory=list)
     database: DatabaseSource | None = None
     traces: list[Path] = Field(default_factory=list, description="OTLP JSON files.")
-    load_tests: list[Path] = Field(default_factory=list, description="k6 end-of-test summary JSON files.")
+    load_tests: list[LoadTestSource] = Field(
+        default_factory=list, description="k6 runs: a summary JSON path, or {path, role, timeseries, ...}."
+    )
     containers: list[Path] = Field(default_factory=list, description="Dockerfile paths.")
     infrastructure: InfrastructureSource | None = None
     http: HttpSource | None = None
@@ -158,6 +182,14 @@ class EvidenceSources(Spec):
     plans: list[Path] = Field(
         default_factory=list, description="PostgreSQL EXPLAIN output files (FORMAT JSON, or the text format)."
     )
+
+    @field_validator("load_tests", mode="before")
+    @classmethod
+    def _bare_paths(cls, value: object) -> object:
+        """A bare path is the summary of a run with nothing else declared."""
+        if not isinstance(value, list):
+            return value
+        return [{"path": item} if isinstance(item, str | PurePath) else item for item in value]
 
 
 class Target(Spec):

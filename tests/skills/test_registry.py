@@ -12,12 +12,16 @@ BUNDLED = {
     "container-image-optimizer",
     "cost-optimization-analyzer",
     "database-optimization-analyzer",
+    "dependency-analyzer",
     "edge-computing-architect",
     "load-test-runner",
     "observability-stack-configurator",
     "performance-profiler",
     "performance-validator",
 }
+# Registered but named by no step yet: the lead adds it to the analysis step (perfpilot/agents/ is the lead's)
+# when merging the loadtest-traces branch, and then empties this set.
+NOT_YET_IN_A_STEP = {"dependency-analyzer"}
 BODY = "## When to use\nx\n## Inputs\nx\n## Outputs\nx\n"
 
 
@@ -33,7 +37,8 @@ def test_every_step_names_only_registered_skills() -> None:
     from perfpilot.agents.steps import STEPS, require_skills
 
     require_skills(STEPS.values(), default_registry().names())
-    assert {name for step in STEPS.values() for name in step.skills} == BUNDLED
+    named = {name for step in STEPS.values() for name in step.skills}
+    assert named | (NOT_YET_IN_A_STEP - named) == BUNDLED
 
 
 def test_a_step_naming_an_unregistered_skill_fails_at_start_up() -> None:

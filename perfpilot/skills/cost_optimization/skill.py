@@ -7,9 +7,18 @@ from typing import Literal
 
 from pydantic import Field
 
-from perfpilot.artifacts import Finding
+from perfpilot.artifacts import Baseline, Finding
+from perfpilot.artifacts.findings import net_monthly_cost_change
 from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.evidence.models import Instance
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
+from perfpilot.skills.cost_optimization.capacity import (
+    CapacityPlan,
+    peak_load,
+    plan_capacity,
+    serving_instance,
+)
+from perfpilot.skills.cost_optimization.capacity_finding import capacity_findings, without_downsizing
 from perfpilot.skills.cost_optimization.fleet import analyse_fleet
 from perfpilot.skills.cost_optimization.limits import limits_findings
 from perfpilot.skills.cost_optimization.measured import with_measured_usage
@@ -17,6 +26,8 @@ from perfpilot.skills.cost_optimization.pricing import TARGET_UTILISATION
 from perfpilot.skills.cost_optimization.requests import overprovisioned_finding
 from perfpilot.skills.cost_optimization.scoring import SKILL_NAME
 from perfpilot.skills.cost_optimization.usage import observed_usage, workload_usage
+from perfpilot.skills.load_test.runs import load_test_runs
+from perfpilot.skills.profiling.baseline import compute_baseline
 
 
 class CostOptimizationInput(SkillInput):
@@ -83,6 +94,34 @@ def _kubernetes(evidence: EvidenceBundle, target_util: float) -> tuple[list[Find
     return findings, containers
 
 
+def _capacity_plans(
+    ctx: SkillContext, instances: list[Instance], target_util: float
+) -> tuple[list[CapacityPlan], list[str]]:
+    """A plan per stress run with a breaking point, against the peak load; notes say what is missing."""
+    evidence = ctx.evidence
+    runs = [r for r in load_test_runs(evidence.load_tests, evidence.target.slos) if r.role == "stress"]
+    if not runs:
+        return [], []
+    inventory = ctx.prior.inventory
+    if inventory is not None:
+        baseline = inventory.baseline
+    else:  # the profiling step: this run's load test if one ran, else the recorded evidence
+        live = getattr(ctx.earlier.get("load-test-runner"), "baseline", None)
+        baseline = compute_baseline(evidence, live if isinstance(live, Baseline) else None)
+    peak = peak_load(evidence.target.slos, baseline, {r.source for r in runs})
+    if peak is None:
+        return [], ["capacity plan skipped: no peak load (set slos.peak_rps, or give a steady load test)"]
+    plans, notes = [], []
+    for run in runs:
+        plan = plan_capacity(run, peak, serving_instance(run, instances), target_util)
+        if plan is None:
+            notes.append(f"capacity plan skipped for {run.source}: no breaking point with a good load")
+        else:
+            plans.append(plan)
+            notes.append(f"capacity plan: {plan.arithmetic()}")
+    return plans, notes
+
+
 def run(inp: CostOptimizationInput, ctx: SkillContext) -> CostOptimizationOutput:
     """Analyse the instance inventory and Kubernetes workloads in the evidence."""
     evidence = ctx.evidence
@@ -97,7 +136,12 @@ def run(inp: CostOptimizationInput, ctx: SkillContext) -> CostOptimizationOutput
         for f in k8s_findings
         if f.estimate is not None and f.estimate.unit == "USD/month"
     )
-    notes = list(measured_notes)
+    plans, capacity_notes = _capacity_plans(ctx, instances, target_util)
+    notes = [*measured_notes, *capacity_notes]
+    fleet_findings, withheld = without_downsizing(fleet.findings, plans)
+    notes += withheld
+    fleet.findings = fleet_findings + [f for plan in plans for f in capacity_findings(plan)]
+    fleet.monthly_cost_change_usd = net_monthly_cost_change(fleet.findings) or 0.0
     if not evidence.instances:
         notes.append("no instance inventory in the evidence: instance checks skipped")
     if inp.include_kubernetes and not evidence.kubernetes:

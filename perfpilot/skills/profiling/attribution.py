@@ -6,10 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from perfpilot.evidence.bundle import EvidenceBundle
-from perfpilot.evidence.models import Span, Trace
-
-DB_KEYS = ("db.system", "db.statement", "db.query.text", "db.system.name")
-HTTP_CLIENT_KEYS = ("http.url", "url.full", "http.request.method", "server.address")
+from perfpilot.evidence.models import Trace
+from perfpilot.skills.dependency_analysis.calls import is_database, is_external, peer_label, union_ns
 
 
 @dataclass
@@ -21,6 +19,8 @@ class LayerTimes:
     application: float = 0.0
     method: str = ""
     per_endpoint: dict[str, dict[str, float]] = field(default_factory=dict)
+    # per endpoint: seconds in calls to each peer (summed over call spans, so overlapping calls add up)
+    peers: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
@@ -30,26 +30,10 @@ class LayerTimes:
         total = self.total
         if total <= 0:
             return {}
-        return {"database": self.database / total, "application": (self.application + self.external) / total}
-
-
-def _union_ns(spans: list[Span]) -> int:
-    """Wall time covered by spans that may overlap."""
-    covered, end = 0, -1
-    for span in sorted(spans, key=lambda s: s.start_ns):
-        start = max(span.start_ns, end)
-        if span.end_ns > start:
-            covered += span.end_ns - start
-        end = max(end, span.end_ns)
-    return covered
-
-
-def _is_db(span: Span) -> bool:
-    return any(k in span.attributes for k in DB_KEYS)
-
-
-def _is_external(span: Span) -> bool:
-    return span.kind == "client" and not _is_db(span) and any(k in span.attributes for k in HTTP_CLIENT_KEYS)
+        shares = {"database": self.database / total, "application": self.application / total}
+        if self.external > 0:  # only where calls to other services were seen
+            shares["external"] = self.external / total
+        return shares
 
 
 def endpoint_of(trace: Trace) -> str:
@@ -66,20 +50,27 @@ def from_traces(traces: list[Trace]) -> LayerTimes | None:
         return None
     times = LayerTimes(method="traces")
     per: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    peers: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for trace in traces:
         root = trace.root
         total = (root.end_ns - root.start_ns) / 1e9
-        db = _union_ns([s for s in trace.spans if _is_db(s)]) / 1e9
-        ext = _union_ns([s for s in trace.spans if _is_external(s)]) / 1e9
+        db = union_ns([s for s in trace.spans if is_database(s)]) / 1e9
+        calls = [s for s in trace.spans if is_external(s)]
+        ext = min(union_ns(calls) / 1e9, max(0.0, total - db))
         app = max(0.0, total - db - ext)
         times.database += db
         times.external += ext
         times.application += app
-        ep = per[endpoint_of(trace)]
+        endpoint = endpoint_of(trace)
+        ep = per[endpoint]
         ep["database"] += db
-        ep["application"] += app + ext
+        ep["application"] += app
+        ep["external"] += ext
         ep["requests"] += 1
+        for call in calls:
+            peers[endpoint][peer_label(call)] += call.duration_ms / 1000
     times.per_endpoint = {k: dict(v) for k, v in per.items()}
+    times.peers = {k: dict(v) for k, v in peers.items()}
     return times if times.total > 0 else None
 
 

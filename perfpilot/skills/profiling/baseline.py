@@ -12,10 +12,13 @@ from perfpilot.evidence.histograms import histogram_quantile
 from perfpilot.evidence.models import AccessLogEntry, MetricSample
 from perfpilot.evidence.scrape_window import common_window_s
 from perfpilot.skills.load_test.k6_baseline import baseline_from_k6
+from perfpilot.skills.load_test.roles import assign_roles
 from perfpilot.skills.profiling.endpoints import endpoint_namer
+from perfpilot.skills.profiling.trace_baseline import from_traces
 
 HTTP_HISTOGRAM = "http_request_duration_seconds"
 MIN_REQUESTS = 5
+STEADY_ROLES = ("baseline", "peak", "soak")  # a stress run is past capacity by design: the last resort
 
 
 def _percentile(sorted_values: list[float], q: float) -> float:
@@ -119,12 +122,24 @@ def resources(evidence: EvidenceBundle) -> ResourceUsage:
     )
 
 
+def _k6_by_role(evidence: EvidenceBundle) -> tuple[list[Baseline], list[Baseline]]:
+    """Baselines of the steady k6 runs (baseline, then peak, then soak role) and of the stress runs."""
+    roles = [r.role for r in assign_roles(evidence.load_tests)]
+    ranked = sorted(
+        (STEADY_ROLES.index(role), i) for i, role in enumerate(roles) if role in STEADY_ROLES
+    )
+    steady = [baseline_from_k6(evidence.load_tests[i]) for _, i in ranked]
+    stress = [baseline_from_k6(evidence.load_tests[i]) for i, role in enumerate(roles) if role == "stress"]
+    return steady, stress
+
+
 def compute_baseline(evidence: EvidenceBundle, live: Baseline | None) -> Baseline:
-    """Prefer a live load test, then recorded k6 summaries, then histograms, then access logs."""
-    candidates: list[Baseline | None] = [live]
-    candidates += [baseline_from_k6(s) for s in evidence.load_tests]
+    """Prefer a live load test, then recorded steady k6 runs, histograms, access logs, traces, stress runs."""
+    steady, stress = _k6_by_role(evidence)
+    candidates: list[Baseline | None] = [live, *steady]
     namer = endpoint_namer(evidence.target)
     window_s = common_window_s(evidence.series, f"{HTTP_HISTOGRAM}_count")
     candidates += [from_metrics(evidence.metrics, window_s), from_access_logs(evidence.access_logs, namer)]
+    candidates += [from_traces(evidence.traces), *stress]
     chosen = next((b for b in candidates if b is not None), Baseline())
     return chosen.model_copy(update={"resources": resources(evidence)})

@@ -7,6 +7,7 @@ from pydantic import Field
 from perfpilot.artifacts import Baseline, BottleneckInventory
 from perfpilot.artifacts.bottlenecks import SIGNIFICANT_IMPACT
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
+from perfpilot.skills.load_test.runs import load_test_runs
 from perfpilot.skills.profiling import slos as slo_check
 from perfpilot.skills.profiling.attribution import attribute
 from perfpilot.skills.profiling.baseline import compute_baseline
@@ -16,6 +17,7 @@ from perfpilot.skills.profiling.bottlenecks import (
     infrastructure_bottlenecks,
     with_layer_shares,
 )
+from perfpilot.skills.profiling.external import external_bottlenecks
 from perfpilot.skills.profiling.memory_growth import memory_growth_bottlenecks
 from perfpilot.skills.profiling.nodes import node_bottlenecks, window_notes
 from perfpilot.skills.profiling.statements import slow_statement_bottlenecks, statement_baseline
@@ -53,6 +55,7 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
         db = database_bottleneck(evidence, times, pressures)
         app = application_bottleneck(times, pressures)
         bottlenecks += [b for b in (db, app) if b is not None]
+        bottlenecks += external_bottlenecks(times, pressures)
         notes.append(f"Layer attribution from {times.method}.")
     else:
         notes.append("No traces, metric sums or timed logs: request time could not be split by layer.")
@@ -64,6 +67,7 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
         bottlenecks=bottlenecks,
         top_targets=[b.id for b in significant[: inp.top_targets]],
         slo_breaches=slo_check.breaches(baseline, slos),
+        load_tests=load_test_runs(evidence.load_tests, slos),
         notes=notes,
     )
     ctx.log.info("profiler.done", bottlenecks=len(bottlenecks), breaches=len(inventory.slo_breaches))

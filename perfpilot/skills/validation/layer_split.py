@@ -77,7 +77,9 @@ def endpoint_layers(evidence: EvidenceBundle) -> LayerSplit:
         return LayerSplit(
             endpoints={
                 name: EndpointLayers(
-                    database_s=v.get("database", 0.0), application_s=v.get("application", 0.0)
+                    database_s=v.get("database", 0.0),
+                    # time waiting on other services is not database time: it stays with the rest
+                    application_s=v.get("application", 0.0) + v.get("external", 0.0),
                 )
                 for name, v in sorted(traced.per_endpoint.items())
             },

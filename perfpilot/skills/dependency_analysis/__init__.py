@@ -1,0 +1,1 @@
+"""dependency-analyzer: time spent waiting on other services, per endpoint and peer."""
