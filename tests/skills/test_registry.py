@@ -19,9 +19,6 @@ BUNDLED = {
     "performance-profiler",
     "performance-validator",
 }
-# Registered but named by no step yet: the lead adds it to the analysis step (perfpilot/agents/ is the lead's)
-# when merging the loadtest-traces branch, and then empties this set.
-NOT_YET_IN_A_STEP = {"dependency-analyzer"}
 BODY = "## When to use\nx\n## Inputs\nx\n## Outputs\nx\n"
 
 
@@ -37,8 +34,7 @@ def test_every_step_names_only_registered_skills() -> None:
     from perfpilot.agents.steps import STEPS, require_skills
 
     require_skills(STEPS.values(), default_registry().names())
-    named = {name for step in STEPS.values() for name in step.skills}
-    assert named | (NOT_YET_IN_A_STEP - named) == BUNDLED
+    assert {name for step in STEPS.values() for name in step.skills} == BUNDLED
 
 
 def test_a_step_naming_an_unregistered_skill_fails_at_start_up() -> None:

@@ -30,7 +30,8 @@ def context(evidence: EvidenceBundle, inputs: dict[str, BaseModel]) -> list[Cont
 
 def policy(session: StepSession, settings: PolicySettings) -> list[SkillRequest]:
     """The database analyzer where there is database evidence and a database or application bottleneck
-    (or a workload to read); cost where there is an inventory; edge where there are access logs."""
+    (or a workload to read); cost where there is an inventory; edge where there are access logs; the
+    dependency analyzer where traces show an external-dependency bottleneck."""
     ev = session.evidence
     inventory = session.inputs.get("inventory")
     layers = {b.layer for b in inventory.bottlenecks} if isinstance(inventory, BottleneckInventory) else set()
@@ -42,6 +43,8 @@ def policy(session: StepSession, settings: PolicySettings) -> list[SkillRequest]
         calls.append(("cost-optimization-analyzer", {}))
     if ev.access_logs:
         calls.append(("edge-computing-architect", {}))
+    if ev.traces and "external" in layers:  # time in calls to another service: whose, and what can be done
+        calls.append(("dependency-analyzer", {}))
     return calls
 
 
@@ -69,7 +72,12 @@ def judge(artifact: RootCauseReport, j: AnalysisJudgement, notes: list[str]) -> 
 ANALYSIS = StepAgent(
     name="analysis",
     prompt="analysis",
-    skills=("database-optimization-analyzer", "cost-optimization-analyzer", "edge-computing-architect"),
+    skills=(
+        "database-optimization-analyzer",
+        "cost-optimization-analyzer",
+        "edge-computing-architect",
+        "dependency-analyzer",
+    ),
     budget=4000,
     output=RootCauseReport,
     judgement=AnalysisJudgement,
