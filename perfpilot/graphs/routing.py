@@ -69,8 +69,11 @@ def after_profiling(
     inventory: BottleneckInventory, slos: Slos, sources: Iterable[EvidenceRead]
 ) -> Verdict[ProfilingVerdict]:
     """One significant bottleneck: quick path (T1). More, or SLO breaches: full workflow. None: healthy
-    (T0) only when every target was measured and every source read; otherwise inconclusive."""
-    count = len(inventory.significant())
+    (T0) only when every target was measured and every source read; otherwise inconclusive. Waste found
+    while profiling (a medium or high priority finding, e.g. resources far above their use) is a
+    bottleneck too: there is something to change even when latency is fine."""
+    waste = [f for f in inventory.findings if f.priority != "low"]
+    count = len(inventory.significant()) + (1 if waste else 0)
     if count == 1:
         return Verdict("single", "one significant bottleneck: quick optimization path (T1)")
     if count > 1 or inventory.slo_breaches:

@@ -2,7 +2,9 @@
 
 Steady means three scrapes or more, a straight-line fit of RSS against time with r^2 >= 0.9, and growth
 over the window of at least 10 % of the first RSS. time_share is the growth per hour relative to the mean
-RSS, capped at 1 (a process doubling in an hour scores 1); impact = time_share * the worst SLO pressure.
+RSS, capped at 1 (a process doubling in an hour scores 1); impact = time_share * pressure, where pressure
+is the worst SLO pressure but at least 0.5, as for cost: memory that keeps growing runs out whatever the
+latency is today.
 A short window shows a trend, not a leak: the title says "suspected" and the figures give the window.
 """
 
@@ -56,7 +58,7 @@ def _bottleneck(process: ProcessUsage, growth: tuple[float, float], pressure: fl
 
 def memory_growth_bottlenecks(evidence: EvidenceBundle, pressures: dict[str, float]) -> list[Bottleneck]:
     """One bottleneck per process whose RSS grew steadily over the window."""
-    pressure = max(pressures.values(), default=0.5)
+    pressure = max([0.5, *pressures.values()])
     found = []
     for process in evidence.processes:
         growth = _growth(process)

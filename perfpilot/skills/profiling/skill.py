@@ -20,7 +20,11 @@ from perfpilot.skills.profiling.bottlenecks import (
 from perfpilot.skills.profiling.external import external_bottlenecks
 from perfpilot.skills.profiling.memory_growth import memory_growth_bottlenecks
 from perfpilot.skills.profiling.nodes import node_bottlenecks, window_notes
-from perfpilot.skills.profiling.statements import slow_statement_bottlenecks, statement_baseline
+from perfpilot.skills.profiling.statements import (
+    slow_statement_bottlenecks,
+    statement_baseline,
+    transactions_bottleneck,
+)
 
 
 class ProfilerInput(SkillInput):
@@ -42,14 +46,17 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
     slos = evidence.target.slos
     times = attribute(evidence)
     measured = compute_baseline(evidence, _live_baseline(ctx))
-    if not measured.sources and (database_only := statement_baseline(evidence)) is not None:
+    database_only = statement_baseline(evidence) if not measured.sources else None
+    if database_only is not None:
         measured = database_only.model_copy(update={"resources": measured.resources})
     baseline = with_layer_shares(measured, times)
     pressures = slo_check.endpoint_pressure(baseline, slos)
     bottlenecks = infrastructure_bottlenecks(evidence, pressures)
     bottlenecks += node_bottlenecks(evidence, pressures) + memory_growth_bottlenecks(evidence, pressures)
-    if times is None:  # no request-level split: the database's own slow statements are bottlenecks too
-        bottlenecks += slow_statement_bottlenecks(evidence)
+    slow = slow_statement_bottlenecks(evidence) if times is None else []
+    bottlenecks += slow  # no request-level split: the database's own slow statements are bottlenecks too
+    if database_only is not None and not slow:
+        bottlenecks += [b for b in [transactions_bottleneck(baseline, slos.p95_ms)] if b is not None]
     notes = []
     if times is not None:
         db = database_bottleneck(evidence, times, pressures)

@@ -64,6 +64,25 @@ def statement_baseline(evidence: EvidenceBundle) -> Baseline | None:
     return Baseline(overall=overall, sources=sources)
 
 
+def transactions_bottleneck(baseline: Baseline, target_ms: float | None) -> Bottleneck | None:
+    """When the database's own transactions are the measured requests and their p95 is over the target,
+    the database is the bottleneck: it is all of the measured time."""
+    p95 = baseline.overall.latency.p95_ms
+    if target_ms is None or p95 is None or p95 <= target_ms:
+        return None
+    source = ", ".join(baseline.sources)
+    return Bottleneck(
+        id=stable_id("bn", "database", "transactions", source),
+        layer="database",
+        title=f"Database transactions: p95 {p95:.3g} ms over the {target_ms:g} ms target",
+        subject="database transactions",
+        impact=1.0,
+        time_share=1.0,
+        metrics={"p95_ms": round(p95, 3), "requests": baseline.overall.requests},
+        evidence=[EvidenceRef(source=source, values={"p95_ms": round(p95, 3)})],
+    )
+
+
 def slow_statement_bottlenecks(evidence: EvidenceBundle) -> list[Bottleneck]:
     """Statement shapes whose mean is over the p95 target and that take a large share of database time."""
     target = evidence.target.slos.p95_ms
