@@ -11,6 +11,7 @@ from perfpilot.cli import db, db_commands, graph, schema, skills
 from perfpilot.cli import eval as eval_cli
 from perfpilot.cli.chat import chat
 from perfpilot.cli.run import run, validate
+from perfpilot.cli.threads import resume, threads
 
 app = typer.Typer(
     name="perfpilot",
@@ -22,6 +23,8 @@ app = typer.Typer(
 app.command()(run)
 app.command()(validate)
 app.command()(chat)
+app.command()(threads)
+app.command()(resume)
 app.add_typer(graph.app, name="graph")
 app.add_typer(schema.app, name="schema")
 app.add_typer(skills.app, name="skills")
