@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pydantic import BaseModel
 
 from perfpilot.artifacts import RootCauseReport
@@ -68,3 +69,51 @@ def test_no_secret_reaches_the_checkpoint_store(tmp_path: Path) -> None:
     assert b"postgresql://app:" in stored  # the finding itself was checkpointed ...
     assert PLANTED_PASSWORD.encode() not in stored  # ... with its secrets masked
     assert b"PlantedTokenAbcdef" not in stored
+
+
+def test_a_postgresql_checkpointer_resumes_an_escalation_with_no_secret_stored(
+    tmp_path: Path, pg_dsn: str
+) -> None:
+    import uuid
+
+    import psycopg
+
+    pytest.importorskip("langgraph.checkpoint.postgres")
+    url = pg_dsn.rsplit("/", 1)[0] + "/integrations_ckpt"
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = 'integrations_ckpt'").fetchone():
+            admin.execute("CREATE DATABASE integrations_ckpt")
+    thread = f"pg-{uuid.uuid4().hex[:8]}"
+    leaky = factories.finding(
+        "f-1", complexity="architecture_limitation", root_cause=f"password={PLANTED_PASSWORD} in the DSN"
+    )
+    artifacts = _escalating() | {"analysis": RootCauseReport(findings=[leaky])}
+
+    def run(**fields: object):  # type: ignore[no-untyped-def]
+        with open_checkpointer(tmp_path, url) as saver:
+            options = RunOptions(
+                workdir=tmp_path / "work",
+                planner=ScriptedPlanner(artifacts),
+                registry=default_registry(),
+                checkpointer=saver,
+                run_id=thread,
+                **fields,  # type: ignore[arg-type]
+            )
+            return run_workflow(_evidence(), options)
+
+    assert run().status == "escalated"
+    assert run(resume=True, answer="proceed").status == "targets_met"
+    assert not list(tmp_path.glob(f"{CHECKPOINT_FILE}*"))  # nothing written beside the report
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT c.checkpoint::text, coalesce(string_agg(encode(b.blob, 'escape'), ''), '') "
+            "FROM checkpoints c LEFT JOIN checkpoint_blobs b USING (thread_id) WHERE c.thread_id = %s "
+            "GROUP BY c.checkpoint",
+            (thread,),
+        ).fetchall()
+        writes = conn.execute(
+            "SELECT string_agg(encode(blob, 'escape'), '') FROM checkpoint_writes WHERE thread_id = %s",
+            (thread,),
+        ).fetchone()
+    stored = "".join(a + b for a, b in rows) + (writes[0] if writes and writes[0] else "")
+    assert "password=" in stored and PLANTED_PASSWORD not in stored
