@@ -53,14 +53,13 @@ class NothingToResume(Exception):
     """The checkpointer holds no state for the thread asked to resume."""
 
 
-def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
-    """Run the graph to its end (or to an unanswered escalation) and report. Never loses finished steps."""
-    log = structlog.get_logger("perfpilot.run").bind(run=options.run_id)
+def run_context(evidence: EvidenceBundle, options: RunOptions, log: Any) -> RunContext:
+    """The run-scoped dependencies every node gets: step runner, evidence, skill context, applier."""
     registry = options.registry or default_registry()
     steps = steps_with_budgets(options.budgets)
     require_skills(steps.values(), registry.names())
     fallback = None if isinstance(options.planner, OfflinePlanner) else OfflinePlanner()
-    context = RunContext(
+    return RunContext(
         runner=StepRunner(options.planner, registry, fallback=fallback, prefetch=fallback is not None),
         evidence=evidence,
         skill_context=SkillContext(
@@ -69,6 +68,12 @@ def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
         steps=steps,
         applier=options.applier,
     )
+
+
+def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
+    """Run the graph to its end (or to an unanswered escalation) and report. Never loses finished steps."""
+    log = structlog.get_logger("perfpilot.run").bind(run=options.run_id)
+    context = run_context(evidence, options, log)
     graph = build_graph().compile(
         checkpointer=options.checkpointer or memory_checkpointer(), interrupt_before=hold_before()
     )
