@@ -156,6 +156,7 @@ def perform_run(req: RunRequest) -> RunReport:
         raise RunInputError(str(exc)) from None
     except NothingToResume as exc:
         raise RunInputError(f"--resume: {exc}") from None
+    report = report.model_copy(update={"target_file": str(req.target.resolve())})
     question = report.escalation if report.status == "escalated" else None
     save_thread(req.out, record.model_copy(update={"status": report.status, "question": question}))
     if (missing := replay_failure(planner)) is not None:
