@@ -8,6 +8,7 @@ from typing import Literal
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from mcp.types import ToolAnnotations
 from pydantic import Field
 
 from perfpilot.artifacts.report import RunReport
@@ -20,6 +21,8 @@ INSTRUCTIONS = (
     "Call a skill tool for one computation on recorded evidence, run_workflow for the whole workflow "
     "(each run is a thread with its own report), resume to answer an escalation, report to read a report."
 )
+WorkloadFormat = Literal["auto", "pg_stat_statements", "postgres_log", "mysql_slow", "sql", "jsonl", "otlp"]
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
 APPLY_REFUSED = (
     "refused: this server is read-only; applying a plan needs a server started with --allow-apply "
     "(and then goes to a sandbox copy only)"
@@ -64,6 +67,27 @@ def build_server(out: Path, *, allow_apply: bool = False) -> MCPServer:
         except RunInputError as exc:
             raise ToolError(str(exc)) from None
 
+    @server.tool(annotations=READ_ONLY)
+    def workload_digest(
+        file: str = Field(
+            description="Workload file: slow log, PostgreSQL log, pg_stat_statements CSV, SQL..."
+        ),
+        format: WorkloadFormat = "auto",
+        dialect: Literal["postgres", "mysql", "sqlite"] | None = None,
+        top: int | None = Field(None, ge=1, description="Only the N costliest query shapes"),
+    ) -> str:
+        """Group a query workload by fingerprint and rank the shapes by total time (`perfpilot db digest`)."""
+        from perfpilot.workload.digest import digest_file
+        from perfpilot.workload.errors import WorkloadError
+
+        try:
+            result = digest_file(Path(file), format, dialect, top)
+        except WorkloadError as exc:
+            raise ToolError(str(exc)) from None
+        except OSError as exc:
+            raise ToolError(f"{file}: {exc.strerror or exc}") from None
+        return json.dumps(result.model_dump(mode="json"), indent=2)
+
     @server.tool()
     def run_workflow(
         target: str = Field(description="Path of the target.yaml to work on"),
@@ -106,7 +130,7 @@ def build_server(out: Path, *, allow_apply: bool = False) -> MCPServer:
             raise ToolError(str(exc)) from None
         return perform(request)
 
-    @server.tool()
+    @server.tool(annotations=READ_ONLY)
     def report(
         thread_id: str = Field(description="Thread id returned by run_workflow"),
         format: Literal["json", "md"] = "md",

@@ -12,9 +12,11 @@ from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from perfpilot.skills.registry import default_registry
+from perfpilot.workload.digest import digest_file
 from tests.conftest import ROOT
 
 TARGET = ROOT / "examples" / "recorded" / "target.yaml"
+LOG = ROOT / "examples" / "recorded" / "postgresql.log"
 
 
 def _text(result: Any) -> str:
@@ -41,6 +43,7 @@ def test_tools_a_skill_a_full_run_its_report_and_a_refused_apply(tmp_path: Path)
         skill = await session.call_tool(
             "database-optimization-analyzer", {"target": str(TARGET), "top_shapes": 2}
         )
+        digest = await session.call_tool("workload_digest", {"file": str(LOG), "top": 3})
         run = await session.call_tool("run_workflow", {"target": str(TARGET)})
         thread = json.loads(_text(run))["thread_id"]
         resource = await session.read_resource(f"perfpilot://reports/{thread}")
@@ -52,7 +55,12 @@ def test_tools_a_skill_a_full_run_its_report_and_a_refused_apply(tmp_path: Path)
 
     got = anyio.run(_session_run, out, tmp_path / "server.log", script)
     tools = got["tools"]
-    assert {s.name for s in default_registry()} | {"run_workflow", "resume", "report"} == set(tools)
+    assert {s.name for s in default_registry()} | {
+        "workload_digest",
+        "run_workflow",
+        "resume",
+        "report",
+    } == set(tools)
     db_schema = tools["database-optimization-analyzer"].input_schema
     assert db_schema["required"] == ["target"] and db_schema["properties"]["top_shapes"]["maximum"] == 500
     assert tools["database-optimization-analyzer"].annotations.read_only_hint is True
@@ -61,6 +69,9 @@ def test_tools_a_skill_a_full_run_its_report_and_a_refused_apply(tmp_path: Path)
     skill_output = json.loads(_text(got["skill"]))
     assert skill_output["shapes_analyzed"] == 2  # the input schema reached the skill
     assert any(f["kind"] == "missing_index" for f in skill_output["findings"])
+
+    expected_digest = digest_file(LOG, "auto", None, 3).model_dump(mode="json")
+    assert json.loads(_text(got["digest"])) == expected_digest and len(expected_digest["queries"]) == 3
 
     assert not got["run"].is_error
     summary = json.loads(_text(got["run"]))
