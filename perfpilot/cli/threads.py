@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -48,4 +47,4 @@ def resume(
         request = resume_request(out, thread, answer=decision, checkpointer=checkpointer)
     except RunInputError as exc:
         fail(str(exc))
-    raise typer.Exit(execute_run(replace(request), headless=True, log_level=log_level))
+    raise typer.Exit(execute_run(request, headless=True, log_level=log_level))

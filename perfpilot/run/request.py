@@ -146,7 +146,7 @@ def perform_run(req: RunRequest) -> RunReport:
         answer=req.answer,
     )
     record = load_thread(req.out, thread_id) if req.resume else _thread_record(req, thread_id)
-    save_thread(req.out, record.model_copy(update={"status": "running"}))
+    save_thread(req.out, record.model_copy(update={"status": "started"}))  # until it ends
     log.info("run.thread", thread=thread_id, resume=req.resume)
     try:
         with open_checkpointer(req.out, req.checkpointer) as checkpointer:

@@ -30,7 +30,7 @@ class ThreadRecord(BaseModel):
     formats: list[str] = ["json", "md", "sarif"]
     checkpointer: str = "sqlite"
     created_at: str = ""
-    status: str = "running"
+    status: str = "started"  # "started" after its process died: resume it
     question: str | None = None
 
 

@@ -70,6 +70,7 @@ def test_kill_9_before_a_node_then_resume_gives_the_uninterrupted_report(
     process.wait(timeout=60)
     assert not (out / "report.json").exists()  # the killed run wrote no report
     thread = _thread(out)
+    assert json.loads((out / "threads" / f"{thread}.json").read_text(encoding="utf-8"))["status"] == "started"
 
     resumed = _perfpilot("run", "--resume", thread, "--out", str(out), "--headless")
     _, stderr = resumed.communicate(timeout=300)
