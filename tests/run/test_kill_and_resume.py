@@ -117,3 +117,7 @@ def test_resume_errors_name_the_problem(tmp_path: Path) -> None:
     assert answer.exit_code == 2 and "choose proceed or stop" in answer.stderr
     scheme = runner.invoke(app, ["run", str(TARGET), "--out", str(tmp_path), "--checkpointer", "redis://x"])
     assert scheme.exit_code == 2 and "use postgresql://" in scheme.stderr
+    chat = runner.invoke(app, ["chat", "--out", str(tmp_path)])
+    assert chat.exit_code == 2 and "--thread THREAD" in chat.stderr
+    unknown_chat = runner.invoke(app, ["chat", "--thread", "abc123", "--out", str(tmp_path)])
+    assert unknown_chat.exit_code == 2 and "no thread 'abc123'" in unknown_chat.stderr
