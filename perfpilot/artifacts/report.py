@@ -104,6 +104,9 @@ class RunReport(Artifact):
 
     run_id: str
     target: str
+    target_file: str | None = Field(
+        default=None, description="The target file read (evidence paths are relative to its folder)."
+    )
     status: RunStatus
     tier: Tier | None = None
     decision_path: list[str] = Field(default_factory=list)

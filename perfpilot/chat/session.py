@@ -64,7 +64,10 @@ class ChatSession:
 
     def _rerun(self, budgets: list[str]) -> str:
         try:
-            self.request = replace(self.request, budgets={**self.request.budgets, **parse_budgets(budgets)})
+            budgets_now = {**self.request.budgets, **parse_budgets(budgets)}  # a new run: a new thread
+            self.request = replace(
+                self.request, budgets=budgets_now, thread_id=None, resume=False, answer=None
+            )
             self.run()
         except (RunInputError, ValueError) as exc:
             return f"Could not run: {exc}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,7 @@ def _ask(question: dict[str, Any]) -> str:
 
 
 def run(
-    target: Path = typer.Argument(..., help="target.yaml of the system to work on"),
+    target: Path | None = typer.Argument(None, help="target.yaml of the system to work on"),
     out: Path = typer.Option(Path("perfpilot-report"), "--out", help="Folder for report.json/.md/.sarif"),
     headless: bool = typer.Option(
         False, "--headless", help="JSON logs, no prompts (implied when stdout is not a TTY)"
@@ -60,12 +61,29 @@ def run(
     budget: list[str] = typer.Option([], "--budget", help="STEP=TOKENS, e.g. analysis=6000 (repeatable)"),
     formats: str = typer.Option("json,md,sarif", "--format", help="Report formats: json, md, sarif"),
     log_level: str = typer.Option("info", "--log-level"),
+    resume: str | None = typer.Option(
+        None, "--resume", help="Continue thread THREAD of --out from its last finished step"
+    ),
+    checkpointer: str | None = typer.Option(
+        None, "--checkpointer", help="postgresql://... (default: checkpoints.sqlite in --out)"
+    ),
 ) -> None:
     """Run the four-step workflow on a target and write the report. Exit 0 met/acceptable, 1 not met,
     2 bad input, 3 escalated, 4 projected, 5 inconclusive, 6 incomplete."""
-    from perfpilot.run.request import RunRequest, parse_budgets
+    from perfpilot.run.request import RunInputError, RunRequest, parse_budgets, resume_request
 
     headless = headless or not sys.stdout.isatty()
+    if resume is not None:
+        if target is not None:
+            fail("--resume THREAD continues the thread's own target: give no target.yaml")
+        try:
+            request = resume_request(out, resume, checkpointer=checkpointer)
+        except RunInputError as exc:
+            fail(str(exc))
+        ask = None if headless else _ask
+        raise typer.Exit(execute_run(replace(request, ask=ask), headless=headless, log_level=log_level))
+    if target is None:
+        fail("give a target.yaml (or --resume THREAD)")
     if apply not in ("none", "sandbox", "original"):
         fail(f"--apply {apply!r}: choose none, sandbox or original")
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
@@ -95,6 +113,7 @@ def run(
             formats=chosen,
             ask=None if headless else _ask,
             keep_sandbox=keep_sandbox,
+            checkpointer=checkpointer,
         ),
         headless=headless,
         log_level=log_level,
@@ -124,13 +143,18 @@ def _stop_on_sigterm() -> None:
 def execute_run(req: RunRequest, *, headless: bool, log_level: str = "info") -> int:
     """The process exit code of a run; bad input prints a message naming the file and field, and gives 2.
     On a terminal, progress is drawn step by step."""
-    from dataclasses import replace
-
     from perfpilot.cli.progress import StepProgress
     from perfpilot.logs import configure_logging
     from perfpilot.run.request import RunInputError, perform_run
+    from perfpilot.run.threads import new_thread_id
 
     configure_logging(headless=headless, level=log_level)
+    req = replace(req, thread_id=req.thread_id or new_thread_id())
+    print(
+        f"perfpilot: thread {req.thread_id} (continue: perfpilot run --resume {req.thread_id} "
+        f"--out {req.out})",
+        file=sys.stderr,
+    )
     _stop_on_sigterm()
     if not headless and req.on_update is None:
         req = replace(req, on_update=StepProgress())

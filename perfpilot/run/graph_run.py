@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import structlog
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.types import Command
 
 from perfpilot.agents.loop import StepRunner
@@ -20,6 +21,7 @@ from perfpilot.artifacts.report import RunReport
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.graphs.checkpoints import memory_checkpointer
 from perfpilot.graphs.orchestrator import Applier, RunContext, build_graph
+from perfpilot.run.crash_hook import hold_before, holding_at
 from perfpilot.run.report import build_report
 from perfpilot.skills.base import ApplyMode, SkillContext
 from perfpilot.skills.registry import SkillRegistry, default_registry
@@ -42,16 +44,22 @@ class RunOptions:
     on_update: OnUpdate | None = None
     registry: SkillRegistry | None = None
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    checkpointer: BaseCheckpointSaver[Any] | None = None
+    resume: bool = False
+    answer: str | None = None
 
 
-def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
-    """Run the graph to its end (or to an unanswered escalation) and report. Never loses finished steps."""
-    log = structlog.get_logger("perfpilot.run").bind(run=options.run_id)
+class NothingToResume(Exception):
+    """The checkpointer holds no state for the thread asked to resume."""
+
+
+def run_context(evidence: EvidenceBundle, options: RunOptions, log: Any) -> RunContext:
+    """The run-scoped dependencies every node gets: step runner, evidence, skill context, applier."""
     registry = options.registry or default_registry()
     steps = steps_with_budgets(options.budgets)
     require_skills(steps.values(), registry.names())
     fallback = None if isinstance(options.planner, OfflinePlanner) else OfflinePlanner()
-    context = RunContext(
+    return RunContext(
         runner=StepRunner(options.planner, registry, fallback=fallback, prefetch=fallback is not None),
         evidence=evidence,
         skill_context=SkillContext(
@@ -60,19 +68,32 @@ def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
         steps=steps,
         applier=options.applier,
     )
-    graph = build_graph().compile(checkpointer=memory_checkpointer())
+
+
+def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
+    """Run the graph to its end (or to an unanswered escalation) and report. Never loses finished steps."""
+    log = structlog.get_logger("perfpilot.run").bind(run=options.run_id)
+    context = run_context(evidence, options, log)
+    graph = build_graph().compile(
+        checkpointer=options.checkpointer or memory_checkpointer(), interrupt_before=hold_before()
+    )
     config: Any = {"configurable": {"thread_id": options.run_id}}
     payload: Any = {"run_id": options.run_id, "decision_path": [], "steps": [], "decisions": []}
+    if options.resume:
+        payload = _resume_payload(graph.get_state(config), options)
     options.workdir.mkdir(parents=True, exist_ok=True)
     try:
         while True:
             interrupts: tuple[Any, ...] = ()
-            for update in graph.stream(payload, config, context=context, stream_mode="updates"):
+            for update in graph.stream(
+                payload, config, context=context, stream_mode="updates", durability="sync"
+            ):
                 for node, values in update.items():
                     if node == "__interrupt__":
                         interrupts = tuple(values)
                     elif options.on_update is not None:
                         options.on_update(node, values or {})
+            holding_at(graph.get_state(config).next)
             if not interrupts:
                 return build_report(graph.get_state(config).values, evidence, options.run_id)
             question = interrupts[0].value
@@ -99,3 +120,12 @@ def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
         state["status"] = "error"
         report = build_report(state, evidence, options.run_id)
         return report.model_copy(update={"error": f"{type(exc).__name__}: {exc}"})
+
+
+def _resume_payload(snapshot: Any, options: RunOptions) -> Any:
+    """What to stream to continue a thread: the answer to its pending escalation, or nothing (go on)."""
+    if not snapshot.values:
+        raise NothingToResume(f"thread {options.run_id!r} has no checkpoint to resume from")
+    if snapshot.interrupts and options.answer is not None:
+        return Command(resume=options.answer)
+    return None

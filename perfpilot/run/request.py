@@ -38,6 +38,10 @@ class RunRequest:
     load_test_rate_rps: float | None = None
     warmup_s: float = 5.0
     keep_sandbox: bool = False
+    thread_id: str | None = None
+    resume: bool = False
+    answer: str | None = None
+    checkpointer: str | None = None
 
 
 class RunInputError(Exception):
@@ -55,17 +59,66 @@ def parse_budgets(values: list[str]) -> dict[StepName, int]:
     return budgets
 
 
+def resume_request(
+    out: Path, thread_id: str, answer: str | None = None, checkpointer: str | None = None
+) -> RunRequest:
+    """The request of a recorded thread, to continue it (answering its escalation when answer is given)."""
+    from perfpilot.run.threads import ThreadNotFound, load_thread
+
+    try:
+        record = load_thread(out, thread_id)
+    except ThreadNotFound as exc:
+        raise RunInputError(f"--resume: {exc}") from None
+    if record.live:
+        raise RunInputError(
+            f"thread {thread_id}: a --live run cannot be resumed "
+            "(its service and sandbox ended with its process)"
+        )
+    return RunRequest(
+        target=Path(record.target),
+        out=out,
+        strict=record.strict,
+        planner_name=record.planner_name,
+        model=record.model,
+        replay=Path(record.replay) if record.replay else None,
+        budgets=record.budgets,  # type: ignore[arg-type]
+        formats=tuple(record.formats),
+        thread_id=thread_id,
+        resume=True,
+        answer=answer,
+        checkpointer=checkpointer,
+    )
+
+
+def _thread_record(req: RunRequest, thread_id: str) -> Any:
+    from perfpilot.run.threads import ThreadRecord
+
+    scheme = (req.checkpointer or "sqlite").split(":", 1)[0]
+    return ThreadRecord(
+        thread_id=thread_id,
+        target=str(req.target.resolve()),
+        planner_name=req.planner_name,
+        model=req.model,
+        replay=str(req.replay.resolve()) if req.replay else None,
+        strict=req.strict,
+        live=req.live,
+        apply=req.apply,
+        budgets=dict(req.budgets),
+        formats=list(req.formats),
+        checkpointer=scheme,
+    )
+
+
 def perform_run(req: RunRequest) -> RunReport:
     """Load, run the graph (live when asked) and write the reports. Bad input raises RunInputError."""
-    from perfpilot.evidence.errors import EvidenceError
-    from perfpilot.evidence.load import load_evidence
-    from perfpilot.live.service import ServiceError
-    from perfpilot.live.session import LiveSession
+    from perfpilot.graphs.checkpoints import CheckpointerError, open_checkpointer
     from perfpilot.reports import remove_stale_reports, write_reports
-    from perfpilot.run.graph_run import RunOptions, run_workflow
+    from perfpilot.run.graph_run import NothingToResume, RunOptions
+    from perfpilot.run.threads import load_thread, new_thread_id, save_thread
     from perfpilot.target import TargetError, load_target
 
-    log = structlog.get_logger("perfpilot.run")
+    thread_id = req.thread_id or new_thread_id()
+    log = structlog.get_logger("perfpilot.run").bind(thread=thread_id)
     if stale := remove_stale_reports(req.out):  # never mistaken for this run's, whatever happens next
         log.info("run.stale_reports_removed", files=[p.name for p in stale])
     try:
@@ -88,7 +141,39 @@ def perform_run(req: RunRequest) -> RunReport:
         apply=req.apply,
         ask=req.ask,
         on_update=req.on_update,
+        run_id=thread_id,
+        resume=req.resume,
+        answer=req.answer,
     )
+    record = load_thread(req.out, thread_id) if req.resume else _thread_record(req, thread_id)
+    save_thread(req.out, record.model_copy(update={"status": "started"}))  # until it ends
+    log.info("run.thread", thread=thread_id, resume=req.resume)
+    try:
+        with open_checkpointer(req.out, req.checkpointer) as checkpointer:
+            options.checkpointer = checkpointer
+            report = _run_graph(req, spec, options, log)
+    except CheckpointerError as exc:
+        raise RunInputError(str(exc)) from None
+    except NothingToResume as exc:
+        raise RunInputError(f"--resume: {exc}") from None
+    report = report.model_copy(update={"target_file": str(req.target.resolve())})
+    question = report.escalation if report.status == "escalated" else None
+    save_thread(req.out, record.model_copy(update={"status": report.status, "question": question}))
+    if (missing := replay_failure(planner)) is not None:
+        raise RunInputError(f"--replay {req.replay}: {missing}")
+    paths = write_reports(report, req.out, req.formats)
+    log.info("run.done", status=report.status, exit_code=report.exit_code, reports=[str(p) for p in paths])
+    return report
+
+
+def _run_graph(req: RunRequest, spec: Any, options: Any, log: Any) -> RunReport:
+    """The graph on recorded evidence, or live inside the service's session."""
+    from perfpilot.evidence.errors import EvidenceError
+    from perfpilot.evidence.load import load_evidence
+    from perfpilot.live.service import ServiceError
+    from perfpilot.live.session import LiveSession
+    from perfpilot.run.graph_run import run_workflow
+
     try:
         if req.live:
             session = LiveSession(spec, options, log, warmup_s=req.warmup_s, keep_sandbox=req.keep_sandbox)
@@ -106,10 +191,6 @@ def perform_run(req: RunRequest) -> RunReport:
         raise RunInputError(f"{exc} (--strict)") from None
     except ServiceError as exc:
         raise RunInputError(f"{req.target}: the service could not be started: {exc}") from None
-    if (missing := replay_failure(planner)) is not None:
-        raise RunInputError(f"--replay {req.replay}: {missing}")
-    paths = write_reports(report, req.out, req.formats)
-    log.info("run.done", status=report.status, exit_code=report.exit_code, reports=[str(p) for p in paths])
     return report
 
 

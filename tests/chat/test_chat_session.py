@@ -48,3 +48,29 @@ def test_show_names_unknown_ids(tmp_path: Path) -> None:
     session.run()
     session.loop()
     assert said[-1] == "No finding or change with id 'nope'."
+
+
+def test_a_chat_continues_a_headless_runs_escalation_in_another_session(tmp_path: Path) -> None:
+    import yaml
+
+    from perfpilot.run.request import perform_run, resume_request
+
+    incident_dir = EXAMPLE.parents[2] / "perfpilot" / "evals" / "incidents" / "single-node-db-saturated"
+    incident = yaml.safe_load((incident_dir / "incident.yaml").read_text(encoding="utf-8"))
+    for name in ("metrics.prom", "inventory.yaml"):
+        (tmp_path / name).write_bytes((incident_dir / name).read_bytes())
+    (tmp_path / "target.yaml").write_text(yaml.safe_dump(incident["target"]), encoding="utf-8")
+    out = tmp_path / "out"
+    headless = perform_run(RunRequest(target=tmp_path / "target.yaml", out=out, formats=("json",)))
+    assert headless.status == "escalated"
+
+    inputs = iter(["proceed", "quit"])
+    said: list[str] = []
+    session = ChatSession(
+        resume_request(out, headless.run_id), read=lambda p: next(inputs), write=said.append
+    )
+    report = session.run()
+    session.loop()
+    assert report.run_id == headless.run_id and report.tier == "T3"
+    assert report.decision_path[:4] == ["profiling", "analysis", "escalation", "optimization"]
+    assert any("architecture limitation" in line for line in said)  # the escalation was asked in the chat

@@ -1,0 +1,1 @@
+"""Servers that expose perfpilot where people already work (MCP)."""
