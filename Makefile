@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m perfpilot.demo $(if $(QUICK),--quick,)
+	$(BIN)/python -m perfpilot.cli.demo $(if $(QUICK),--quick,)
 
 postgres:
 	@bash scripts/postgres-up.sh

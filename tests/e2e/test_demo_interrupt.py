@@ -31,12 +31,12 @@ def test_a_stop_during_the_baseline_load_test(
 ) -> None:
     assert _port_free(8765), "something already listens on 8765"
     subprocess.run(
-        [sys.executable, "-c", "import perfpilot.demo as d; d.build_data()"], check=True, timeout=300
+        [sys.executable, "-c", "import perfpilot.cli.demo as d; d.build_data()"], check=True, timeout=300
     )
     log = tmp_path / "demo.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "perfpilot.demo", "--quick", "--out", str(tmp_path / "out")],
+            [sys.executable, "-m", "perfpilot.cli.demo", "--quick", "--out", str(tmp_path / "out")],
             stdout=out,
             stderr=subprocess.STDOUT,
         )

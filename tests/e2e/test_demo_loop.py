@@ -30,11 +30,11 @@ def _port_free(port: int) -> bool:
 def demo(tmp_path_factory: pytest.TempPathFactory, k6_binary: str) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("demo")
     subprocess.run(
-        [sys.executable, "-c", "import perfpilot.demo as d; d.build_data()"], check=True, timeout=300
+        [sys.executable, "-c", "import perfpilot.cli.demo as d; d.build_data()"], check=True, timeout=300
     )
     before = _sha256(SHOP_DB)
     result = subprocess.run(
-        [sys.executable, "-m", "perfpilot.demo", "--quick", "--out", str(out)],
+        [sys.executable, "-m", "perfpilot.cli.demo", "--quick", "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=600,
