@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from perfpilot.inputs.files import encoding_name, sniff_encoding
+
 
 class EvidenceError(Exception):
     """Malformed or unreadable evidence; str() reads `metrics.prom:17: bad sample value 'abc'`."""
@@ -27,16 +29,20 @@ class EvidenceError(Exception):
 
 @contextmanager
 def open_text(path: Path, source: str, *, lenient: bool = False) -> Iterator[IO[str]]:
-    """Open a text source; unreadable or non-UTF-8 files become EvidenceError (lenient replaces bad bytes)."""
+    """Open a text source (UTF-8, or UTF-8/16 with a BOM); unreadable or undecodable files become
+    EvidenceError (lenient replaces bad bytes)."""
     try:
-        handle = path.open(encoding="utf-8", errors="replace" if lenient else "strict", newline="")
+        with path.open("rb") as raw:
+            encoding = sniff_encoding(raw.read(4))
+        handle = path.open(encoding=encoding, errors="replace" if lenient else "strict", newline="")
     except OSError as exc:
         raise EvidenceError(source, None, f"cannot read the file: {exc.strerror or exc}") from None
     try:
         with handle:
             yield handle
-    except UnicodeDecodeError as exc:
-        raise EvidenceError(source, None, f"not UTF-8 text (byte offset {exc.start})") from None
+    except UnicodeError as exc:
+        at = f" (byte offset {exc.start})" if isinstance(exc, UnicodeDecodeError) else ""
+        raise EvidenceError(source, None, f"not {encoding_name(encoding)} text{at}") from None
     except OSError as exc:
         raise EvidenceError(source, None, f"cannot read the file: {exc.strerror or exc}") from None
 

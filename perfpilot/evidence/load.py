@@ -31,6 +31,9 @@ from perfpilot.evidence.process_usage import process_usage
 from perfpilot.evidence.prometheus import load_prometheus, parse_prometheus_text
 from perfpilot.evidence.scrape_window import MetricBatch, is_timed, join_series, scrape_windows, window_sample
 from perfpilot.evidence.timeseries import load_timeseries
+from perfpilot.inputs.budget import time_budget
+from perfpilot.inputs.files import InputRejected, check_file, check_nesting
+from perfpilot.inputs.limits import EvidenceKind, InputLimits
 from perfpilot.target.spec import LoadTestSource, MetricsSource, Target, WorkloadSource
 from perfpilot.workload.models import WorkloadDigest
 
@@ -58,12 +61,25 @@ def redacted_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
+_NESTED_KINDS = frozenset({"metrics", "traces", "load_tests", "inventory", "kubernetes"})
+"""Kinds read as JSON or YAML, whose nesting is checked before a parser recurses into it."""
+
+
+def _count(value: object) -> int:
+    """Usable items in a loaded value: its length, or 1 for a single record."""
+    return len(value) if isinstance(value, Sized) else int(value is not None)
+
+
 class _Loader:
-    """Runs loaders for one bundle, turning failures into SkippedSource (or raising when strict)."""
+    """Runs loaders for one bundle, turning failures into SkippedSource (or raising when strict).
+
+    Every file is checked first: a regular file (never opened otherwise, so FIFOs and devices cannot
+    block), within its kind's size cap, nesting bounded for JSON/YAML kinds, read within a time budget."""
 
     def __init__(self, target: Target, strict: bool) -> None:
         self.target = target
         self.strict = strict
+        self.limits = InputLimits(explicit={str(k): int(v) for k, v in target.limits.max_bytes.items()})
         self.skipped: list[SkippedSource] = []
         self.read: list[EvidenceRead] = []
 
@@ -76,27 +92,46 @@ class _Loader:
         log.warning("evidence.skipped", file=error.source, line=error.line, reason=error.message)
         self.skipped.append(SkippedSource(source=error.source, line=error.line, reason=error.message))
 
-    def run(self, label: str, load: Callable[[], T]) -> T | None:
-        """The loaded value, noted with its item count in `read` (unreadable: skipped, noted as 0)."""
+    def run(self, label: str, load: Callable[[], T], count: Callable[[T], int] = _count) -> T | None:
+        """The loaded value, noted with its item count in `read` (unreadable: skipped, noted as 0).
+
+        Strict: a source with nothing usable in it (0 items) is an error naming it."""
         try:
             value = load()
+            items = count(value)
+            if self.strict and items == 0:
+                raise EvidenceError(label, None, "nothing usable found in it (0 items)")
         except EvidenceError as exc:
             self.skip(exc)
         except OSError as exc:
             self.skip(EvidenceError(label, None, f"cannot read: {exc.strerror or exc}"))
         except (ValueError, UnicodeDecodeError) as exc:
             self.skip(EvidenceError(label, None, f"malformed: {exc}"))
+        except RecursionError:
+            self.skip(EvidenceError(label, None, "nested too deeply to read"))
         else:
-            items = len(value) if isinstance(value, Sized) else int(value is not None)
             self.read.append(EvidenceRead(source=label, items=items))
             return value
         self.read.append(EvidenceRead(source=label, items=0, read=False))
         return None
 
-    def load(self, path: Path, load_file: Callable[..., T]) -> T | None:
-        """Call load_file(path, source=<label>) with failures handled."""
+    def load(
+        self, path: Path, load_file: Callable[..., T], kind: EvidenceKind, count: Callable[[T], int] = _count
+    ) -> T | None:
+        """Call load_file(path, source=<label>) on a checked file, with failures handled."""
         label = self.label(path)
-        return self.run(label, lambda: load_file(path, source=label))
+
+        def checked() -> T:
+            try:
+                check_file(path, self.limits.max_bytes(kind))
+                with time_budget(self.limits.source_seconds()):
+                    if kind in _NESTED_KINDS:
+                        check_nesting(path.read_bytes())
+                    return load_file(path, source=label)
+            except InputRejected as exc:
+                raise EvidenceError(label, None, str(exc)) from None
+
+        return self.run(label, checked, count)
 
 
 def _live_metrics(url: str, label: str) -> list[MetricSample]:
@@ -135,10 +170,10 @@ def _metrics_batch(loader: _Loader, source: MetricsSource, *, live: bool) -> Met
         kind = {".json": "json", ".csv": "csv"}.get(path.suffix.lower(), "prometheus")
     batch = MetricBatch(loader.label(path), scraped_at=scraped_at, target_labels=target_labels)
     if kind == "prometheus":
-        samples = loader.load(path, load_prometheus)
+        samples = loader.load(path, load_prometheus, "metrics")
         batch.samples = samples or []
         return batch if samples is not None else None
-    series = loader.load(path, partial(load_timeseries, format=kind))
+    series = loader.load(path, partial(load_timeseries, format=kind), "metrics")
     batch.series = series or []
     return batch if series is not None else None
 
@@ -173,7 +208,9 @@ def _load_workloads(loader: _Loader, bundle: EvidenceBundle) -> None:
     for source in loader.target.evidence.workload:
         if source.path is None:
             continue  # live pg_stat_statements: the database skill connects itself
-        digest = loader.load(source.path, partial(_digest, workload=source))
+        digest = loader.load(
+            source.path, partial(_digest, workload=source), "workload", lambda d: d.total_count
+        )
         if digest is not None:
             bundle.workloads.append(digest)
 
@@ -198,7 +235,7 @@ def _load_kubernetes(loader: _Loader, paths: list[Path]) -> list[K8sWorkload]:
     workloads: list[K8sWorkload] = []
     hpas: list[HpaBounds] = []
     for path in paths:
-        parsed = loader.load(path, parse_manifests)
+        parsed = loader.load(path, parse_manifests, "kubernetes", lambda p: len(p[0]) + len(p[1]))
         if parsed is not None:
             workloads.extend(parsed[0])
             hpas.extend(parsed[1])
@@ -207,10 +244,12 @@ def _load_kubernetes(loader: _Loader, paths: list[Path]) -> list[K8sWorkload]:
 
 def _load_test(loader: _Loader, source: LoadTestSource) -> K6Summary | None:
     """One k6 run: its summary, with the declared role and the time series when given."""
-    summary = loader.load(source.path, load_k6_summary)
+    summary = loader.load(source.path, load_k6_summary, "load_tests", lambda s: len(s.metrics))
     if summary is None:
         return None
-    timeline = loader.load(source.timeseries, load_k6_timeseries) if source.timeseries else None
+    timeline = None
+    if source.timeseries is not None:
+        timeline = loader.load(source.timeseries, load_k6_timeseries, "load_test_series")
     return summary.model_copy(
         update={
             "role": source.role,
@@ -233,23 +272,23 @@ def load_evidence(target: Target, *, strict: bool = False, live: bool = True) ->
     _load_workloads(loader, bundle)
     _check_schema(loader)
     for path in evidence.traces:
-        bundle.traces.extend(loader.load(path, load_otlp) or [])
+        bundle.traces.extend(loader.load(path, load_otlp, "traces") or [])
     for entry in evidence.load_tests:
         summary = _load_test(loader, entry)
         if summary is not None:
             bundle.load_tests.append(summary)
     for path in evidence.access_logs:
-        bundle.access_logs.extend(loader.load(path, load_access_log) or [])
+        bundle.access_logs.extend(loader.load(path, load_access_log, "access_logs") or [])
     for path in evidence.plans:
-        bundle.plans.extend(loader.load(path, load_explain) or [])
+        bundle.plans.extend(loader.load(path, load_explain, "plans") or [])
     for path in evidence.containers:
-        dockerfile = loader.load(path, load_dockerfile)
+        dockerfile = loader.load(path, load_dockerfile, "containers", lambda d: len(d.instructions))
         if dockerfile is not None:
             bundle.dockerfiles.append(dockerfile)
     infrastructure = evidence.infrastructure
     if infrastructure is not None:
         if infrastructure.inventory is not None:
-            bundle.instances.extend(loader.load(infrastructure.inventory, load_inventory) or [])
+            bundle.instances.extend(loader.load(infrastructure.inventory, load_inventory, "inventory") or [])
         bundle.kubernetes.extend(_load_kubernetes(loader, infrastructure.kubernetes))
     bundle.skipped.extend(loader.skipped)
     bundle.read.extend(loader.read)

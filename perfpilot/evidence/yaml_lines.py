@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from perfpilot.evidence.errors import EvidenceError
+from perfpilot.inputs.yaml_bounds import YamlTooLarge, expanded_size
 
 
 class LinedDict(dict[str, Any]):
@@ -48,12 +49,17 @@ def yaml_documents(text: str, source: str) -> Iterator[tuple[Any, int]]:
             node = loader.get_node()
             if node is None:
                 continue
+            expanded_size(node)
             yield loader.construct_document(node), node.start_mark.line + 1
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise EvidenceError(source, line, f"not valid YAML: {problem}") from None
+    except YamlTooLarge as exc:
+        raise EvidenceError(source, None, str(exc)) from None
+    except RecursionError:
+        raise EvidenceError(source, None, "YAML nested too deeply to read") from None
     finally:
         loader.dispose()
 

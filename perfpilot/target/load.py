@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from perfpilot.inputs.files import InputRejected, check_file, check_nesting, decode_text, path_problem
+from perfpilot.inputs.limits import InputLimits
+from perfpilot.inputs.yaml_bounds import YamlTooLarge, expanded_size
 from perfpilot.target.spec import Target
 
 
@@ -21,12 +25,18 @@ class TargetError(Exception):
         super().__init__(f"{path}: invalid target\n" + "\n".join(f"  - {p}" for p in problems))
 
 
-def _line_index(text: str) -> dict[tuple[str | int, ...], int]:
-    """Map each YAML key path to its 1-based line, so errors can point at the line."""
+def _line_index(document: str | yaml.Node | None) -> dict[tuple[str | int, ...], int]:
+    """Map each YAML key path (of a text or a composed node) to its 1-based line, so errors can point at
+    the line; aliases are not walked."""
+    root = yaml.compose(document, Loader=yaml.SafeLoader) if isinstance(document, str) else document
     index: dict[tuple[str | int, ...], int] = {}
+    seen: set[int] = set()
 
     def walk(node: yaml.Node, path: tuple[str | int, ...]) -> None:
         index.setdefault(path, node.start_mark.line + 1)
+        if id(node) in seen:
+            return  # an alias: its lines are those of the anchor, already indexed
+        seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 child = (*path, str(key.value))
@@ -36,10 +46,55 @@ def _line_index(text: str) -> dict[tuple[str | int, ...], int]:
             for i, item in enumerate(node.value):
                 walk(item, (*path, i))
 
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
     if root is not None:
         walk(root, ())
     return index
+
+
+def _read(path: Path) -> str:
+    """The target file's text: a regular file under its cap, UTF-8 or UTF-8/16 with a BOM."""
+    problem = path_problem(path)
+    if problem is not None:
+        raise TargetError(path, [problem])
+    try:
+        check_file(path, InputLimits().max_bytes("target"))
+        data = path.read_bytes()
+        text = decode_text(data)
+        check_nesting(data)
+    except (InputRejected, ValueError) as exc:  # ValueError: a malformed PERFPILOT_MAX_BYTES_TARGET
+        raise TargetError(path, [str(exc)]) from None
+    except OSError as exc:
+        raise TargetError(path, [f"cannot read the file: {exc.strerror or exc}"]) from None
+    return text
+
+
+def _parse(path: Path, text: str) -> tuple[Any, dict[tuple[str | int, ...], int]]:
+    """The YAML document and its line index; aliases may not expand past the node budget."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        expanded_size(node)
+        return loader.construct_document(node), _line_index(node)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise TargetError(path, [f"{where}not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+    except YamlTooLarge as exc:
+        raise TargetError(path, [str(exc)]) from None
+    except RecursionError:
+        raise TargetError(path, ["YAML nested too deeply to read"]) from None
+    finally:
+        loader.dispose()
+
+
+def _file_problem(path: Path) -> str | None:
+    """Why a named evidence path cannot be used at all (missing, NUL byte, symlink loop)."""
+    problem = path_problem(path)
+    if problem in ("the path contains a NUL byte", "symlink loop"):
+        return problem
+    return None if path.exists() else f"file not found: {path}"
 
 
 def _nearest_line(index: dict[tuple[str | int, ...], int], loc: tuple[str | int, ...]) -> int | None:
@@ -62,15 +117,24 @@ def _paths(model: BaseModel, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[
                 yield from _paths(item, here)
 
 
+def _absolute(path: Path) -> Path:
+    """The path made absolute with symlinks resolved; as written (absolute) when it cannot be resolved
+    (a symlink loop, a NUL byte): the file check then names the problem."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return Path(os.path.abspath(path))
+
+
 def _resolve(model: BaseModel, root: Path) -> None:
     """Make every relative Path field absolute against the target's folder, in place."""
     for name in type(model).model_fields:
         value = getattr(model, name)
         if isinstance(value, Path) and not value.is_absolute():
-            object.__setattr__(model, name, (root / value).resolve())
+            object.__setattr__(model, name, _absolute(root / value))
         elif isinstance(value, list):
             resolved = [
-                (root / v).resolve() if isinstance(v, Path) and not v.is_absolute() else v for v in value
+                _absolute(root / v) if isinstance(v, Path) and not v.is_absolute() else v for v in value
             ]
             object.__setattr__(model, name, resolved)
             for item in resolved:
@@ -88,7 +152,7 @@ def _absolute_sqlite_dsn(dsn: str, root: Path) -> str:
     rest = rest[2:] if rest.startswith("//") else rest
     if not rest or rest.startswith("/"):
         return dsn
-    return f"sqlite://{(root / rest).resolve()}"
+    return f"sqlite://{_absolute(root / rest)}"
 
 
 def _resolve_dsns(target: Target, root: Path) -> None:
@@ -107,17 +171,7 @@ def _field(loc: tuple[str | int, ...]) -> str:
 def load_target(path: str | Path, *, check_files: bool = True) -> Target:
     """Read and validate a target file; relative paths resolve against its folder."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise TargetError(path, [f"cannot read the file: {exc.strerror or exc}"]) from None
-    try:
-        data: Any = yaml.safe_load(text)
-        index = _line_index(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise TargetError(path, [f"{where}not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+    data, index = _parse(path, _read(path))
     if not isinstance(data, dict):
         raise TargetError(path, ["the file must hold a mapping (name, slos, evidence, ...)"])
     try:
@@ -136,9 +190,9 @@ def load_target(path: str | Path, *, check_files: bool = True) -> Target:
     target._root = root
     if check_files:
         missing = [
-            f"line {_nearest_line(index, loc) or '?'}, field '{_field(loc)}': file not found: {p}"
+            f"line {_nearest_line(index, loc) or '?'}, field '{_field(loc)}': {problem}"
             for loc, p in _paths(target)
-            if not p.exists()
+            if (problem := _file_problem(p)) is not None
         ]
         if missing:
             raise TargetError(path, missing)

@@ -7,7 +7,9 @@ from pathlib import Path, PurePath
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ByteSize, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from perfpilot.inputs.limits import EvidenceKind
 
 
 class Spec(BaseModel):
@@ -192,6 +194,15 @@ class EvidenceSources(Spec):
         return [{"path": item} if isinstance(item, str | PurePath) else item for item in value]
 
 
+class InputLimitsSpec(Spec):
+    """Caps on what perfpilot reads; they win over PERFPILOT_MAX_BYTES_<KIND> and the defaults."""
+
+    max_bytes: dict[EvidenceKind, ByteSize] = Field(
+        default_factory=dict,
+        description="Largest file read per evidence kind, e.g. {metrics: 64MiB, workload: 2GiB}.",
+    )
+
+
 class Target(Spec):
     """A system for perfpilot to work on."""
 
@@ -199,6 +210,7 @@ class Target(Spec):
     architecture: str = Field(default="", description="The architecture in words.")
     slos: Slos = Field(default_factory=Slos)
     evidence: EvidenceSources
+    limits: InputLimitsSpec = Field(default_factory=InputLimitsSpec)
     _root: Path = PrivateAttr(default=Path("."))
 
     @property

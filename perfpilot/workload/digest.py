@@ -7,6 +7,7 @@ from pathlib import Path
 
 from perfpilot.redaction import redact
 from perfpilot.workload.aggregate import ShapeTotals, aggregate_events, aggregate_rows
+from perfpilot.workload.errors import WorkloadError
 from perfpilot.workload.events import ParseStats, QueryEvent
 from perfpilot.workload.fingerprint import fingerprint_id
 from perfpilot.workload.formats.mysql_slow import iter_slow_log_rows
@@ -85,6 +86,15 @@ def digest_file(
     The digest keeps the statement streams of session-tagged statements (not when a slow log is
     split across processes; pg_stat_statements and SQL files carry no sessions).
     """
+    try:
+        return _digest_file(path, format, dialect, top, workers)
+    except RecursionError:
+        raise WorkloadError(f"{path}: a record nests too deeply to read") from None
+
+
+def _digest_file(
+    path: Path, format: str, dialect: str | None, top: int | None, workers: int | None
+) -> WorkloadDigest:
     from perfpilot.workload.parallel import digest_slow_log_in_parallel, worth_splitting
 
     chosen = resolve_format(path, format)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
+from perfpilot.inputs.files import InputRejected, check_file
+from perfpilot.inputs.limits import InputLimits
 from perfpilot.workload.detect import detect_format
 from perfpilot.workload.errors import WorkloadError
 from perfpilot.workload.events import ParseStats, QueryEvent
@@ -30,8 +33,20 @@ _LINE_PARSERS: dict[str, Callable[[TextIO, ParseStats], Iterator[QueryEvent]]] =
 _BUFFER = 1 << 20
 
 
+def check_workload_file(path: Path) -> None:
+    """WorkloadError unless `path` is a regular file within the workload size cap (checked without
+    opening it, so a FIFO or a device never blocks)."""
+    if "\0" not in str(path) and not os.path.lexists(path):
+        raise WorkloadError(f"{path}: no such file")
+    try:
+        check_file(path, InputLimits().max_bytes("workload"))
+    except (InputRejected, ValueError) as exc:  # ValueError: a malformed PERFPILOT_MAX_BYTES_WORKLOAD
+        raise WorkloadError(f"{path}: {exc}") from None
+
+
 def resolve_format(path: Path, format: str = "auto") -> str:
     """The format to parse `path` with: `format` itself, or the sniffed one for "auto"."""
+    check_workload_file(path)
     if format == "auto":
         return detect_format(path)
     if format not in FORMATS:
