@@ -2,11 +2,16 @@
 
 One list of secret words serves secret-named keys (a mapping key, a KEY=VALUE pair, an ENV/ARG name)
 and the value patterns, beside the shapes of URLs, headers, known token formats and SQL password literals.
+Secrets are also found by shape without any name: the token formats detect-secrets' plugins know (AWS,
+Stripe, GitHub, Slack, Google, npm, JWT, PEM), re-expressed here as compiled regexes because redaction
+runs on every log line and prompt, and high-entropy mixed-case values in assignment contexts.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
@@ -51,8 +56,16 @@ def _keep_sql_string(match: re.Match[str]) -> str:
 # Order matters: specific shapes first, so a generic rule never leaves half a secret behind.
 _RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (
-        re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
+        re.compile(
+            r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----.*?"
+            r"(?:-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
+            re.S,
+        ),
         f"-----BEGIN PRIVATE KEY-----{MASK}-----END PRIVATE KEY-----",
+    ),
+    (
+        re.compile(r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]+"),
+        "https://hooks.slack.com/services/" + MASK,
     ),
     # scheme://user:password@host -> scheme://user:***@host
     (
@@ -73,9 +86,16 @@ _RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...]
     (re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), "<jwt:" + MASK + ">"),
     (re.compile(r"\bsk-ant-[A-Za-z0-9_-]{8,}"), "sk-ant-" + MASK),
     (re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_-]{16,}"), "sk-" + MASK),
-    (re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), "AKIA" + MASK),
+    (re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[0-9A-Z]{16}\b"), "AKIA" + MASK),
+    (re.compile(r"\b[rs]k_(?:live|test)_[0-9A-Za-z]{10,}"), "sk_" + MASK),
     (re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}\b"), "gh_" + MASK),
-    (re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"), "xox-" + MASK),
+    (re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}"), "github_pat_" + MASK),
+    (re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}"), "glpat-" + MASK),
+    (re.compile(r"\bxox[abeprs]-[A-Za-z0-9-]{10,}"), "xox-" + MASK),
+    (re.compile(r"\bxapp-[0-9]-[A-Za-z0-9-]{10,}"), "xapp-" + MASK),
+    (re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), "AIza" + MASK),
+    (re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"), "npm_" + MASK),
+    (re.compile(r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"), "SG." + MASK),
     # SQL: PASSWORD 'x', IDENTIFIED [WITH plugin] BY 'x', PASSWORD('x'), SECRET 'x', TOKEN = 'x'
     (
         re.compile(
@@ -95,13 +115,50 @@ _RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...]
     # key=value / key: value / "key": "value" for secret-looking keys (DSN keywords, env files, JSON).
     (
         re.compile(
-            r"(?i)(?P<head>\b[a-z0-9_-]*?(?:" + _SECRET_WORDS + r")[\"']?\s*[=:]\s*)(?P<value>"
+            r"(?i)(?P<head>\b[a-z0-9_-]*?(?:"
+            + _SECRET_WORDS
+            + r")[\"']?\s*[=:]\s*)(?P<value>"
             + _QUOTED_OR_BARE
             + ")"
         ),
         _mask_value,
     ),
 )
+
+
+_ASSIGNED = re.compile(
+    r"(?P<head>\b(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)[\"']?\s*(?:=|:|\s)\s*[\"']?)(?P<value>[A-Za-z0-9+/_-]{20,}={0,2})"
+)
+_NOT_SECRET_NAMES = re.compile(
+    r"(?i)^(?:sha\d*|md5|digest|hash|checksum|etag|trace_?id|span_?id|image|from)$"
+)
+MIN_ENTROPY_BITS = 4.0
+"""Shannon entropy per character above which a mixed-case value reads as random (English text: ~4.0 over
+words with spaces; a 20+ character random base64 value: ~4.5-5.5)."""
+
+
+def shannon_entropy(text: str) -> float:
+    """Bits per character of `text`."""
+    counts = Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def looks_random(value: str) -> bool:
+    """A value of 20+ characters mixing upper, lower case and digits with high entropy: an API key or a
+    generated password. Hex ids (trace ids, digests) and UUIDs are single-case, so they are kept."""
+    return (
+        len(value) >= 20
+        and any(c.isupper() for c in value)
+        and any(c.islower() for c in value)
+        and any(c.isdigit() for c in value)
+        and shannon_entropy(value) >= MIN_ENTROPY_BITS
+    )
+
+
+def _mask_random(match: re.Match[str]) -> str:
+    if _NOT_SECRET_NAMES.match(match.group("name")) or not looks_random(match.group("value")):
+        return match.group(0)
+    return match.group("head") + MASK
 
 
 def redact(text: str) -> str:
@@ -111,7 +168,12 @@ def redact(text: str) -> str:
         return text
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
-    return text
+    return _ASSIGNED.sub(_mask_random, text)
+
+
+def looks_secret(value: str) -> bool:
+    """Whether a bare value is a secret by its shape (a known token format or a random-looking key)."""
+    return redact(value) != value or looks_random(value.strip("\"'"))
 
 
 def is_sensitive_key(key: str) -> bool:

@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass
 
 from perfpilot.evidence.models import DockerInstruction
-from perfpilot.redaction import is_sensitive_key
-from perfpilot.skills.container_image.build_settings import settings
+from perfpilot.skills.container_image.build_settings import is_secret_setting, settings
 from perfpilot.skills.container_image.dependencies import copies_whole_context
 from perfpilot.skills.container_image.dockerfile_model import named, parse_from, stage_from
 from perfpilot.skills.container_image.facts import ImageFacts
@@ -52,18 +51,24 @@ def _from_line(ins: DockerInstruction, facts: ImageFacts, final: bool) -> list[s
 
 
 def _settings_line(ins: DockerInstruction) -> list[str]:
+    """An ENV/ARG line with every secret value (by name or by shape) replaced by a `${NAME}` placeholder."""
     kind = ins.instruction.upper()
     pairs = settings(kind, ins.arguments)
-    secret = [name for name, _ in pairs if is_sensitive_key(name)]
+    secret = [name for name, value in pairs if is_secret_setting(name, value)]
     if not secret:
         return [f"{kind} {ins.arguments}"]
-    kept = [name if value is None else f"{name}={value}" for name, value in pairs if name not in secret]
+    words = []
+    for name, value in pairs:
+        if name not in secret:
+            words.append(name if value is None else f"{name}={value}")
+        elif kind == "ENV":  # a placeholder filled at run time; the value never stays in the file
+            words.append(f"{name}=${{{name}}}")
     out = [
-        f"# perfpilot: removed {kind} {', '.join(secret)}; pass it at run time or with "
+        f"# perfpilot: removed the value of {kind} {', '.join(secret)}; pass it at run time or with "
         "RUN --mount=type=secret"
     ]
-    if kept:
-        out.append(f"{kind} {' '.join(kept)}")
+    if words:
+        out.append(f"{kind} {' '.join(words)}")
     return out
 
 
