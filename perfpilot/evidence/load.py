@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import importlib
 import importlib.util
 import os
+import re
 import time
 from collections.abc import Callable, Sized
 from functools import partial
@@ -13,6 +15,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import structlog
+import yaml
 
 from perfpilot.artifacts.report import EvidenceRead
 from perfpilot.evidence.access_log import load_access_log
@@ -32,7 +35,7 @@ from perfpilot.evidence.prometheus import load_prometheus, parse_prometheus_text
 from perfpilot.evidence.scrape_window import MetricBatch, is_timed, join_series, scrape_windows, window_sample
 from perfpilot.evidence.timeseries import load_timeseries
 from perfpilot.inputs.budget import time_budget
-from perfpilot.inputs.files import InputRejected, check_file, check_nesting
+from perfpilot.inputs.files import InputRejected, check_file, check_nesting, decode_text
 from perfpilot.inputs.limits import EvidenceKind, InputLimits
 from perfpilot.target.spec import LoadTestSource, MetricsSource, Target, WorkloadSource
 from perfpilot.workload.models import WorkloadDigest
@@ -105,10 +108,14 @@ class _Loader:
             self.skip(exc)
         except OSError as exc:
             self.skip(EvidenceError(label, None, f"cannot read: {exc.strerror or exc}"))
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, csv.Error) as exc:
             self.skip(EvidenceError(label, None, f"malformed: {exc}"))
         except RecursionError:
             self.skip(EvidenceError(label, None, "nested too deeply to read"))
+        except yaml.YAMLError as exc:  # a loader that let the YAML parser's own error through
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else None
+            self.skip(EvidenceError(label, line, f"not valid YAML: {getattr(exc, 'problem', None) or exc}"))
         else:
             self.read.append(EvidenceRead(source=label, items=items))
             return value
@@ -260,6 +267,21 @@ def _load_test(loader: _Loader, source: LoadTestSource) -> K6Summary | None:
     )
 
 
+_CREATE_TABLE = re.compile(r"(?i)\bcreate\s+(?:unlogged\s+|temporary\s+|temp\s+)?table\b")
+
+
+def _check_ddl(loader: _Loader, ddl: Path) -> None:
+    """--strict: the schema file (the database skill parses it) is a text file naming some table."""
+    label = loader.label(ddl)
+    try:
+        check_file(ddl, loader.limits.max_bytes("ddl"))
+        text = decode_text(ddl.read_bytes())
+    except InputRejected as exc:
+        raise EvidenceError(label, None, str(exc)) from None
+    if not _CREATE_TABLE.search(text):
+        raise EvidenceError(label, None, "no CREATE TABLE statement in it")
+
+
 def load_evidence(target: Target, *, strict: bool = False, live: bool = True) -> EvidenceBundle:
     """Load every evidence source of the target. Bad sources land in bundle.skipped (strict: raise).
 
@@ -268,6 +290,8 @@ def load_evidence(target: Target, *, strict: bool = False, live: bool = True) ->
     loader = _Loader(target, strict)
     bundle = EvidenceBundle(target=target)
     evidence = target.evidence
+    if strict and evidence.database is not None and evidence.database.ddl is not None:
+        _check_ddl(loader, evidence.database.ddl)
     _load_metrics(loader, bundle, live=live)
     _load_workloads(loader, bundle)
     _check_schema(loader)

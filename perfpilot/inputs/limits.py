@@ -20,6 +20,7 @@ EvidenceKind = Literal[
     "inventory",
     "kubernetes",
     "plans",
+    "ddl",
 ]
 
 MiB = 1 << 20
@@ -35,6 +36,7 @@ DEFAULT_MAX_BYTES: dict[str, int] = {
     "inventory": 16 * MiB,
     "kubernetes": 16 * MiB,
     "plans": 16 * MiB,  # EXPLAIN output
+    "ddl": 64 * MiB,  # a pg_dump --schema-only of thousands of tables
 }
 """Generous for real evidence, small enough that a run stays within a minute and a gigabyte."""
 
