@@ -43,7 +43,10 @@ _LinedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _co
 
 def yaml_documents(text: str, source: str) -> Iterator[tuple[Any, int]]:
     """Yield (document, first line) for every document in a YAML stream; syntax errors name the line."""
-    loader = _LinedLoader(text)
+    try:
+        loader = _LinedLoader(text)  # the reader refuses control characters here already
+    except yaml.YAMLError as exc:
+        raise EvidenceError(source, None, f"not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
     try:
         while loader.check_node():
             node = loader.get_node()

@@ -70,7 +70,10 @@ def _read(path: Path) -> str:
 
 def _parse(path: Path, text: str) -> tuple[Any, dict[tuple[str | int, ...], int]]:
     """The YAML document and its line index; aliases may not expand past the node budget."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # the reader refuses control characters here already
+    except yaml.YAMLError as exc:
+        raise TargetError(path, [f"not valid YAML: {getattr(exc, 'problem', None) or exc}"]) from None
     try:
         node = loader.get_single_node()
         if node is None:

@@ -1,4 +1,4 @@
-"""Strategies that damage a valid evidence file: truncations, junk, huge lines, deep nesting, bad encodings."""
+"""Strategies that damage a valid file: truncations, junk, huge lines, deep nesting, bad encodings."""
 
 from __future__ import annotations
 

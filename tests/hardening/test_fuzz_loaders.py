@@ -81,3 +81,21 @@ def test_damaged_evidence_is_skipped_or_named(kind: str) -> None:
         assert_bounded(kind, data)
 
     check()
+
+
+def test_damaged_target_files_fail_with_target_error() -> None:
+    from perfpilot.target import TargetError, load_target
+
+    seed = (FIXTURES.parents[1] / "examples" / "recorded" / "target.yaml").read_bytes()
+
+    @given(damaged(seed))
+    def check(data: bytes) -> None:
+        with tempfile.TemporaryDirectory(prefix="hardening-fuzz-") as tmp:
+            path = Path(tmp) / "target.yaml"
+            path.write_bytes(data)
+            try:
+                load_target(path, check_files=False)
+            except TargetError as exc:
+                assert str(exc).startswith(f"{path}: invalid target") and exc.problems
+
+    check()
