@@ -117,6 +117,8 @@ def _statements(sql_file: Path, dialect: str) -> list[str]:
             tree = sqlglot.parse_one(event.sql, read=dialect)
         except sqlglot.errors.SqlglotError as exc:
             fail(f"{sql_file}:{event.line}: SQL does not parse: {str(exc).splitlines()[0]}")
+        except RecursionError:
+            fail(f"{sql_file}:{event.line}: SQL nests too deeply to parse")
         if tree is not None:
             statements.append(event.sql.strip().rstrip(";"))
     if not statements:
