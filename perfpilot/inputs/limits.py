@@ -68,7 +68,7 @@ def human_size(size: int) -> str:
     """'16 MiB', '1.5 KiB', '300 B'."""
     for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if size >= scale:
-            return f"{size / scale:g} {unit}"
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
     return f"{size} B"
 
 
