@@ -16,14 +16,29 @@ if TYPE_CHECKING:
     from perfpilot.run.request import RunRequest
 
 
-def validate(target: Path = typer.Argument(..., help="target.yaml to check")) -> None:
+MAX_BYTES_HELP = "KIND=SIZE, e.g. metrics=64MiB: largest file of a kind to read (repeatable; beats target)"
+
+
+def _caps(pairs: list[str]) -> dict[str, int]:
+    from perfpilot.inputs.limits import parse_caps
+
+    try:
+        return parse_caps(pairs)
+    except ValueError as exc:
+        fail(str(exc))
+
+
+def validate(
+    target: Path = typer.Argument(..., help="target.yaml to check"),
+    max_bytes: list[str] = typer.Option([], "--max-bytes", help=MAX_BYTES_HELP),
+) -> None:
     """Check a target file (fields, types, evidence paths) and read its evidence files, without
     running anything or fetching live sources. Exit 2 naming every file, line and field that is wrong."""
     from perfpilot.evidence import load_evidence
     from perfpilot.target import TargetError, load_target
 
     try:
-        spec = load_target(target)
+        spec = load_target(target, max_bytes=_caps(max_bytes))
     except TargetError as exc:
         fail(str(exc))
     skipped = load_evidence(spec, live=False).skipped
@@ -67,6 +82,7 @@ def run(
     checkpointer: str | None = typer.Option(
         None, "--checkpointer", help="postgresql://... (default: checkpoints.sqlite in --out)"
     ),
+    max_bytes: list[str] = typer.Option([], "--max-bytes", help=MAX_BYTES_HELP),
 ) -> None:
     """Run the four-step workflow on a target and write the report. Exit 0 met/acceptable, 1 not met,
     2 bad input, 3 escalated, 4 projected, 5 inconclusive, 6 incomplete."""
@@ -114,6 +130,7 @@ def run(
             ask=None if headless else _ask,
             keep_sandbox=keep_sandbox,
             checkpointer=checkpointer,
+            max_bytes=_caps(max_bytes),
         ),
         headless=headless,
         log_level=log_level,

@@ -58,7 +58,8 @@ def check_file(path: Path, max_bytes: int) -> int:
     if size > max_bytes:
         raise InputRejected(
             f"{human_size(size)} is over the {human_size(max_bytes)} limit for this kind of input "
-            "(raise it in target.yaml `limits: max_bytes:` or PERFPILOT_MAX_BYTES_<KIND>)"
+            "(raise it with --max-bytes KIND=SIZE, target.yaml `limits: max_bytes:` "
+            "or PERFPILOT_MAX_BYTES_<KIND>)"
         )
     return size
 

@@ -72,6 +72,18 @@ def human_size(size: int) -> str:
     return f"{size} B"
 
 
+def parse_caps(pairs: list[str]) -> dict[str, int]:
+    """`--max-bytes KIND=SIZE` options as {kind: bytes}; ValueError naming a bad one."""
+    caps: dict[str, int] = {}
+    for pair in pairs:
+        kind, sep, size = pair.partition("=")
+        if not sep or kind not in DEFAULT_MAX_BYTES:
+            kinds = ", ".join(DEFAULT_MAX_BYTES)
+            raise ValueError(f"--max-bytes {pair!r}: write KIND=SIZE with KIND one of {kinds}")
+        caps[kind] = parse_size(size)
+    return caps
+
+
 @dataclass(frozen=True)
 class InputLimits:
     """Caps for one run: `explicit` (CLI or target.yaml) > the environment > the defaults."""

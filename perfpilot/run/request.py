@@ -42,6 +42,7 @@ class RunRequest:
     resume: bool = False
     answer: str | None = None
     checkpointer: str | None = None
+    max_bytes: dict[str, int] = field(default_factory=dict)
 
 
 class RunInputError(Exception):
@@ -122,7 +123,7 @@ def perform_run(req: RunRequest) -> RunReport:
     if stale := remove_stale_reports(req.out):  # never mistaken for this run's, whatever happens next
         log.info("run.stale_reports_removed", files=[p.name for p in stale])
     try:
-        spec = load_target(req.target)
+        spec = load_target(req.target, max_bytes=req.max_bytes)
         planner = make_planner(
             req.planner_name,
             model=req.model,

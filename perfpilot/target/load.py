@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ByteSize, ValidationError
 
 from perfpilot.inputs.files import InputRejected, check_file, check_nesting, decode_text, path_problem
 from perfpilot.inputs.limits import InputLimits
@@ -51,13 +51,13 @@ def _line_index(document: str | yaml.Node | None) -> dict[tuple[str | int, ...],
     return index
 
 
-def _read(path: Path) -> str:
+def _read(path: Path, cap: int | None) -> str:
     """The target file's text: a regular file under its cap, UTF-8 or UTF-8/16 with a BOM."""
     problem = path_problem(path)
     if problem is not None:
         raise TargetError(path, [problem])
     try:
-        check_file(path, InputLimits().max_bytes("target"))
+        check_file(path, cap if cap is not None else InputLimits().max_bytes("target"))
         data = path.read_bytes()
         text = decode_text(data)
         check_nesting(data)
@@ -171,10 +171,15 @@ def _field(loc: tuple[str | int, ...]) -> str:
     return ".".join(str(p) for p in loc) or "(top level)"
 
 
-def load_target(path: str | Path, *, check_files: bool = True) -> Target:
-    """Read and validate a target file; relative paths resolve against its folder."""
+def load_target(
+    path: str | Path, *, check_files: bool = True, max_bytes: Mapping[str, int] | None = None
+) -> Target:
+    """Read and validate a target file; relative paths resolve against its folder.
+
+    max_bytes (from the command line) wins over the target's own `limits.max_bytes`."""
     path = Path(path)
-    data, index = _parse(path, _read(path))
+    caps = dict(max_bytes or {})
+    data, index = _parse(path, _read(path, caps.get("target")))
     if not isinstance(data, dict):
         raise TargetError(path, ["the file must hold a mapping (name, slos, evidence, ...)"])
     try:
@@ -187,6 +192,7 @@ def load_target(path: str | Path, *, check_files: bool = True) -> Target:
             at = f"line {line}, " if line else ""
             problems.append(f"{at}field '{_field(loc)}': {err['msg']}")
         raise TargetError(path, problems) from None
+    target.limits.max_bytes.update({kind: ByteSize(size) for kind, size in caps.items()})  # type: ignore[misc]
     root = path.resolve().parent
     _resolve(target, root)
     _resolve_dsns(target, root)

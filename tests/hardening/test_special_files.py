@@ -126,3 +126,27 @@ def test_target_loader_refuses_bombs_encodings_and_special_paths(tmp_path: Path)
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_command_line_cap_beats_the_target_which_beats_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from perfpilot.cli.app import app
+
+    _write(tmp_path / "metrics.prom", (FIXTURES / "evidence" / "metrics.prom").read_bytes())
+    target = _write(
+        tmp_path / "target.yaml",
+        b"name: caps\nlimits: {max_bytes: {metrics: 1MiB}}\nevidence: {metrics: [{path: metrics.prom}]}\n",
+    )
+    monkeypatch.setenv("PERFPILOT_MAX_BYTES_METRICS", "10")
+    assert CliRunner().invoke(app, ["validate", str(target)]).exit_code == 0
+    refused = CliRunner().invoke(app, ["validate", str(target), "--max-bytes", "metrics=100"])
+    assert (
+        refused.exit_code == 2
+        and "metrics.prom" in refused.output
+        and "over the 100 B limit" in refused.output
+    )
+    bad = CliRunner().invoke(app, ["validate", str(target), "--max-bytes", "metric=1"])
+    assert bad.exit_code == 2 and "write KIND=SIZE" in bad.output
