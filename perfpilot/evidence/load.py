@@ -227,8 +227,13 @@ def _check_schema(loader: _Loader) -> None:
     database = loader.target.evidence.database
     if database is None or database.ddl is None or importlib.util.find_spec(SCHEMA_MODULE) is None:
         return
-    schema = importlib.import_module(SCHEMA_MODULE)
     label = loader.label(database.ddl)
+    try:
+        check_file(database.ddl, loader.limits.max_bytes("ddl"))  # never hand a FIFO or device to the parser
+    except InputRejected as exc:
+        loader.skip(EvidenceError(label, None, str(exc)))
+        return
+    schema = importlib.import_module(SCHEMA_MODULE)
     try:
         read = schema.read_ddl(database.ddl, database.dialect)
     except schema.DdlError as exc:

@@ -34,6 +34,7 @@ def _sources(kind: str, path: str) -> dict[str, Any]:
         "containers": {"containers": [path]},
         "inventory": {"infrastructure": {"inventory": path}},
         "kubernetes": {"infrastructure": {"kubernetes": [path]}},
+        "plans": {"plans": [path]},
     }[kind]
 
 
@@ -49,6 +50,7 @@ SEEDS = {
     "containers": "evidence/Dockerfile",
     "inventory": "evidence/inventory.yaml",
     "kubernetes": "evidence/k8s.yaml",
+    "plans": "evidence/explain/plan-analyze.json",
 }
 
 
