@@ -61,8 +61,12 @@ class EndpointComparison(Artifact):
     """Per-endpoint before/after figures (the public shape of report.json's validation.endpoints)."""
 
     name: str
+    p50_ms_before: float | None = None
+    p50_ms_after: float | None = None
     p95_ms_before: float | None = None
     p95_ms_after: float | None = None
+    p99_ms_before: float | None = None
+    p99_ms_after: float | None = None
     rps_before: float | None = None
     rps_after: float | None = None
     error_rate_before: float | None = None

@@ -11,6 +11,7 @@ from perfpilot.cli import db, db_commands, graph, schema, skills
 from perfpilot.cli import eval as eval_cli
 from perfpilot.cli.chat import chat
 from perfpilot.cli.mcp import mcp
+from perfpilot.cli.report import report
 from perfpilot.cli.run import run, validate
 from perfpilot.cli.threads import resume, threads
 
@@ -27,6 +28,7 @@ app.command()(chat)
 app.command()(threads)
 app.command()(resume)
 app.command()(mcp)
+app.command()(report)
 app.add_typer(graph.app, name="graph")
 app.add_typer(schema.app, name="schema")
 app.add_typer(skills.app, name="skills")

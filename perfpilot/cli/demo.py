@@ -54,8 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         ),
         headless=not sys.stdout.isatty(),
     )
-    report = args.out / "report.md"
-    print(f"demo: finished in {time.perf_counter() - started:.0f} s with exit code {code}; report: {report}")
+    page, notes = args.out / "report.html", args.out / "report.md"
+    print(f"demo: finished in {time.perf_counter() - started:.0f} s with exit code {code}; report: {notes}")
+    print(f"demo: open {page.resolve()} in a browser (one file, works offline)")
     return 0 if code in (0, 1, 3, 4, 5, 6) else code  # a finished run, whatever its verdict
 
 

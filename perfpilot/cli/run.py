@@ -56,7 +56,7 @@ def _ask(question: dict[str, Any]) -> str:
 
 def run(
     target: Path | None = typer.Argument(None, help="target.yaml of the system to work on"),
-    out: Path = typer.Option(Path("perfpilot-report"), "--out", help="Folder for report.json/.md/.sarif"),
+    out: Path = typer.Option(Path("perfpilot-report"), "--out", help="Folder for the reports"),
     headless: bool = typer.Option(
         False, "--headless", help="JSON logs, no prompts (implied when stdout is not a TTY)"
     ),
@@ -74,7 +74,9 @@ def run(
         False, "--keep-sandbox", help="Keep the sandbox copy after the run (removed by default)"
     ),
     budget: list[str] = typer.Option([], "--budget", help="STEP=TOKENS, e.g. analysis=6000 (repeatable)"),
-    formats: str = typer.Option("json,md,sarif", "--format", help="Report formats: json, md, sarif"),
+    formats: str = typer.Option(
+        "json,md,html,sarif", "--format", help="Report formats: json, md, html, sarif"
+    ),
     log_level: str = typer.Option("info", "--log-level"),
     resume: str | None = typer.Option(
         None, "--resume", help="Continue thread THREAD of --out from its last finished step"
@@ -86,6 +88,7 @@ def run(
 ) -> None:
     """Run the four-step workflow on a target and write the report. Exit 0 met/acceptable, 1 not met,
     2 bad input, 3 escalated, 4 projected, 5 inconclusive, 6 incomplete."""
+    from perfpilot.reports import FORMATS
     from perfpilot.run.request import RunInputError, RunRequest, parse_budgets, resume_request
 
     headless = headless or not sys.stdout.isatty()
@@ -103,8 +106,8 @@ def run(
     if apply not in ("none", "sandbox", "original"):
         fail(f"--apply {apply!r}: choose none, sandbox or original")
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
-    if not chosen or any(f not in ("json", "md", "sarif") for f in chosen):
-        fail(f"--format {formats!r}: choose from json, md, sarif")
+    if not chosen or any(f not in FORMATS for f in chosen):
+        fail(f"--format {formats!r}: choose from {', '.join(FORMATS)}")
     if apply == "original" and not yes:
         if headless:
             fail("--apply original changes the real database: add --yes to confirm")

@@ -1,15 +1,33 @@
-"""Report writers: report.json (the RunReport), report.md for people, and SARIF for code scanners."""
+"""Report writers: report.json (the RunReport), report.md and report.html for people, SARIF for scanners."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from perfpilot.artifacts.report import RunReport
 from perfpilot.reports.json_report import write_json
 from perfpilot.reports.markdown import write_markdown
+from perfpilot.reports.portable import portable
 from perfpilot.reports.sarif import write_sarif
 
-REPORT_FILES = ("report.json", "report.md", "report.sarif")
+FORMATS = ("json", "md", "html", "sarif")
+DEFAULT_FORMATS = FORMATS
+REPORT_FILES = ("report.json", "report.md", "report.html", "report.sarif")
+
+
+def _write_html(report: RunReport, path: Path) -> None:
+    from perfpilot.reports.html import write_html  # jinja2 loads only when a page is written
+
+    write_html(report, path)
+
+
+WRITERS: dict[str, tuple[Callable[[RunReport, Path], None], str]] = {
+    "json": (write_json, "report.json"),
+    "md": (write_markdown, "report.md"),
+    "html": (_write_html, "report.html"),
+    "sarif": (write_sarif, "report.sarif"),
+}
 
 
 def remove_stale_reports(out_dir: Path) -> list[Path]:
@@ -21,18 +39,17 @@ def remove_stale_reports(out_dir: Path) -> list[Path]:
 
 
 def write_reports(
-    report: RunReport, out_dir: Path, formats: tuple[str, ...] = ("json", "md", "sarif")
+    report: RunReport,
+    out_dir: Path,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
+    target_dir: Path | None = None,
 ) -> list[Path]:
-    """Write the requested formats into out_dir; returns the paths written."""
+    """Write the requested formats into out_dir, every path in them relative (see `portable`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    writers = {
-        "json": (write_json, "report.json"),
-        "md": (write_markdown, "report.md"),
-        "sarif": (write_sarif, "report.sarif"),
-    }
+    report = portable(report, out_dir, target_dir)
     written = []
     for fmt in formats:
-        writer, name = writers[fmt]
+        writer, name = WRITERS[fmt]
         path = out_dir / name
         writer(report, path)
         written.append(path)

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from perfpilot.artifacts import ChangeInterval, Finding, LoadTestRun, ValidationReport
 from perfpilot.artifacts.report import RunReport, RunStatus
+from perfpilot.figures import days, plain, share, signed_pct, usd
 from perfpilot.redaction import redact
+from perfpilot.reports.wording import estimate_text, finding_title
 
 STATUS_TEXT: dict[RunStatus, str] = {
     "targets_met": "Targets met (measured)",
@@ -37,8 +39,10 @@ ALL_NODES = (
 def _cell(value: object) -> str:
     if value is None:
         return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+        return plain(value)
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
@@ -98,7 +102,7 @@ def _baseline(report: RunReport) -> list[str]:
     ]
     if b.layer_time_share:
         lines += [
-            "Share of request time: " + ", ".join(f"{k} {v:.0%}" for k, v in b.layer_time_share.items()),
+            "Share of request time: " + ", ".join(f"{k} {share(v)}" for k, v in b.layer_time_share.items()),
             "",
         ]
     inv = report.inventory
@@ -117,7 +121,7 @@ def _baseline(report: RunReport) -> list[str]:
         *table(
             ("id", "layer", "bottleneck", "impact", "top target"),
             [
-                (x.id, x.layer, x.title, x.impact, "yes" if x.id in inv.top_targets else "")
+                (x.id, x.layer, x.title, share(x.impact), "yes" if x.id in inv.top_targets else "")
                 for x in inv.bottlenecks
             ],
         ),
@@ -157,11 +161,9 @@ def _load_tests(runs: list[LoadTestRun]) -> list[str]:
 def _finding_rows(findings: list[Finding]) -> list[str]:
     rows = []
     for f in findings:
-        est = "–"
-        if f.estimate:
-            e = f.estimate
-            est = f"{e.metric}: {e.current:,.4g} → {e.expected:,.4g} {e.unit}"
-        rows.append((f.id, f.priority, f.layer, f.title, f.impact, est))
+        est = estimate_text(f.estimate) if f.estimate else "–"
+        title = finding_title(f.title, f.kind, f.subject)
+        rows.append((f.id, f.priority, f.layer, title, share(f.impact), est))
     return table(("id", "priority", "layer", "finding", "impact", "estimate"), rows)
 
 
@@ -221,18 +223,18 @@ def roi_line(v: ValidationReport) -> str:
     """Money netted in one figure; a gain or payback that was not measured reads 'unknown'."""
     r = v.roi
     money = (
-        f"savings {r.monthly_savings_usd:,.0f} USD/month"
+        f"savings {usd(r.monthly_savings_usd)}/month (estimated)"
         if r.monthly_savings_usd >= 0
-        else f"net cost increase {-r.monthly_savings_usd:,.0f} USD/month"
+        else f"net cost increase {usd(-r.monthly_savings_usd)}/month (estimated)"
     )
-    gain = f"{r.throughput_gain_pct:+.1f}%" if r.throughput_gain_pct is not None else "unknown"
+    gain = f"{signed_pct(r.throughput_gain_pct)} ({v.method})" if r.throughput_gain_pct is not None else "unknown"
     if r.payback_days is not None:
-        payback = f"{r.payback_days:g} days"
+        payback = days(r.payback_days)
     elif v.method == "measured" and r.monthly_savings_usd <= 0:
         payback = "none (no net saving)"
     else:
         payback = "unknown"
-    return f"ROI: {money}, throughput {gain}, effort {r.effort_days:g} days, payback {payback}"
+    return f"ROI: {money}, throughput {gain}, effort {days(r.effort_days)}, payback {payback}"
 
 
 def _interval(change: ChangeInterval | None) -> str | None:
@@ -263,8 +265,8 @@ def _validation(report: RunReport) -> list[str]:
     lines = [
         f"## Validation ({v.method})",
         "",
-        f"Targets met: {v.targets_met_share:.0%}"
-        + (f"; noise floor {v.noise_floor_pct:.1f}%" if v.noise_floor_pct is not None else "")
+        f"Targets met: {share(v.targets_met_share)}"
+        + (f"; noise floor {plain(v.noise_floor_pct)}%" if v.noise_floor_pct is not None else "")
         + (f"; verdict: {v.verdict}" if v.verdict is not None else "")
         + (f" (undecided: {', '.join(v.undecided)})" if v.undecided else ""),
         "",
@@ -295,7 +297,16 @@ def _validation(report: RunReport) -> list[str]:
     lines += table(
         ("target", "before", "after", "target", "met", "beyond noise", "verdict", "change (95% interval)"),
         [
-            (c.metric, c.before, c.after, c.target, c.met, c.significant, c.verdict, _interval(c.change))
+            (
+                c.metric,
+                c.before,
+                c.after,
+                c.target,
+                "unknown" if c.met is None else c.met,
+                c.significant,
+                c.verdict,
+                _interval(c.change),
+            )
             for c in v.comparisons
         ],
     )

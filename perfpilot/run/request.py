@@ -31,7 +31,7 @@ class RunRequest:
     live: bool = False
     apply: ApplyMode = "none"
     budgets: dict[StepName, int] = field(default_factory=dict)
-    formats: tuple[str, ...] = ("json", "md", "sarif")
+    formats: tuple[str, ...] = ("json", "md", "html", "sarif")
     ask: Ask | None = None
     on_update: OnUpdate | None = None
     load_test_duration_s: float | None = None
@@ -162,7 +162,7 @@ def perform_run(req: RunRequest) -> RunReport:
     save_thread(req.out, record.model_copy(update={"status": report.status, "question": question}))
     if (missing := replay_failure(planner)) is not None:
         raise RunInputError(f"--replay {req.replay}: {missing}")
-    paths = write_reports(report, req.out, req.formats)
+    paths = write_reports(report, req.out, req.formats, target_dir=req.target.parent)
     log.info("run.done", status=report.status, exit_code=report.exit_code, reports=[str(p) for p in paths])
     return report
 

@@ -107,8 +107,12 @@ def endpoint_rows(before: Baseline, after: Baseline) -> list[EndpointComparison]
         rows.append(
             EndpointComparison(
                 name=b.name,
+                p50_ms_before=b.latency.p50_ms,
+                p50_ms_after=a.latency.p50_ms if a else None,
                 p95_ms_before=b.latency.p95_ms,
                 p95_ms_after=a.latency.p95_ms if a else None,
+                p99_ms_before=b.latency.p99_ms,
+                p99_ms_after=a.latency.p99_ms if a else None,
                 rps_before=b.rps,
                 rps_after=a.rps if a else None,
                 error_rate_before=b.error_rate,

@@ -1,0 +1,63 @@
+"""The verdict in words, with a symbol (colour is never the only signal) and what it rests on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from perfpilot.artifacts.report import RunReport, RunStatus
+from perfpilot.figures import share
+from perfpilot.reports.markdown import STATUS_TEXT
+
+SYMBOL: dict[RunStatus, tuple[str, str]] = {  # symbol, tone (the CSS class)
+    "targets_met": ("✓", "good"),
+    "acceptable": ("✓", "good"),
+    "projected": ("≈", "warn"),
+    "inconclusive": ("?", "warn"),
+    "incomplete": ("…", "warn"),
+    "not_met": ("✗", "bad"),
+    "escalated": ("!", "warn"),
+    "error": ("✗", "bad"),
+    "interrupted": ("■", "warn"),
+}
+
+
+@dataclass
+class Verdict:
+    status: str
+    text: str
+    symbol: str
+    tone: str
+    basis: str
+    facts: list[str] = field(default_factory=list)
+
+
+def _basis(report: RunReport) -> tuple[str, list[str]]:
+    v = report.validation
+    if v is None:
+        if report.status in ("targets_met", "acceptable"):
+            return "measured baseline", ["No change was needed: the verdict rests on the measured baseline."]
+        return "no after-state", ["No validation ran, so nothing after a change was measured or projected."]
+    judged = [c for c in v.comparisons if c.met is not None]
+    unknown = [c.metric for c in v.comparisons if c.met is None]
+    facts = [
+        "The after-state was measured with a load test after applying the changes."
+        if v.method == "measured"
+        else "The after-state is a projection from the findings' estimates: it was not measured.",
+        f"{sum(c.met is True for c in judged)} of {len(judged)} judged targets "
+        f"{'met' if v.method == 'measured' else 'projected to be met'} ({share(v.targets_met_share)}).",
+    ]
+    if unknown:
+        facts.append("Not judged (no figure): " + ", ".join(unknown) + ".")
+    if v.noise_floor_pct is not None:
+        facts.append(f"Noise floor (spread of p95 across repeated baselines): {v.noise_floor_pct:.1f}%.")
+    return v.method, facts
+
+
+def verdict(report: RunReport) -> Verdict:
+    symbol, tone = SYMBOL[report.status]
+    basis, facts = _basis(report)
+    if report.escalation:
+        facts.insert(0, f"Escalation: {report.escalation}")
+    if report.error:
+        facts.insert(0, f"Error: {report.error}")
+    return Verdict(report.status, STATUS_TEXT[report.status], symbol, tone, basis, facts)

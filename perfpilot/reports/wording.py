@@ -1,0 +1,40 @@
+"""Words for what reports show: finding titles that are never a bare hash, metric names, estimates."""
+
+from __future__ import annotations
+
+import re
+
+from perfpilot.artifacts.findings import ImpactEstimate
+from perfpilot.figures import change, with_unit
+
+_HASH = re.compile(r"^(?:[a-z]+[-_:])?(?=[0-9a-f]*\d)[0-9a-f]{7,}$", re.IGNORECASE)
+
+
+def is_bare_hash(text: str) -> bool:
+    """True for a lone id such as 'db-66b8527ddc' or '3fa2b1c9e0' (hex with a digit, 7 long or more)."""
+    return bool(_HASH.match(text.strip()))
+
+
+def finding_title(title: str, kind: str, subject: str) -> str:
+    """The title when it says something; otherwise the kind in words, on the subject when it is not a hash."""
+    if title.strip() and not is_bare_hash(title):
+        return title.strip()
+    words = kind.replace("_", " ").strip().capitalize() or "Finding"
+    return f"{words} on {subject}" if subject.strip() and not is_bare_hash(subject) else words
+
+
+def metric_words(metric: str) -> str:
+    """'p95_ms:GET /orders' -> 'p95 (GET /orders)'; 'usd_month' -> 'usd month'."""
+    name, _, subject = metric.partition(":")
+    words = name.removesuffix("_ms").replace("_", " ")
+    return f"{words} ({subject})" if subject else words
+
+
+def estimate_text(estimate: ImpactEstimate) -> str:
+    """'workload time s: 131 s → 25 s (−81%)': both figures with units, and the change they imply."""
+    current, expected = (
+        with_unit(estimate.current, estimate.unit),
+        with_unit(estimate.expected, estimate.unit),
+    )
+    moved = change(estimate.current, estimate.expected)
+    return f"{metric_words(estimate.metric)}: {current} → {expected} ({moved})"
