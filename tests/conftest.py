@@ -108,3 +108,12 @@ def hypopg_dsn(pg_dsn: str) -> str:
         "apt-get install postgresql-15-hypopg, then bash scripts/postgres-up.sh",
     )
     return pg_dsn
+
+
+@pytest.fixture(scope="session")
+def chromium_binary() -> str:
+    """Headless Chromium (Debian package chromium), for tests that load report.html in a real browser."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    require("Chromium", found is not None, "apt-get install chromium (scripts/install-system-deps.sh)")
+    assert found is not None
+    return found
