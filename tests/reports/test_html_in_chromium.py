@@ -1,4 +1,4 @@
-"""report.html of the bundled example in headless Chromium: no request, no console error, the key parts shown."""
+"""report.html of the bundled example in headless Chromium: no request, no console error, key parts shown."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ PROBES = {
     "title": "document.title",
     "verdict": "document.querySelector('#verdict h2').innerText",
     "endpoints": "[...document.querySelectorAll('figure.endpoint')].map(f => f.dataset.endpoint)",
-    "drawn_bars": "[...document.querySelectorAll('svg.latency')].map(s => s.querySelectorAll('rect.bar').length)",
+    "drawn_bars": (
+        "[...document.querySelectorAll('svg.latency')].map(s => s.querySelectorAll('rect.bar').length)"
+    ),
     "bar_widths": "[...document.querySelectorAll('rect.bar')].map(r => r.getBoundingClientRect().width)",
     "plan_steps": "document.querySelectorAll('ol.plan > li').length",
     "first_change": "document.querySelector('ol.plan pre.content').textContent",
