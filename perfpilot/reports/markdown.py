@@ -227,7 +227,9 @@ def roi_line(v: ValidationReport) -> str:
         if r.monthly_savings_usd >= 0
         else f"net cost increase {usd(-r.monthly_savings_usd)}/month (estimated)"
     )
-    gain = f"{signed_pct(r.throughput_gain_pct)} ({v.method})" if r.throughput_gain_pct is not None else "unknown"
+    gain = "unknown"
+    if r.throughput_gain_pct is not None:
+        gain = f"{signed_pct(r.throughput_gain_pct)} ({v.method})"
     if r.payback_days is not None:
         payback = days(r.payback_days)
     elif v.method == "measured" and r.monthly_savings_usd <= 0:

@@ -73,22 +73,35 @@ class RoiView:
     method: str
 
 
+def _payback(report_method: str, savings: float, payback_days: float | None) -> str:
+    if payback_days is not None:
+        return days(payback_days)
+    if report_method == "measured" and savings <= 0:
+        return "none (no net saving)"
+    return "unknown (needs a measured after-state)"
+
+
 def roi(report: RunReport) -> RoiView | None:
+    """ROI rows, each saying whether its figure was measured or estimated (unknown when neither)."""
     v = report.validation
     if v is None:
         return None
     r = v.roi
-    basis = "measured" if v.method == "measured" else "projected"
+    savings = r.monthly_savings_usd
     rows = [
         ("Monthly cost before", usd(r.monthly_cost_before_usd), "from the inventory's prices"),
         ("Monthly cost after", usd(r.monthly_cost_after_usd), "estimated"),
-        ("Monthly savings", usd(r.monthly_savings_usd), "estimated from the cost findings"),
-        ("Throughput change", signed_pct(r.throughput_gain_pct), basis),
-        ("Effort", days(r.effort_days), "estimated from the plan"),
         (
-            "Payback",
-            days(r.payback_days) if r.payback_days is not None else "no savings to pay it back",
-            "estimated",
+            "Monthly savings" if savings >= 0 else "Net cost increase",
+            usd(abs(savings)),
+            "estimated (plan's cost changes)",
         ),
+        (
+            "Throughput change",
+            signed_pct(r.throughput_gain_pct) if r.throughput_gain_pct is not None else "unknown",
+            "measured" if r.throughput_gain_pct is not None else "not measured",
+        ),
+        ("Effort", days(r.effort_days), "estimated from the plan"),
+        ("Payback", _payback(v.method, savings, r.payback_days), "from the measured gain and savings"),
     ]
     return RoiView([row for row in rows if row[1] != "–"], r.method)

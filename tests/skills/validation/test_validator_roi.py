@@ -70,7 +70,7 @@ def test_a_mixed_up_and_down_plan_nets_in_one_sum(tmp_path: Path) -> None:
     # effort 2 days x 800 USD / (280.32 / 30) USD a day
     assert report.roi.payback_days == pytest.approx(171.2)
     assert roi_line(report) == (
-        "ROI: savings 280 USD/month, throughput +20.0%, effort 2 days, payback 171.2 days"
+        "ROI: savings 280 USD/month (estimated), throughput +20% (measured), effort 2 days, payback 171 days"
     )
 
 
@@ -81,7 +81,7 @@ def test_roi_is_unknown_when_validation_is_projected(tmp_path: Path) -> None:
     assert report.roi.throughput_gain_pct is None and report.roi.payback_days is None
     assert "unknown: the after figures are a projection" in report.roi.method
     assert roi_line(report) == (
-        "ROI: savings 420 USD/month, throughput unknown, effort 1 days, payback unknown"
+        "ROI: savings 420 USD/month (estimated), throughput unknown, effort 1 day, payback unknown"
     )
 
 
@@ -90,5 +90,6 @@ def test_a_plan_that_costs_more_says_so_and_never_pays_back(tmp_path: Path) -> N
     assert report.roi.monthly_savings_usd == pytest.approx(-297.84)
     assert report.roi.payback_days is None
     assert roi_line(report) == (
-        "ROI: net cost increase 298 USD/month, throughput +0.0%, effort 2 days, payback none (no net saving)"
+        "ROI: net cost increase 298 USD/month (estimated), throughput no change (measured), effort 2 days, "
+        "payback none (no net saving)"
     )
