@@ -103,13 +103,16 @@ class Browser:
             if event.get("method") == method:
                 return
 
-    def load(self, page: Path, probes: dict[str, str], *, javascript: bool = True) -> PageLoad:
+    def load(
+        self, page: Path, probes: dict[str, str], *, javascript: bool = True, media: str = ""
+    ) -> PageLoad:
         """Open page, wait for its load event, run each probe (a JS expression), take a full-page picture."""
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         for domain in ("Network", "Runtime", "Log", "Page"):
             self.call(f"{domain}.enable", session)
         self.call("Emulation.setScriptExecutionDisabled", session, value=not javascript)
+        self.call("Emulation.setEmulatedMedia", session, media=media)  # "print" lays the page out for paper
         self._events.clear()
         url = page.resolve().as_uri()
         self.call("Page.navigate", session, url=url)

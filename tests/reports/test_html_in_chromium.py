@@ -77,3 +77,22 @@ def test_the_harness_sees_a_request_and_a_console_error(browser: Browser, tmp_pa
     loaded = browser.load(page, {"title": "document.title"})
     assert "http://127.0.0.1:18750/pixel.png" in loaded.requests
     assert any("broken chart" in e for e in loaded.errors)
+
+
+def test_printing_shows_what_the_expandable_sections_hold(
+    browser: Browser, example_reports: Path, tmp_path: Path
+) -> None:
+    page = tmp_path / "report.html"
+    shutil.copy(example_reports / "report.html", page)
+    closed_rollback = "document.querySelector('details.change pre.rollback').checkVisibility()"
+    on_screen = browser.load(page, {"shown": closed_rollback}, javascript=False)
+    printed = browser.load(
+        page,
+        {"shown": closed_rollback, "nav": "getComputedStyle(document.querySelector('nav')).display"},
+        javascript=False,
+        media="print",
+    )
+    assert on_screen.probes["shown"] is False  # closed on screen
+    assert printed.probes["shown"] is True  # on paper, without JavaScript
+    assert printed.probes["nav"] == "none"
+    assert printed.errors == [] and printed.requests == []
