@@ -11,6 +11,7 @@ from perfpilot import __version__
 from perfpilot.artifacts.findings import Finding
 from perfpilot.artifacts.report import RunReport
 from perfpilot.redaction import redact_obj
+from perfpilot.reports.wording import finding_title
 
 LEVELS = {"high": "error", "medium": "warning", "low": "note"}
 
@@ -54,7 +55,7 @@ def sarif(report: RunReport) -> dict[str, Any]:
         result: dict[str, Any] = {
             "ruleId": f.kind,
             "level": LEVELS[f.priority],
-            "message": {"text": f"{f.title}. {f.root_cause}"},
+            "message": {"text": f"{finding_title(f.title, f.kind, f.subject)}. {f.root_cause}"},
             "partialFingerprints": {"perfpilotFindingId": f.id},
             "properties": {"impact": f.impact, "layer": f.layer, "subject": f.subject, "skill": f.skill},
         }

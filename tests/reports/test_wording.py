@@ -1,0 +1,44 @@
+"""Finding titles in words (never a bare hash), metric names and estimates with units and their change."""
+
+from __future__ import annotations
+
+import pytest
+
+from perfpilot.artifacts import ImpactEstimate
+from perfpilot.reports.wording import estimate_text, finding_title, is_bare_hash, metric_words
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("db-66b8527ddc", True),
+        ("3fa2b1c9e0", True),
+        ("shape:9d1d49892db92b1c", True),
+        ("deadbeefcafe", False),  # no digit: a word, however odd
+        ("Missing index on orders(customer_id)", False),
+        ("2024", False),
+    ],
+)
+def test_what_counts_as_a_bare_hash(text: str, bare: bool) -> None:
+    assert is_bare_hash(text) is bare
+
+
+def test_a_hash_title_is_replaced_by_the_kind_in_words() -> None:
+    assert finding_title("db-66b8527ddc", "missing_index", "orders(customer_id)") == (
+        "Missing index on orders(customer_id)"
+    )
+    assert finding_title("3fa2b1c9e0", "slow_query_shape", "9d1d49892db92b1c") == "Slow query shape"
+    assert finding_title("  ", "n_plus_one", "GET /orders") == "N plus one on GET /orders"
+    assert finding_title("Missing index on products(name)", "missing_index", "x") == (
+        "Missing index on products(name)"
+    )
+
+
+def test_estimates_read_with_units_and_an_agreeing_change() -> None:
+    uid = ImpactEstimate(metric="container_uid:Dockerfile", current=0, expected=10001, unit="uid")
+    assert estimate_text(uid) == "container uid (Dockerfile): 0 uid → 10,001 uid (new)"
+    db = ImpactEstimate(metric="workload_time_s", current=130.98, expected=25.0, unit="s")
+    assert estimate_text(db) == "workload time s: 131 s → 25 s (−81%)"
+    cpu = ImpactEstimate(metric="cpu_util_p95:checkout-db", current=0.94, expected=0.47, unit="fraction")
+    assert estimate_text(cpu) == "cpu util p95 (checkout-db): 94% → 47% (−50%)"
+    assert metric_words("p95_ms:GET /orders/{id}") == "p95 (GET /orders/{id})"
