@@ -60,7 +60,10 @@ def change(before: float | None, after: float | None) -> str:
     sign = MINUS if pct < 0 else "+"
     if abs(pct) < 0.01:
         return f"{sign}<0.01%"
-    return f"{sign}{plain(abs(pct), 2) if abs(pct) < 10 else f'{round(abs(pct)):,}'}%"
+    size = abs(pct)
+    if 99.5 <= size < 100:  # a partial change never reads as 100%
+        return f"{sign}{'>99.9' if size >= 99.95 else f'{size:.1f}'}%"
+    return f"{sign}{plain(size, 2) if size < 10 else f'{round(size):,}'}%"
 
 
 def with_unit(value: float | None, unit: str = "") -> str:

@@ -42,6 +42,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory, k6_binary: str) -> dict[str, 
     assert result.returncode == 0, result.stderr[-3000:]
     report: dict[str, Any] = json.loads((out / "report.json").read_text())
     report["_db_unchanged"] = _sha256(SHOP_DB) == before
+    report["_out"], report["_stdout"] = out, result.stdout
     return report
 
 
@@ -81,3 +82,35 @@ def test_code_changes_are_recommended_not_applied(demo: dict[str, Any]) -> None:
     applied_ids = {a.split(" ")[0] for a in demo["applied"]}
     patches = [c for c in demo["plan"]["changes"] if c["kind"] == "patch"]
     assert patches and not any(c["id"] in applied_ids for c in patches)
+
+
+def test_the_demo_prints_where_its_page_is_and_no_report_holds_a_machine_path(demo: dict[str, Any]) -> None:
+    out: Path = demo["_out"]
+    assert f"open {(out / 'report.html').resolve()} in a browser" in demo["_stdout"]
+    for name in ("report.json", "report.md", "report.html", "report.sarif"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert str(out) not in text and str(ROOT) not in text, name
+
+
+def test_the_measured_page_loads_offline_in_chromium(demo: dict[str, Any], chromium_binary: str) -> None:
+    from tests.reports.chromium import Browser
+
+    browser = Browser(chromium_binary)
+    try:
+        loaded = browser.load(
+            demo["_out"] / "report.html",
+            {
+                "basis": "document.querySelector('#verdict .basis').textContent",
+                "charts": "document.querySelectorAll('svg.latency').length",
+                "hatched": "document.querySelectorAll('rect.bar[style*=hatch]').length",
+                "plan": "document.querySelectorAll('ol.plan > li').length",
+            },
+        )
+    finally:
+        browser.close()
+    (demo["_out"] / "report.png").write_bytes(loaded.screenshot)
+    assert loaded.requests == [] and loaded.errors == []
+    assert loaded.probes["basis"] == "measured"
+    assert loaded.probes["charts"] == len(demo["inventory"]["baseline"]["endpoints"]) + 1
+    assert loaded.probes["hatched"] == 0  # a measured after-state is drawn solid
+    assert loaded.probes["plan"] == len(demo["plan"]["changes"])
