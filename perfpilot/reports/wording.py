@@ -7,6 +7,7 @@ import re
 from perfpilot.artifacts.findings import ImpactEstimate
 from perfpilot.figures import change, with_unit
 
+_EMBEDDED_HASH = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{12,}\b", re.IGNORECASE)
 _HASH = re.compile(r"^(?:[a-z]+[-_:])?(?=[0-9a-f]*\d)[0-9a-f]{7,}$", re.IGNORECASE)
 
 
@@ -17,8 +18,12 @@ def is_bare_hash(text: str) -> bool:
 
 def finding_title(title: str, kind: str, subject: str) -> str:
     """The title when it says something; otherwise the kind in words, on the subject when it is not a hash."""
-    if title.strip() and not is_bare_hash(title):
-        return title.strip()
+    title = title.strip()
+    head, _, tail = title.partition(": ")
+    if tail.strip() and _EMBEDDED_HASH.search(head) and not _EMBEDDED_HASH.search(tail):
+        return tail.strip()[0].upper() + tail.strip()[1:]  # 'Plan of 29f2...: full scan' -> 'Full scan'
+    if title and not is_bare_hash(title):
+        return title
     words = kind.replace("_", " ").strip().capitalize() or "Finding"
     return f"{words} on {subject}" if subject.strip() and not is_bare_hash(subject) else words
 

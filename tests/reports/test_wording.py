@@ -29,6 +29,9 @@ def test_a_hash_title_is_replaced_by_the_kind_in_words() -> None:
     )
     assert finding_title("3fa2b1c9e0", "slow_query_shape", "9d1d49892db92b1c") == "Slow query shape"
     assert finding_title("  ", "n_plus_one", "GET /orders") == "N plus one on GET /orders"
+    assert finding_title("Plan of 29f231334807962a: full scan of orders (200,000 rows)", "seq_scan", "s") == (
+        "Full scan of orders (200,000 rows)"  # the shape's hash stays in the finding's details
+    )
     assert finding_title("Missing index on products(name)", "missing_index", "x") == (
         "Missing index on products(name)"
     )

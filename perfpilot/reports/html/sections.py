@@ -24,6 +24,7 @@ class FindingView:
     priority: str
     layer: str
     skill: str
+    subject: str
     impact: str
     estimate: str
     method: str
@@ -50,6 +51,7 @@ def _finding(f: Finding, origin: str) -> FindingView:
         priority=f.priority,
         layer=f.layer,
         skill=f.skill,
+        subject=f.subject,
         impact=share(f.impact),
         estimate=estimate_text(f.estimate) if f.estimate else "",
         method=f.estimate.method if f.estimate else "",
