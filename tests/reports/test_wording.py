@@ -45,3 +45,17 @@ def test_estimates_read_with_units_and_an_agreeing_change() -> None:
     cpu = ImpactEstimate(metric="cpu_util_p95:checkout-db", current=0.94, expected=0.47, unit="fraction")
     assert estimate_text(cpu) == "cpu util p95 (checkout-db): 94% → 47% (−50%)"
     assert metric_words("p95_ms:GET /orders/{id}") == "p95 (GET /orders/{id})"
+
+
+def test_a_change_interval_reads_as_percentages_without_negative_zero() -> None:
+    import math
+
+    from perfpilot.artifacts.validation import ChangeInterval
+    from perfpilot.reports.html.plan_view import interval_text
+
+    change = ChangeInterval(
+        log_ratio=math.log(0.58), low=math.log(0.5), high=math.log(0.69), after_low=55.2, after_high=61.4
+    )
+    assert interval_text(change, "ms") == "−42% [−50%, −31%]; after 55.2–61.4 ms"
+    assert interval_text(ChangeInterval(log_ratio=-0.0), "ms") == "0% (noise unknown)"  # never −0%
+    assert interval_text(None, "ms") == "–"

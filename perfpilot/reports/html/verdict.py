@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from perfpilot.artifacts.report import RunReport, RunStatus
-from perfpilot.figures import share
+from perfpilot.figures import plain, share
 from perfpilot.reports.markdown import STATUS_TEXT
 
 SYMBOL: dict[RunStatus, tuple[str, str]] = {  # symbol, tone (the CSS class)
@@ -48,8 +48,12 @@ def _basis(report: RunReport) -> tuple[str, list[str]]:
     ]
     if unknown:
         facts.append("Not judged (no figure): " + ", ".join(unknown) + ".")
+    if v.verdict is not None:
+        facts.append(f"Validation verdict: {str(v.verdict).replace('_', ' ')}.")
+    if v.undecided:
+        facts.append("Undecided (noise or too few samples): " + ", ".join(v.undecided) + ".")
     if v.noise_floor_pct is not None:
-        facts.append(f"Noise floor (spread of p95 across repeated baselines): {v.noise_floor_pct:.1f}%.")
+        facts.append(f"Noise floor (spread of p95 across repeated baselines): {plain(v.noise_floor_pct)}%.")
     return v.method, facts
 
 
