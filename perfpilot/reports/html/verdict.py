@@ -38,7 +38,8 @@ def _basis(report: RunReport) -> tuple[str, list[str]]:
             return "measured baseline", ["No change was needed: the verdict rests on the measured baseline."]
         return "no after-state", ["No validation ran, so nothing after a change was measured or projected."]
     judged = [c for c in v.comparisons if c.met is not None]
-    unknown = [c.metric for c in v.comparisons if c.met is None]
+    undecided = set(v.undecided or [])
+    unknown = [c.metric for c in v.comparisons if c.met is None and c.metric not in undecided]
     facts = [
         "The after-state was measured with a load test after applying the changes."
         if v.method == "measured"
