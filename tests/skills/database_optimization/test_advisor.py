@@ -36,7 +36,8 @@ def pg_catalog(pg_dsn: str) -> Catalog:
     return read_pg_catalog(pg_dsn, schemas=[SCHEMA])
 
 
-def test_pg_recommends_the_index_a_selective_equality_needs(pg_dsn: str, pg_catalog: Catalog) -> None:
+def test_pg_recommends_the_index_a_selective_equality_needs(hypopg_dsn: str, pg_catalog: Catalog) -> None:
+    pg_dsn = hypopg_dsn
     shapes = [
         shape("by-customer", f"SELECT * FROM {SCHEMA}.orders WHERE customer_id = 4242", 500),
         shape("by-email", f"SELECT id FROM {SCHEMA}.customers WHERE email = 'user7@example.com'", 50),
@@ -65,7 +66,8 @@ def test_pg_recommends_the_index_a_selective_equality_needs(pg_dsn: str, pg_cata
     assert [f.id for f in again.findings] == [f.id for f in advice.findings]
 
 
-def test_pg_budget_limits_the_recommendations(pg_dsn: str, pg_catalog: Catalog) -> None:
+def test_pg_budget_limits_the_recommendations(hypopg_dsn: str, pg_catalog: Catalog) -> None:
+    pg_dsn = hypopg_dsn
     shapes = [
         shape("by-customer", f"SELECT * FROM {SCHEMA}.orders WHERE customer_id = 4242", 500),
         shape("by-email", f"SELECT id FROM {SCHEMA}.customers WHERE email = 'user7@example.com'", 50),
@@ -84,7 +86,8 @@ def test_pg_budget_limits_the_recommendations(pg_dsn: str, pg_catalog: Catalog) 
     assert sum(r.size_mb for r in tight.recommendations) <= smallest * 1.01
 
 
-def test_pg_write_heavy_workload_pays_for_its_index(pg_dsn: str, pg_catalog: Catalog) -> None:
+def test_pg_write_heavy_workload_pays_for_its_index(hypopg_dsn: str, pg_catalog: Catalog) -> None:
+    pg_dsn = hypopg_dsn
     read = shape("rare-read", f"SELECT * FROM {SCHEMA}.orders WHERE status = 'paid' AND total = 3.5", 1)
     writes = shape("insert", f"INSERT INTO {SCHEMA}.orders VALUES (1, 1, 'new', now(), 1)", 1_000_000)
     quiet = advise([read], pg_catalog, dsn=pg_dsn, dialect="postgres", explain_plans=False)
@@ -179,7 +182,8 @@ def test_pg_without_hypopg_falls_back_to_the_heuristic(pg_dsn: str) -> None:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-def test_pg_write_heavy_table_must_save_twice_the_threshold(pg_dsn: str, pg_catalog: Catalog) -> None:
+def test_pg_write_heavy_table_must_save_twice_the_threshold(hypopg_dsn: str, pg_catalog: Catalog) -> None:
+    pg_dsn = hypopg_dsn
     lookup = shape("by-customer", f"SELECT * FROM {SCHEMA}.orders WHERE customer_id = 4242", 10)
     quiet = advise([lookup], pg_catalog, dsn=pg_dsn, dialect="postgres", min_benefit=0.6, explain_plans=False)
     [rec] = quiet.recommendations

@@ -113,7 +113,8 @@ def test_explain_pg_with_sandbox_flag_analyzes(pg_dsn: str, tmp_path: Path) -> N
     assert report["analyzed"] and report["nodes"][0]["actual_rows"] == 1
 
 
-def test_advise_json_on_postgres(pg_dsn: str, tmp_path: Path) -> None:
+def test_advise_json_on_postgres(hypopg_dsn: str, tmp_path: Path) -> None:
+    pg_dsn = hypopg_dsn
     from tests.fixtures.database_optimization.advisor.seed import SCHEMA, seed
 
     seed(pg_dsn)

@@ -18,9 +18,10 @@ SCHEMA = "dbskill"
 
 
 @pytest.fixture(scope="module")
-def seeded(pg_dsn: str) -> str:
+def seeded(hypopg_dsn: str) -> str:
     import psycopg
 
+    pg_dsn = hypopg_dsn
     with psycopg.connect(pg_dsn, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
         conn.execute(f"CREATE SCHEMA {SCHEMA}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from perfpilot.artifacts import EvidenceRef, Finding, ImpactEstimate, Remediation
 from perfpilot.artifacts.priority import priority_from_impact
+from perfpilot.figures import share
 from perfpilot.skills.database_optimization.findings.format import db_finding, excerpt, safe_label
 from perfpilot.skills.database_optimization.indexes.models import IndexRecommendation
 from perfpilot.workload.models import QueryShape
@@ -30,27 +31,42 @@ def missing_index_finding(
         title=f"Missing index on {label}",
         root_cause=f"{len(rec.queries)} query shape(s) filter, join or sort on {label} with no index whose "
         f"leading columns serve them; the advisor ({rec.method}) puts the workload's cost "
-        f"{rec.workload_cost_reduction:.0%} lower with it."
-        + (f" It makes {', '.join(rec.makes_redundant)} redundant (a leading prefix of it): drop "
-           f"{'that' if len(rec.makes_redundant) == 1 else 'those'} once it is built."
-           if rec.makes_redundant else ""),
+        f"{share(rec.workload_cost_reduction)} lower with it."
+        + (
+            f" It makes {', '.join(rec.makes_redundant)} redundant (a leading prefix of it): drop "
+            f"{'that' if len(rec.makes_redundant) == 1 else 'those'} once it is built."
+            if rec.makes_redundant
+            else ""
+        ),
         impact=round(impact, 4),
         estimate=ImpactEstimate(
-            metric="workload_time_s", current=round(current, 6), expected=round(expected, 6), unit="s",
+            metric="workload_time_s",
+            current=round(current, 6),
+            expected=round(expected, 6),
+            unit="s",
             method=f"measured time of the served shapes x planner cost ratio after/before ({rec.method})",
         ),
         priority=priority_from_impact(impact),
         complexity="quick_fix",
         remediation=Remediation(
-            kind="ddl", title=f"Create index {safe_label(rec.name)}", content=rec.ddl, rollback=rec.rollback,
-            effort_days=0.1, risk="low", auto_applicable=True,
+            kind="ddl",
+            title=f"Create index {safe_label(rec.name)}",
+            content=rec.ddl,
+            rollback=rec.rollback,
+            effort_days=0.1,
+            risk="low",
+            auto_applicable=True,
         ),
         evidence=[
             EvidenceRef(
                 source=source,
                 excerpt=excerpt(shape.example),
-                values={"count": float(shape.count), "total_time_s": shape.total_time_s,
-                        "cost_before": q.cost_before, "cost_after": q.cost_after},
+                values={
+                    "count": float(shape.count),
+                    "total_time_s": shape.total_time_s,
+                    "cost_before": q.cost_before,
+                    "cost_after": q.cost_after,
+                },
             )
             for q, shape in served[:5]
         ],
