@@ -12,7 +12,6 @@ from tests.hardening.cli_bounds import Outcome, perfpilot
 from tests.hardening.test_special_files import BILLION_LAUGHS
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOP_DB = ROOT / "examples" / "shop" / "data" / "shop.db"
 
 
 def assert_refused(outcome: Outcome, *names: str) -> None:
@@ -91,8 +90,13 @@ def test_db_digest_refuses_special_and_hostile_files(tmp_path: Path, kind: str) 
         assert_refused(outcome, str(path))
 
 
-@pytest.mark.skipif(not SHOP_DB.exists(), reason="examples/shop/data/shop.db not generated")
 def test_db_advise_with_ddl_and_deep_sql_in_the_workload(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "orders.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT NOT NULL)")
+        conn.executemany("INSERT INTO orders (status) VALUES (?)", [("paid",), ("new",)] * 500)
     workload = tmp_path / "queries.sql"
     workload.write_text(
         "CREATE INDEX idx_x ON orders (status);\n"
@@ -100,6 +104,6 @@ def test_db_advise_with_ddl_and_deep_sql_in_the_workload(tmp_path: Path) -> None
         "SELECT * FROM orders WHERE status = 'paid';\n"
     )
     outcome = perfpilot(
-        "db", "advise", "--dsn", f"sqlite:///{SHOP_DB}", "--workload", str(workload), cwd=tmp_path
+        "db", "advise", "--dsn", f"sqlite:///{db}", "--workload", str(workload), cwd=tmp_path
     )
     assert outcome.code in (0, 2) and "Traceback" not in outcome.stderr + outcome.stdout
