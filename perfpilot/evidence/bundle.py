@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from perfpilot.artifacts.report import EvidenceRead
+from perfpilot.artifacts.report import EvidenceRead, SkippedEvidence
 from perfpilot.evidence.models import (
     AccessLogEntry,
     Dockerfile,
@@ -14,7 +14,6 @@ from perfpilot.evidence.models import (
     K8sWorkload,
     MetricSample,
     MetricSeries,
-    SkippedSource,
     Trace,
 )
 from perfpilot.evidence.window_models import NodeUsage, ProcessUsage, ScrapeWindow
@@ -44,7 +43,7 @@ class EvidenceBundle(BaseModel):
     instances: list[Instance] = Field(default_factory=list)
     kubernetes: list[K8sWorkload] = Field(default_factory=list)
     plans: list[ExplainPlan] = Field(default_factory=list)
-    skipped: list[SkippedSource] = Field(default_factory=list)
+    skipped: list[SkippedEvidence] = Field(default_factory=list)
     read: list[EvidenceRead] = Field(
         default_factory=list, description="Every source the target names, with what it yielded."
     )

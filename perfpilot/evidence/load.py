@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import structlog
 import yaml
 
-from perfpilot.artifacts.report import EvidenceRead
+from perfpilot.artifacts.report import EvidenceRead, SkippedEvidence
 from perfpilot.evidence.access_log import load_access_log
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.evidence.dockerfile import load_dockerfile
@@ -27,7 +27,7 @@ from perfpilot.evidence.inventory import load_inventory
 from perfpilot.evidence.k6_summary import load_k6_summary
 from perfpilot.evidence.k6_timeseries import load_k6_timeseries
 from perfpilot.evidence.kubernetes import HpaBounds, apply_hpas, parse_manifests
-from perfpilot.evidence.models import K6Summary, K8sWorkload, MetricSample, SkippedSource
+from perfpilot.evidence.models import K6Summary, K8sWorkload, MetricSample
 from perfpilot.evidence.node_usage import node_usage
 from perfpilot.evidence.otlp import load_otlp
 from perfpilot.evidence.process_usage import process_usage
@@ -74,7 +74,7 @@ def _count(value: object) -> int:
 
 
 class _Loader:
-    """Runs loaders for one bundle, turning failures into SkippedSource (or raising when strict).
+    """Runs loaders for one bundle, turning failures into SkippedEvidence (or raising when strict).
 
     Every file is checked first: a regular file (never opened otherwise, so FIFOs and devices cannot
     block), within its kind's size cap, nesting bounded for JSON/YAML kinds, read within a time budget."""
@@ -83,7 +83,7 @@ class _Loader:
         self.target = target
         self.strict = strict
         self.limits = InputLimits(explicit={str(k): int(v) for k, v in target.limits.max_bytes.items()})
-        self.skipped: list[SkippedSource] = []
+        self.skipped: list[SkippedEvidence] = []
         self.read: list[EvidenceRead] = []
 
     def label(self, path: Path) -> str:
@@ -93,7 +93,7 @@ class _Loader:
         if self.strict:
             raise error
         log.warning("evidence.skipped", file=error.source, line=error.line, reason=error.message)
-        self.skipped.append(SkippedSource(source=error.source, line=error.line, reason=error.message))
+        self.skipped.append(SkippedEvidence(source=error.source, line=error.line, reason=error.message))
 
     def run(self, label: str, load: Callable[[], T], count: Callable[[T], int] = _count) -> T | None:
         """The loaded value, noted with its item count in `read` (unreadable: skipped, noted as 0).

@@ -16,14 +16,6 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class SkippedSource(Record):
-    """An evidence source (or part of one) left out, and why; the report lists these."""
-
-    source: str
-    line: int | None = None
-    reason: str
-
-
 MetricKind = Literal["counter", "gauge", "histogram", "summary", "untyped"]
 
 

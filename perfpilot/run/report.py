@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from perfpilot.artifacts.findings import unique_findings
-from perfpilot.artifacts.report import FindingSummary, RunReport, SkippedEvidence
+from perfpilot.artifacts.report import FindingSummary, RunReport
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.graphs.state import WorkflowState
 
@@ -37,8 +37,6 @@ def build_report(state: WorkflowState | dict[str, Any], evidence: EvidenceBundle
         validation=typed.get("validation"),
         applied=list(typed.get("applied", [])),
         evidence_read=list(evidence.read),
-        skipped_evidence=[
-            SkippedEvidence(source=s.source, line=s.line, reason=s.reason) for s in evidence.skipped
-        ],
+        skipped_evidence=list(evidence.skipped),
         escalation=typed.get("escalation"),
     )
