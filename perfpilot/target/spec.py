@@ -133,6 +133,15 @@ class HttpSource(Spec):
             raise ValueError("must be an http(s) URL with a host")
         return value.rstrip("/")
 
+    @field_validator("endpoints")
+    @classmethod
+    def _unique_names(cls, value: list[Endpoint]) -> list[Endpoint]:
+        names = [e.name for e in value]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"endpoint names must be unique; repeated: {', '.join(repeated)}")
+        return value
+
     def hosts(self) -> set[str]:
         host = urlsplit(self.base_url).hostname or ""
         return {host, *self.allowed_hosts}

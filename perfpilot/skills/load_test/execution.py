@@ -17,6 +17,7 @@ from perfpilot.skills.base import SkillError
 from perfpilot.skills.load_test.hosts import blocked_ranges, check_allowed_hosts, resolve
 from perfpilot.skills.load_test.intervals import Interval, first_breach, per_second
 from perfpilot.skills.load_test.k6_baseline import drift_pct, phase_p95
+from perfpilot.skills.load_test.mix import RequestMix
 from perfpilot.skills.load_test.profiles import ProfileName, ProfilePlan
 from perfpilot.skills.load_test.request_durations import MAX_CAPTURED_REQUESTS, write_durations
 from perfpilot.skills.load_test.runner import (
@@ -27,7 +28,13 @@ from perfpilot.skills.load_test.runner import (
     k6_command,
     run_k6,
 )
-from perfpilot.skills.load_test.scripts import DEFAULT_SEED, endpoint_names, render_script, write_script
+from perfpilot.skills.load_test.scripts import (
+    DEFAULT_SEED,
+    endpoint_names,
+    plan_request_mix,
+    render_script,
+    write_script,
+)
 from perfpilot.target.spec import HttpSource
 
 log = structlog.get_logger(__name__)
@@ -68,6 +75,7 @@ class LoadTestResult(BaseModel):
     dropped_iterations: int = Field(
         default=0, description="Arrivals k6 could not start (no free VU): the service fell behind the rate."
     )
+    mix: RequestMix | None = Field(default=None, description="Constant-rate runs: the request shares sent.")
     exit_code: int | None
     interrupted: bool = False
     timed_out: bool = False
@@ -125,7 +133,8 @@ def run_profile(
     hosts = check_allowed_hosts(http)
     blocked = blocked_ranges(resolve(hosts))
     stem = run_name or "-".join(p for p in (label, plan.profile) if p)
-    script = write_script(out_dir / f"{stem}.js", render_script(http, plan, seed=seed))
+    mix = plan_request_mix(http, plan)
+    script = write_script(out_dir / f"{stem}.js", render_script(http, plan, seed=seed, mix=mix))
     summary_path = out_dir / f"{stem}.summary.json"
     summary_path.unlink(missing_ok=True)
     intervals_path = out_dir / f"{stem}.samples.csv" if plan.stages else None
@@ -179,6 +188,7 @@ def run_profile(
         dropped_iterations=_dropped(summary),
         phase_p95_ms=phases,
         drift_pct=drift_pct(phases),
+        mix=mix,
         exit_code=process.exit_code,
         interrupted=process.interrupted,
         timed_out=process.timed_out,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from perfpilot.skills.base import SkillError
+from perfpilot.skills.load_test.mix import RequestMix, plan_mix
 from perfpilot.skills.load_test.profiles import ProfilePlan
 from perfpilot.target.spec import Endpoint, HttpSource
 
@@ -87,7 +89,7 @@ def phase_thresholds() -> dict[str, list[Any]]:
     return thresholds
 
 
-def _endpoint_data(endpoint: Endpoint) -> dict[str, Any]:
+def _endpoint_data(endpoint: Endpoint, share: float) -> dict[str, Any]:
     body = endpoint.body
     headers: dict[str, str] = {}
     if body is not None:
@@ -97,11 +99,27 @@ def _endpoint_data(endpoint: Endpoint) -> dict[str, Any]:
         "tag": request_tag(endpoint),
         "method": endpoint.method,
         "path": endpoint.path,
-        "weight": endpoint.weight,
+        "share": share,
         "params": endpoint.params,
         "body": body,
         "headers": headers,
     }
+
+
+def declared_shares(http: HttpSource) -> dict[str, float]:
+    """Each endpoint's share of requests from the target's weights."""
+    total = sum(e.weight for e in http.endpoints)
+    return {e.name: e.weight / total for e in http.endpoints}
+
+
+def plan_request_mix(http: HttpSource, plan: ProfilePlan) -> RequestMix | None:
+    """The sampled mix of a constant-rate run (each endpoint enough requests for a p95); a ramp keeps
+    the declared mix (its requests are about where the service breaks, not per-endpoint percentiles)."""
+    if plan.stages or not http.endpoints:
+        return None
+    return plan_mix(
+        {e.name: e.weight for e in http.endpoints}, math.floor(plan.rate_rps * plan.duration_s)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -116,10 +134,13 @@ def render_script(
     seed: int = DEFAULT_SEED,
     thresholds: dict[str, list[Any]] | None = None,
     title: str | None = None,
+    mix: RequestMix | None = None,
 ) -> str:
-    """A k6 script for `plan` over the target's endpoints; `thresholds` are added to the reporting ones."""
+    """A k6 script for `plan` over the target's endpoints; `thresholds` are added to the reporting ones.
+    Each endpoint gets its share of `mix` (default: the declared weights)."""
     if not http.endpoints:
         raise SkillError("evidence.http.endpoints is empty: name at least one endpoint to load")
+    shares = mix.shares if mix is not None else declared_shares(http)
     phases = plan.profile == "soak"
     merged: dict[str, list[Any]] = {
         **reporting_thresholds(http),
@@ -133,7 +154,7 @@ def render_script(
         "base_url": http.base_url,
         "seed": seed,
         "phases": phases,
-        "endpoints": [_endpoint_data(e) for e in http.endpoints],
+        "endpoints": [_endpoint_data(e, shares[e.name]) for e in http.endpoints],
         "options": {
             "scenarios": {plan.profile: plan.scenario()},
             "thresholds": merged,

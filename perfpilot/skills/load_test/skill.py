@@ -99,6 +99,9 @@ def _output(inp: LoadTestInput, runs: list[LoadTestResult], names: dict[str, str
         for r in runs
         if r.dropped_iterations
     ]
+    mix_note = next((r.mix.note() for r in runs if r.mix is not None), None)
+    if mix_note:
+        notes.append(mix_note)
     breaking = next((r.breaking_point_rps for r in runs if r.breaking_point_rps is not None), None)
     if inp.profile == "stress":
         notes.append(

@@ -7,7 +7,8 @@ const CONFIG = {{ config }};
 export const options = CONFIG.options;
 
 const BASE_URL = __ENV.PERFPILOT_BASE_URL || CONFIG.base_url;
-const TOTAL_WEIGHT = CONFIG.endpoints.reduce((sum, e) => sum + e.weight, 0);
+// Weyl sequence over the iteration number: every endpoint gets its share of the run, on every run.
+const GOLDEN_FRACTION = (Math.sqrt(5) - 1) / 2;
 
 // mulberry32: a small seeded PRNG, so every VU draws the same sequence on every run.
 function seeded(seed) {
@@ -25,10 +26,10 @@ const random = seeded(CONFIG.seed + __VU * 7919);
 const PHASES = ['first', 'middle', 'last'];
 
 function pickEndpoint() {
-  let x = random() * TOTAL_WEIGHT;
+  let u = (exec.scenario.iterationInTest * GOLDEN_FRACTION) % 1;
   for (const e of CONFIG.endpoints) {
-    x -= e.weight;
-    if (x < 0) {
+    u -= e.share;
+    if (u < 0) {
       return e;
     }
   }
