@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -113,13 +112,11 @@ def declared_shares(http: HttpSource) -> dict[str, float]:
 
 
 def plan_request_mix(http: HttpSource, plan: ProfilePlan) -> RequestMix | None:
-    """The sampled mix of a constant-rate run (each endpoint enough requests for a p95); a ramp keeps
-    the declared mix (its requests are about where the service breaks, not per-endpoint percentiles)."""
+    """The mix of a constant-rate run and its endpoints too thin for a p95; None for a ramp (its
+    requests are about where the service breaks, not per-endpoint percentiles)."""
     if plan.stages or not http.endpoints:
         return None
-    return plan_mix(
-        {e.name: e.weight for e in http.endpoints}, math.floor(plan.rate_rps * plan.duration_s)
-    )
+    return plan_mix({e.name: e.weight for e in http.endpoints}, plan.rate_rps, plan.duration_s)
 
 
 @lru_cache(maxsize=1)
