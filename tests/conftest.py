@@ -10,6 +10,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import structlog
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -117,3 +118,10 @@ def chromium_binary() -> str:
     require("Chromium", found is not None, "apt-get install chromium (scripts/install-system-deps.sh)")
     assert found is not None
     return found
+
+
+@pytest.fixture(autouse=True)
+def _structlog_defaults() -> Iterator[None]:
+    """A test that configures logging (a CLI run sets a level filter) leaves no trace in the next one."""
+    yield
+    structlog.reset_defaults()

@@ -7,8 +7,11 @@ Two sources of noise, each giving a 95% interval; the reported interval spans bo
   k-th smallest of n values resampled with replacement is the original value at rank ceil(n * U), U the
   k-th smallest of n uniforms, which is Beta(k, n - k + 1) distributed; so each replicate draws one Beta
   variate instead of resampling n requests (exact, and cheap for any n).
-- run to run, when the baseline was repeated: the standard deviation of log(percentile) over the runs;
-  the difference of two runs then varies by sqrt(2) times that, one run by that (normal, 1.96 sigma).
+- run to run, when the baseline (and the after-run) was repeated: the standard deviation of
+  log(percentile) over each side's runs; the change varies by the root of their summed squares (sqrt(2)
+  times the one known when only one side was repeated), the after-value by the after-runs' own spread
+  (the baseline's when the after-run was not repeated: an overloaded baseline is noisier than a healthy
+  after-state, so that fallback is conservative). Normal, 1.96 sigma.
 
 Without either, the noise is unknown and nothing is said to be beyond it.
 """
@@ -87,6 +90,7 @@ def change_interval(
     before_samples: Sequence[float] | None = None,
     after_samples: Sequence[float] | None = None,
     baseline_runs: Sequence[float] = (),
+    after_runs: Sequence[float] = (),
 ) -> ChangeInterval:
     """The log-ratio of `after` to `before` with the widest 95% interval the available noise gives."""
     effect = math.log(after / before)
@@ -100,11 +104,18 @@ def change_interval(
         after_low, after_high = min(after_low, a_low), max(after_high, a_high)
         sources.append(f"bootstrap over {len(before_samples)}+{len(after_samples)} requests")
     sd = run_log_sd(baseline_runs)
-    if sd is not None:
-        half = Z_95 * math.sqrt(2) * sd
+    sd_after = run_log_sd(after_runs)
+    known = [v for v in (sd, sd_after) if v is not None]
+    if known:
+        both = math.sqrt(sum(v * v for v in known) * (2 / len(known)))
+        half = Z_95 * both
         low, high = min(low, effect - half), max(high, effect + half)
-        after_low, after_high = min(after_low, -Z_95 * sd), max(after_high, Z_95 * sd)
-        sources.append(f"spread of {len(baseline_runs)} baseline runs")
+        own = sd_after if sd_after is not None else sd
+        assert own is not None
+        after_low, after_high = min(after_low, -Z_95 * own), max(after_high, Z_95 * own)
+        runs = [f"{len(baseline_runs)} baseline runs"] if sd is not None else []
+        runs += [f"{len(after_runs)} after-runs"] if sd_after is not None else []
+        sources.append(f"spread of {' and '.join(runs)}")
     return ChangeInterval(
         log_ratio=round(effect, 4),
         low=round(low, 4) if sources else None,

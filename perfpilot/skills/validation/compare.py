@@ -55,10 +55,11 @@ def _target_rows(
             continue
         if samples is not None and metric in ("p95_ms", "p99_ms"):
             runs = (before.run_p95_ms if metric == "p95_ms" else before.run_p99_ms) or []
+            after_runs = (a.run_p95_ms if metric == "p95_ms" else a.run_p99_ms) or []
             rows.append(
                 latency_row(
                     metric, label, (b_val, a_val), target, (before.requests, a.requests),
-                    samples=samples.of(before.name), baseline_runs=runs,
+                    samples=samples.of(before.name), baseline_runs=runs, after_runs=after_runs,
                 )
             )
             continue

@@ -46,6 +46,7 @@ def latency_row(
     *,
     samples: tuple[Sequence[float] | None, Sequence[float] | None] = (None, None),
     baseline_runs: Sequence[float] = (),
+    after_runs: Sequence[float] = (),
 ) -> MetricComparison:
     """One p95/p99 row: the change interval, the verdict, and `met` only where the verdict decides it."""
     before, after = values
@@ -56,6 +57,7 @@ def latency_row(
         interval = change_interval(
             before, after, quantile,
             before_samples=samples[0], after_samples=samples[1], baseline_runs=baseline_runs,
+            after_runs=after_runs,
         )
     verdict = judge(before, after, target, interval, requests, needed)
     return MetricComparison(

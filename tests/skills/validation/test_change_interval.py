@@ -99,6 +99,26 @@ def test_the_run_noise_interval_is_two_runs_difference_at_95_percent() -> None:
     assert change_interval(1000, 500, 0.95).low is None  # nothing measured: no interval
 
 
+def test_repeated_after_runs_give_the_after_value_its_own_noise() -> None:
+    # an overloaded baseline varies a lot run to run; the healthy after-state much less
+    baseline = [2000.0, 5000.0]
+    after = [12.0, 12.5]
+    sd_b = abs(math.log(5000 / 2000)) / math.sqrt(2)
+    sd_a = abs(math.log(12.5 / 12)) / math.sqrt(2)
+    interval = change_interval(5000, 12.5, 0.95, baseline_runs=baseline, after_runs=after)
+    assert interval.after_high == pytest.approx(12.5 * math.exp(1.96 * sd_a), abs=1e-3)
+    assert interval.high == pytest.approx(math.log(12.5 / 5000) + 1.96 * math.hypot(sd_b, sd_a), abs=1e-3)
+    assert interval.method == "spread of 2 baseline runs and 2 after-runs"
+    # without repeated after-runs the baseline's spread stands in for the after-value (conservative)
+    fallback = change_interval(5000, 12.5, 0.95, baseline_runs=baseline)
+    assert fallback.after_high == pytest.approx(12.5 * math.exp(1.96 * sd_b), abs=1e-3)
+    verdicts = [
+        latency_row("p95_ms", "x", (5000, 12.5), 30, (200, 200), baseline_runs=baseline, after_runs=r).verdict
+        for r in (after, ())
+    ]
+    assert verdicts == ["met_beyond_noise", "not_beyond_noise"]
+
+
 def test_the_bootstrap_is_seeded() -> None:
     before = _lognormal(300, 100, 0.5, seed=7)
     after = _lognormal(300, 90, 0.5, seed=8)
