@@ -1,30 +1,20 @@
-"""Prometheus alert rules: p95 per route from the latency histogram, and error-rate alerts."""
+"""Prometheus alert rules: SLO burn-rate alerts where a target has an SLO (burn_rate.py), and static
+regression thresholds (p95 from the histogram, error rate) for what has only a measured limit."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 import yaml
 
+from perfpilot.skills.observability.burn_rate import burn_alerts, objectives, recording_rules
 from perfpilot.skills.observability.limits import EndpointLimit
+from perfpilot.skills.observability.promql import rule_slug, selector
 from perfpilot.skills.observability.routes import LATENCY_HISTOGRAM
 
 WINDOW = "5m"
 FOR = "10m"
-_NOT_NAME = re.compile(r"[^A-Za-z0-9_]+")
-
-
-def promql_string(value: str) -> str:
-    """A double-quoted PromQL string literal."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
-
-
-def rule_slug(name: str) -> str:
-    """A metric-name-safe suffix for an alert name."""
-    return _NOT_NAME.sub("_", name).strip("_") or "endpoint"
 
 
 def _annotation(text: str) -> str:
@@ -38,18 +28,6 @@ def _ms(value: float | None) -> str:
 
 def _share(value: float | None) -> str:
     return "not measured" if value is None else f"{value:.2%}"
-
-
-def selector(limit: EndpointLimit, route_label: str, *, with_method: bool, extra: str = "") -> str:
-    """Label matchers for one endpoint's series ('' for overall)."""
-    matchers = []
-    if limit.route is not None:
-        matchers.append(f"{route_label}={promql_string(limit.route)}")
-        if with_method and limit.method:
-            matchers.append(f"method={promql_string(limit.method)}")
-    if extra:
-        matchers.append(extra)
-    return "{" + ",".join(matchers) + "}" if matchers else ""
 
 
 def p95_expr(limit: EndpointLimit, route_label: str, *, with_method: bool) -> str:
@@ -73,7 +51,7 @@ def _rules_for(
     subject = "all requests" if limit.route is None else f"{limit.method or ''} {limit.route}".strip()
     labels = {"severity": "warning", "service": service, "endpoint": limit.name}
     rules: list[dict[str, Any]] = []
-    if limit.p95_ms is not None:
+    if limit.p95_ms is not None and limit.slo_p95_ms is None:
         rules.append(
             {
                 "alert": f"PerfpilotP95LatencyHigh_{slug}",
@@ -89,6 +67,8 @@ def _rules_for(
                 },
             }
         )
+    if limit.slo_error_rate:
+        return rules  # the SLO's burn-rate alerts guard it
     rules.append(
         {
             "alert": f"PerfpilotErrorRateHigh_{slug}",
@@ -107,11 +87,23 @@ def _rules_for(
 
 
 def alert_rules(
-    service: str, limits: Sequence[EndpointLimit], *, route_label: str = "route", with_method: bool = False
-) -> dict[str, Any]:
-    """A Prometheus rule file (as data) with one group for the service."""
-    rules = [r for limit in limits for r in _rules_for(limit, service, route_label, with_method)]
-    return {"groups": [{"name": f"perfpilot-{rule_slug(service)}", "rules": rules}]}
+    service: str,
+    limits: Sequence[EndpointLimit],
+    *,
+    route_label: str = "route",
+    with_method: bool = False,
+    buckets: dict[float, str] | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """A Prometheus rule file (as data): the SLOs' recording rules, then the alerts; and notes on what
+    the rules assume of the histogram."""
+    found, notes = objectives(limits, route_label, with_method=with_method, buckets=buckets or {})
+    static = [r for limit in limits for r in _rules_for(limit, service, route_label, with_method)]
+    slug = rule_slug(service)
+    groups: list[dict[str, Any]] = []
+    if found:
+        groups.append({"name": f"perfpilot-{slug}-slo-recording", "rules": recording_rules(service, found)})
+    groups.append({"name": f"perfpilot-{slug}", "rules": burn_alerts(service, found) + static})
+    return {"groups": groups}, notes
 
 
 def dump_rules(rules: dict[str, Any]) -> str:

@@ -13,10 +13,12 @@ from perfpilot.skills.base import Skill, SkillContext, SkillError, SkillInput, S
 from perfpilot.skills.load_test.k6_baseline import baseline_from_k6
 from perfpilot.skills.load_test.scripts import endpoint_names
 from perfpilot.skills.observability.alerts import alert_rules, dump_rules
+from perfpilot.skills.observability.burn_rate import histogram_buckets
 from perfpilot.skills.observability.ci import github_workflow
 from perfpilot.skills.observability.dashboard import grafana_dashboard
 from perfpilot.skills.observability.gate import DEFAULT_GATE_DURATION_S, render_gate
 from perfpilot.skills.observability.limits import EndpointLimit, regression_limits
+from perfpilot.skills.observability.otel_collector import dump_collector_config
 from perfpilot.skills.observability.promtool import PromtoolCheck, promtool_check
 from perfpilot.skills.observability.routes import known_routes, route_label
 from perfpilot.skills.observability.scrape import (
@@ -92,17 +94,49 @@ def _scrape(ctx: SkillContext, out_dir: Path, rule_files: list[str] | None) -> t
     return [_write(out_dir / "prometheus.yml", dump_scrape_config(config))], []
 
 
+def _alerted(
+    limits: list[EndpointLimit], routes: list[str], label: str
+) -> tuple[list[EndpointLimit], list[str]]:
+    """The limits alerts can watch: overall, and each endpoint whose route the service's metrics carry."""
+    overall, endpoints = limits[:1], limits[1:]
+    watched = [lim for lim in endpoints if lim.route in routes]
+    notes = [
+        f"{lim.name}: the validated p95 ({lim.measured_p95_ms:.1f} ms) already breaches its SLO "
+        f"({lim.slo_p95_ms:g} ms): its burn-rate alerts will fire until it is fixed"
+        for lim in overall + watched
+        if lim.measured_p95_ms is not None and lim.slo_p95_ms is not None
+        and lim.measured_p95_ms > lim.slo_p95_ms
+    ]
+    if endpoints and not routes:
+        notes.append(
+            f"the metrics evidence has no {label!r} label values on the latency histogram: one overall "
+            "set of alerts, none per endpoint (the k6 gate still checks each endpoint)"
+        )
+    elif len(watched) < len(endpoints):
+        missing = ", ".join(lim.name for lim in endpoints if lim not in watched)
+        notes.append(f"no route in the service's metrics matches {missing}: no per-endpoint alerts for them")
+    return overall + watched, notes
+
+
 def run(inp: ObservabilityInput, ctx: SkillContext) -> ObservabilityOutput:
     out_dir = ctx.workdir / "observability"
     metrics = recommended_metrics(ctx.evidence)
     if inp.mode == "scrape_config":
         written, notes = _scrape(ctx, out_dir, None)
+        if not ctx.evidence.traces:
+            written.append(
+                _write(out_dir / "otel-collector.yaml", dump_collector_config(ctx.evidence.target.name))
+            )
+            notes.append(
+                "no traces in the evidence: otel-collector.yaml receives OTLP on loopback and writes spans "
+                "as OTLP JSON for evidence.traces (otelcol-contrib; not checked here: no collector binary)"
+            )
         return ObservabilityOutput(
             mode=inp.mode,
             artifacts=written,
             metrics_to_scrape=metrics,
             notes=notes,
-            checks=_checks(*(("config", Path(p)) for p in written)),
+            checks=_checks(*(("config", Path(p)) for p in written if p.endswith("prometheus.yml"))),
         )
     target = ctx.evidence.target
     baseline, source = validated_baseline(ctx)
@@ -113,13 +147,14 @@ def run(inp: ObservabilityInput, ctx: SkillContext) -> ObservabilityOutput:
     if not any(lim.p95_ms is not None for lim in limits):
         raise SkillError("no validated Baseline and no latency SLO: nothing to hold a regression gate to")
     notes = [] if baseline else ["no measured Baseline: limits come from the SLOs alone"]
+    alerted, alert_notes = _alerted(limits, routes, label)
+    rules, bucket_notes = alert_rules(
+        target.name, alerted, route_label=label, with_method=with_method,
+        buckets=histogram_buckets(ctx.evidence.metrics),
+    )
+    notes += alert_notes + bucket_notes
     alerts_path = out_dir / ALERTS_FILE
-    written = [
-        _write(
-            alerts_path,
-            dump_rules(alert_rules(target.name, limits, route_label=label, with_method=with_method)),
-        )
-    ]
+    written = [_write(alerts_path, dump_rules(rules))]
     dashboard = grafana_dashboard(target.name, limits, route_label=label, with_method=with_method)
     written.append(_write(out_dir / "grafana-dashboard.json", json.dumps(dashboard, indent=2) + "\n"))
     http = target.evidence.http

@@ -88,6 +88,18 @@ def test_regression_writes_alerts_dashboard_gate_and_ci(promtool: str, tmp_path:
     assert any(r.startswith("k6 run ") and r.endswith("perf/k6-gate.js") for r in runs)
     assert "http_req_duration{name:GET /search?q=${q}}" in files["k6-gate.js"]
     assert SECRET not in "".join(files.values())
+    # no route labels in the (empty) metrics evidence: overall SLO alerts only, and the report says so
+    alert_names = [r["alert"] for g in yaml.safe_load(files["prometheus-alerts.yml"])["groups"]
+                   for r in g["rules"] if "alert" in r]
+    assert alert_names == [
+        "SLOBurnRatePage_overall_availability", "SLOBurnRateTicket_overall_availability",
+        "SLOBurnRatePage_overall_latency", "SLOBurnRateTicket_overall_latency",
+    ]
+    assert out.notes[:2] == [
+        "the metrics evidence has no 'route' label values on the latency histogram: one overall set of "
+        "alerts, none per endpoint (the k6 gate still checks each endpoint)",
+        'the latency SLI needs a histogram bucket at le="0.1" (no buckets in the evidence)',
+    ]
 
 
 def test_scrape_config_mode_names_what_to_collect(promtool: str, tmp_path: Path) -> None:
@@ -96,10 +108,16 @@ def test_scrape_config_mode_names_what_to_collect(promtool: str, tmp_path: Path)
 
     wanted = {m.name: m for m in out.metrics_to_scrape}
     assert "http_request_duration_seconds" in wanted and not wanted["http_request_duration_seconds"].present
-    assert [Path(p).name for p in out.artifacts] == ["prometheus.yml"]
+    assert [Path(p).name for p in out.artifacts] == ["prometheus.yml", "otel-collector.yaml"]
     config = yaml.safe_load(Path(out.artifacts[0]).read_text(encoding="utf-8"))
     assert config["scrape_configs"][0]["static_configs"][0]["targets"] == ["127.0.0.1:9100"]
-    assert out.checks and out.checks[0].ok
+    assert len(out.checks) == 1 and out.checks[0].ok
+    collector = yaml.safe_load(Path(out.artifacts[1]).read_text(encoding="utf-8"))
+    assert collector["receivers"]["otlp"]["protocols"]["http"]["endpoint"] == "127.0.0.1:4318"
+    traces = collector["service"]["pipelines"]["traces"]
+    assert traces["exporters"] == ["file/traces"]
+    assert collector["exporters"]["file/traces"]["format"] == "json"
+    assert "no traces in the evidence" in out.notes[-1]
 
 
 def test_regression_without_baseline_or_slo_is_refused(tmp_path: Path) -> None:
