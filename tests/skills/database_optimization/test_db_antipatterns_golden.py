@@ -64,3 +64,12 @@ def test_cases_exist_for_every_check() -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_antipattern_golden(case: Path) -> None:
     assert observed(case) == expected(case)
+
+
+def test_details_name_the_sql_as_written_not_the_parsers_node_names() -> None:
+    analysis = analyze_sql("SELECT id FROM orders WHERE DATE(created_at) = '2024-01-01'", "mysql")
+    details = [p.detail for p in run_checks(analysis)]
+    assert details == [
+        "if created_at is indexed, the comparison wraps it in DATE(created_at), so the index on the bare "
+        "column cannot be used (the predicate is not sargable)."
+    ]

@@ -10,6 +10,7 @@ from perfpilot.skills.database_optimization.antipatterns import (
     not_in_subquery,
     or_across_columns,
     order_by_random,
+    regex_match,
     select_star,
     unbounded_read,
 )
@@ -20,6 +21,7 @@ from perfpilot.skills.database_optimization.shapes.models import ShapeAnalysis
 CHECKS: tuple[tuple[str, Check], ...] = (
     (cartesian_join.CHECK_ID, cartesian_join.check),
     (leading_wildcard.CHECK_ID, leading_wildcard.check),
+    (regex_match.CHECK_ID, regex_match.check),
     (function_on_column.CHECK_ID, function_on_column.check),
     (or_across_columns.CHECK_ID, or_across_columns.check),
     (not_in_subquery.CHECK_ID, not_in_subquery.check),

@@ -49,8 +49,8 @@ def check(analysis: ShapeAnalysis, catalog: Catalog | None) -> list[AntiPattern]
         rewrite, rewrite_sql = _rewrite(term, wrapped, column, table_name or "<table>", analysis.dialect)
         found.append(AntiPattern(
             check=CHECK_ID, severity=severity, table=table_name, columns=[name],
-            detail=f"{known} the comparison applies {type(wrapped).__name__.upper()} to the column, so the "
-            "index on the bare column cannot be used (the predicate is not sargable).",
+            detail=f"{known} the comparison wraps it in {wrapped.sql(analysis.dialect)}, so the index on the "
+            "bare column cannot be used (the predicate is not sargable).",
             rewrite=rewrite, rewrite_sql=rewrite_sql,
         ))
     return found

@@ -51,8 +51,8 @@ def check(analysis: ShapeAnalysis, catalog: Catalog | None) -> list[AntiPattern]
         found.append(AntiPattern(
             check=CHECK_ID, severity="medium", table=None if table == "<table>" else table,
             columns=[column.name.lower()],
-            detail=f"{type(node).__name__.upper()} pattern starts with a wildcard, so no B-tree index on "
-            f"{column.name.lower()} can be used and every row is compared.",
+            detail=f"{'ILIKE' if isinstance(node, exp.ILike) else 'LIKE'} pattern starts with a wildcard, so "
+            f"no B-tree index on {column.name.lower()} can be used and every row is compared.",
             rewrite="Use " + advice.format(table=table, column=column.name.lower()) + ".",
         ))
     return found
