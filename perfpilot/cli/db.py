@@ -93,6 +93,11 @@ def digest(
         raise _fail(str(exc)) from None
     except OSError as exc:
         raise _fail(f"{file}: {exc.strerror or exc}") from None
+    if result.total_count == 0:
+        sys.stderr.write(
+            f"perfpilot: warning: {file} was read as {result.format} but holds no statements "
+            f"({result.unparsed_lines:,} lines could not be read as entries)\n"
+        )
     if as_json:
         sys.stdout.write(json.dumps(result.model_dump(mode="json"), indent=2) + "\n")
     else:

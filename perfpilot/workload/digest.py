@@ -18,6 +18,9 @@ from perfpilot.workload.tables import tables_of
 
 __all__ = ["build_digest", "digest_events", "digest_file", "iter_events"]
 
+# The SQL dialect a log format implies (double quotes are strings in MySQL, identifiers in PostgreSQL).
+FORMAT_DIALECT = {"mysql_slow": "mysql", "postgres_log": "postgres", "pg_stat_statements": "postgres"}
+
 
 def _shape(text: str, totals: ShapeTotals, grand_total: float) -> QueryShape:
     timed = totals.timed
@@ -98,6 +101,7 @@ def _digest_file(
     from perfpilot.workload.parallel import digest_slow_log_in_parallel, worth_splitting
 
     chosen = resolve_format(path, format)
+    dialect = dialect or FORMAT_DIALECT.get(chosen)
     if chosen == "mysql_slow" and worth_splitting(path, workers):
         shapes, unparsed = digest_slow_log_in_parallel(path, dialect, workers)
         return build_digest(shapes, str(path), chosen, top, unparsed)

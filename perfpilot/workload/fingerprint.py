@@ -31,7 +31,7 @@ _SPACE = re.compile(r"\s+")
 _OPERATOR = re.compile(r" ?(<=>|<>|!=|>=|<=|:=|\|\||->>|->|[=<>+\-*/%]) ?")
 _NEGATIVE = re.compile(
     r"(^|[(,=<>]|\b(?:select|where|and|or|not|then|else|when|between|values|in|set|return|limit|offset"
-    r"|by|like|is|on|having|case)) - \?"
+    r"|by|like|is|on|having|case)) [-+] \?"
 )
 _OPEN = re.compile(r"(?:(?<=\w) )?\( ?")
 _KEYWORD_OPEN = re.compile(
@@ -59,6 +59,8 @@ def _collapse_values(match: re.Match[str]) -> str:
 
 
 _CACHE_LIMIT = 20_000
+_STAND_IN = 0xE000  # the Unicode private-use area: never in SQL keywords, numbers or operators
+_MAX_STAND_INS = 6000
 _shape_cache: dict[str, str] = {}
 
 
@@ -100,8 +102,8 @@ def _normalise_layout(sql: str) -> str:
     if "  " in text:
         text = _SPACE.sub(" ", text)
     text = text.strip()
-    if "- ?" in text:
-        text = _NEGATIVE.sub(r"\1 ?", text)
+    if "- ?" in text or "+ ?" in text:
+        text = _NEGATIVE.sub(r"\1 ?", text)  # a sign belongs to its literal: -5, +6e-30 -> ?
     if "(" in text:
         text = _OPEN.sub("(", text)
         text = _KEYWORD_OPEN.sub(r"\1 (", text)
@@ -118,6 +120,27 @@ def _normalise_layout(sql: str) -> str:
     return text
 
 
+def _stand_in_identifiers(text: str) -> tuple[str, list[str]]:
+    """Quoted identifiers replaced by one private-use character each (which no later rule touches), so
+    `t-2` or "Order 1" keep their digits, operators and spacing; and the identifiers, in order."""
+    found: list[str] = []
+
+    def stand_in(match: re.Match[str]) -> str:
+        found.append(match.group(0))
+        return chr(_STAND_IN + len(found) - 1)
+
+    parts = _IDENT.split(text)
+    if len(parts) == 1 or len(parts) // 2 > _MAX_STAND_INS:
+        return text, []
+    return _IDENT.sub(stand_in, text), found
+
+
+def _restore_identifiers(shape: str, identifiers: list[str]) -> str:
+    for index, identifier in enumerate(identifiers):
+        shape = shape.replace(chr(_STAND_IN + index), identifier)
+    return shape
+
+
 def fingerprint(sql: str, dialect: str | None = None) -> str:
     """The normalised shape of one statement: equal for statements that differ only in literals."""
     sql = sql.lstrip()
@@ -126,8 +149,11 @@ def fingerprint(sql: str, dialect: str | None = None) -> str:
         if end < 0:
             break
         sql = sql[end + 2 :].lstrip()
+    identifiers: list[str] = []
     if "--" in sql or "/*" in sql or "#" in sql or '"' in sql or "`" in sql or "$" in sql:
         text = _lower_outside_identifiers(_mask_quoted(sql, dialect))
+        if '"' in text or "`" in text:
+            text, identifiers = _stand_in_identifiers(text)
     else:
         text = sql.lower()
         if "'" in text:
@@ -140,7 +166,7 @@ def fingerprint(sql: str, dialect: str | None = None) -> str:
         if len(_shape_cache) >= _CACHE_LIMIT:
             _shape_cache.clear()
         _shape_cache[text] = shape
-    return shape
+    return _restore_identifiers(shape, identifiers) if identifiers else shape
 
 
 def fingerprint_id(fingerprint_text: str) -> str:

@@ -20,7 +20,7 @@ def test_digest_prints_a_ranked_table() -> None:
     result = runner.invoke(app, ["digest", str(FIXTURES / "mysql_slow.log")])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert "mysql_slow" in lines[0] and "4 statements" in lines[0]
+    assert "mysql_slow" in lines[0] and "5 statements" in lines[0]
     assert lines[1].split()[:4] == ["rank", "id", "count", "total"]
     first = lines[2].split()
     assert first[0] == "1" and first[2] == "2" and first[3] == "1.000"

@@ -24,8 +24,9 @@ def _events(name: str, fmt: str = "auto") -> tuple[list[QueryEvent], ParseStats]
 def test_mysql_slow_log_entries() -> None:
     events, stats = _events("mysql_slow.log", "mysql_slow")
     assert stats.unparsed_lines == 0
-    assert [e.sql.split()[0] for e in events] == ["SELECT", "SELECT", "UPDATE", "ALTER"]
-    first, second, third, fourth = events
+    assert [e.sql.split()[0] for e in events] == ["SELECT", "SELECT", "UPDATE", "administrator", "ALTER"]
+    first, second, third, quit_, fourth = events
+    assert quit_.sql == "administrator command: Quit" and quit_.session_id == "13"
     assert first.duration_s == pytest.approx(0.25)
     assert (first.rows_sent, first.rows_examined, first.session_id) == (1, 5000, "11")
     assert first.database == "shop" and first.timestamp == "2026-11-01T10:00:00.100000Z"

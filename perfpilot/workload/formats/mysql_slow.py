@@ -30,7 +30,12 @@ _ROWS_SENT = re.compile(r"Rows_sent: (\S+)")
 _ROWS_EXAMINED = re.compile(r"Rows_examined: (\S+)")
 _BANNER = "started with:"
 _PORT = "Tcp port: "
-_PEELED = ("SET timestamp=", "set timestamp=", "use ", "USE ")
+_PEELED = ("SET timestamp=", "set timestamp=", "use ", "USE ", "SET insert_id=", "SET last_insert_id=")
+# The session variables mysqld writes before a statement to replay it (`SET insert_id=5,timestamp=N;`).
+_SESSION_SET = re.compile(
+    r"set (?:(?:last_insert_id|insert_id|timestamp)=\d+,?)+;?[ \t\r]*$", re.IGNORECASE
+)
+_SET_TIMESTAMP = re.compile(r"timestamp=(\d+)", re.IGNORECASE)
 _CHUNK = 4 << 20
 
 
@@ -58,25 +63,37 @@ def _body_statement(body: str, state: _State, stats: ParseStats, line: int) -> t
     epoch: str | None = None
     while True:
         head = body[:14]
+        end = body.find("\n")
+        first = body[: end if end >= 0 else len(body)]
         if head[:4].lower() == "use ":
-            end = body.find("\n")
             name = body[4:end].strip().rstrip(";").strip().strip("`")
             if name and " " not in name:
                 state.database = name
             body = body[end + 1 :]
-        elif head.lower() == "set timestamp=":
-            end = body.find("\n")
+        elif head.lower() == "set timestamp=" and not _SESSION_SET.match(first):
             epoch = body[14:end].strip().rstrip(";").strip()
             body = body[end + 1 :]
+        elif head[:4].lower() == "set " and _SESSION_SET.match(first):
+            found = _SET_TIMESTAMP.search(first)
+            epoch = found.group(1) if found else epoch
+            body = body[end + 1 :] if end >= 0 else ""
         else:
             break
+    admin: str | None = None
     if "started with:" in body or "Tcp port: " in body or _ADMIN in body:
-        kept = [part for part in body.split("\n") if not _STARTUP.match(part) and not part.startswith(_ADMIN)]
+        kept = []
+        for part in body.split("\n"):
+            if part.startswith(_ADMIN):
+                admin = admin or part[2:].strip().rstrip(";").strip()
+            elif not _STARTUP.match(part):
+                kept.append(part)
         body = "\n".join(kept)
     if epoch is not None and not epoch.isdigit():
         stats.skip(line, "unreadable SET timestamp")
         epoch = None
-    return body.strip().rstrip(";").rstrip(), epoch
+    sql = body.strip().rstrip(";").rstrip()
+    # `# administrator command: Quit;` (and Ping, Prepare...) is its own class, as pt-query-digest counts it
+    return (sql or admin or ""), epoch
 
 
 # One entry as a plain tuple (cheaper than a QueryEvent on the digest's hot path):
