@@ -31,7 +31,8 @@ def context(evidence: EvidenceBundle, inputs: dict[str, BaseModel]) -> list[Cont
 def policy(session: StepSession, settings: PolicySettings) -> list[SkillRequest]:
     """The database analyzer where there is database evidence and a database or application bottleneck
     (or a workload to read); cost where there is an inventory; edge where there are access logs; the
-    dependency analyzer where traces show an external-dependency bottleneck."""
+    dependency analyzer where traces show an external-dependency bottleneck; the saturation analyzer
+    (pools, memory, CPU) where metrics meet an application or infrastructure bottleneck."""
     ev = session.evidence
     inventory = session.inputs.get("inventory")
     layers = {b.layer for b in inventory.bottlenecks} if isinstance(inventory, BottleneckInventory) else set()
@@ -45,6 +46,8 @@ def policy(session: StepSession, settings: PolicySettings) -> list[SkillRequest]
         calls.append(("edge-computing-architect", {}))
     if ev.traces and "external" in layers:  # time in calls to another service: whose, and what can be done
         calls.append(("dependency-analyzer", {}))
+    if ev.metrics and layers & {"application", "infrastructure"}:
+        calls.append(("resource-saturation-analyzer", {}))
     return calls
 
 
@@ -77,6 +80,7 @@ ANALYSIS = StepAgent(
         "cost-optimization-analyzer",
         "edge-computing-architect",
         "dependency-analyzer",
+        "resource-saturation-analyzer",
     ),
     budget=4000,
     output=RootCauseReport,
