@@ -8,8 +8,8 @@ TARGET_UTILISATION. A CPython process uses one core at most (the GIL), so a Pyth
 among the metrics) needs ceil(cores) worker processes, one per core; nodes of the measured size =
 ceil(cores needed / the node's CPUs). The load test's served rate, when it dropped arrivals, is the
 throughput ceiling measured (the breaking point when the run has a time series).
-impact = 1 - the cores the service got / the cores it needs (the node's saturation share when it
-already got enough).
+impact = the larger of 1 - the cores the service got / the cores it needs and the node's saturation
+share, min(1, (utilisation - 0.7) / 0.3), as for the profiler's node bottleneck.
 """
 
 from __future__ import annotations

@@ -33,9 +33,12 @@ HELD_ACROSS_FACTOR = 3.0
 """A hold time this many times the traced database time means the connection is held across other work."""
 
 
-def _saturated(pool: PoolStats) -> bool:
+def _saturated(pool: PoolStats, wait_share: float | None) -> bool:
+    """Requests queue only when every connection is busy: most of them queued, or most of the request
+    time spent waiting, or connections in use at the maximum, or requests pending, say it was saturated."""
     return bool(
         (pool.queued_share or 0) >= SATURATED_QUEUED_SHARE
+        or (wait_share or 0) >= SATURATED_QUEUED_SHARE
         or (pool.in_use_max is not None and pool.in_use_max >= pool.max_size)
         or (pool.pending_max or 0) > 0
     )
@@ -47,9 +50,11 @@ def _per_request(pool: PoolStats, load: OfferedLoad | None) -> float:
     return 1.0
 
 
-def _hold(pool: PoolStats, load: OfferedLoad | None, evidence: EvidenceBundle) -> HoldTime | None:
+def _hold(
+    pool: PoolStats, load: OfferedLoad | None, evidence: EvidenceBundle, wait_share: float | None
+) -> HoldTime | None:
     served = load.served_rps if load is not None else None
-    if _saturated(pool) and served:
+    if _saturated(pool, wait_share) and served:
         return saturated_hold(pool.max_size, served * _per_request(pool, load))
     return traced_hold(evidence.traces)
 
@@ -91,7 +96,8 @@ def _content(pool: PoolStats, size: PoolSize | None, held: str) -> str:
     if size is None:
         head = (
             "Raise the pool's maximum size: the hold time per request is unknown (no traces and the pool "
-            "was not saturated), so size it as planned request rate x hold time and re-measure."
+            "was not saturated) or there is no load to plan for, so size it as planned request rate x "
+            "hold time and re-measure."
         )
     else:
         head = (
@@ -133,7 +139,7 @@ def pool_finding(
         material, share = True, 1.0
     if not material:
         return None
-    hold = _hold(pool, load, evidence)
+    hold = _hold(pool, load, evidence, share)
     offered = load.offered_rps or load.served_rps if load is not None else None
     plan = planned_load(evidence.target.slos, offered, load.source if load else "")
     per_request = _per_request(pool, load)

@@ -1,7 +1,8 @@
 """Pool size from Little's law and Erlang's C formula, bounded by the database's max_connections.
 
 Hold time H (how long a request keeps a connection): when the pool is saturated (most connection
-requests queued, or requests pending), every connection was busy the whole time, so Little's law on the
+requests queued or most request time spent waiting, connections in use at the maximum, or requests
+pending), every connection was busy the whole time, so Little's law on the
 pool (busy connections = arrival rate x hold time) gives H = max_size / connection requests served per
 second. Otherwise H is the traced time from a request's first database call to its last client call
 (an upper bound: the connection may be returned earlier), and without traces it is unknown.
