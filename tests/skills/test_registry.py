@@ -18,6 +18,7 @@ BUNDLED = {
     "observability-stack-configurator",
     "performance-profiler",
     "performance-validator",
+    "resource-saturation-analyzer",
 }
 BODY = "## When to use\nx\n## Inputs\nx\n## Outputs\nx\n"
 

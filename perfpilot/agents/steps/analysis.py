@@ -31,7 +31,9 @@ def context(evidence: EvidenceBundle, inputs: dict[str, BaseModel]) -> list[Cont
 def policy(session: StepSession, settings: PolicySettings) -> list[SkillRequest]:
     """The database analyzer where there is database evidence and a database or application bottleneck
     (or a workload to read); cost where there is an inventory; edge where there are access logs; the
-    dependency analyzer where traces show an external-dependency bottleneck."""
+    dependency analyzer where traces show an external-dependency bottleneck; the saturation analyzer
+    (pools, memory, CPU) where there are metrics and an application or infrastructure bottleneck or an
+    SLO breach."""
     ev = session.evidence
     inventory = session.inputs.get("inventory")
     layers = {b.layer for b in inventory.bottlenecks} if isinstance(inventory, BottleneckInventory) else set()
@@ -45,6 +47,9 @@ def policy(session: StepSession, settings: PolicySettings) -> list[SkillRequest]
         calls.append(("edge-computing-architect", {}))
     if ev.traces and "external" in layers:  # time in calls to another service: whose, and what can be done
         calls.append(("dependency-analyzer", {}))
+    breached = isinstance(inventory, BottleneckInventory) and bool(inventory.slo_breaches)
+    if ev.metrics and (layers & {"application", "infrastructure"} or breached):
+        calls.append(("resource-saturation-analyzer", {}))
     return calls
 
 
@@ -77,6 +82,7 @@ ANALYSIS = StepAgent(
         "cost-optimization-analyzer",
         "edge-computing-architect",
         "dependency-analyzer",
+        "resource-saturation-analyzer",
     ),
     budget=4000,
     output=RootCauseReport,

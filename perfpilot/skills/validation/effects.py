@@ -1,4 +1,5 @@
-"""What each planned finding does to latency: a database cut, a CPU utilisation change, or cache hits."""
+"""What each planned finding does to latency: a database cut, a CPU utilisation change, cache hits, or
+waiting removed from the request (a mean request time before and after)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,16 @@ class CacheHits:
     endpoints: tuple[str, ...]
     hit_ratio: float
     hit_ms: float
+
+
+@dataclass(frozen=True)
+class RequestTimeCut:
+    """A mean request time before and after on the named endpoints (empty: every endpoint): the factor
+    after / before scales the endpoint's latency (e.g. the wait for a pool connection removed)."""
+
+    finding_id: str
+    endpoints: tuple[str, ...]
+    factor: float
 
 
 def tied_endpoints(finding: Finding, names: list[str]) -> tuple[str, ...]:
@@ -145,3 +156,12 @@ def cache_hits(finding: Finding, names: list[str]) -> CacheHits | None:
         if ratios:
             return CacheHits(finding.id, tied, max(0.0, min(1.0, ratios[0])), CACHE_HIT_MS)
     return None
+
+
+def request_time_cut(finding: Finding, names: list[str]) -> RequestTimeCut | None:
+    """A 'request_time_ms[:<endpoints>]' estimate: factor expected / current on the endpoints it names."""
+    est = finding.estimate
+    if est is None or est.metric.split(":", 1)[0] != "request_time_ms" or est.current <= 0:
+        return None
+    tied = tied_endpoints(finding, names) if ":" in est.metric else ()
+    return RequestTimeCut(finding.id, tied, max(0.0, min(1.0, est.expected / est.current)))

@@ -13,8 +13,10 @@ The model, per endpoint e with latency percentile v (p50 .. p99, max):
    database time always remains.
 3. CPU. A planned 'cpu_util_p95:<instance>' change from rho_b to rho_a multiplies the time of the layer
    that instance serves by the M/M/c response-time ratio q (queueing.py; c = the instance's vCPUs).
-4. Core factor g_e = d_e (1 - r_e) q_db + (1 - d_e) q_app; v' = g_e v.
-5. Caches. A planned cache with hit ratio h answers h of e's requests at a hit cost H (CDN edge hit
+4. Waiting removed. A planned 'request_time_ms' estimate (mean request time before and after, e.g. a
+   pool wait removed) gives w_e = after / before on the endpoints it names (1 elsewhere).
+5. Core factor g_e = (d_e (1 - r_e) q_db + (1 - d_e) q_app) w_e; v' = g_e v.
+6. Caches. A planned cache with hit ratio h answers h of e's requests at a hit cost H (CDN edge hit
    EDGE_HIT_MS, application cache CACHE_HIT_MS) instead of computing them: v'' = (1 - h) v' + h min(H, v').
 Tail percentiles use the same factors (the shape of each part's distribution is assumed unchanged).
 Overall percentiles: the recorded overall value times the ratio of the request-weighted mixture of the
@@ -33,9 +35,11 @@ from perfpilot.skills.validation.effects import (
     CacheHits,
     DatabaseCut,
     Relief,
+    RequestTimeCut,
     cache_hits,
     database_cut,
     relief,
+    request_time_cut,
 )
 from perfpilot.skills.validation.layer_split import LayerSplit, endpoint_layers
 from perfpilot.skills.validation.mixture import mixture_quantile
@@ -53,6 +57,7 @@ class Effects:
     cuts: list[DatabaseCut] = field(default_factory=list)
     reliefs: list[Relief] = field(default_factory=list)
     caches: list[CacheHits] = field(default_factory=list)
+    waits: list[RequestTimeCut] = field(default_factory=list)
     unmodelled: list[str] = field(default_factory=list)
 
 
@@ -80,6 +85,8 @@ def collect_effects(
             effects.reliefs.append(eased)
         elif (cached := cache_hits(finding, names)) is not None:
             effects.caches.append(cached)
+        elif (waited := request_time_cut(finding, names)) is not None:
+            effects.waits.append(waited)
         else:
             effects.unmodelled.append(f"{finding.id} ({finding.kind})")
     return effects
@@ -98,7 +105,10 @@ def core_factor(database_share: float, effects: Effects, name: str | None) -> fl
             q_db *= r.factor
         else:
             q_app *= r.factor
-    return database_share * (1 - cut) * q_db + (1 - database_share) * q_app
+    waits = 1.0
+    for w in effects.waits:
+        waits *= w.factor if _applies(w.endpoints, name) else 1.0
+    return (database_share * (1 - cut) * q_db + (1 - database_share) * q_app) * waits
 
 
 def project_value(value: float | None, factor: float, caches: list[CacheHits]) -> float | None:
@@ -164,6 +174,9 @@ def _notes(split: LayerSplit, effects: Effects) -> list[str]:
             f"{r.finding_id}: CPU p95 {r.rho_before:.0%} -> {r.rho_after:.0%} on {r.servers} vCPU; M/M/c "
             f"response-time ratio {r.factor:.3f} on {r.layer} time."
         )
+    for w in effects.waits:
+        where = ", ".join(w.endpoints) or "every endpoint"
+        notes.append(f"{w.finding_id}: mean request time x {w.factor:.3f} on {where} (waiting removed).")
     for h in effects.caches:
         notes.append(
             f"{h.finding_id}: {h.hit_ratio:.1%} of requests to {', '.join(h.endpoints)} served at "
