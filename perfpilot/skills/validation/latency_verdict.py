@@ -23,10 +23,12 @@ def judge(
     needed: int,
 ) -> LatencyVerdict:
     """Judged on the after-value's own 95% interval [after_low, after_high]: met when all of it is at or
-    under the target, not met when all of it is above, otherwise not beyond noise."""
+    under the target, not met when all of it is above, otherwise not beyond noise. Only the after-run's
+    request count decides "too few samples": a target is about the after-state (an overloaded baseline
+    that completed few requests widens the change's interval, not the after-value's)."""
     if before is None or after is None or before <= 0 or after <= 0:
         return "no_data"
-    if min(requests) < needed:
+    if requests[1] < needed:
         return "too_few_samples"
     if interval is None or interval.after_low is None or interval.after_high is None:
         return "noise_unknown"

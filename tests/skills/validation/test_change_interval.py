@@ -46,6 +46,17 @@ def test_too_few_requests_is_its_own_verdict_whatever_the_change() -> None:
     assert row.min_requests == 100 and row.requests_before == 60
 
 
+def test_a_thin_baseline_does_not_make_a_well_sampled_after_state_undecided() -> None:
+    before = _lognormal(40, 2000, 0.5, seed=1)  # an overloaded baseline that completed few requests
+    after = _lognormal(400, 10, 0.2, seed=2)
+    row = latency_row(
+        "p95_ms", "GET /x",
+        (nearest_rank(sorted(before), 0.95), nearest_rank(sorted(after), 0.95)),
+        50, (40, 400), samples=(before, after),
+    )
+    assert row.verdict == "met_beyond_noise" and row.met is True
+
+
 def test_high_noise_leaves_a_real_looking_improvement_not_beyond_noise() -> None:
     # 400 requests each, p95 down by about a fifth, but the latency spread is wide (sigma 1.2 in log)
     before = _lognormal(400, 100, 1.2, seed=13)
