@@ -1,4 +1,7 @@
-"""structlog set-up: JSON lines when headless, readable on a terminal; secrets redacted either way."""
+"""structlog set-up: JSON lines when headless, readable on a terminal; secrets redacted either way.
+
+Libraries that log through the standard library (sqlglot, httpx, ...) go through the same processors and
+renderer, at the same level: nothing reaches stderr as a raw print."""
 
 from __future__ import annotations
 
@@ -15,6 +18,38 @@ def _stderr_logger(*_args: object) -> structlog.PrintLogger:
     return structlog.PrintLogger(sys.stderr)
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler on the current sys.stderr, looked up at each record (as _stderr_logger does)."""
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+def _route_standard_logging(renderer: structlog.typing.Processor, level: int) -> None:
+    """Standard-library records rendered by structlog's processors; replaces any handler set before."""
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[
+            structlog.stdlib.add_logger_name,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            redact_processor,
+        ],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+    )
+    handler = _StderrHandler()
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
 def configure_logging(*, headless: bool, level: str = "info") -> None:
     """Configure structlog at the edge (every CLI command calls it). Logs go to stderr so stdout stays
     for output; the redaction processor runs before the renderer whatever the format."""
@@ -23,6 +58,7 @@ def configure_logging(*, headless: bool, level: str = "info") -> None:
         if headless
         else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     )
+    numeric_level = logging.getLevelName(level.upper())
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -31,7 +67,8 @@ def configure_logging(*, headless: bool, level: str = "info") -> None:
             redact_processor,
             renderer,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        wrapper_class=structlog.make_filtering_bound_logger(numeric_level),
         logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )
+    _route_standard_logging(renderer, numeric_level)

@@ -4,7 +4,8 @@ JSON: what `EXPLAIN (FORMAT JSON) ...` returns (a list of {"Plan": ..., "Query T
 document or several (a JSON array of them, or one per line). Text: the plan as psql prints it, with
 or without psql's "QUERY PLAN" header, rule and "(N rows)" footer; a line starting with EXPLAIN (psql
 -e echoes the query) names the statement of the plan that follows, other lines outside a plan are
-passed over. Text nodes are read into the JSON format's keys, so both give the same tree.
+passed over. Text nodes are read into the JSON format's keys, so both give the same tree. The plans
+auto_explain wrote into a PostgreSQL log (read by the workload digest) become the same records.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from perfpilot.evidence.errors import EvidenceError, read_text
 from perfpilot.evidence.models import ExplainPlan
+from perfpilot.workload.models import LoggedPlan
 
 _NODE = re.compile(
     r"^(?P<indent>\s*)(?:->\s+)?(?P<name>[A-Za-z][^(]*?)\s+"
@@ -139,11 +141,21 @@ def _json_plans(text: str, source: str) -> list[ExplainPlan]:
     return plans
 
 
-def load_explain(path: Path, *, source: str) -> list[ExplainPlan]:
-    """The plans of one EXPLAIN output file (JSON or text, told by the first character)."""
-    text = read_text(path, source)
+def parse_explain(text: str, source: str) -> list[ExplainPlan]:
+    """The plans of EXPLAIN output (JSON or text, told by the first character)."""
     stripped = text.lstrip()
     plans = _json_plans(stripped, source) if stripped[:1] in ("[", "{") else _text_plans(text, source)
     if not plans:
         raise EvidenceError(source, None, "no EXPLAIN plan found")
     return plans
+
+
+def load_explain(path: Path, *, source: str) -> list[ExplainPlan]:
+    """The plans of one EXPLAIN output file."""
+    return parse_explain(read_text(path, source), source)
+
+
+def logged_plan(logged: LoggedPlan, source: str) -> ExplainPlan:
+    """A plan auto_explain wrote into a server log, as evidence: its log line, its statement."""
+    plan = parse_explain(logged.text, source)[0]
+    return plan.model_copy(update={"line": logged.line, "statement": logged.statement or plan.statement})

@@ -22,12 +22,12 @@ from perfpilot.evidence.access_log import load_access_log
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.evidence.dockerfile import load_dockerfile
 from perfpilot.evidence.errors import EvidenceError
-from perfpilot.evidence.explain import load_explain
+from perfpilot.evidence.explain import load_explain, logged_plan
 from perfpilot.evidence.inventory import load_inventory
 from perfpilot.evidence.k6_summary import load_k6_summary
 from perfpilot.evidence.k6_timeseries import load_k6_timeseries
 from perfpilot.evidence.kubernetes import HpaBounds, apply_hpas, parse_manifests
-from perfpilot.evidence.models import K6Summary, K8sWorkload, MetricSample
+from perfpilot.evidence.models import ExplainPlan, K6Summary, K8sWorkload, MetricSample
 from perfpilot.evidence.node_usage import node_usage
 from perfpilot.evidence.otlp import load_otlp
 from perfpilot.evidence.process_usage import process_usage
@@ -220,6 +220,18 @@ def _load_workloads(loader: _Loader, bundle: EvidenceBundle) -> None:
         )
         if digest is not None:
             bundle.workloads.append(digest)
+            bundle.plans.extend(_plans_in_log(loader, digest))
+
+
+def _plans_in_log(loader: _Loader, digest: WorkloadDigest) -> list[ExplainPlan]:
+    """The auto_explain plans of a server log; one that cannot be read is skipped with its line."""
+    plans: list[ExplainPlan] = []
+    for logged in digest.plans:
+        try:
+            plans.append(logged_plan(logged, digest.source))
+        except EvidenceError as exc:
+            loader.skip(EvidenceError(digest.source, logged.line, f"auto_explain plan: {exc.message}"))
+    return plans
 
 
 def _check_schema(loader: _Loader) -> None:

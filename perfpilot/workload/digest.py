@@ -12,7 +12,7 @@ from perfpilot.workload.events import ParseStats, QueryEvent
 from perfpilot.workload.fingerprint import fingerprint_id
 from perfpilot.workload.formats.mysql_slow import iter_slow_log_rows
 from perfpilot.workload.ingest import iter_events, open_workload, resolve_format
-from perfpilot.workload.models import QueryShape, WorkloadDigest
+from perfpilot.workload.models import LoggedPlan, QueryShape, WorkloadDigest
 from perfpilot.workload.streams import StreamRecorder
 from perfpilot.workload.tables import tables_of
 
@@ -44,7 +44,7 @@ def _shape(text: str, totals: ShapeTotals, grand_total: float) -> QueryShape:
 
 def build_digest(
     shapes: dict[str, ShapeTotals], source: str, format: str, top: int | None = None, unparsed_lines: int = 0,
-    streams: StreamRecorder | None = None,
+    streams: StreamRecorder | None = None, plans: list[LoggedPlan] | None = None,
 ) -> WorkloadDigest:
     """Rank shapes by total time, then count, then fingerprint (so the order is deterministic)."""
     grand_total = sum(t.total_time for t in shapes.values())
@@ -60,6 +60,7 @@ def build_digest(
         unparsed_lines=unparsed_lines,
         streams=streams.streams() if streams is not None else [],
         streams_truncated=streams.truncated if streams is not None else False,
+        plans=plans or [],
     )
 
 
@@ -112,4 +113,4 @@ def _digest_file(
             shapes = aggregate_rows(iter_slow_log_rows(handle, stats), dialect, on_row=streams.add_row)
     else:
         shapes = aggregate_events(iter_events(path, chosen, stats), dialect, on_event=streams.add)
-    return build_digest(shapes, str(path), chosen, top, stats.unparsed_lines, streams)
+    return build_digest(shapes, str(path), chosen, top, stats.unparsed_lines, streams, stats.slowest_plans())

@@ -1,13 +1,17 @@
-"""QueryEvent, the record every workload format yields, and ParseStats, the count of lines skipped."""
+"""QueryEvent, the record every workload format yields, and ParseStats, what parsing saw besides them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import structlog
 
+from perfpilot.workload.models import LoggedPlan
+
 _log = structlog.get_logger(__name__)
 _LOUD_SKIPS = 10
+MAX_LOGGED_PLANS = 50
+"""auto_explain plans kept per source: the slowest, so a log full of plans stays bounded."""
 
 
 @dataclass(slots=True)
@@ -36,10 +40,22 @@ class QueryEvent:
 
 @dataclass(slots=True)
 class ParseStats:
-    """Malformed input seen while parsing one source: counted, and logged with file:line."""
+    """What parsing one source saw besides its statements: malformed input (counted, and logged with
+    file:line) and the plans auto_explain logged (the slowest MAX_LOGGED_PLANS)."""
 
     source: str
     unparsed_lines: int = 0
+    plans: list[LoggedPlan] = field(default_factory=list)
+
+    def keep_plan(self, plan: LoggedPlan) -> None:
+        """Keep a logged plan; past twice the bound, only the slowest MAX_LOGGED_PLANS stay."""
+        self.plans.append(plan)
+        if len(self.plans) > 2 * MAX_LOGGED_PLANS:
+            self.plans = self.slowest_plans()
+
+    def slowest_plans(self) -> list[LoggedPlan]:
+        """The kept plans, slowest first (then in log order), at most MAX_LOGGED_PLANS."""
+        return sorted(self.plans, key=lambda p: (-p.duration_s, p.line))[:MAX_LOGGED_PLANS]
 
     def skip(self, line: int, reason: str) -> None:
         """Count one malformed line; the first few are warnings, the rest debug messages."""

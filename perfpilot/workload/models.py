@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -48,6 +50,18 @@ class StatementStream(BaseModel):
     statements: list[StreamStatement] = Field(default_factory=list)
 
 
+class LoggedPlan(BaseModel):
+    """A plan auto_explain wrote into a PostgreSQL server log (`duration: X ms  plan:` and its lines)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    line: int = Field(description="The log line of the `duration: ... plan:` message.")
+    duration_s: float
+    format: Literal["json", "text"]
+    text: str = Field(description="The plan as logged: a JSON document, or text plan lines (no Query Text).")
+    statement: str | None = Field(default=None, description="The Query Text auto_explain logged (redacted).")
+
+
 class WorkloadDigest(BaseModel):
     """A digest of one workload source."""
 
@@ -63,3 +77,6 @@ class WorkloadDigest(BaseModel):
         default_factory=list, exclude=True, description="Session-tagged statements in order, up to a bound."
     )
     streams_truncated: bool = Field(default=False, exclude=True, description="The bound was reached.")
+    plans: list[LoggedPlan] = Field(
+        default_factory=list, exclude=True, description="auto_explain plans in the log, the slowest first."
+    )

@@ -12,7 +12,12 @@ from perfpilot.skills.database_optimization.catalog.source import load_catalog
 from perfpilot.skills.database_optimization.findings.antipattern import antipattern_finding
 from perfpilot.skills.database_optimization.findings.cacheable import cache_finding, is_cacheable
 from perfpilot.skills.database_optimization.findings.format import SKILL_NAME
+from perfpilot.skills.database_optimization.findings.index_worth import (
+    latency_target_ms,
+    material_index_findings,
+)
 from perfpilot.skills.database_optimization.findings.nplusone import nplusone_finding
+from perfpilot.skills.database_optimization.findings.plan_statistics import plan_statistics_findings
 from perfpilot.skills.database_optimization.indexes.advisor import advise
 from perfpilot.skills.database_optimization.ingest.log_streams import log_n_plus_one
 from perfpilot.skills.database_optimization.ingest.workload import shape_analysis, top_shapes, workload_time_s
@@ -65,6 +70,11 @@ def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
             findings += [antipattern_finding(p, shape, workload_time, source) for p in found]
     if unparsed:
         notes.append(f"{unparsed} of {len(shapes)} shapes did not parse as {dialect} SQL and were skipped")
+    n_plus_one, calls_per_request = (
+        _n_plus_one_findings(ctx, dialect, inp.min_repeats, catalog, notes)
+        if inp.include_n_plus_one
+        else ([], {})
+    )
     index_method = None
     if inp.include_index_advice and catalog is not None and shapes:
         advice = advise(
@@ -76,11 +86,14 @@ def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
             workload_time_s=workload_time,
         )
         index_method = advice.method
-        findings += advice.findings
-        notes += advice.notes[:10]
-    if inp.include_n_plus_one:
-        findings += _n_plus_one_findings(ctx, dialect, inp.min_repeats, catalog, notes)
+        target_ms = latency_target_ms(ctx.evidence.target.slos)
+        by_id = {shape.id: shape for shape, _ in shapes}
+        worth, left_out = material_index_findings(advice, by_id, calls_per_request, target_ms)
+        findings += worth
+        notes += advice.notes[:10] + left_out
+    findings += n_plus_one
     findings += evidence_plan_findings(ctx.evidence.plans, catalog)
+    findings += plan_statistics_findings(ctx.evidence.plans, catalog, ctx.evidence.workloads)
     unique: dict[str, Finding] = {}
     for finding in sorted(findings, key=lambda f: -f.impact):  # one finding per id: the weightiest
         unique.setdefault(finding.id, finding)
@@ -98,7 +111,8 @@ def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
 
 def _n_plus_one_findings(
     ctx: SkillContext, dialect: ShapeDialect, min_repeats: int, catalog: Catalog | None, notes: list[str]
-) -> list[Finding]:
+) -> tuple[list[Finding], dict[str, float]]:
+    """N+1 findings (traces first, then logs), and the median calls per request of each repeated shape."""
     traces = ctx.evidence.traces
     traced = detect_in_traces(traces, dialect, min_repeats=min_repeats, catalog=catalog)
     trace_time = sum((t.root.end_ns - t.root.start_ns) / 1e9 for t in traces)
@@ -110,7 +124,9 @@ def _n_plus_one_findings(
         (nplusone_finding(n, log_time) for n, log_time in logged if n.shape_id not in seen_in_traces),
         key=lambda f: -f.impact,
     )
-    return [nplusone_finding(n, trace_time) for n in traced] + from_logs
+    tied = [*traced, *(n for n, _ in logged if n.grouped_by != "connection")]
+    calls = {n.shape_id: n.calls_median for n in tied}
+    return [nplusone_finding(n, trace_time) for n in traced] + from_logs, calls
 
 
 SKILL = Skill(name=SKILL_NAME, input_model=DbAnalyzerInput, output_model=DbAnalyzerOutput, run=run)

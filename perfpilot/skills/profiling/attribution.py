@@ -1,4 +1,7 @@
-"""Attribute request time to layers (database, external calls, application) from traces or metrics."""
+"""Attribute request time to layers (database, external calls, application) from traces or metrics.
+
+In traces, the database's time is its calls' wall time plus the gaps inside runs of one repeated
+statement (round_trips.py): round trips an access pattern makes are database-layer time."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from dataclasses import dataclass, field
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.evidence.models import Trace
 from perfpilot.skills.dependency_analysis.calls import is_database, is_external, peer_label, union_ns
+from perfpilot.skills.profiling.round_trips import round_trip_gaps_ns
 
 
 @dataclass
@@ -54,7 +58,8 @@ def from_traces(traces: list[Trace]) -> LayerTimes | None:
     for trace in traces:
         root = trace.root
         total = (root.end_ns - root.start_ns) / 1e9
-        db = union_ns([s for s in trace.spans if is_database(s)]) / 1e9
+        called = union_ns([s for s in trace.spans if is_database(s)])
+        db = min(total, (called + round_trip_gaps_ns(trace.spans)) / 1e9)
         calls = [s for s in trace.spans if is_external(s)]
         ext = min(union_ns(calls) / 1e9, max(0.0, total - db))
         app = max(0.0, total - db - ext)

@@ -1,8 +1,14 @@
-"""Build the bottleneck inventory: one bottleneck per pressed layer, scored by the documented formula."""
+"""Build the bottleneck inventory: one bottleneck per pressed layer, scored by the documented formula.
+
+A latency breach presses the layers that carry it: a layer whose time alone is over the target, or
+whose removal alone would bring the p95 back under it (its time covers the excess), or every layer when
+no single one can. A layer that does neither is measured against the target by its own time (pressure
+below 1): its share of a slow request is not what makes it slow."""
 
 from __future__ import annotations
 
 from perfpilot.artifacts import Baseline, Bottleneck, EvidenceRef, stable_id
+from perfpilot.artifacts.bottlenecks import pressure
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.skills.profiling.attribution import LayerTimes
 
@@ -14,22 +20,52 @@ def _worst(pressures: dict[str, float], endpoints: list[str] | None = None) -> f
     return max((pressures[k] for k in keys), default=0.5)
 
 
+def _layer_pressure(layers: dict[str, float], layer: str, breach: tuple[float, float] | None) -> float:
+    """1 when the layer carries the endpoint's latency breach (see the module doc), else its own time at
+    the p95 against the target. No latency breach known (an error-rate breach): 1."""
+    if breach is None:
+        return 1.0
+    p95, target = breach
+    request = sum(v for k, v in layers.items() if k != "requests")
+    if request <= 0:
+        return 1.0
+    at_p95 = {k: p95 * v / request for k, v in layers.items() if k != "requests" and v > 0}
+    excess = p95 - target
+    own = at_p95.get(layer, 0.0)
+    if own > target or own >= excess or not any(ms >= excess for ms in at_p95.values()):
+        return 1.0
+    return pressure(own, target)
+
+
 def _pressed_share(
-    times: LayerTimes, layer: str, pressures: dict[str, float]
+    times: LayerTimes,
+    layer: str,
+    pressures: dict[str, float],
+    breaches: dict[str, tuple[float, float]] | None = None,
 ) -> tuple[float, float, list[str]]:
-    """(time share, pressure, endpoints) for a layer, focused on the endpoints under the most pressure."""
+    """(time share, pressure, endpoints) for a layer, focused on the endpoints under the most pressure:
+    the breached endpoints whose breach the layer carries (pressure 1, its share of their time), else all
+    breached endpoints with the layer's own pressure on each, weighted by its time there."""
     pressed = [ep for ep in times.per_endpoint if pressures.get(ep, 0) >= 1.0]
     if pressed:
-        total = sum(sum(v for k, v in times.per_endpoint[ep].items() if k != "requests") for ep in pressed)
-        part = sum(times.per_endpoint[ep].get(layer, 0.0) for ep in pressed)
-        return (part / total if total else 0.0), 1.0, pressed
+        own = {ep: _layer_pressure(times.per_endpoint[ep], layer, (breaches or {}).get(ep)) for ep in pressed}
+        carried = [ep for ep in pressed if own[ep] >= 1.0]
+        focus = carried or pressed
+        total = sum(sum(v for k, v in times.per_endpoint[ep].items() if k != "requests") for ep in focus)
+        parts = {ep: times.per_endpoint[ep].get(layer, 0.0) for ep in focus}
+        part = sum(parts.values())
+        press = sum(parts[ep] * own[ep] for ep in focus) / part if part else 1.0
+        return (part / total if total else 0.0), press, carried
     return times.shares().get(layer, 0.0), _worst(pressures), []
 
 
 def database_bottleneck(
-    evidence: EvidenceBundle, times: LayerTimes, pressures: dict[str, float]
+    evidence: EvidenceBundle,
+    times: LayerTimes,
+    pressures: dict[str, float],
+    breaches: dict[str, tuple[float, float]] | None = None,
 ) -> Bottleneck | None:
-    share, press, endpoints = _pressed_share(times, "database", pressures)
+    share, press, endpoints = _pressed_share(times, "database", pressures, breaches)
     if share <= 0:
         return None
     shapes = sorted((q for d in evidence.workloads for q in d.queries), key=lambda q: -q.total_time_s)[:3]
@@ -57,8 +93,10 @@ def database_bottleneck(
     )
 
 
-def application_bottleneck(times: LayerTimes, pressures: dict[str, float]) -> Bottleneck | None:
-    share, press, endpoints = _pressed_share(times, "application", pressures)
+def application_bottleneck(
+    times: LayerTimes, pressures: dict[str, float], breaches: dict[str, tuple[float, float]] | None = None
+) -> Bottleneck | None:
+    share, press, endpoints = _pressed_share(times, "application", pressures, breaches)
     if share <= 0:
         return None
     subject = ", ".join(endpoints) or "application code"

@@ -59,8 +59,9 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
         bottlenecks += [b for b in [transactions_bottleneck(baseline, slos.p95_ms)] if b is not None]
     notes = []
     if times is not None:
-        db = database_bottleneck(evidence, times, pressures)
-        app = application_bottleneck(times, pressures)
+        breached = slo_check.latency_breaches(baseline, slos)
+        db = database_bottleneck(evidence, times, pressures, breached)
+        app = application_bottleneck(times, pressures, breached)
         bottlenecks += [b for b in (db, app) if b is not None]
         bottlenecks += external_bottlenecks(times, pressures)
         notes.append(f"Layer attribution from {times.method}.")

@@ -61,3 +61,15 @@ def endpoint_pressure(baseline: Baseline, slos: Slos) -> dict[str, float]:
         target = slo.p95_ms if slo and slo.p95_ms else slos.p95_ms
         result[stats.name] = pressure(stats.latency.p95_ms, target)
     return result
+
+
+def latency_breaches(baseline: Baseline, slos: Slos) -> dict[str, tuple[float, float]]:
+    """(observed p95, target) of each endpoint whose p95 is over its target (its own, else the overall)."""
+    found: dict[str, tuple[float, float]] = {}
+    for stats in baseline.endpoints:
+        slo = slo_for(slos, stats.name)
+        target = slo.p95_ms if slo and slo.p95_ms else slos.p95_ms
+        p95 = stats.latency.p95_ms
+        if target and p95 is not None and p95 > target:
+            found[stats.name] = (p95, target)
+    return found

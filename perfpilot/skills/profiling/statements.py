@@ -83,38 +83,55 @@ def transactions_bottleneck(baseline: Baseline, target_ms: float | None) -> Bott
     )
 
 
+def _slow_shapes(evidence: EvidenceBundle, target_ms: float) -> dict[str, list[tuple[QueryShape, str]]]:
+    """Slow shapes (mean over the target, a large share of their source's time) by the table they read
+    first; a shape seen in several sources (pg_stat_statements and the log of one server) once per source."""
+    grouped: dict[str, list[tuple[QueryShape, str]]] = {}
+    for digest in evidence.workloads:
+        for shape in digest.queries:
+            if shape.share >= SLOW_SHAPE_SHARE and 1000 * shape.mean_time_s > target_ms:
+                table = shape.tables[0] if shape.tables else f"shape {shape.id}"
+                grouped.setdefault(table, []).append((shape, digest.source))
+    return grouped
+
+
+def _table_bottleneck(table: str, found: list[tuple[QueryShape, str]], target: float) -> Bottleneck:
+    """One bottleneck for the slow shapes reading one table, weighed in the source where they weigh most."""
+    by_source: dict[str, list[QueryShape]] = {}
+    for shape, source in found:
+        by_source.setdefault(source, []).append(shape)
+    source, shapes = max(by_source.items(), key=lambda item: (sum(s.share for s in item[1]), item[0]))
+    share = min(1.0, sum(s.share for s in shapes))
+    calls = sum(s.count for s in shapes)
+    mean_ms = 1000 * sum(s.total_time_s for s in shapes) / calls if calls else 0.0
+    ids = sorted({shape.id for shape, _ in found})
+    what = "A statement shape" if len(ids) == 1 else f"{len(ids)} statement shapes on {table}"
+    return Bottleneck(
+        id=stable_id("bn", "database", "statement", *ids),
+        layer="database",
+        title=f"{what} average{'s' if len(ids) == 1 else ''} {mean_ms:.3g} ms (p95 target {target:g} ms) "
+        f"and take{'s' if len(ids) == 1 else ''} {share:.0%} of database time",
+        subject=max(shapes, key=lambda s: s.total_time_s).fingerprint[:160],
+        impact=round(min(1.0, share * pressure(mean_ms, target)), 4),
+        time_share=round(share, 4),
+        metrics={"mean_ms": round(mean_ms, 3), "count": calls, "share": round(share, 4)},
+        evidence=[
+            EvidenceRef(
+                source=where,
+                excerpt=shape.fingerprint[:300],
+                values={"count": shape.count, "mean_ms": round(1000 * shape.mean_time_s, 3)},
+            )
+            for shape, where in found
+        ],
+    )
+
+
 def slow_statement_bottlenecks(evidence: EvidenceBundle) -> list[Bottleneck]:
-    """Statement shapes whose mean is over the p95 target and that take a large share of database time."""
+    """Statement shapes whose mean is over the p95 target and that take a large share of database time:
+    one bottleneck per table they read first (the slow statements of one table share its access path),
+    so one shape logged by two sources, or two shapes filtering one table, is one bottleneck."""
     target = evidence.target.slos.p95_ms
     if target is None:
         return []
-    found: list[Bottleneck] = []
-    for digest in evidence.workloads:
-        for shape in digest.queries:
-            mean_ms = 1000 * shape.mean_time_s
-            if shape.share < SLOW_SHAPE_SHARE or mean_ms <= target:
-                continue
-            found.append(
-                Bottleneck(
-                    id=stable_id("bn", "database", "statement", shape.id),
-                    layer="database",
-                    title=f"A statement shape averages {mean_ms:.3g} ms (p95 target {target:g} ms) and "
-                    f"takes {shape.share:.0%} of database time",
-                    subject=shape.fingerprint[:160],
-                    impact=round(min(1.0, shape.share * pressure(mean_ms, target)), 4),
-                    time_share=round(shape.share, 4),
-                    metrics={
-                        "mean_ms": round(mean_ms, 3),
-                        "count": shape.count,
-                        "share": round(shape.share, 4),
-                    },
-                    evidence=[
-                        EvidenceRef(
-                            source=digest.source,
-                            excerpt=shape.fingerprint[:300],
-                            values={"count": shape.count, "mean_ms": round(mean_ms, 3)},
-                        )
-                    ],
-                )
-            )
-    return found
+    grouped = _slow_shapes(evidence, target)
+    return [_table_bottleneck(table, found, target) for table, found in sorted(grouped.items())]

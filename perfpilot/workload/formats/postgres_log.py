@@ -1,4 +1,7 @@
-"""PostgreSQL stderr logs: `duration: X ms  statement|execute <name>: SQL` under common line prefixes."""
+"""PostgreSQL stderr logs: `duration: X ms  statement|execute <name>: SQL` under common line prefixes.
+
+auto_explain's `duration: X ms  plan:` messages are plans, not statement executions (the statement's own
+duration line, from log_min_duration_statement, times it): they are kept in `ParseStats.plans`."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from perfpilot.workload.events import ParseStats, QueryEvent
+from perfpilot.workload.formats.auto_explain import PLAN_MESSAGE, UnreadablePlan, logged_plan
 
 # The message starts at the severity; everything before it is the log_line_prefix.
 _MESSAGE = re.compile(
@@ -46,6 +50,22 @@ def _prefix_fields(prefix: str) -> tuple[str | None, str | None, str | None]:
     )
 
 
+@dataclass(slots=True)
+class _PendingPlan:
+    """An auto_explain plan being read from its tab-indented lines."""
+
+    line: int
+    duration_s: float
+    parts: list[str]
+    awaiting_duration: bool = False
+
+    def keep(self, stats: ParseStats) -> None:
+        try:
+            stats.keep_plan(logged_plan(self.parts, self.line, self.duration_s))
+        except UnreadablePlan as exc:
+            stats.skip(self.line, str(exc))
+
+
 def _finish(pending: _Pending) -> QueryEvent:
     pending.event.sql = "\n".join(pending.parts).strip().rstrip(";").rstrip()
     return pending.event
@@ -53,7 +73,7 @@ def _finish(pending: _Pending) -> QueryEvent:
 
 def parse_postgres_log(lines: Iterable[str], stats: ParseStats) -> Iterator[QueryEvent]:
     """Yield statements with their durations; `statement:` then `duration:` lines are paired by session."""
-    current: _Pending | None = None  # the message that tab-indented lines continue
+    current: _Pending | _PendingPlan | None = None  # the message that tab-indented lines continue
     waiting: dict[str | None, _Pending] = {}  # `statement:` lines (log_statement) awaiting a duration
 
     for line_no, raw in enumerate(lines, 1):
@@ -64,7 +84,9 @@ def parse_postgres_log(lines: Iterable[str], stats: ParseStats) -> Iterator[Quer
             continue
         if not line.strip():
             continue
-        if current is not None and not current.awaiting_duration:
+        if isinstance(current, _PendingPlan):
+            current.keep(stats)
+        elif current is not None and not current.awaiting_duration:
             yield _finish(current)
         current = None
         message = _MESSAGE.search(line)
@@ -76,6 +98,10 @@ def parse_postgres_log(lines: Iterable[str], stats: ParseStats) -> Iterator[Quer
         stamp, session, database = _prefix_fields(line[: message.start()])
         body = message.group(2)
         if body.startswith("duration: "):
+            plan = PLAN_MESSAGE.match(body)
+            if plan is not None:
+                current = _PendingPlan(line_no, float(plan.group(1)) / 1000, [])
+                continue
             found = _DURATION.match(body)
             if found is None:
                 stats.skip(line_no, "unreadable duration")
@@ -102,7 +128,9 @@ def parse_postgres_log(lines: Iterable[str], stats: ParseStats) -> Iterator[Quer
             current = _Pending(event, [found.group(2)], awaiting_duration=True)
             waiting[session] = current
 
-    if current is not None and not current.awaiting_duration:
+    if isinstance(current, _PendingPlan):
+        current.keep(stats)
+    elif current is not None and not current.awaiting_duration:
         yield _finish(current)
     for earlier in waiting.values():
         yield _finish(earlier)

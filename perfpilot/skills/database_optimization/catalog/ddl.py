@@ -33,6 +33,9 @@ _CATALOG_STATEMENT = re.compile(
     re.IGNORECASE,
 )
 _KEY_CONSTRAINT = re.compile(r"\b(primary\s+key|unique)\b", re.IGNORECASE)
+_ALTER_WITHOUT_ADD = re.compile(r"^alter\s+table\b(?!.*\badd\b)", re.IGNORECASE | re.DOTALL)
+"""ALTER TABLE ... OWNER TO, ALTER COLUMN ... SET DEFAULT, ENABLE ROW LEVEL SECURITY: the catalog takes
+only what an ALTER TABLE adds (constraints, columns), so the others are passed over unparsed."""
 
 
 class DdlError(ValueError):
@@ -100,7 +103,7 @@ def read_ddl(path: Path, dialect: Dialect) -> DdlRead:
     problems: list[DdlProblem] = []
     for statement in split_statements(sql_of_psql_script(text), dialect, str(path)):
         body = statement.text.strip()
-        if not _CATALOG_STATEMENT.match(body):
+        if not _CATALOG_STATEMENT.match(body) or _ALTER_WITHOUT_ADD.match(body):
             continue
         snippet = " ".join(body.split())[:80]
         try:
@@ -132,6 +135,7 @@ def _apply(tree: exp.Expr, tables: dict[str, Table]) -> None:
             table = _table(schema.this, tables)
             for item in schema.expressions:
                 _table_element(item, table)
+            _storage_parameters(tree, table)
     elif isinstance(tree, exp.Create) and str(tree.args.get("kind", "")).upper() == "INDEX":
         _create_index(tree, tables)
     elif isinstance(tree, exp.Alter) and isinstance(tree.this, exp.Table):
@@ -141,6 +145,16 @@ def _apply(tree: exp.Expr, tables: dict[str, Table]) -> None:
                 _table_element(item, table)
     else:
         log.debug("ddl_statement_ignored", kind=type(tree).__name__)
+
+
+def _storage_parameters(tree: exp.Create, table: Table) -> None:
+    """WITH (autovacuum_enabled = false, ...): the parameters the statistics checks read."""
+    properties = tree.args.get("properties")
+    for prop in properties.expressions if isinstance(properties, exp.Properties) else []:
+        if isinstance(prop, exp.Property) and prop.name.lower() == "autovacuum_enabled":
+            value = prop.args.get("value")
+            text = (value.name if isinstance(value, exp.Expr) else str(value)).strip("'\"").lower()
+            table.autovacuum_enabled = text not in {"false", "off", "no", "0"}
 
 
 def _table(node: exp.Table, tables: dict[str, Table]) -> Table:

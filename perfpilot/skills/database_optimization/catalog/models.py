@@ -54,6 +54,9 @@ class Table(CatalogModel):
     deletes: int | None = None
     modified_since_analyze: int | None = None
     last_analyze: str | None = None
+    autovacuum_enabled: bool | None = Field(
+        default=None, description="The table's autovacuum_enabled storage parameter, when set."
+    )
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name.lower() == name.lower()), None)

@@ -95,10 +95,13 @@ def _work_mem_bytes(conn: Any) -> int:
     return int(value[0]) if value else 4 * 1024 * 1024
 
 
-def _walk(plan: dict[str, Any], depth: int = 0) -> Iterator[tuple[dict[str, Any], int]]:
-    yield plan, depth
+def _walk(
+    plan: dict[str, Any], depth: int = 0, stopped: bool = False
+) -> Iterator[tuple[dict[str, Any], int, bool]]:
+    """Nodes with their depth and whether a Limit above them may stop them early."""
+    yield plan, depth, stopped
     for child in plan.get("Plans", []):
-        yield from _walk(child, depth + 1)
+        yield from _walk(child, depth + 1, stopped or plan.get("Node Type") == "Limit")
 
 
 def summarise_postgres_plan(
@@ -112,7 +115,7 @@ def summarise_postgres_plan(
     """Flatten a JSON plan and detect large sequential scans, spills, big nested loops, misestimates."""
     nodes: list[PlanNode] = []
     issues: list[PlanIssue] = []
-    for node, depth in _walk(plan):
+    for node, depth, stopped in _walk(plan):
         kind = str(node.get("Node Type", "?"))
         relation = node.get("Relation Name")
         loops = node.get("Actual Loops")
@@ -129,7 +132,7 @@ def summarise_postgres_plan(
             detail=str(node.get("Filter") or node.get("Index Cond") or node.get("Hash Cond") or ""),
         )
         nodes.append(flat)
-        issues.extend(_node_issues(node, flat, catalog, analyzed, work_mem_bytes))
+        issues.extend(_node_issues(node, flat, catalog, analyzed, work_mem_bytes, stopped))
     return PlanReport(
         dialect="postgres",
         statement=statement,
@@ -157,8 +160,10 @@ def _spill(
 
 
 def _node_issues(
-    node: dict[str, Any], flat: PlanNode, catalog: Catalog | None, analyzed: bool, work_mem: int
+    node: dict[str, Any], flat: PlanNode, catalog: Catalog | None, analyzed: bool, work_mem: int,
+    stopped: bool = False,
 ) -> Iterator[PlanIssue]:
+    """`stopped`: a Limit above may end the node early, so its actual rows are not a misestimate."""
     kind = flat.node_type
     if kind == "Seq Scan":
         rows = _table_rows(catalog, flat.relation, flat.rows + float(node.get("Rows Removed by Filter", 0)))
@@ -192,7 +197,7 @@ def _node_issues(
             yield PlanIssue(
                 kind="nested_loop_many", rows=outer, message=f"nested loop over {outer:,.0f} outer rows"
             )
-    if analyzed and flat.actual_rows is not None:
+    if analyzed and not stopped and flat.actual_rows is not None:
         actual = float(flat.actual_rows)
         estimate = max(flat.rows, 1.0)
         ratio = max(actual, 1.0) / estimate
