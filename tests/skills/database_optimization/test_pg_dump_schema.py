@@ -118,3 +118,27 @@ def test_an_unreadable_schema_is_skipped_evidence(tmp_path: Path) -> None:
     bundle = load_evidence(load_target(tmp_path / "target.yaml"))
     assert [(s.source, s.line) for s in bundle.skipped] == [("schema.sql", None)]
     assert bundle.skipped[0].reason.startswith("schema unreadable: cannot read the DDL file")
+
+
+@pytest.mark.parametrize("name", ["schema.pg15.sql", "schema.pg17.sql"])
+def test_alter_statements_that_add_nothing_are_not_parsed(name: str, caplog: pytest.LogCaptureFixture) -> None:
+    """ALTER TABLE ... OWNER TO / ALTER COLUMN ... SET DEFAULT say nothing to the catalog: sqlglot never
+    sees them, so it never warns that it falls back to an opaque command."""
+    with caplog.at_level("DEBUG", logger="sqlglot"):
+        read_ddl(DUMPS / name, "postgres")
+    assert [r.getMessage() for r in caplog.records if r.name == "sqlglot"] == []
+
+
+def test_the_autovacuum_storage_parameter_is_read(tmp_path: Path) -> None:
+    ddl = tmp_path / "schema.sql"
+    ddl.write_text(
+        "CREATE TABLE public.jobs (id bigint NOT NULL)\nWITH (autovacuum_enabled='false', fillfactor='90');\n"
+        "CREATE TABLE public.logs (id bigint) WITH (autovacuum_enabled = true);\n"
+        "CREATE TABLE public.plain (id bigint);\n"
+        "ALTER TABLE public.jobs OWNER TO app;\n"
+    )
+    read = read_ddl(ddl, "postgres")
+    assert read.problems == []
+    assert [(t.name, t.autovacuum_enabled) for t in read.catalog.tables] == [
+        ("jobs", False), ("logs", True), ("plain", None),
+    ]
