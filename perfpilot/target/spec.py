@@ -89,6 +89,12 @@ class DatabaseSource(Spec):
     dsn: str | None = None
     ddl: Path | None = None
     dialect: Literal["postgres", "mysql", "sqlite"] = "postgres"
+    table_stats: Path | None = Field(
+        default=None,
+        description="pg_stat_user_tables as CSV (COPY (SELECT relname, n_live_tup, n_mod_since_analyze, "
+        "last_analyze, last_autoanalyze ... FROM pg_stat_user_tables) TO STDOUT CSV HEADER): row counts and "
+        "changes since the last ANALYZE for the DDL's tables.",
+    )
 
     @model_validator(mode="after")
     def _dsn_or_ddl(self) -> DatabaseSource:

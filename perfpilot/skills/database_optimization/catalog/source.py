@@ -10,6 +10,7 @@ import structlog
 
 from perfpilot.skills.database_optimization.catalog.ddl import DdlError, read_ddl
 from perfpilot.skills.database_optimization.catalog.models import Catalog, Dialect
+from perfpilot.skills.database_optimization.catalog.table_stats import apply_table_stats
 from perfpilot.target.spec import Target
 
 log = structlog.get_logger(__name__)
@@ -72,8 +73,19 @@ def load_catalog(target: Target) -> CatalogResult:
         else:
             name = database.ddl.name
             notes += [f"{name}:{p.line}: left out of the catalog: {p.reason}" for p in read.problems]
+            if database.table_stats is not None:
+                notes += _table_stats(read.catalog, database.table_stats)
             return CatalogResult(read.catalog, dialect, None, tuple(notes))
     return CatalogResult(None, dialect, None, tuple(notes))
+
+
+def _table_stats(catalog: Catalog, path: Path) -> list[str]:
+    """Merge pg_stat_user_tables figures into a DDL catalog; what went wrong as notes."""
+    try:
+        matched = apply_table_stats(catalog, path)
+    except DdlError as exc:
+        return [f"table statistics left out: {exc}"]
+    return [] if matched else [f"table statistics {path.name}: no table of the schema in it"]
 
 
 def read_live_catalog(dsn: str) -> Catalog:
