@@ -30,8 +30,17 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+def reset_standard_logging() -> None:
+    """Take the handler configure_logging put on the root logger off again (the default: warnings only)."""
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(old)
+    root.setLevel(logging.WARNING)
+
+
 def _route_standard_logging(renderer: structlog.typing.Processor, level: int) -> None:
-    """Standard-library records rendered by structlog's processors; replaces any handler set before."""
+    """Standard-library records rendered by structlog's processors; replaces any handler set before.
+    Libraries' own info chatter (an HTTP client's line per request) shows only at debug level."""
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[
             structlog.stdlib.add_logger_name,
@@ -43,11 +52,10 @@ def _route_standard_logging(renderer: structlog.typing.Processor, level: int) ->
     )
     handler = _StderrHandler()
     handler.setFormatter(formatter)
+    reset_standard_logging()
     root = logging.getLogger()
-    for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
-        root.removeHandler(old)
     root.addHandler(handler)
-    root.setLevel(level)
+    root.setLevel(level if level <= logging.DEBUG else max(level, logging.WARNING))
 
 
 def configure_logging(*, headless: bool, level: str = "info") -> None:

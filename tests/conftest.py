@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 import structlog
 
+from perfpilot.logs import reset_standard_logging
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PG_DSN = os.environ.get(
@@ -125,3 +127,4 @@ def _structlog_defaults() -> Iterator[None]:
     """A test that configures logging (a CLI run sets a level filter) leaves no trace in the next one."""
     yield
     structlog.reset_defaults()
+    reset_standard_logging()

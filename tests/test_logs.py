@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 
 import pytest
 
 from perfpilot.logs import configure_logging
 
 
-@pytest.fixture()
-def restore_root_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
-@pytest.mark.usefixtures("restore_root_logging")
 def test_library_warnings_are_json_lines_with_secrets_masked(capsys: pytest.CaptureFixture[str]) -> None:
     configure_logging(headless=True, level="warning")
     logging.getLogger("sqlglot").warning("parse failed for password=hunter2")
@@ -32,9 +21,14 @@ def test_library_warnings_are_json_lines_with_secrets_masked(capsys: pytest.Capt
     assert "timestamp" in record
 
 
-@pytest.mark.usefixtures("restore_root_logging")
 def test_configuring_again_replaces_the_handler(capsys: pytest.CaptureFixture[str]) -> None:
-    configure_logging(headless=True, level="warning")
     configure_logging(headless=True, level="info")
-    logging.getLogger("httpx").info("one request")
+    configure_logging(headless=True, level="debug")
+    logging.getLogger("httpx").debug("one request")
     assert len(capsys.readouterr().err.splitlines()) == 1
+
+
+def test_library_info_chatter_shows_only_at_debug(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging(headless=False, level="info")
+    logging.getLogger("httpx").info("HTTP Request: POST http://127.0.0.1/v1/messages")
+    assert capsys.readouterr().err == ""

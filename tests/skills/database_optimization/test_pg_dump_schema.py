@@ -121,7 +121,9 @@ def test_an_unreadable_schema_is_skipped_evidence(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["schema.pg15.sql", "schema.pg17.sql"])
-def test_alter_statements_that_add_nothing_are_not_parsed(name: str, caplog: pytest.LogCaptureFixture) -> None:
+def test_alter_statements_that_add_nothing_are_not_parsed(
+    name: str, caplog: pytest.LogCaptureFixture
+) -> None:
     """ALTER TABLE ... OWNER TO / ALTER COLUMN ... SET DEFAULT say nothing to the catalog: sqlglot never
     sees them, so it never warns that it falls back to an opaque command."""
     with caplog.at_level("DEBUG", logger="sqlglot"):
