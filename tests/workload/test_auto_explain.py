@@ -92,3 +92,17 @@ def test_only_the_slowest_plans_are_kept() -> None:
     kept = stats.slowest_plans()
     assert len(kept) == MAX_LOGGED_PLANS
     assert [p.duration_s for p in kept[:3]] == [6.0, 6.0, 6.0] and min(p.duration_s for p in kept) >= 4.0
+
+
+def test_a_yaml_plan_is_named_as_not_read() -> None:
+    lines = [
+        "2026-12-06 19:19:55.312 UTC [1] u@d LOG:  duration: 5.000 ms  plan:\n",
+        "\tQuery Text: SELECT 1\n",
+        "\tPlan: \n",
+        '\t  Node Type: "Result"\n',
+    ]
+    stats = ParseStats("x.log")
+    with capture_logs() as logs:
+        assert list(parse_postgres_log(lines, stats)) == []
+    assert stats.plans == [] and stats.unparsed_lines == 1
+    assert logs[0]["reason"] == "auto_explain plan neither JSON nor text (log_format xml and yaml are not read)"

@@ -56,7 +56,7 @@ def _text_plan(parts: list[str], line: int, duration_s: float) -> LoggedPlan:
         elif in_statement:
             statement.append(part)
     if not plan:
-        raise UnreadablePlan("auto_explain text plan without a plan node")
+        raise UnreadablePlan("auto_explain plan neither JSON nor text (log_format xml and yaml are not read)")
     text = "\n".join(statement).strip()
     return LoggedPlan(
         line=line, duration_s=duration_s, format="text", text="\n".join(plan), statement=redact(text) or None
