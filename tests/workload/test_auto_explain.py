@@ -105,4 +105,5 @@ def test_a_yaml_plan_is_named_as_not_read() -> None:
     with capture_logs() as logs:
         assert list(parse_postgres_log(lines, stats)) == []
     assert stats.plans == [] and stats.unparsed_lines == 1
-    assert logs[0]["reason"] == "auto_explain plan neither JSON nor text (log_format xml and yaml are not read)"
+    reason = "auto_explain plan neither JSON nor text (log_format xml and yaml are not read)"
+    assert logs[0]["reason"] == reason
