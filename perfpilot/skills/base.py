@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 import structlog
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,6 +40,17 @@ class PriorArtifacts:
     plan: ImplementationPlan | None = None
 
 
+class LoadObserver(Protocol):
+    """Reads a live run's database around each load test (e.g. pg_stat_statements deltas)."""
+
+    def start(self, run_name: str) -> None:
+        """Snapshot before the load test starts."""
+
+    def finish(self, run_name: str, request_seconds: float | None) -> list[str]:
+        """Snapshot after it ended; notes on what changed over the run (`request_seconds`: the summed
+        duration of its HTTP requests, for the database's share)."""
+
+
 @dataclass(frozen=True)
 class SkillContext:
     """What a skill may read and where it may write. Skills never change the user's systems unless
@@ -53,6 +64,7 @@ class SkillContext:
     log: Any = field(default_factory=lambda: structlog.get_logger("perfpilot.skill"))
     live: bool = False
     earlier: dict[str, SkillOutput] = field(default_factory=dict)
+    load_observer: LoadObserver | None = None
 
 
 In = TypeVar("In", bound=SkillInput)
