@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import subprocess
 import tempfile
@@ -21,6 +22,8 @@ NAME_LIMIT = 63  # PostgreSQL's identifier length (NAMEDATALEN - 1)
 SANDBOX_MARK = "_sbx_"
 CONNECT_TIMEOUT_S = 5
 DUMP_TIMEOUT_S = 1800
+
+EXTENSION_ENTRY = re.compile(r"^\d+; \d+ \d+ EXTENSION - (?P<name>\S+)")  # a line of pg_restore --list
 
 log = structlog.get_logger("perfpilot.live.pg_sandbox")
 
@@ -171,20 +174,39 @@ def provided_sandbox(original_dsn: str, sandbox_dsn: str) -> SandboxDatabase:
 
 def copy_by_dump(source_dsn: str, target_dsn: str) -> None:
     """pg_dump (custom format) of the source, restored into the target without owners or privileges.
-    Extensions are left to the restore's own CREATE EXTENSION; failures on them are reported, not fatal."""
+    Extensions are taken out of the restore list and created one by one where the role may (HypoPG and
+    pg_stat_statements need a superuser unless trusted): one it may not create is logged, not fatal."""
     with tempfile.TemporaryDirectory(prefix="perfpilot-dump-") as folder:
-        dump = Path(folder) / "original.dump"
+        dump, listing = Path(folder) / "original.dump", Path(folder) / "restore.list"
         _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={dump}"], source_dsn)
-        result = _run(
-            ["pg_restore", "--no-owner", "--no-privileges", str(dump)],
+        contents = subprocess.run(
+            ["pg_restore", "--list", str(dump)], capture_output=True, text=True, check=True, timeout=60
+        ).stdout.splitlines()
+        extensions = [m["name"] for line in contents if (m := EXTENSION_ENTRY.match(line))]
+        listing.write_text("\n".join(line for line in contents if " EXTENSION " not in line) + "\n")
+        _create_extensions(target_dsn, extensions)
+        _run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                f"--use-list={listing}",
+                str(dump),
+            ],
             target_dsn,
-            check=False,
         )
-        if result.returncode != 0:
-            errors = [line for line in result.stderr.splitlines() if "error" in line.lower()]
-            if any("extension" not in line.lower() for line in errors):
-                raise SandboxRefused(f"pg_restore into the sandbox failed: {redact_dsn(errors[0][:300])}")
-            log.info("sandbox.extensions_skipped", errors=[redact_dsn(e[:200]) for e in errors])
+
+
+def _create_extensions(dsn: str, names: list[str]) -> None:
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as conn:
+        for name in names:
+            try:
+                conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(name)))
+            except psycopg.Error as exc:
+                log.info("sandbox.extension_skipped", extension=name, reason=_first_line(exc))
 
 
 def _run(argv: list[str], dsn: str, *, check: bool = True) -> subprocess.CompletedProcess[str]:

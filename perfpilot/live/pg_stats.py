@@ -20,7 +20,8 @@ log = structlog.get_logger("perfpilot.live.pg_stats")
 
 STATEMENTS_SQL = (
     "SELECT queryid::text, calls, total_exec_time, rows, shared_blks_hit, shared_blks_read, query "
-    "FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    "FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+    "AND queryid IS NOT NULL"  # other roles' statements show no queryid without pg_read_all_stats
 )
 TABLES_SQL = "SELECT relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) FROM pg_stat_user_tables"
 INDEXES_SQL = "SELECT indexrelname, relname, idx_scan FROM pg_stat_user_indexes"
