@@ -86,8 +86,15 @@ def main(argv: list[str] | None = None) -> int:
         from perfpilot.cli import demo_postgres as guard
 
         guard.use_local_password(args.dsn)
-        guard.build_postgres(SHOP, args.dsn)
-        before = guard.checksum(args.dsn)
+        try:
+            guard.build_postgres(SHOP, args.dsn)
+            before = guard.checksum(args.dsn)
+        except Exception as exc:  # unreachable server, refused login: say so, no traceback
+            print(
+                f"demo: PostgreSQL not usable: {guard.reason(exc)} (start it: bash scripts/postgres-up.sh)",
+                file=sys.stderr,
+            )
+            return 2
     else:
         build_data()
     custom = args.dsn is not None or args.port != DEFAULT_PORT

@@ -50,3 +50,11 @@ def leftover_sandboxes(dsn: str) -> list[str]:
             "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", (prefix,)
         ).fetchall()
     return [str(r[0]) for r in rows]
+
+
+def reason(exc: BaseException) -> str:
+    """The first line of a connection error, without any secret."""
+    from perfpilot.skills.database_optimization.api import redact_dsn
+
+    text = str(exc).strip()
+    return redact_dsn(text.splitlines()[0]) if text else type(exc).__name__

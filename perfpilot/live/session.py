@@ -15,7 +15,7 @@ from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.live.apply import applicable, apply_ddl, sandbox_copy
 from perfpilot.live.pg_live import PgLive, applied_entry
 from perfpilot.live.service import ServiceError, ServiceProcess, fill
-from perfpilot.skills.database_optimization.api import SANDBOX_PREFIX
+from perfpilot.skills.database_optimization.api import SANDBOX_PREFIX, parse_dsn
 from perfpilot.target.spec import DatabaseSource, MetricsSource, Target, WorkloadSource
 
 WARMUP_S = 5.0
@@ -34,9 +34,12 @@ def sqlite_path(spec: Target) -> Path | None:
 def postgres_dsn(spec: Target) -> str | None:
     """The PostgreSQL DSN a target's database names, if it names one."""
     db = spec.evidence.database
-    if db is None or db.dsn is None or not db.dsn.startswith(("postgresql://", "postgres://")):
+    if db is None or db.dsn is None or db.dsn.startswith("sqlite:"):
         return None
-    return db.dsn
+    try:
+        return db.dsn if parse_dsn(db.dsn).dialect == "postgres" else None
+    except ValueError:
+        return None
 
 
 class LiveSession:
