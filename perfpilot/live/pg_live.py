@@ -65,6 +65,22 @@ def top_statements(workloads: list[WorkloadDigest], limit: int | None = None) ->
     return examples[:limit] if limit else examples
 
 
+def explainable(conn: Any, statements: list[str]) -> list[str]:
+    """The statements PostgreSQL can plan (a log line of another dialect or a since-dropped table is not
+    evidence about an index here): each is EXPLAINed once, without ANALYZE."""
+    import psycopg
+
+    kept = []
+    for statement in statements:
+        try:
+            plan_of(conn, statement)
+        except psycopg.Error as exc:
+            log.info("apply.statement_skipped", statement=statement[:120], reason=str(exc).splitlines()[0])
+            continue
+        kept.append(statement)
+    return kept
+
+
 def _measure(conn: Any, statement: str) -> tuple[float, int]:
     """Execution ms and buffers of the second of two EXPLAIN ANALYZE runs (the first warms the cache)."""
     plan_of(conn, statement, analyze=True)
@@ -136,8 +152,8 @@ class PgLive:
             )
         except SandboxRefused as exc:
             raise LiveDatabaseError(str(exc)) from None
-        statements = top_statements(workloads)
         with psycopg.connect(self.sandbox.dsn, autocommit=True, application_name="perfpilot-apply") as conn:
+            statements = explainable(conn, top_statements(workloads))
             measured = [(s, *_measure(conn, s)) for s in statements[:TOP_PLANS]]
             checks = apply_changes(conn, changes, statements)
             plans = [

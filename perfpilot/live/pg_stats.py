@@ -13,7 +13,6 @@ import structlog
 from pydantic import BaseModel, ConfigDict, Field
 
 LOCK_SAMPLE_S = 0.5
-TOP_STATEMENTS = 3
 OWN_STATEMENTS = ("pg_stat_statements", "pg_stat_activity", "pg_stat_user_")  # the observer's own reads
 
 log = structlog.get_logger("perfpilot.live.pg_stats")
@@ -125,41 +124,25 @@ def difference(run: str, database: str, before: Snapshot, after: Snapshot) -> Ru
     )
 
 
-def describe(delta: RunDelta) -> list[str]:
-    """Notes for the load test's output: what PostgreSQL measured over the run."""
-    where = f"PostgreSQL ({delta.database}) over {delta.run}"
+def describe(delta: RunDelta) -> str:
+    """One line on what PostgreSQL measured over the run (step budgets are small: the statements, scans
+    and indexes in full are in the run's pg-stats JSON file)."""
+    parts = []
     if not delta.statements_available:
-        notes = [f"{where}: pg_stat_statements is not installed there, so statement time was not measured"]
+        parts.append("pg_stat_statements is not installed there: statement time not measured")
     else:
         share = delta.database_share
-        notes = [
-            f"{where}: {sum(s.calls for s in delta.statements)} statement executions, "
-            f"{delta.database_ms:.0f} ms of execution time (pg_stat_statements delta)"
-            + (
-                f", {share:.0%} of the {delta.request_ms:.0f} ms the requests took"
-                if share is not None
-                else ""
-            )
-        ]
-        notes += [
-            f"{where}: top statement {i + 1}: {s.calls} calls, {s.total_ms:.0f} ms, "
-            f"{s.shared_hit + s.shared_read} buffers ({s.shared_read} read): {s.query[:120]}"
-            for i, s in enumerate(delta.statements[:TOP_STATEMENTS])
-        ]
-    if delta.seq_scans:
-        scans = ", ".join(
-            f"{t} {n} ({delta.seq_rows.get(t, 0)} rows)" for t, n in sorted(delta.seq_scans.items())
+        parts.append(
+            f"{sum(s.calls for s in delta.statements)} statements, {delta.database_ms:.0f} ms execution "
+            "(pg_stat_statements delta)" + (f", {share:.0%} of request time" if share is not None else "")
         )
-        notes.append(f"{where}: sequential scans: {scans}")
-    if delta.index_scans:
-        notes.append(
-            f"{where}: index scans: " + ", ".join(f"{i} {n}" for i, n in sorted(delta.index_scans.items()))
-        )
-    notes.append(
-        f"{where}: lock waits: {delta.lock_samples_waiting} of {delta.lock_samples} samples "
-        f"(every {LOCK_SAMPLE_S:g} s) had a session waiting on a lock (at most {delta.max_lock_waiters})"
+    top_tables = sorted(delta.seq_scans.items(), key=lambda item: -delta.seq_rows.get(item[0], 0))[:3]
+    parts.append(
+        "seq scans " + ", ".join(f"{t} {n}" for t, n in top_tables) if top_tables else "no seq scans"
     )
-    return notes
+    parts.append(f"index scans {sum(delta.index_scans.values())}")
+    parts.append(f"lock waits in {delta.lock_samples_waiting} of {delta.lock_samples} samples")
+    return f"PostgreSQL ({delta.database}) over {delta.run}: " + "; ".join(parts)
 
 
 class LockSampler:
@@ -229,4 +212,4 @@ class PgLoadObserver:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         (self.out_dir / f"pg-stats-{run_name}.json").write_text(json.dumps(delta.model_dump(), indent=1))
         log.info("pg_stats.run", run=run_name, database_ms=delta.database_ms, share=delta.database_share)
-        return describe(delta)
+        return [describe(delta)]

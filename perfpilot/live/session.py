@@ -97,8 +97,14 @@ class LiveSession:
             raise ServiceError(f"{self.spec.evidence.database}: database file {self.db} does not exist")
         self.dir.mkdir(parents=True, exist_ok=True)
         workdir = service.workdir or self.spec.root
+        initial: Path | str
+        if self.pg is not None:
+            initial = self.pg.original
+        else:
+            assert self.db is not None
+            initial = self.db
         self.service = ServiceProcess(
-            self._argv(self.pg.original if self.pg else self.db),  # type: ignore[arg-type]
+            self._argv(initial),
             workdir=workdir,
             ready_url=http.base_url + service.ready_path,
             log_path=self.dir / "service.log",

@@ -97,4 +97,4 @@ def test_measured_improvement_and_postgres_evidence(demo: dict[str, Any]) -> Non
     after = [n for n in validation["notes"] if "pg_stat_statements delta" in n]
     assert before and all(f"PostgreSQL ({DATABASE}) over before-baseline-" in n for n in before)
     assert after and all(f"PostgreSQL ({DATABASE}_sbx_" in n for n in after)
-    assert any("lock waits:" in n for n in validation["notes"])
+    assert all("% of request time; seq scans" in n and "lock waits in" in n for n in before + after)

@@ -142,7 +142,7 @@ def test_the_original_is_unchanged_while_the_sandbox_gets_the_index(
             "chg-a", "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer ON orders (customer_id);"
         )
     ]
-    checks, where = live.apply(changes, _workload(lookup))
+    checks, where = live.apply(changes, _workload(lookup, "SELECT * FROM orders_gone WHERE id = 1"))
     assert live.sandbox is not None and where == f"sandbox database {live.sandbox.name} (template copy)"
     [check] = checks
     assert (check.outcome, check.index, check.real_users, check.statements) == (

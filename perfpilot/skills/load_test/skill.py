@@ -46,7 +46,9 @@ class LoadTestOutput(SkillOutput):
     soak_drift_pct: float | None = Field(default=None, description="Soak: p95 growth, last vs first third %.")
     files: list[str] = Field(default_factory=list)
     database_notes: list[str] = Field(
-        default_factory=list, description="What the database measured over each run (live PostgreSQL runs)."
+        default_factory=list,
+        exclude=True,  # the steps copy them into their artifact: not charged twice to the step's budget
+        description="What the database measured over each run (live PostgreSQL runs).",
     )
 
 
