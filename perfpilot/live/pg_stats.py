@@ -17,9 +17,12 @@ OWN_STATEMENTS = ("pg_stat_statements", "pg_stat_activity", "pg_stat_user_")  # 
 
 log = structlog.get_logger("perfpilot.live.pg_stats")
 
+# Top-level statements only: a nested one (inside a function, or the query an EXPLAIN ANALYZE runs) shares
+# its queryid and its time is already in its caller's. One entry per role and queryid.
 STATEMENTS_SQL = (
-    "SELECT queryid::text, calls, total_exec_time, rows, shared_blks_hit, shared_blks_read, query "
-    "FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+    "SELECT userid::text || ':' || queryid::text, calls, total_exec_time, rows, shared_blks_hit, "
+    "shared_blks_read, query FROM pg_stat_statements "
+    "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND toplevel "
     "AND queryid IS NOT NULL"  # other roles' statements show no queryid without pg_read_all_stats
 )
 TABLES_SQL = "SELECT relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) FROM pg_stat_user_tables"
@@ -96,6 +99,8 @@ def difference(run: str, database: str, before: Snapshot, after: Snapshot) -> Ru
     if before.statements is not None and after.statements is not None:
         for queryid, (calls, total, rows, hit, read, query) in after.statements.items():
             base = before.statements.get(queryid, (0, 0.0, 0, 0, 0, query))
+            if calls < base[0]:  # the entry was evicted and made anew during the run: count from zero
+                base = (0, 0.0, 0, 0, 0, query)
             if calls - base[0] > 0 and not any(mark in query for mark in OWN_STATEMENTS):
                 statements.append(
                     StatementDelta(
