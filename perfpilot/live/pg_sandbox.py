@@ -95,9 +95,12 @@ def creation_refusal(admin: Any) -> str | None:
 
 
 def other_sessions(admin: Any, database: str) -> int:
-    """Sessions connected to `database` other than ours (a TEMPLATE copy needs none)."""
+    """Sessions connected to `database` other than ours (a TEMPLATE copy needs none). Autovacuum workers
+    do not count: CREATE DATABASE ends them itself."""
     row = admin.execute(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (database,)
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
+        "AND backend_type <> 'autovacuum worker'",
+        (database,),
     ).fetchone()
     return int(row[0])
 

@@ -129,6 +129,30 @@ def difference(run: str, database: str, before: Snapshot, after: Snapshot) -> Ru
     )
 
 
+def combine(deltas: list[RunDelta]) -> RunDelta:
+    """Several runs' deltas as one (sums; the database is the last run's), named 'run-1+2'."""
+    first, *rest = deltas
+    total = first.model_copy(deep=True)
+    for delta in rest:
+        total.statements += delta.statements
+        for field in ("seq_scans", "seq_rows", "index_scans"):
+            merged = getattr(total, field)
+            for key, value in getattr(delta, field).items():
+                merged[key] = merged.get(key, 0) + value
+        total.lock_samples += delta.lock_samples
+        total.lock_samples_waiting += delta.lock_samples_waiting
+        total.max_lock_waiters = max(total.max_lock_waiters, delta.max_lock_waiters)
+        total.database_ms += delta.database_ms
+        known = total.request_ms is not None and delta.request_ms is not None
+        total.request_ms = (total.request_ms or 0) + (delta.request_ms or 0) if known else None
+        total.statements_available = total.statements_available and delta.statements_available
+        total.database = delta.database
+    if rest:
+        stem = first.run.rsplit("-", 1)[0]
+        total.run = f"{stem}-" + "+".join(d.run.rsplit("-", 1)[-1] for d in deltas)
+    return total
+
+
 def describe(delta: RunDelta) -> str:
     """One line on what PostgreSQL measured over the run (step budgets are small: the statements, scans
     and indexes in full are in the run's pg-stats JSON file)."""
@@ -138,16 +162,16 @@ def describe(delta: RunDelta) -> str:
     else:
         share = delta.database_share
         parts.append(
-            f"{sum(s.calls for s in delta.statements)} statements, {delta.database_ms:.0f} ms execution "
-            "(pg_stat_statements delta)" + (f", {share:.0%} of request time" if share is not None else "")
+            f"{sum(s.calls for s in delta.statements)} statements, {delta.database_ms:.0f} ms executing "
+            "(pg_stat_statements)" + (f", {share:.0%} of request time" if share is not None else "")
         )
     top_tables = sorted(delta.seq_scans.items(), key=lambda item: -delta.seq_rows.get(item[0], 0))[:3]
     parts.append(
         "seq scans " + ", ".join(f"{t} {n}" for t, n in top_tables) if top_tables else "no seq scans"
     )
-    parts.append(f"index scans {sum(delta.index_scans.values())}")
-    parts.append(f"lock waits in {delta.lock_samples_waiting} of {delta.lock_samples} samples")
-    return f"PostgreSQL ({delta.database}) over {delta.run}: " + "; ".join(parts)
+    parts.append(f"{sum(delta.index_scans.values())} index scans")
+    parts.append(f"lock waits {delta.lock_samples_waiting}/{delta.lock_samples} samples")
+    return f"PostgreSQL ({delta.database}), {delta.run}: " + "; ".join(parts)
 
 
 class LockSampler:
@@ -196,13 +220,13 @@ class PgLoadObserver:
         self._sampler = LockSampler(self.connect)
         self._sampler.start()
 
-    def finish(self, run_name: str, request_seconds: float | None) -> list[str]:
+    def finish(self, run_name: str, request_seconds: float | None) -> None:
         sampler, self._sampler = self._sampler, None
         if sampler is not None:
             sampler.stop()
         before, self._before = self._before, None
         if before is None:
-            return []
+            return
         with self.connect() as conn:
             after = take_snapshot(conn)
         delta = difference(run_name, self.database(), before, after).model_copy(
@@ -217,4 +241,7 @@ class PgLoadObserver:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         (self.out_dir / f"pg-stats-{run_name}.json").write_text(json.dumps(delta.model_dump(), indent=1))
         log.info("pg_stats.run", run=run_name, database_ms=delta.database_ms, share=delta.database_share)
-        return [describe(delta)]
+
+    def describe(self, run_names: list[str]) -> list[str]:
+        deltas = [d for d in self.deltas if d.run in run_names]
+        return [describe(combine(deltas))] if deltas else []

@@ -46,9 +46,12 @@ class LoadObserver(Protocol):
     def start(self, run_name: str) -> None:
         """Snapshot before the load test starts."""
 
-    def finish(self, run_name: str, request_seconds: float | None) -> list[str]:
-        """Snapshot after it ended; notes on what changed over the run (`request_seconds`: the summed
-        duration of its HTTP requests, for the database's share)."""
+    def finish(self, run_name: str, request_seconds: float | None) -> None:
+        """Snapshot after it ended (`request_seconds`: the summed duration of its HTTP requests, for the
+        database's share of request time)."""
+
+    def describe(self, run_names: list[str]) -> list[str]:
+        """Notes on what the database did over these runs together (kept short: step budgets are small)."""
 
 
 @dataclass(frozen=True)

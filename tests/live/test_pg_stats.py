@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from perfpilot.live.pg_stats import PgLoadObserver, Snapshot, describe, difference
+from perfpilot.live.pg_stats import PgLoadObserver, Snapshot, combine, describe, difference
 from perfpilot.skills.database_optimization.api import open_postgres_readonly
 
 
@@ -39,9 +39,19 @@ def test_the_delta_is_after_minus_before_without_perfpilots_own_reads() -> None:
     shared = delta.model_copy(update={"request_ms": 800.0})
     assert shared.database_share == 0.25
     assert describe(shared) == (
-        "PostgreSQL (shop) over before-baseline-1: 20 statements, 200 ms execution (pg_stat_statements "
-        "delta), 25% of request time; seq scans orders 20; index scans 0; lock waits in 0 of 0 samples"
+        "PostgreSQL (shop), before-baseline-1: 20 statements, 200 ms executing (pg_stat_statements), 25% of "
+        "request time; seq scans orders 20; 0 index scans; lock waits 0/0 samples"
     )
+    second = shared.model_copy(update={"run": "before-baseline-2", "request_ms": 200.0, "lock_samples": 3})
+    both = combine([shared, second])
+    assert (both.run, both.database_ms, both.request_ms, both.lock_samples) == (
+        "before-baseline-1+2",
+        400.0,
+        1000.0,
+        3,
+    )
+    assert both.seq_scans == {"orders": 40} and both.database_share == 0.4
+    assert combine([shared, second.model_copy(update={"request_ms": None})]).database_share is None
 
 
 def test_without_pg_stat_statements_it_says_not_measured() -> None:
@@ -49,8 +59,8 @@ def test_without_pg_stat_statements_it_says_not_measured() -> None:
     delta = difference("after-baseline-1", "shop", before, before).model_copy(update={"request_ms": 100.0})
     assert delta.database_share is None
     assert describe(delta) == (
-        "PostgreSQL (shop) over after-baseline-1: pg_stat_statements is not installed there: statement time "
-        "not measured; no seq scans; index scans 0; lock waits in 0 of 0 samples"
+        "PostgreSQL (shop), after-baseline-1: pg_stat_statements is not installed there: statement time "
+        "not measured; no seq scans; 0 index scans; lock waits 0/0 samples"
     )
 
 
@@ -81,13 +91,15 @@ def test_the_observer_measures_a_run_and_its_lock_waits(original: dict[str, str]
     holder.rollback()
     holder.close()
     waiter.join(timeout=30)
-    notes = observer.finish("before-baseline-1", request_seconds=None)
+    observer.finish("before-baseline-1", request_seconds=None)
+    notes = observer.describe(["before-baseline-1"])
     [delta] = observer.deltas
     lookup = next(s for s in delta.statements if "customer_id" in s.query)
     assert lookup.calls == 5
     assert delta.seq_scans.get("orders", 0) >= 5
     assert delta.lock_samples_waiting >= 1 and delta.max_lock_waiters >= 1
     [note] = notes
-    assert f"lock waits in {delta.lock_samples_waiting} of {delta.lock_samples} samples" in note
+    assert note.endswith(f"lock waits {delta.lock_samples_waiting}/{delta.lock_samples} samples")
+    assert observer.describe(["another-run"]) == []
     saved = json.loads((tmp_path / "pg-stats-before-baseline-1.json").read_text())
     assert saved["run"] == "before-baseline-1" and saved["database"] == original["name"]

@@ -65,15 +65,14 @@ def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
     )
     out_dir = ctx.workdir / "load_test"
     runs: list[LoadTestResult] = []
-    observed_notes: list[str] = []
+    observer = ctx.load_observer
     for index in range(inp.repeat):
         name = "-".join(p for p in (inp.label, inp.profile, str(index + 1)) if p)
-        observer = ctx.load_observer
         if observer is not None:
             observer.start(name)
         result = run_profile(http, plan, out_dir, run_name=name, label=inp.label)
         if observer is not None:
-            observed_notes += observer.finish(name, request_seconds(result))
+            observer.finish(name, request_seconds(result))
         runs.append(result)
         ctx.log.info("load_test.run", run=name, exit_code=result.exit_code, complete=result.complete)
         if result.interrupted:  # Ctrl-C: k6 is stopped; hand back what was measured, then stop the run
@@ -81,7 +80,10 @@ def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
         if not result.complete:
             break
     output = _output(inp, runs, endpoint_names(http))
-    return output.model_copy(update={"database_notes": observed_notes}) if observed_notes else output
+    if observer is None or not runs:
+        return output
+    names = [r.script_path.stem for r in runs]
+    return output.model_copy(update={"database_notes": observer.describe(names)})
 
 
 def request_seconds(result: LoadTestResult) -> float | None:

@@ -90,9 +90,11 @@ class _Observer:
     def start(self, run_name: str) -> None:
         self.calls.append(("start", run_name, None))
 
-    def finish(self, run_name: str, request_seconds: float | None) -> list[str]:
+    def finish(self, run_name: str, request_seconds: float | None) -> None:
         self.calls.append(("finish", run_name, request_seconds))
-        return [f"database over {run_name}"]
+
+    def describe(self, run_names: list[str]) -> list[str]:
+        return [f"database over {' and '.join(run_names)}"]
 
 
 @pytest.mark.k6
@@ -112,5 +114,6 @@ def test_a_load_observer_brackets_each_run(loopback: Any, k6_binary: str, tmp_pa
         duration, count = run.summary.metric("http_req_duration"), run.summary.metric("http_reqs")
         assert duration is not None and count is not None
         assert seconds == pytest.approx(duration.values["avg"] * count.values["count"] / 1000)
-    assert out.database_notes == ["database over after-baseline-1", "database over after-baseline-2"]
+    assert out.database_notes == ["database over after-baseline-1 and after-baseline-2"]
+    assert "database_notes" not in out.model_dump()  # charged once, in the step's artifact
     assert not any(n.startswith("database over") for n in out.notes)
