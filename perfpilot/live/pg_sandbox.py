@@ -99,7 +99,7 @@ def other_sessions(admin: Any, database: str) -> int:
     do not count: CREATE DATABASE ends them itself."""
     row = admin.execute(
         "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
-        "AND backend_type <> 'autovacuum worker'",
+        "AND backend_type IS DISTINCT FROM 'autovacuum worker'",  # NULL: others', unprivileged
         (database,),
     ).fetchone()
     return int(row[0])
