@@ -9,6 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 help:
 	@echo "make demo   - run perfpilot on the bundled example (offline) and print the report path"
+	@echo "              DB=postgres: on the local PostgreSQL cluster; PORT=n: the service's port"
 	@echo "make test   - lint, type-check and run the tests (starts PostgreSQL when installed)"
 	@echo "make bench  - run the benchmarks in benchmarks/"
 
@@ -20,8 +21,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# DB=postgres runs it on the local PostgreSQL cluster (scripts/postgres-up.sh); PORT=n moves the service.
 demo: $(STAMP)
-	$(BIN)/python -m perfpilot.cli.demo $(if $(QUICK),--quick,)
+	$(if $(filter postgres,$(DB)),bash scripts/postgres-up.sh || echo "postgres-up failed: using the running cluster",true)
+	$(BIN)/python -m perfpilot.cli.demo $(if $(QUICK),--quick,) $(if $(DB),--db $(DB),) $(if $(PORT),--port $(PORT),)
 
 postgres:
 	@bash scripts/postgres-up.sh

@@ -73,6 +73,10 @@ def run(
     keep_sandbox: bool = typer.Option(
         False, "--keep-sandbox", help="Keep the sandbox copy after the run (removed by default)"
     ),
+    sandbox_dsn: str | None = typer.Option(
+        None, "--sandbox-dsn",
+        help="PostgreSQL: an empty database to restore the sandbox into (when the role lacks CREATEDB)",
+    ),
     budget: list[str] = typer.Option([], "--budget", help="STEP=TOKENS, e.g. analysis=6000 (repeatable)"),
     formats: str = typer.Option(
         "json,md,html,sarif", "--format", help="Report formats: json, md, html, sarif"
@@ -132,6 +136,7 @@ def run(
             formats=chosen,
             ask=None if headless else _ask,
             keep_sandbox=keep_sandbox,
+            sandbox_dsn=sandbox_dsn,
             checkpointer=checkpointer,
             max_bytes=_caps(max_bytes),
         ),

@@ -1,4 +1,5 @@
-"""A live run: start the service, capture fresh evidence under load, and apply the plan on a sandbox copy."""
+"""A live run: start the service, capture fresh evidence under load, and apply the plan on a sandbox (a SQLite
+copy or a PostgreSQL sandbox database)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from urllib.parse import urlsplit
 from perfpilot.artifacts import ImplementationPlan
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.live.apply import applicable, apply_ddl, sandbox_copy
+from perfpilot.live.pg_live import PgLive, applied_entry
 from perfpilot.live.service import ServiceError, ServiceProcess, fill
-from perfpilot.skills.database_optimization.api import SANDBOX_PREFIX
+from perfpilot.skills.database_optimization.api import SANDBOX_PREFIX, parse_dsn
 from perfpilot.target.spec import DatabaseSource, MetricsSource, Target, WorkloadSource
 
 WARMUP_S = 5.0
@@ -29,11 +31,23 @@ def sqlite_path(spec: Target) -> Path | None:
     return Path(rest[2:] if rest.startswith("//") else rest)
 
 
+def postgres_dsn(spec: Target) -> str | None:
+    """The PostgreSQL DSN a target's database names, if it names one."""
+    db = spec.evidence.database
+    if db is None or db.dsn is None or db.dsn.startswith("sqlite:"):
+        return None
+    try:
+        return db.dsn if parse_dsn(db.dsn).dialect == "postgres" else None
+    except ValueError:
+        return None
+
+
 class LiveSession:
     """Context manager around one live run. Entering starts the service; leaving always stops it."""
 
     def __init__(
-        self, spec: Target, options: Any, log: Any, *, warmup_s: float = WARMUP_S, keep_sandbox: bool = False
+        self, spec: Target, options: Any, log: Any, *, warmup_s: float = WARMUP_S, keep_sandbox: bool = False,
+        sandbox_dsn: str | None = None,
     ) -> None:
         self.spec = spec
         self.options = options
@@ -45,8 +59,11 @@ class LiveSession:
         self.generation = 0
         self.keep_sandbox = keep_sandbox
         self.sandboxes: list[Path] = []
+        dsn = postgres_dsn(spec)
+        self.pg = PgLive(dsn, self.dir, sandbox_dsn=sandbox_dsn) if dsn else None
+        self.evidence: EvidenceBundle | None = None
 
-    def _argv(self, db: Path) -> list[str]:
+    def _argv(self, db: Path | str) -> list[str]:
         http, service = self.spec.evidence.http, self.spec.evidence.service
         assert http is not None and service is not None
         self.generation += 1
@@ -71,14 +88,23 @@ class LiveSession:
 
     def __enter__(self) -> bool:
         http, service = self.spec.evidence.http, self.spec.evidence.service
-        if http is None or service is None or self.db is None:
+        if http is None or service is None or (self.db is None and self.pg is None):
             return False
-        if not self.db.exists():
+        if self.pg is not None:
+            self.pg.preflight(self.options.apply)
+            self.options.load_observer = self.pg.observer
+        elif self.db is not None and not self.db.exists():
             raise ServiceError(f"{self.spec.evidence.database}: database file {self.db} does not exist")
         self.dir.mkdir(parents=True, exist_ok=True)
         workdir = service.workdir or self.spec.root
+        initial: Path | str
+        if self.pg is not None:
+            initial = self.pg.original
+        else:
+            assert self.db is not None
+            initial = self.db
         self.service = ServiceProcess(
-            self._argv(self.db),
+            self._argv(initial),
             workdir=workdir,
             ready_url=http.base_url + service.ready_path,
             log_path=self.dir / "service.log",
@@ -93,6 +119,8 @@ class LiveSession:
     ) -> None:
         if self.service is not None:
             self.service.stop()
+        if self.pg is not None:
+            self.pg.close(self.keep_sandbox)
         for copy in self.sandboxes:
             if self.keep_sandbox:
                 self.log.info("sandbox.kept", path=str(copy))
@@ -104,15 +132,17 @@ class LiveSession:
         every figure of a live report comes from this run (recorded logs of the same kinds are dropped;
         the other recorded sources, e.g. Dockerfiles and the inventory, are not measured by a run)."""
         http = self.spec.evidence.http
-        assert http is not None and self.db is not None
+        assert http is not None
         db = self.spec.evidence.database
         dialect = db.dialect if db is not None else "sqlite"
+        # PostgreSQL: the original's DSN, read only (catalog, statistics, EXPLAIN without ANALYZE)
+        dsn = self.pg.original if self.pg is not None else f"sqlite://{self.db}"
         evidence = self.spec.evidence.model_copy(
             update={
                 "workload": [WorkloadSource(path=self.query_log, format="jsonl", dialect=dialect)],
                 "access_logs": [self.access_log],
                 "metrics": [MetricsSource(url=f"{http.base_url}/metrics")],
-                "database": DatabaseSource(dsn=f"sqlite://{self.db}", dialect=dialect),
+                "database": DatabaseSource(dsn=dsn, dialect=dialect),
             }
         )
         return self.spec.model_copy(update={"evidence": evidence})
@@ -123,14 +153,18 @@ class LiveSession:
 
         warmup(self.warmup_s)
         time.sleep(LOG_FLUSH_S)  # services flush their logs periodically: let the warm-up's lines land
-        return load_evidence(self.live_target(), strict=strict)
+        self.evidence = load_evidence(self.live_target(), strict=strict)
+        return self.evidence
 
     def apply(self, plan: ImplementationPlan) -> list[str]:
         """Apply auto-applicable DDL to a sandbox copy (or, confirmed, the original) and restart on it."""
-        assert self.service is not None and self.db is not None
+        assert self.service is not None
         changes = applicable(plan)
         if not changes:
             return []
+        if self.pg is not None:
+            return self._apply_postgres(changes)
+        assert self.db is not None
         target_db = self.db if self.options.apply == "original" else sandbox_copy(self.db)
         if target_db != self.db:
             self.sandboxes.append(target_db)
@@ -139,3 +173,15 @@ class LiveSession:
         where = "original database" if target_db == self.db else f"sandbox copy {target_db}"
         self.log.info("apply.done", changes=applied, where=where)
         return [f"{cid} ({where})" for cid in applied]
+
+    def _apply_postgres(self, changes: list[Any]) -> list[str]:
+        """Stop the service (so the original can serve as a template), apply in a sandbox database, restart
+        the service on it. The original is only read."""
+        assert self.service is not None and self.pg is not None
+        self.service.stop()
+        workloads = self.evidence.workloads if self.evidence is not None else []
+        checks, where = self.pg.apply(changes, workloads)
+        self.service.restart(self._argv(self.pg.serving))
+        applied = [c for c in checks if c.outcome == "applied"]
+        self.log.info("apply.done", changes=[c.change_id for c in applied], where=where)
+        return [applied_entry(c, where) for c in applied]

@@ -23,7 +23,7 @@ from perfpilot.graphs.checkpoints import memory_checkpointer
 from perfpilot.graphs.orchestrator import Applier, RunContext, build_graph
 from perfpilot.run.crash_hook import hold_before, holding_at
 from perfpilot.run.report import build_report
-from perfpilot.skills.base import ApplyMode, SkillContext
+from perfpilot.skills.base import ApplyMode, LoadObserver, SkillContext
 from perfpilot.skills.registry import SkillRegistry, default_registry
 
 Ask = Callable[[dict[str, Any]], str]
@@ -40,6 +40,7 @@ class RunOptions:
     live: bool = False
     apply: ApplyMode = "none"
     applier: Applier | None = None
+    load_observer: LoadObserver | None = None
     ask: Ask | None = None
     on_update: OnUpdate | None = None
     registry: SkillRegistry | None = None
@@ -63,7 +64,8 @@ def run_context(evidence: EvidenceBundle, options: RunOptions, log: Any) -> RunC
         runner=StepRunner(options.planner, registry, fallback=fallback, prefetch=fallback is not None),
         evidence=evidence,
         skill_context=SkillContext(
-            evidence=evidence, workdir=options.workdir, apply=options.apply, log=log, live=options.live
+            evidence=evidence, workdir=options.workdir, apply=options.apply, log=log, live=options.live,
+            load_observer=options.load_observer,
         ),
         steps=steps,
         applier=options.applier,

@@ -38,6 +38,7 @@ class RunRequest:
     load_test_rate_rps: float | None = None
     warmup_s: float = 5.0
     keep_sandbox: bool = False
+    sandbox_dsn: str | None = None
     thread_id: str | None = None
     resume: bool = False
     answer: str | None = None
@@ -171,18 +172,22 @@ def _run_graph(req: RunRequest, spec: Any, options: Any, log: Any) -> RunReport:
     """The graph on recorded evidence, or live inside the service's session."""
     from perfpilot.evidence.errors import EvidenceError
     from perfpilot.evidence.load import load_evidence
+    from perfpilot.live.pg_live import LiveDatabaseError
     from perfpilot.live.service import ServiceError
     from perfpilot.live.session import LiveSession
     from perfpilot.run.graph_run import run_workflow
 
     try:
         if req.live:
-            session = LiveSession(spec, options, log, warmup_s=req.warmup_s, keep_sandbox=req.keep_sandbox)
+            session = LiveSession(
+                spec, options, log, warmup_s=req.warmup_s, keep_sandbox=req.keep_sandbox,
+                sandbox_dsn=req.sandbox_dsn,
+            )
             with session as ready:
                 if not ready:
                     raise RunInputError(
-                        f"{req.target}: a live run needs evidence.http, evidence.service and a sqlite: "
-                        "evidence.database.dsn"
+                        f"{req.target}: a live run needs evidence.http, evidence.service and a sqlite: or "
+                        "postgresql:// evidence.database.dsn"
                     )
                 evidence = session.capture(lambda s: _warm_up(spec, options.workdir, s), req.strict)
                 report = run_workflow(evidence, options)
@@ -192,6 +197,8 @@ def _run_graph(req: RunRequest, spec: Any, options: Any, log: Any) -> RunReport:
         raise RunInputError(f"{exc} (--strict)") from None
     except ServiceError as exc:
         raise RunInputError(f"{req.target}: the service could not be started: {exc}") from None
+    except LiveDatabaseError as exc:
+        raise RunInputError(f"{req.target}: {exc}") from None
     return report
 
 

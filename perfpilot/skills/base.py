@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 import structlog
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,6 +40,20 @@ class PriorArtifacts:
     plan: ImplementationPlan | None = None
 
 
+class LoadObserver(Protocol):
+    """Reads a live run's database around each load test (e.g. pg_stat_statements deltas)."""
+
+    def start(self, run_name: str) -> None:
+        """Snapshot before the load test starts."""
+
+    def finish(self, run_name: str, request_seconds: float | None) -> None:
+        """Snapshot after it ended (`request_seconds`: the summed duration of its HTTP requests, for the
+        database's share of request time)."""
+
+    def describe(self, run_names: list[str]) -> list[str]:
+        """Notes on what the database did over these runs together (kept short: step budgets are small)."""
+
+
 @dataclass(frozen=True)
 class SkillContext:
     """What a skill may read and where it may write. Skills never change the user's systems unless
@@ -53,6 +67,7 @@ class SkillContext:
     log: Any = field(default_factory=lambda: structlog.get_logger("perfpilot.skill"))
     live: bool = False
     earlier: dict[str, SkillOutput] = field(default_factory=dict)
+    load_observer: LoadObserver | None = None
 
 
 In = TypeVar("In", bound=SkillInput)

@@ -100,8 +100,10 @@ ROUTES = [
 ]
 
 
-def create_app(db_path: Path, *, query_log: Path | None = None, access_log: Path | None = None) -> Starlette:
-    """Build the app over the SQLite file at `db_path`; logs are opened here and closed at shutdown."""
+def create_app(
+    db_path: str | Path, *, query_log: Path | None = None, access_log: Path | None = None
+) -> Starlette:
+    """The app over the SQLite file or PostgreSQL DSN `db_path`; logs open here and close at shutdown."""
     shop_metrics = Metrics()
     queries = QueryLog(query_log) if query_log else None
     access = AccessLog(access_log) if access_log else None

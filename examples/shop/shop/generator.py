@@ -91,10 +91,25 @@ def _meta(scale: float, seed: int) -> dict[str, str]:
     return {"generator_version": str(GENERATOR_VERSION), "scale": repr(scale), "seed": str(seed)}
 
 
-def generate(path: Path, *, scale: float = 1.0, seed: int = SEED) -> dict[str, int]:
-    """Write a fresh database at `path` (replacing any file there); return the row count per table."""
+def dataset(scale: float = 1.0, seed: int = SEED) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every data table, deterministic for (scale, seed); shared by the SQLite and PostgreSQL
+    builders so both engines serve the same shop."""
     rng = random.Random(seed)
     n_customers, n_products, n_orders = (max(1, round(n * scale)) for n in (CUSTOMERS, PRODUCTS, ORDERS))
+    customers = list(_customers(rng, n_customers))
+    products = _products(rng, n_products)
+    orders, items = _orders_and_items(rng, n_orders, n_customers, [p[4] for p in products])
+    return {"customers": customers, "products": list(products), "orders": orders, "order_items": items}
+
+
+def meta(scale: float = 1.0, seed: int = SEED) -> dict[str, str]:
+    """The stamp stored in shop_meta: a cached database is reused only when it matches."""
+    return _meta(scale, seed)
+
+
+def generate(path: Path, *, scale: float = 1.0, seed: int = SEED) -> dict[str, int]:
+    """Write a fresh database at `path` (replacing any file there); return the row count per table."""
+    rows = dataset(scale, seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     conn = sqlite3.connect(path, isolation_level=None)
@@ -103,12 +118,8 @@ def generate(path: Path, *, scale: float = 1.0, seed: int = SEED) -> dict[str, i
         conn.execute("PRAGMA synchronous=OFF")
         conn.executescript(SCHEMA)
         conn.execute("BEGIN")
-        conn.executemany("INSERT INTO customers VALUES (?, ?, ?, ?, ?)", _customers(rng, n_customers))
-        products = _products(rng, n_products)
-        conn.executemany("INSERT INTO products VALUES (?, ?, ?, ?, ?)", products)
-        orders, items = _orders_and_items(rng, n_orders, n_customers, [p[4] for p in products])
-        conn.executemany("INSERT INTO orders VALUES (?, ?, ?, ?, ?)", orders)
-        conn.executemany("INSERT INTO order_items VALUES (?, ?, ?, ?, ?)", items)
+        for table in TABLES:
+            conn.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?)", rows[table])
         conn.executemany("INSERT INTO shop_meta VALUES (?, ?)", _meta(scale, seed).items())
         conn.execute("COMMIT")
         conn.execute("ANALYZE")

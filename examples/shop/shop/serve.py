@@ -13,7 +13,10 @@ from shop.app import create_app
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m shop.serve", description=__doc__)
-    parser.add_argument("--db", type=Path, required=True, help="SQLite database to serve (opened read-only)")
+    parser.add_argument(
+        "--db", required=True,
+        help="SQLite file or PostgreSQL DSN (postgresql://...) to serve, opened read-only",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--query-log", type=Path, help="append one JSON line per SQL statement here")

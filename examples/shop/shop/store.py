@@ -55,11 +55,13 @@ class Store:
         return orders
 
     def search_products(self, ctx: QueryContext, term: str, limit: int) -> list[Row]:
-        # A leading wildcard: no B-tree index can serve LIKE '%term%'.
+        # A leading wildcard: no B-tree index can serve LIKE '%term%'. SQLite's LIKE ignores ASCII case;
+        # PostgreSQL's does not, so there the same search is an ILIKE.
+        like = "ILIKE" if self.db.postgres else "LIKE"
         return self.db.query(
             ctx,
             "SELECT id, name, category, price FROM products "
-            "WHERE name LIKE '%' || ? || '%' ORDER BY name LIMIT ?",
+            f"WHERE name {like} '%' || ? || '%' ORDER BY name LIMIT ?",
             (term, limit),
         )
 

@@ -87,7 +87,16 @@ def assemble(session: StepSession) -> BottleneckInventory:
             inventory = candidate
             break
     found = unique_findings(f for output in session.outputs() for f in output.findings)
+    if database := database_notes(session):
+        inventory = inventory.model_copy(update={"notes": [*inventory.notes, *database]})
     return inventory.model_copy(update={"findings": found}) if found else inventory
+
+
+def database_notes(session: StepSession) -> list[str]:
+    """What the database itself measured over the step's load tests (a live PostgreSQL run's
+    pg_stat_statements and table/index counter deltas), as the load-test runner noted it."""
+    outputs = session.outputs("load-test-runner")
+    return [note for output in outputs for note in getattr(output, "database_notes", [])]
 
 
 def judge(artifact: BottleneckInventory, j: ProfilingJudgement, notes: list[str]) -> BottleneckInventory:

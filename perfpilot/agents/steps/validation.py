@@ -8,7 +8,7 @@ from perfpilot.agents.context import items_for
 from perfpilot.agents.judgements import Judgement
 from perfpilot.agents.session import ContextItem, StepSession
 from perfpilot.agents.step import PolicySettings, SkillRequest, StepAgent
-from perfpilot.agents.steps.profiling import load_test
+from perfpilot.agents.steps.profiling import database_notes, load_test
 from perfpilot.artifacts import ValidationReport
 from perfpilot.evidence.bundle import EvidenceBundle
 
@@ -49,6 +49,8 @@ def assemble(session: StepSession) -> ValidationReport:
     ]
     if written:
         report = report.model_copy(update={"artifacts": sorted({*report.artifacts, *written})})
+    if database := database_notes(session):
+        report = report.model_copy(update={"notes": [*report.notes, *database]})
     return report
 
 

@@ -45,6 +45,11 @@ class LoadTestOutput(SkillOutput):
     breaking_point_rps: float | None = None
     soak_drift_pct: float | None = Field(default=None, description="Soak: p95 growth, last vs first third %.")
     files: list[str] = Field(default_factory=list)
+    database_notes: list[str] = Field(
+        default_factory=list,
+        exclude=True,  # the steps copy them into their artifact: not charged twice to the step's budget
+        description="What the database measured over each run (live PostgreSQL runs).",
+    )
 
 
 def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
@@ -60,16 +65,35 @@ def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
     )
     out_dir = ctx.workdir / "load_test"
     runs: list[LoadTestResult] = []
+    observer = ctx.load_observer
     for index in range(inp.repeat):
         name = "-".join(p for p in (inp.label, inp.profile, str(index + 1)) if p)
+        if observer is not None:
+            observer.start(name)
         result = run_profile(http, plan, out_dir, run_name=name, label=inp.label)
+        if observer is not None:
+            observer.finish(name, request_seconds(result))
         runs.append(result)
         ctx.log.info("load_test.run", run=name, exit_code=result.exit_code, complete=result.complete)
         if result.interrupted:  # Ctrl-C: k6 is stopped; hand back what was measured, then stop the run
             raise RunInterrupted(_output(inp, runs, endpoint_names(http)), f"load test {name} interrupted")
         if not result.complete:
             break
-    return _output(inp, runs, endpoint_names(http))
+    output = _output(inp, runs, endpoint_names(http))
+    if observer is None or not runs:
+        return output
+    names = [r.script_path.stem for r in runs]
+    return output.model_copy(update={"database_notes": observer.describe(names)})
+
+
+def request_seconds(result: LoadTestResult) -> float | None:
+    """The summed duration of a run's HTTP requests (k6's mean http_req_duration times their count)."""
+    if result.summary is None:
+        return None
+    duration, count = result.summary.metric("http_req_duration"), result.summary.metric("http_reqs")
+    if duration is None or count is None or "avg" not in duration.values or "count" not in count.values:
+        return None
+    return duration.values["avg"] * count.values["count"] / 1000
 
 
 def _run_files(result: LoadTestResult) -> list[Path]:

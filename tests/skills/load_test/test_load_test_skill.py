@@ -79,3 +79,41 @@ def test_refuses_when_the_run_is_not_live(tmp_path: Path) -> None:
     with pytest.raises(SkillError, match="live"):
         SKILL.invoke({}, ctx)
     assert not list(tmp_path.iterdir())
+
+
+class _Observer:
+    """Records what the skill tells a load observer (as a live PostgreSQL run's observer would be told)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, float | None]] = []
+
+    def start(self, run_name: str) -> None:
+        self.calls.append(("start", run_name, None))
+
+    def finish(self, run_name: str, request_seconds: float | None) -> None:
+        self.calls.append(("finish", run_name, request_seconds))
+
+    def describe(self, run_names: list[str]) -> list[str]:
+        return [f"database over {' and '.join(run_names)}"]
+
+
+@pytest.mark.k6
+def test_a_load_observer_brackets_each_run(loopback: Any, k6_binary: str, tmp_path: Path) -> None:
+    observer = _Observer()
+    bundle = EvidenceBundle(target=_target(loopback.base_url))
+    ctx = SkillContext(evidence=bundle, workdir=tmp_path, live=True, load_observer=observer)
+    out = SKILL.invoke({"profile": "baseline", "duration_s": 1, "repeat": 2, "label": "after"}, ctx)
+    assert [c[:2] for c in observer.calls] == [
+        ("start", "after-baseline-1"),
+        ("finish", "after-baseline-1"),
+        ("start", "after-baseline-2"),
+        ("finish", "after-baseline-2"),
+    ]
+    for (_, _, seconds), run in zip(observer.calls[1::2], out.runs, strict=True):
+        assert run.summary is not None
+        duration, count = run.summary.metric("http_req_duration"), run.summary.metric("http_reqs")
+        assert duration is not None and count is not None
+        assert seconds == pytest.approx(duration.values["avg"] * count.values["count"] / 1000)
+    assert out.database_notes == ["database over after-baseline-1 and after-baseline-2"]
+    assert "database_notes" not in out.model_dump()  # charged once, in the step's artifact
+    assert not any(n.startswith("database over") for n in out.notes)
