@@ -18,6 +18,7 @@ from perfpilot.skills.profiling.bottlenecks import (
     with_layer_shares,
 )
 from perfpilot.skills.profiling.external import external_bottlenecks
+from perfpilot.skills.profiling.hot_paths import hot_path_bottlenecks
 from perfpilot.skills.profiling.memory_growth import memory_growth_bottlenecks
 from perfpilot.skills.profiling.nodes import node_bottlenecks, window_notes
 from perfpilot.skills.profiling.statements import (
@@ -66,6 +67,7 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
         notes.append(f"Layer attribution from {times.method}.")
     else:
         notes.append("No traces, metric sums or timed logs: request time could not be split by layer.")
+    bottlenecks += hot_path_bottlenecks(evidence, times, pressures)
     notes += window_notes(evidence)
     bottlenecks.sort(key=lambda b: (-b.impact, b.id))
     significant = [b for b in bottlenecks if b.impact >= SIGNIFICANT_IMPACT]
