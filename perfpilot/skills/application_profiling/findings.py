@@ -91,10 +91,12 @@ def pattern_finding(profile: Profile, hit: PatternHit) -> Finding:
 def hot_path_finding(profile: Profile, hot: HotFunction) -> Finding:
     """An application function that holds a large share of the profile with no known pattern under it."""
     frame = ProfileFrame(function=hot.function, file=hot.file, line=hot.line)
+    share = hot.exclusive_share if hot.exclusive_share is not None else hot.total_share
+    apart = "" if share == hot.total_share else f", {share:.0%} outside the hot paths named inside it"
     root_cause = (
         f"{hot.label} is on the stack in {hot.total_share:.0%} of the profile's {measured_as(profile)}"
-        f"{_where(profile)} ({hot.self_share:.0%} in its own code): work done on every call that the "
-        "request path pays for."
+        f"{_where(profile)} ({hot.self_share:.0%} in its own code{apart}): work done on every call that "
+        "the request path pays for."
     )
     change = (
         f"In {hot.label}: when its result depends only on inputs that repeat, compute it once and reuse it "
@@ -103,10 +105,10 @@ def hot_path_finding(profile: Profile, hot: HotFunction) -> Finding:
         "where inside it the time goes."
     )
     return _finding(
-        profile, "hot_path", frame, f"Hot path {hot.function} takes {hot.total_share:.0%} of profiled CPU",
-        hot.total_share, complexity="complex", root_cause=root_cause, change=change, avoidable=0.5,
+        profile, "hot_path", frame, f"Hot path {hot.function} takes {share:.0%} of profiled CPU",
+        share, complexity="complex", root_cause=root_cause, change=change, avoidable=0.5,
         values={"total_share": hot.total_share, "self_share": hot.self_share,
-                "profile_total": round(profile.total, 3)},
+                "exclusive_share": share, "profile_total": round(profile.total, 3)},
     )
 
 
@@ -115,9 +117,10 @@ def profile_findings(profile: Profile, hits: list[PatternHit], hot_paths: list[H
     found = [pattern_finding(profile, hit) for hit in hits if hit.callers]
     named = {(h.callers[0][0].function, h.callers[0][0].file): h.share for h in hits if h.callers}
     for hot in hot_paths:
-        if hot.total_share < HOT_PATH_MIN_SHARE:
+        share = hot.exclusive_share if hot.exclusive_share is not None else hot.total_share
+        if share < HOT_PATH_MIN_SHARE:
             continue
-        if named.get((hot.function, hot.file), 0.0) >= hot.total_share * 0.5:
+        if named.get((hot.function, hot.file), 0.0) >= share * 0.5:
             continue  # a pattern finding already explains most of it
         found.append(hot_path_finding(profile, hot))
     return found

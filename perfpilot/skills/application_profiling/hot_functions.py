@@ -24,6 +24,9 @@ class HotFunction(BaseModel):
     origin: Origin
     self_share: float = Field(ge=0, le=1)
     total_share: float = Field(ge=0, le=1)
+    exclusive_share: float | None = Field(
+        default=None, ge=0, le=1, description="Hot paths: total share less the hot paths named inside it."
+    )
     profile: str = Field(description="The profile's source.")
 
     @property
@@ -68,17 +71,17 @@ def hot_functions(profile: Profile, limit: int = 20) -> list[HotFunction]:
 
 
 def application_hot_paths(profile: Profile, min_share: float, limit: int = 3) -> list[HotFunction]:
-    """The application's own functions that hold at least `min_share` of the samples, innermost first:
-    a function whose share is all inside a hotter application callee is left to that callee."""
+    """The application's own functions that hold at least `min_share` of the samples outside the hot
+    paths named inside them (exclusive_share), innermost first: `main` passing everything on is none."""
     candidates = [h for h in hot_functions(profile, limit=200) if h.origin == "application"]
     candidates = [h for h in candidates if h.total_share >= min_share]
     chosen: list[HotFunction] = []
     for hot in sorted(candidates, key=lambda h: (h.total_share, h.function)):
         inside = [c for c in chosen if _calls(profile, hot, c)]
-        if sum(c.total_share for c in inside) >= hot.total_share * 0.8:
-            continue  # it only passes the time on to hot paths already named
-        chosen.append(hot)
-    return sorted(chosen, key=lambda h: (-h.total_share, h.function))[:limit]
+        remaining = round(hot.total_share - sum(c.exclusive_share or 0.0 for c in inside), 4)
+        if remaining >= min_share:
+            chosen.append(hot.model_copy(update={"exclusive_share": max(0.0, remaining)}))
+    return sorted(chosen, key=lambda h: (-(h.exclusive_share or 0.0), h.function))[:limit]
 
 
 def _calls(profile: Profile, caller: HotFunction, callee: HotFunction) -> bool:

@@ -81,7 +81,7 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     Pattern(
         "lock_contention", "waiting on locks",
-        _matcher(r"^(Condition\.wait|Event\.wait|Semaphore\.acquire|_acquire_restore|Lock\.acquire) @ "
+        _matcher(r"^((Condition|Event|Semaphore|Barrier)\.)?(wait|acquire|_acquire_restore|_wait) @ "
                  r".*threading\.py|^sync\.\(\*(RW)?Mutex\)\.(lockSlow|RLock|Lock)|^runtime\.semacquire|"
                  r"^sync\.runtime_Semacquire|LockSupport\.park|Unsafe\.park"),
         0.05, "complex",

@@ -24,7 +24,8 @@ def hot_path_bottlenecks(
     found = []
     for profile in evidence.profiles:
         for hot in application_hot_paths(profile, MIN_SHARE):
-            share = hot.total_share * app_share if app_share is not None else hot.total_share
+            cpu = hot.exclusive_share if hot.exclusive_share is not None else hot.total_share
+            share = cpu * app_share if app_share is not None else cpu
             where = f" on {profile.endpoint}" if profile.endpoint else ""
             of_request = (
                 f", about {share:.0%} of request time (application {app_share:.0%})"
@@ -34,11 +35,11 @@ def hot_path_bottlenecks(
                 Bottleneck(
                     id=stable_id("bn", "application", "hot-path", profile.source, hot.function, hot.file),
                     layer="application",
-                    title=f"Hot path {hot.label}{where}: {hot.total_share:.0%} of profiled CPU{of_request}",
+                    title=f"Hot path {hot.label}{where}: {cpu:.0%} of profiled CPU{of_request}",
                     subject=hot.label,
                     impact=round(min(1.0, share * pressure), 4),
                     time_share=round(min(1.0, share), 4),
-                    metrics={"cpu_share": hot.total_share, "self_share": hot.self_share,
+                    metrics={"cpu_share": cpu, "total_share": hot.total_share, "self_share": hot.self_share,
                              "pressure": round(pressure, 4)},
                     evidence=[
                         EvidenceRef(
