@@ -160,7 +160,7 @@ def test_target_profiles_load_with_their_ties_and_bad_ones_are_skipped(tmp_path:
         ("collapsed", "search", "web-1"), ("pprof", None, None)
     ]
     assert [(s.source, s.line) for s in bundle.skipped] == [("bad.txt", 1)]
-    with pytest.raises(EvidenceError, match="bad.txt:1"):
+    with pytest.raises(EvidenceError, match=r"bad\.txt:1"):
         load_evidence(load_target(tmp_path / "target.yaml"), strict=True)
 
 
