@@ -81,7 +81,7 @@ def _evented(profile: dict[str, Any], frames: list[int], source: str) -> list[tu
 
 def parse_speedscope(doc: object, source: str) -> Profile:
     if not isinstance(doc, dict) or doc.get("$schema") != SCHEMA:
-        raise EvidenceError(source, None, f"not a speedscope file (no \"$schema\": \"{SCHEMA}\")")
+        raise EvidenceError(source, None, f'not a speedscope file (no "$schema": "{SCHEMA}")')
     index = FrameIndex()
     frames = _frames(doc, source, index)
     profiles = doc.get("profiles")
@@ -106,8 +106,12 @@ def parse_speedscope(doc: object, source: str) -> Profile:
     stacks = [ProfileStack(frames=list(k[0]), value=v, thread=k[1]) for k, v in totals.items()]
     unit = units.pop()
     return Profile(
-        source=source, format="speedscope", value_type="samples" if unit == "none" else "time",
-        unit="count" if unit == "none" else unit, frames=index.frames, stacks=stacks,
+        source=source,
+        format="speedscope",
+        value_type="samples" if unit == "none" else "time",
+        unit="count" if unit == "none" else unit,
+        frames=index.frames,
+        stacks=stacks,
     )
 
 

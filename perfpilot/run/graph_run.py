@@ -38,6 +38,7 @@ class RunOptions:
     planner: Planner = field(default_factory=OfflinePlanner)
     budgets: dict[StepName, int] | None = None
     live: bool = False
+    service_pid: int | None = None
     apply: ApplyMode = "none"
     applier: Applier | None = None
     ask: Ask | None = None
@@ -63,7 +64,12 @@ def run_context(evidence: EvidenceBundle, options: RunOptions, log: Any) -> RunC
         runner=StepRunner(options.planner, registry, fallback=fallback, prefetch=fallback is not None),
         evidence=evidence,
         skill_context=SkillContext(
-            evidence=evidence, workdir=options.workdir, apply=options.apply, log=log, live=options.live
+            evidence=evidence,
+            workdir=options.workdir,
+            apply=options.apply,
+            log=log,
+            live=options.live,
+            service_pid=options.service_pid,
         ),
         steps=steps,
         applier=options.applier,

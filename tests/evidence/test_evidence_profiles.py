@@ -78,8 +78,19 @@ def test_go_pprof_file_reads_cpu_nanoseconds_with_go_frames() -> None:
 
 def _synthetic_pprof() -> profile_pb2.Profile:
     """Two sample types; one location with an inlined callee; labels on one sample."""
-    strings = ["", "samples", "count", "cpu", "nanoseconds", "main.handler", "app.go", "main.inlined",
-               "main.root", "endpoint", "/orders"]
+    strings = [
+        "",
+        "samples",
+        "count",
+        "cpu",
+        "nanoseconds",
+        "main.handler",
+        "app.go",
+        "main.inlined",
+        "main.root",
+        "endpoint",
+        "/orders",
+    ]
     message = profile_pb2.Profile(string_table=strings)
     message.sample_type.add(type=1, unit=2)
     message.sample_type.add(type=3, unit=4)
@@ -123,11 +134,28 @@ def test_speedscope_sampled_and_evented_profiles() -> None:
         "$schema": SCHEMA,
         "shared": {"frames": [{"name": "main", "file": "app.py", "line": 1}, {"name": "work"}]},
         "profiles": [
-            {"type": "sampled", "name": "t1", "unit": "none", "startValue": 0, "endValue": 3,
-             "samples": [[0], [0, 1], [0, 1]], "weights": [1, 1, 2]},
-            {"type": "evented", "name": "t2", "unit": "none", "startValue": 0, "endValue": 10,
-             "events": [{"type": "O", "frame": 0, "at": 0}, {"type": "O", "frame": 1, "at": 2},
-                        {"type": "C", "frame": 1, "at": 7}, {"type": "C", "frame": 0, "at": 10}]},
+            {
+                "type": "sampled",
+                "name": "t1",
+                "unit": "none",
+                "startValue": 0,
+                "endValue": 3,
+                "samples": [[0], [0, 1], [0, 1]],
+                "weights": [1, 1, 2],
+            },
+            {
+                "type": "evented",
+                "name": "t2",
+                "unit": "none",
+                "startValue": 0,
+                "endValue": 10,
+                "events": [
+                    {"type": "O", "frame": 0, "at": 0},
+                    {"type": "O", "frame": 1, "at": 2},
+                    {"type": "C", "frame": 1, "at": 7},
+                    {"type": "C", "frame": 0, "at": 10},
+                ],
+            },
         ],
     }
     profile = parse_speedscope(doc, "s.json")
@@ -142,7 +170,9 @@ def test_format_is_sniffed(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text("main;work 3\n")
     (tmp_path / "c.pb").write_bytes(_synthetic_pprof().SerializeToString())
     assert [sniff_format(tmp_path / n, n) for n in ("a.json", "b.txt", "c.pb")] == [
-        "speedscope", "collapsed", "pprof"
+        "speedscope",
+        "collapsed",
+        "pprof",
     ]
     assert sniff_format(FIXTURES / "go_cpu.pb.gz", "go") == "pprof"
 
@@ -157,7 +187,8 @@ def test_target_profiles_load_with_their_ties_and_bad_ones_are_skipped(tmp_path:
     )
     bundle = load_evidence(load_target(tmp_path / "target.yaml"))
     assert [(p.format, p.endpoint, p.node) for p in bundle.profiles] == [
-        ("collapsed", "search", "web-1"), ("pprof", None, None)
+        ("collapsed", "search", "web-1"),
+        ("pprof", None, None),
     ]
     assert [(s.source, s.line) for s in bundle.skipped] == [("bad.txt", 1)]
     with pytest.raises(EvidenceError, match=r"bad\.txt:1"):
@@ -178,9 +209,19 @@ def test_bad_profile_under_strict_exits_2_naming_the_file(tmp_path: Path) -> Non
     (tmp_path / "bad.pb.gz").write_bytes(b"\x1f\x8bnot gzip at all")
     (tmp_path / "target.yaml").write_text("name: t\nevidence:\n  profiles: [bad.pb.gz]\n")
     result = subprocess.run(
-        [sys.executable, "-m", "perfpilot.cli.app", "run", str(tmp_path / "target.yaml"),
-         "--out", str(tmp_path / "out"), "--strict"],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "perfpilot.cli.app",
+            "run",
+            str(tmp_path / "target.yaml"),
+            "--out",
+            str(tmp_path / "out"),
+            "--strict",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 2
     assert "bad.pb.gz: pprof: not valid gzip data" in result.stderr

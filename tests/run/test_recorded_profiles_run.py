@@ -13,7 +13,9 @@ TARGET = Path(__file__).resolve().parents[1] / "fixtures" / "profiles" / "target
 def test_recorded_py_spy_and_pprof_profiles_become_findings(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "perfpilot.cli.app", "run", str(TARGET), "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 4, result.stderr[-2000:]  # projected: nothing was re-measured
     report = json.loads((tmp_path / "report.json").read_text())

@@ -90,8 +90,12 @@ def parse_pprof(data: bytes, source: str, *, sample_type: str | None = None, max
     stacks = [ProfileStack(frames=list(k[0]), value=v, labels=dict(k[1])) for k, v in totals.items()]
     value_type = profile.sample_type[column]
     return Profile(
-        source=source, format="pprof", value_type=text(value_type.type), unit=text(value_type.unit),
-        frames=index.frames, stacks=stacks,
+        source=source,
+        format="pprof",
+        value_type=text(value_type.type),
+        unit=text(value_type.unit),
+        frames=index.frames,
+        stacks=stacks,
         duration_s=profile.duration_nanos / 1e9 if profile.duration_nanos else None,
     )
 

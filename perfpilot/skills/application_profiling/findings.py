@@ -27,8 +27,11 @@ def measured_as(profile: Profile) -> str:
 
 
 def _where(profile: Profile) -> str:
-    ties = [f"{k} {v}" for k, v in (("endpoint", profile.endpoint), ("process", profile.process),
-                                     ("node", profile.node)) if v]
+    ties = [
+        f"{k} {v}"
+        for k, v in (("endpoint", profile.endpoint), ("process", profile.process), ("node", profile.node))
+        if v
+    ]
     return f" ({', '.join(ties)})" if ties else ""
 
 
@@ -37,13 +40,20 @@ def _metric(profile: Profile, subject: str) -> str:
 
 
 def _finding(
-    profile: Profile, kind: str, subject: ProfileFrame, title: str, share: float, *,
+    profile: Profile,
+    kind: str,
+    subject: ProfileFrame,
+    title: str,
+    share: float,
+    *,
     complexity: FixComplexity,
-    root_cause: str, change: str, avoidable: float, values: dict[str, float],
+    root_cause: str,
+    change: str,
+    avoidable: float,
+    values: dict[str, float],
 ) -> Finding:
-    method = (
-        f"share of the profile's {measured_as(profile)} with {subject.label} on the stack"
-        + ("" if avoidable >= 1 else f"; projection: the change is assumed to remove {avoidable:.0%} of it")
+    method = f"share of the profile's {measured_as(profile)} with {subject.label} on the stack" + (
+        "" if avoidable >= 1 else f"; projection: the change is assumed to remove {avoidable:.0%} of it"
     )
     return Finding(
         id=stable_id("app", kind, profile.source, profile.endpoint or "", subject.function, subject.file),
@@ -55,14 +65,20 @@ def _finding(
         root_cause=root_cause,
         impact=round(min(1.0, share), 4),
         estimate=ImpactEstimate(
-            metric=_metric(profile, subject.function), current=round(share, 4),
-            expected=round(share * (1 - avoidable), 4), unit="share", method=method,
+            metric=_metric(profile, subject.function),
+            current=round(share, 4),
+            expected=round(share * (1 - avoidable), 4),
+            unit="share",
+            method=method,
         ),
         priority=priority_from_impact(share, high=HIGH_SHARE, medium=MEDIUM_SHARE),
         complexity=complexity,
         remediation=Remediation(
-            kind="patch", title=f"Change {subject.label}", content=change,
-            rollback="Revert the code change.", effort_days=0.5 if complexity == "quick_fix" else 2.0,
+            kind="patch",
+            title=f"Change {subject.label}",
+            content=change,
+            rollback="Revert the code change.",
+            effort_days=0.5 if complexity == "quick_fix" else 2.0,
             risk="low" if complexity == "quick_fix" else "medium",
         ),
         evidence=[EvidenceRef(source=profile.source, excerpt=subject.label, values=values)],
@@ -79,12 +95,20 @@ def pattern_finding(profile: Profile, hit: PatternHit) -> Finding:
         f"{caller_share:.0%} of it under {caller.label}" + (f" (also: {others})" if others else "") + "."
     )
     return _finding(
-        profile, pattern.kind, caller,
-        f"{caller.function}: {pattern.what} takes {hit.share:.0%} of profiled CPU", hit.share,
-        complexity=pattern.complexity, root_cause=root_cause,
-        change=f"In {caller.label}: {pattern.change}", avoidable=pattern.avoidable,
-        values={"share": round(hit.share, 4), "caller_share": round(caller_share, 4),
-                "profile_total": round(profile.total, 3)},
+        profile,
+        pattern.kind,
+        caller,
+        f"{caller.function}: {pattern.what} takes {hit.share:.0%} of profiled CPU",
+        hit.share,
+        complexity=pattern.complexity,
+        root_cause=root_cause,
+        change=f"In {caller.label}: {pattern.change}",
+        avoidable=pattern.avoidable,
+        values={
+            "share": round(hit.share, 4),
+            "caller_share": round(caller_share, 4),
+            "profile_total": round(profile.total, 3),
+        },
     )
 
 
@@ -105,10 +129,21 @@ def hot_path_finding(profile: Profile, hot: HotFunction) -> Finding:
         "where inside it the time goes."
     )
     return _finding(
-        profile, "hot_path", frame, f"Hot path {hot.function} takes {share:.0%} of profiled CPU",
-        share, complexity="complex", root_cause=root_cause, change=change, avoidable=0.5,
-        values={"total_share": hot.total_share, "self_share": hot.self_share,
-                "exclusive_share": share, "profile_total": round(profile.total, 3)},
+        profile,
+        "hot_path",
+        frame,
+        f"Hot path {hot.function} takes {share:.0%} of profiled CPU",
+        share,
+        complexity="complex",
+        root_cause=root_cause,
+        change=change,
+        avoidable=0.5,
+        values={
+            "total_share": hot.total_share,
+            "self_share": hot.self_share,
+            "exclusive_share": share,
+            "profile_total": round(profile.total, 3),
+        },
     )
 
 

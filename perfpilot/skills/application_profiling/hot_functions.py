@@ -62,8 +62,12 @@ def hot_functions(profile: Profile, limit: int = 20) -> list[HotFunction]:
         frame = ProfileFrame(function=key[0], file=key[1], line=line)
         found.append(
             HotFunction(
-                function=key[0], file=key[1], line=line, origin=origin(frame),
-                self_share=round(self_value[key] / total, 4), total_share=round(total_value[key] / total, 4),
+                function=key[0],
+                file=key[1],
+                line=line,
+                origin=origin(frame),
+                self_share=round(self_value[key] / total, 4),
+                total_share=round(total_value[key] / total, 4),
                 profile=profile.source,
             )
         )

@@ -41,60 +41,84 @@ _EVENT_LOOP = _matcher(r"(^|\.)(_run_once|run_forever|run_until_complete) @ .*as
 
 PATTERNS: tuple[Pattern, ...] = (
     Pattern(
-        "regex_compile_in_loop", "compiling regular expressions",
-        _matcher(r"@ .*(re/_compiler|re/_parser|sre_compile|sre_parse)\.py|^regexp\.(Must)?Compile|"
-                 r"^regexp/syntax\.|java/util/regex/Pattern\.compile"),
-        0.03, "quick_fix",
+        "regex_compile_in_loop",
+        "compiling regular expressions",
+        _matcher(
+            r"@ .*(re/_compiler|re/_parser|sre_compile|sre_parse)\.py|^regexp\.(Must)?Compile|"
+            r"^regexp/syntax\.|java/util/regex/Pattern\.compile"
+        ),
+        0.03,
+        "quick_fix",
         "Compile the pattern once (a module-level constant, or a dict of compiled patterns when it varies "
         "with the input) and reuse it; a pattern built from data inside a loop is usually a single "
         "pattern with a capture group.",
         1.0,
     ),
     Pattern(
-        "serialization_hot", "serializing and parsing (JSON, pickle, protobuf)",
-        _matcher(r"@ .*(json/|pickle\.py|copyreg\.py|orjson|ujson|simplejson/|yaml/|msgpack)|"
-                 r"^encoding/(json|gob|xml)\.|google\.golang\.org/protobuf|com/fasterxml/jackson"),
-        0.10, "complex",
+        "serialization_hot",
+        "serializing and parsing (JSON, pickle, protobuf)",
+        _matcher(
+            r"@ .*(json/|pickle\.py|copyreg\.py|orjson|ujson|simplejson/|yaml/|msgpack)|"
+            r"^encoding/(json|gob|xml)\.|google\.golang\.org/protobuf|com/fasterxml/jackson"
+        ),
+        0.10,
+        "complex",
         "Serialize less and once: return only the fields the caller uses, cache the encoded response "
         "when the data repeats, batch items into one document instead of one call per item, or switch "
         "to a faster encoder (orjson, msgspec) where the format allows.",
         0.5,
     ),
     Pattern(
-        "queries_in_hot_path", "waiting on database driver calls",
-        _matcher(r"@ .*(psycopg2?/|sqlalchemy/engine|django/db/backends|pymysql/|MySQLdb/|asyncpg/|"
-                 r"sqlite3/)|^database/sql\.|^github\.com/(lib/pq|jackc/pgx)|java/sql/|org/postgresql/"),
-        0.10, "complex",
+        "queries_in_hot_path",
+        "waiting on database driver calls",
+        _matcher(
+            r"@ .*(psycopg2?/|sqlalchemy/engine|django/db/backends|pymysql/|MySQLdb/|asyncpg/|"
+            r"sqlite3/)|^database/sql\.|^github\.com/(lib/pq|jackc/pgx)|java/sql/|org/postgresql/"
+        ),
+        0.10,
+        "complex",
         "Look for one query per item inside a loop (N+1): fetch the items in one query (IN / JOIN / "
         "prefetch) or cache the lookups that repeat; otherwise the database analysis names the slow "
         "statements.",
         0.5,
     ),
     Pattern(
-        "logging_hot", "logging",
-        _matcher(r"@ .*(logging/__init__\.py|logging/handlers\.py|structlog/)|^go\.uber\.org/zap|"
-                 r"^log\.\(\*Logger\)|org/apache/logging/log4j|ch/qos/logback"),
-        0.05, "quick_fix",
+        "logging_hot",
+        "logging",
+        _matcher(
+            r"@ .*(logging/__init__\.py|logging/handlers\.py|structlog/)|^go\.uber\.org/zap|"
+            r"^log\.\(\*Logger\)|org/apache/logging/log4j|ch/qos/logback"
+        ),
+        0.05,
+        "quick_fix",
         "Log less on the request path: raise the level of per-request messages, sample them, and hand "
         "records to a queue handler so formatting and I/O leave the request thread.",
         0.8,
     ),
     Pattern(
-        "lock_contention", "waiting on locks",
-        _matcher(r"^((Condition|Event|Semaphore|Barrier)\.)?(wait|acquire|_acquire_restore|_wait) @ "
-                 r".*threading\.py|^sync\.\(\*(RW)?Mutex\)\.(lockSlow|RLock|Lock)|^runtime\.semacquire|"
-                 r"^sync\.runtime_Semacquire|LockSupport\.park|Unsafe\.park"),
-        0.05, "complex",
+        "lock_contention",
+        "waiting on locks",
+        _matcher(
+            r"^((Condition|Event|Semaphore|Barrier)\.)?(wait|acquire|_acquire_restore|_wait) @ "
+            r".*threading\.py|^sync\.\(\*(RW)?Mutex\)\.(lockSlow|RLock|Lock)|^runtime\.semacquire|"
+            r"^sync\.runtime_Semacquire|LockSupport\.park|Unsafe\.park"
+        ),
+        0.05,
+        "complex",
         "Shorten what runs while the lock is held (compute outside it, then swap), split one lock into "
         "finer-grained ones, or use a lock-free / per-worker structure; in CPython, CPU-bound threads also "
         "contend for the GIL: move that work to processes.",
         0.5,
     ),
     Pattern(
-        "blocking_io_on_event_loop", "blocking I/O inside the asyncio event loop",
-        _matcher(r"@ .*(requests/|urllib3/|http/client\.py|socket\.py|ssl\.py|subprocess\.py|"
-                 r"psycopg2/|psycopg/cursor\.py|pymysql/|sqlite3/|urllib/request\.py)|^(time\.)?sleep @"),
-        0.03, "complex",
+        "blocking_io_on_event_loop",
+        "blocking I/O inside the asyncio event loop",
+        _matcher(
+            r"@ .*(requests/|urllib3/|http/client\.py|socket\.py|ssl\.py|subprocess\.py|"
+            r"psycopg2/|psycopg/cursor\.py|pymysql/|sqlite3/|urllib/request\.py)|^(time\.)?sleep @"
+        ),
+        0.03,
+        "complex",
         "Make the call asynchronous (httpx.AsyncClient, asyncpg / psycopg's AsyncConnection, "
         "asyncio.sleep) or run it off the loop with `await asyncio.to_thread(...)`; while it blocks, every "
         "other request on this loop waits.",

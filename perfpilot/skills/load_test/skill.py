@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 
 from perfpilot.artifacts import Baseline
+from perfpilot.artifacts.profiles import LiveProfile
 from perfpilot.skills.base import RunInterrupted, Skill, SkillContext, SkillError, SkillInput, SkillOutput
 from perfpilot.skills.load_test.execution import LoadTestResult, run_profile
 from perfpilot.skills.load_test.k6_baseline import baseline_from_k6
+from perfpilot.skills.load_test.live_profiling import profiled, wants_profile
 from perfpilot.skills.load_test.noise import median_index, spread_pct, with_run_noise
 from perfpilot.skills.load_test.profiles import ProfileName, plan_profile
 from perfpilot.skills.load_test.scripts import endpoint_names
@@ -45,6 +48,9 @@ class LoadTestOutput(SkillOutput):
     breaking_point_rps: float | None = None
     soak_drift_pct: float | None = Field(default=None, description="Soak: p95 growth, last vs first third %.")
     files: list[str] = Field(default_factory=list)
+    live_profile: LiveProfile | None = Field(
+        default=None, description="py-spy's sampling of the service during the first baseline run."
+    )
 
 
 def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
@@ -60,16 +66,22 @@ def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
     )
     out_dir = ctx.workdir / "load_test"
     runs: list[LoadTestResult] = []
+    live_profile = None
     for index in range(inp.repeat):
         name = "-".join(p for p in (inp.label, inp.profile, str(index + 1)) if p)
-        result = run_profile(http, plan, out_dir, run_name=name, label=inp.label)
+        run_once = partial(run_profile, http, plan, out_dir, run_name=name, label=inp.label)
+        if wants_profile(ctx, inp.profile, inp.label, index):
+            result, live_profile = profiled(ctx, plan.duration_s, run_once)
+        else:
+            result = run_once()
         runs.append(result)
         ctx.log.info("load_test.run", run=name, exit_code=result.exit_code, complete=result.complete)
         if result.interrupted:  # Ctrl-C: k6 is stopped; hand back what was measured, then stop the run
             raise RunInterrupted(_output(inp, runs, endpoint_names(http)), f"load test {name} interrupted")
         if not result.complete:
             break
-    return _output(inp, runs, endpoint_names(http))
+    output = _output(inp, runs, endpoint_names(http))
+    return output.model_copy(update={"live_profile": live_profile}) if live_profile else output
 
 
 def _run_files(result: LoadTestResult) -> list[Path]:

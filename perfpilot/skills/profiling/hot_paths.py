@@ -29,7 +29,8 @@ def hot_path_bottlenecks(
             where = f" on {profile.endpoint}" if profile.endpoint else ""
             of_request = (
                 f", about {share:.0%} of request time (application {app_share:.0%})"
-                if app_share is not None else ""
+                if app_share is not None
+                else ""
             )
             found.append(
                 Bottleneck(
@@ -39,8 +40,12 @@ def hot_path_bottlenecks(
                     subject=hot.label,
                     impact=round(min(1.0, share * pressure), 4),
                     time_share=round(min(1.0, share), 4),
-                    metrics={"cpu_share": cpu, "total_share": hot.total_share, "self_share": hot.self_share,
-                             "pressure": round(pressure, 4)},
+                    metrics={
+                        "cpu_share": cpu,
+                        "total_share": hot.total_share,
+                        "self_share": hot.self_share,
+                        "pressure": round(pressure, 4),
+                    },
                     evidence=[
                         EvidenceRef(
                             source=profile.source,

@@ -39,8 +39,12 @@ def _run(profiles: list[Profile], tmp_path: Path) -> ApplicationProfilerOutput:
 def _summary(output: ApplicationProfilerOutput) -> list[dict[str, object]]:
     return [
         {
-            "kind": f.kind, "subject": f.subject, "impact": f.impact, "priority": f.priority,
-            "complexity": f.complexity, "expected": f.estimate.expected if f.estimate else None,
+            "kind": f.kind,
+            "subject": f.subject,
+            "impact": f.impact,
+            "priority": f.priority,
+            "complexity": f.complexity,
+            "expected": f.estimate.expected if f.estimate else None,
         }
         for f in output.findings
     ]
@@ -63,7 +67,9 @@ def test_py_spy_profile_names_its_hot_paths_innermost_first() -> None:
     ]
     top = hot_functions(profile, 3)
     assert [(h.function, h.origin, h.self_share) for h in top] == [
-        ("<module>", "application", 0.0), ("main", "application", 0.0), ("match_skus", "application", 0.0156)
+        ("<module>", "application", 0.0),
+        ("main", "application", 0.0),
+        ("match_skus", "application", 0.0156),
     ]
 
 
