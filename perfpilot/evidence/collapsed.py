@@ -3,7 +3,8 @@
 One line per distinct stack: frames root first, separated by ';', then a space and the sample count.
 Read as the profilers write them:
 - py-spy `record --format raw`: `name (file:line)` frames (`name (file)` with --nolineno); with
-  --threads or --subprocesses a leading `thread (0x...)` or `process N:"cmd"` frame names the thread.
+  --threads or --subprocesses a leading `thread (0x...)` or `process N:"cmd"` frame names the thread
+  (kept as `process N`: a command line may hold secrets).
 - `perf script | stackcollapse-perf.pl`: bare symbols, `_[k]` / `_[j]` / `_[i]` kind suffixes (dropped).
 - async-profiler `-o collapsed`: `java/lang/Thread.run_[j]`-style frames, same suffixes.
 A line holding only a count is a sample with no frames (py-spy: no Python frame was on the stack).
@@ -22,6 +23,7 @@ from perfpilot.evidence.profile_models import Profile, ProfileStack
 _LOCATED = re.compile(r"^(?P<function>.+?) \((?P<file>[^()]+?)(?::(?P<line>\d+))?\)$")
 _KIND_SUFFIX = re.compile(r"_\[[jikw0-9]\]$")
 _CONTEXT = re.compile(r"^(?:thread \(0x[0-9a-fA-F]+\)|process \d+:.*)$")
+_PROCESS = re.compile(r"^(process \d+):.*$", re.DOTALL)
 _COUNT = re.compile(r"^\d+(?:\.\d+)?$")
 
 
@@ -47,7 +49,8 @@ def parse_collapsed(lines: Iterable[str], source: str) -> Profile:
         parts = [p for p in stack.split(";") if p] if stack.strip() else []
         thread = ""
         while parts and _CONTEXT.match(parts[0]):
-            thread = f"{thread};{parts.pop(0)}" if thread else parts.pop(0)
+            label = _PROCESS.sub(r"\1", parts.pop(0))  # never the command line: it may hold secrets
+            thread = f"{thread};{label}" if thread else label
         key = (tuple(_frame(frames, p) for p in parts), thread)
         totals[key] = totals.get(key, 0.0) + float(count)
     if not totals:

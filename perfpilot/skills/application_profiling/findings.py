@@ -117,10 +117,13 @@ def hot_path_finding(profile: Profile, hot: HotFunction) -> Finding:
     frame = ProfileFrame(function=hot.function, file=hot.file, line=hot.line)
     share = hot.exclusive_share if hot.exclusive_share is not None else hot.total_share
     apart = "" if share == hot.total_share else f", {share:.0%} outside the hot paths named inside it"
+    own = f"{hot.self_share:.0%} in its own code"
+    if hot.self_line is not None and hot.self_share > 0:
+        own += f", mostly at line {hot.self_line}: a loop there, or one call into native code (a C extension "
+        own += "such as a database driver, or a builtin)"
     root_cause = (
         f"{hot.label} is on the stack in {hot.total_share:.0%} of the profile's {measured_as(profile)}"
-        f"{_where(profile)} ({hot.self_share:.0%} in its own code{apart}): work done on every call that "
-        "the request path pays for."
+        f"{_where(profile)} ({own}{apart}): work done on every call that the request path pays for."
     )
     change = (
         f"In {hot.label}: when its result depends only on inputs that repeat, compute it once and reuse it "

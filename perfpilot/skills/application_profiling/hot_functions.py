@@ -24,6 +24,7 @@ class HotFunction(BaseModel):
     origin: Origin
     self_share: float = Field(ge=0, le=1)
     total_share: float = Field(ge=0, le=1)
+    self_line: int | None = Field(default=None, description="The line holding most of its self time.")
     exclusive_share: float | None = Field(
         default=None, ge=0, le=1, description="Hot paths: total share less the hot paths named inside it."
     )
@@ -46,10 +47,12 @@ def hot_functions(profile: Profile, limit: int = 20) -> list[HotFunction]:
     self_value: dict[tuple[str, str], float] = defaultdict(float)
     total_value: dict[tuple[str, str], float] = defaultdict(float)
     line_value: dict[tuple[str, str], dict[int | None, float]] = defaultdict(lambda: defaultdict(float))
+    self_lines: dict[tuple[str, str], dict[int | None, float]] = defaultdict(lambda: defaultdict(float))
     for stack in profile.stacks:
         frames = [profile.frames[i] for i in stack.frames]
         if frames:
             self_value[_key(frames[-1])] += stack.value
+            self_lines[_key(frames[-1])][frames[-1].line] += stack.value
         for key in {_key(f) for f in frames}:
             total_value[key] += stack.value
         for frame in frames:
@@ -59,6 +62,8 @@ def hot_functions(profile: Profile, limit: int = 20) -> list[HotFunction]:
     for key in ranked:
         lines = line_value[key]
         line = max(lines, key=lambda n: (lines[n], -(n or 0)))
+        own = self_lines.get(key, {})
+        self_line = max(own, key=lambda n: (own[n], -(n or 0))) if own else None
         frame = ProfileFrame(function=key[0], file=key[1], line=line)
         found.append(
             HotFunction(
@@ -67,6 +72,7 @@ def hot_functions(profile: Profile, limit: int = 20) -> list[HotFunction]:
                 line=line,
                 origin=origin(frame),
                 self_share=round(self_value[key] / total, 4),
+                self_line=self_line,
                 total_share=round(total_value[key] / total, 4),
                 profile=profile.source,
             )

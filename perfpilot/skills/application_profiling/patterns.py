@@ -35,8 +35,14 @@ class Pattern:
     avoidable: float
     """Share of the pattern's samples the change removes (1: all of them; below 1: a projection)."""
     under_event_loop: bool = False
+    idle: Callable[[ProfileFrame], bool] | None = None
+    """Frames that make a marked stack idle rather than a hit (a pool worker waiting for work)."""
 
 
+_WAITING_FOR_WORK = _matcher(
+    r"^((Simple)?Queue\.)?get @ .*queue\.py|^_worker @ .*concurrent/futures/thread\.py|"
+    r"^java/util/concurrent/ThreadPoolExecutor\.getTask"
+)
 _EVENT_LOOP = _matcher(r"(^|\.)(_run_once|run_forever|run_until_complete) @ .*asyncio/base_events\.py")
 
 PATTERNS: tuple[Pattern, ...] = (
@@ -109,6 +115,7 @@ PATTERNS: tuple[Pattern, ...] = (
         "finer-grained ones, or use a lock-free / per-worker structure; in CPython, CPU-bound threads also "
         "contend for the GIL: move that work to processes.",
         0.5,
+        idle=_WAITING_FOR_WORK,
     ),
     Pattern(
         "blocking_io_on_event_loop",
@@ -150,6 +157,8 @@ def _hit(profile: Profile, pattern: Pattern) -> PatternHit | None:
         if first is None:
             continue
         if pattern.under_event_loop and not any(_EVENT_LOOP(f) for f in frames[:first]):
+            continue
+        if pattern.idle is not None and any(pattern.idle(f) for f in frames):
             continue
         value += stack.value
         caller = next((n for n in range(first - 1, -1, -1) if origin(frames[n]) == "application"), None)

@@ -73,7 +73,7 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
         notes.append(f"Layer attribution from {times.method}.")
     else:
         notes.append("No traces, metric sums or timed logs: request time could not be split by layer.")
-    bottlenecks += hot_path_bottlenecks(evidence, times, pressures)
+    bottlenecks += hot_path_bottlenecks(evidence, pressures)
     notes += window_notes(evidence)
     live_profile = _live_profile(ctx)
     if live_profile is not None and live_profile.status != "recorded":
