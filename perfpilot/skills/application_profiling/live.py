@@ -22,6 +22,7 @@ from perfpilot.skills.application_profiling.process_watch import ProcessWatch
 from perfpilot.skills.application_profiling.pyspy import PySpyRecording, attach_obstacle
 
 _ENDS_WITH_COUNT = re.compile(r" \d+$")
+_COMMAND_LINE = re.compile(r'^(process \d+):".*?";')
 RATE_HZ = 50
 """Samples per second: half py-spy's default, enough for shares to the percent over a minute."""
 
@@ -30,13 +31,14 @@ log = structlog.get_logger(__name__)
 
 def _join_broken_lines(stacks: Path) -> None:
     """py-spy writes a process's command line into its `process N:"..."` frame as is: a command with a
-    newline in it (python -c "...") splits that stack over lines. Join them back (a stack ends in a count)."""
+    newline in it (python -c "...") splits that stack over lines. Join them back (a stack ends in a count)
+    and keep `process N` only, as the report links this file and a command line may hold secrets."""
     text = stacks.read_text(errors="replace")
     joined, pending = [], ""
     for line in text.splitlines():
         pending = f"{pending}\\n{line}" if pending else line
         if _ENDS_WITH_COUNT.search(pending):
-            joined.append(pending)
+            joined.append(_COMMAND_LINE.sub(r"\1;", pending))
             pending = ""
     stacks.write_text("\n".join(joined) + "\n")
 

@@ -71,7 +71,9 @@ def test_py_spy_samples_a_real_python_process_into_stacks_and_a_flame_graph(
     assert any(f.function == "spin_for_profiler" for f in profiler.profile.frames)
     svg = (tmp_path / "flamegraph.svg").read_text()
     assert svg.startswith("<svg") and "spin_for_profiler (&lt;string&gt;:" in svg
-    assert "spin_for_profiler" in (tmp_path / "live-stacks.txt").read_text()
+    stacks = (tmp_path / "live-stacks.txt").read_text()
+    assert "spin_for_profiler" in stacks
+    assert f"process {busy_python.pid};" in stacks and sys.executable not in stacks  # no command line
     assert result.rss_points >= 2 and result.rss_first_bytes is not None and result.rss_first_bytes > 0
 
 
