@@ -37,7 +37,8 @@ def _join_broken_lines(stacks: Path) -> None:
     joined, pending = [], ""
     for line in text.splitlines():
         pending = f"{pending}\\n{line}" if pending else line
-        if _ENDS_WITH_COUNT.search(pending):
+        unclosed = pending.startswith("process ") and '";' not in pending  # still inside the command line
+        if _ENDS_WITH_COUNT.search(pending) and not unclosed:
             joined.append(_COMMAND_LINE.sub(r"\1;", pending))
             pending = ""
     stacks.write_text("\n".join(joined) + "\n")
