@@ -22,7 +22,7 @@ from perfpilot.evidence.profile_models import Profile, ProfileStack
 
 _LOCATED = re.compile(r"^(?P<function>.+?) \((?P<file>[^()]+?)(?::(?P<line>\d+))?\)$")
 _KIND_SUFFIX = re.compile(r"_\[[jikw0-9]\]$")
-_CONTEXT = re.compile(r"^(?:thread \(0x[0-9a-fA-F]+\)|process \d+:.*)$")
+_CONTEXT = re.compile(r"^(?:thread \(0x[0-9a-fA-F]+\)|process \d+(?::.*)?)$", re.DOTALL)
 _PROCESS = re.compile(r"^(process \d+):.*$", re.DOTALL)
 _COUNT = re.compile(r"^\d+(?:\.\d+)?$")
 

@@ -16,7 +16,7 @@ from perfpilot.skills.application_profiling.patterns import PatternHit
 SKILL_NAME = "application-profiler"
 HIGH_SHARE = 0.20
 MEDIUM_SHARE = 0.05
-HOT_PATH_MIN_SHARE = 0.20
+HOT_PATH_MIN_SHARE = 0.10
 
 
 def measured_as(profile: Profile) -> str:
@@ -116,7 +116,9 @@ def hot_path_finding(profile: Profile, hot: HotFunction) -> Finding:
     """An application function that holds a large share of the profile with no known pattern under it."""
     frame = ProfileFrame(function=hot.function, file=hot.file, line=hot.line)
     share = hot.exclusive_share if hot.exclusive_share is not None else hot.total_share
-    apart = "" if share == hot.total_share else f", {share:.0%} outside the hot paths named inside it"
+    apart = "" if share == hot.total_share else f", {share:.0%} with no application code below it"
+    if hot.callers:
+        apart += "; called from " + ", ".join(f"{c} {v:.0%}" for c, v in hot.callers)
     own = f"{hot.self_share:.0%} in its own code"
     if hot.self_line is not None and hot.self_share > 0:
         own += f", mostly at line {hot.self_line}: a loop there, or one call into native code (a C extension "

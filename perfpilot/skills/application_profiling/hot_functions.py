@@ -26,7 +26,14 @@ class HotFunction(BaseModel):
     total_share: float = Field(ge=0, le=1)
     self_line: int | None = Field(default=None, description="The line holding most of its self time.")
     exclusive_share: float | None = Field(
-        default=None, ge=0, le=1, description="Hot paths: total share less the hot paths named inside it."
+        default=None,
+        ge=0,
+        le=1,
+        description="Hot paths: share of samples where it is the innermost application frame.",
+    )
+    callers: list[tuple[str, float]] = Field(
+        default_factory=list,
+        description="Hot paths: the application frames calling it most, with their share.",
     )
     profile: str = Field(description="The profile's source.")
 
@@ -81,24 +88,26 @@ def hot_functions(profile: Profile, limit: int = 20) -> list[HotFunction]:
 
 
 def application_hot_paths(profile: Profile, min_share: float, limit: int = 3) -> list[HotFunction]:
-    """The application's own functions that hold at least `min_share` of the samples outside the hot
-    paths named inside them (exclusive_share), innermost first: `main` passing everything on is none."""
-    candidates = [h for h in hot_functions(profile, limit=200) if h.origin == "application"]
-    candidates = [h for h in candidates if h.total_share >= min_share]
-    chosen: list[HotFunction] = []
-    for hot in sorted(candidates, key=lambda h: (h.total_share, h.function)):
-        inside = [c for c in chosen if _calls(profile, hot, c)]
-        remaining = round(hot.total_share - sum(c.exclusive_share or 0.0 for c in inside), 4)
-        if remaining >= min_share:
-            chosen.append(hot.model_copy(update={"exclusive_share": max(0.0, remaining)}))
-    return sorted(chosen, key=lambda h: (-(h.exclusive_share or 0.0), h.function))[:limit]
-
-
-def _calls(profile: Profile, caller: HotFunction, callee: HotFunction) -> bool:
-    """Whether `callee` appears below `caller` on some stack."""
+    """The application's own functions that hold at least `min_share` of the samples as the innermost
+    application frame on the stack (exclusive_share: each sample counts for one function only, so a
+    `main` that passes everything on holds nothing, and callers of a hot helper are its `callers`)."""
+    total = profile.total
+    if total <= 0:
+        return []
+    innermost: dict[tuple[str, str], float] = defaultdict(float)
+    callers: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for stack in profile.stacks:
-        keys = [_key(profile.frames[i]) for i in stack.frames]
-        here = (caller.function, caller.file)
-        if here in keys and (callee.function, callee.file) in keys[keys.index(here) + 1 :]:
-            return True
-    return False
+        own = [profile.frames[i] for i in stack.frames if origin(profile.frames[i]) == "application"]
+        if own:
+            innermost[_key(own[-1])] += stack.value
+            if len(own) > 1:
+                callers[_key(own[-1])][own[-2].label] += stack.value
+    by_key = {(h.function, h.file): h for h in hot_functions(profile, limit=len(innermost) + 200)}
+    chosen = []
+    for key, value in innermost.items():
+        share = round(value / total, 4)
+        if share >= min_share and key in by_key:
+            ranked = sorted(callers[key].items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+            update = {"exclusive_share": share, "callers": [(c, round(v / total, 4)) for c, v in ranked]}
+            chosen.append(by_key[key].model_copy(update=update))
+    return sorted(chosen, key=lambda h: (-(h.exclusive_share or 0.0), h.function))[:limit]

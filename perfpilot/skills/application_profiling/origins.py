@@ -1,16 +1,20 @@
 """Whose code a frame is: the application's, a library's, or the language runtime's.
 
-Python (py-spy shows paths relative to sys.path entries): a file under site-/dist-packages or whose
-first path part is a standard-library module (sys.stdlib_module_names), or a `<frozen ...>` file, is
-not the application's. Go: a function of the main module's packages is the application's; a standard
-package (first path element without a dot, e.g. encoding/json, runtime) or a file under GOROOT is
-runtime; other module paths (github.com/...) are libraries. Java: java/, javax/, jdk/, sun/ are runtime.
+Python (py-spy shows paths relative to sys.path entries): a file under site-/dist-packages, or whose
+first path part is a package installed in this environment (importlib.metadata), is a library's; a
+standard-library module (sys.stdlib_module_names) or a `<frozen ...>` file is the runtime's. (A library
+installed where the service runs but not here, under a shortened path, counts as application code.)
+Go: a function of the main module's packages is the application's; a standard package (first path
+element without a dot, e.g. encoding/json, runtime) or a file under GOROOT is runtime; other module
+paths (github.com/...) are libraries. Java: java/, javax/, jdk/, sun/ are runtime.
 Perf symbols without a file: [unknown], kernel and libc/so frames are runtime."""
 
 from __future__ import annotations
 
 import re
 import sys
+from functools import cache
+from importlib.metadata import packages_distributions
 from typing import Literal
 
 from perfpilot.evidence.profile_models import ProfileFrame
@@ -24,6 +28,11 @@ _JAVA_RUNTIME = ("java/", "javax/", "jdk/", "sun/", "com/sun/")
 _NATIVE_RUNTIME = re.compile(r"^(\[unknown\]|\[k\]|\[vdso\]|.*\.so(\.\d+)*$|__\w+|_start)$")
 
 
+@cache
+def _installed_packages() -> frozenset[str]:
+    return frozenset(packages_distributions())
+
+
 def _python(file: str) -> Origin:
     if file.startswith("<"):
         return "runtime"
@@ -33,6 +42,8 @@ def _python(file: str) -> Origin:
     first = parts[-1].removesuffix(".py") if len(parts) == 1 else parts[0]
     if first in _STDLIB:
         return "runtime"
+    if len(parts) > 1 and first in _installed_packages():
+        return "library"
     if file.startswith("/") and any(p.startswith("python3") for p in parts):
         return "runtime"
     return "application"
