@@ -56,7 +56,8 @@ def live_profile_view(report: RunReport) -> ProfileView | None:
         )
         facts.append(
             f"RSS (service and its children): {_mib(profile.rss_first_bytes)} → "
-            f"{_mib(profile.rss_last_bytes)}, max {_mib(profile.rss_max_bytes)}{trend}"
+            f"{_mib(profile.rss_last_bytes)}, max {_mib(profile.rss_max_bytes)}{trend}; over "
+            f"{figures.plain(profile.window_s)} s this is a trend (warm-up included), not proof of a leak"
         )
     if profile.io_read_bytes is not None and profile.io_write_bytes is not None:
         facts.append(

@@ -16,7 +16,7 @@ from perfpilot.skills.application_profiling.patterns import PatternHit
 SKILL_NAME = "application-profiler"
 HIGH_SHARE = 0.20
 MEDIUM_SHARE = 0.05
-HOT_PATH_MIN_SHARE = 0.10
+HOT_PATH_MIN_SHARE = MEDIUM_SHARE
 
 
 def measured_as(profile: Profile) -> str:

@@ -14,7 +14,7 @@ from perfpilot.skills.application_profiling.hot_functions import (
 from perfpilot.skills.application_profiling.patterns import pattern_hits
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
 
-HOT_PATH_FLOOR = 0.10
+HOT_PATH_FLOOR = 0.05
 
 
 class ApplicationProfilerInput(SkillInput):
@@ -26,7 +26,7 @@ class ApplicationProfilerOutput(SkillOutput):
         default_factory=list, description="Per profile, the functions with most total time (self time too)."
     )
     hot_paths: list[HotFunction] = Field(
-        default_factory=list, description="Per profile, the application's own functions holding >= 10%."
+        default_factory=list, description="Per profile, the application's own functions holding >= 5%."
     )
     endpoint_cpu_share: dict[str, float] = Field(
         default_factory=dict, description="Share of profiled CPU per endpoint, where profiles split so."

@@ -11,11 +11,11 @@ from perfpilot.artifacts import Bottleneck, EvidenceRef, stable_id
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.skills.application_profiling.hot_functions import application_hot_paths
 
-MIN_SHARE = 0.10
+MIN_SHARE = 0.05
 
 
 def hot_path_bottlenecks(evidence: EvidenceBundle, pressures: dict[str, float]) -> list[Bottleneck]:
-    """One application bottleneck per hot path (>= 10 % of a profile) of every profile."""
+    """One application bottleneck per hot path (>= 5 % of a profile) of every profile."""
     pressure = max(pressures.values(), default=0.5)
     found = []
     for profile in evidence.profiles:

@@ -137,7 +137,7 @@ def test_report_links_the_flame_graph_or_says_why_there_is_none() -> None:
         "- [flame graph (SVG)](work/p/flamegraph.svg) · [collapsed stacks](work/p/live-stacks.txt)",
         "- 2,950 samples",
         "- RSS (service and its children): 40 MiB → 42 MiB, max 42 MiB, +2 MiB/min (least squares, r² 0.98, "
-        "61 points)",
+        "61 points); over 60 s this is a trend (warm-up included), not proof of a leak",
         "- I/O over the window: read 0 MiB, wrote 1 MiB",
         "",
     ]
