@@ -8,6 +8,7 @@ from perfpilot.artifacts.baseline import Baseline
 from perfpilot.artifacts.common import Artifact, EvidenceRef, Layer
 from perfpilot.artifacts.findings import Finding
 from perfpilot.artifacts.load_tests import LoadTestRun
+from perfpilot.artifacts.profiles import LiveProfile
 
 IMPACT_FORMULA = (
     "impact = time_share * pressure. time_share is the bottleneck's share of request time (or, for cost, "
@@ -60,6 +61,9 @@ class BottleneckInventory(Artifact):
         default_factory=list, description="Every k6 run in the evidence, by role, with any breaking point."
     )
     notes: list[str] = Field(default_factory=list)
+    live_profile: LiveProfile | None = Field(
+        default=None, description="Live runs: the service's stacks, memory and I/O under the baseline."
+    )
     findings: list[Finding] = Field(
         default_factory=list,
         description="Findings computed while profiling (resource usage and cost), reported even when "

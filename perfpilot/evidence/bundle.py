@@ -16,6 +16,7 @@ from perfpilot.evidence.models import (
     MetricSeries,
     Trace,
 )
+from perfpilot.evidence.profile_models import Profile
 from perfpilot.evidence.window_models import NodeUsage, ProcessUsage, ScrapeWindow
 from perfpilot.target.spec import Target
 from perfpilot.workload.models import WorkloadDigest
@@ -43,6 +44,9 @@ class EvidenceBundle(BaseModel):
     instances: list[Instance] = Field(default_factory=list)
     kubernetes: list[K8sWorkload] = Field(default_factory=list)
     plans: list[ExplainPlan] = Field(default_factory=list)
+    profiles: list[Profile] = Field(
+        default_factory=list, description="Stack profiles: recorded, or sampled live during the baseline."
+    )
     skipped: list[SkippedEvidence] = Field(default_factory=list)
     read: list[EvidenceRead] = Field(
         default_factory=list, description="Every source the target names, with what it yielded."

@@ -31,6 +31,7 @@ from perfpilot.evidence.models import ExplainPlan, K6Summary, K8sWorkload, Metri
 from perfpilot.evidence.node_usage import node_usage
 from perfpilot.evidence.otlp import load_otlp
 from perfpilot.evidence.process_usage import process_usage
+from perfpilot.evidence.profiles import load_profile
 from perfpilot.evidence.prometheus import load_prometheus, parse_prometheus_text
 from perfpilot.evidence.scrape_window import MetricBatch, is_timed, join_series, scrape_windows, window_sample
 from perfpilot.evidence.timeseries import load_timeseries
@@ -322,6 +323,12 @@ def load_evidence(target: Target, *, strict: bool = False, live: bool = True) ->
         bundle.access_logs.extend(loader.load(path, load_access_log, "access_logs") or [])
     for path in evidence.plans:
         bundle.plans.extend(loader.load(path, load_explain, "plans") or [])
+    for declared in evidence.profiles:
+        cap = loader.limits.max_bytes("profiles")
+        read = partial(load_profile, declared=declared, max_bytes=cap)
+        profile = loader.load(declared.path, read, "profiles")
+        if profile is not None:
+            bundle.profiles.append(profile)
     for path in evidence.containers:
         dockerfile = loader.load(path, load_dockerfile, "containers", lambda d: len(d.instructions))
         if dockerfile is not None:

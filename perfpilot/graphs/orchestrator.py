@@ -53,6 +53,7 @@ def _run(runtime: Runtime[RunContext], step: StepName, state: WorkflowState) -> 
         log=ctx.skill_context.log.bind(step=step),
         live=ctx.skill_context.live,
         load_observer=ctx.skill_context.load_observer,
+        service_pid=ctx.skill_context.service_pid,
     )
     return ctx.runner.run(agent, ctx.evidence, inputs, skill_context)
 

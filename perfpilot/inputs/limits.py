@@ -21,6 +21,7 @@ EvidenceKind = Literal[
     "kubernetes",
     "plans",
     "ddl",
+    "profiles",
 ]
 
 MiB = 1 << 20
@@ -37,6 +38,7 @@ DEFAULT_MAX_BYTES: dict[str, int] = {
     "kubernetes": 16 * MiB,
     "plans": 16 * MiB,  # EXPLAIN output
     "ddl": 64 * MiB,  # a pg_dump --schema-only of thousands of tables
+    "profiles": 64 * MiB,  # collapsed stacks, pprof (gzip'd: inflated up to 20x), speedscope JSON
 }
 """Generous for real evidence, small enough that a run stays within a minute and a gigabyte."""
 

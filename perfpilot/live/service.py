@@ -79,6 +79,11 @@ class ServiceProcess:
             pass
         self.log.info("service.stopped", pid=proc.pid)
 
+    @property
+    def pid(self) -> int | None:
+        """The running service's process id (its process group leader)."""
+        return self.proc.pid if self.proc is not None else None
+
     def restart(self, argv: list[str]) -> None:
         self.stop()
         self.argv = argv

@@ -110,6 +110,7 @@ class LiveSession:
             log_path=self.dir / "service.log",
         )
         self.service.start()
+        self.options.service_pid = self.service.pid
         if self.options.apply != "none":
             self.options.applier = self.apply
         return True

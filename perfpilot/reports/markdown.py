@@ -11,6 +11,7 @@ from perfpilot.artifacts import ChangeInterval, Finding, LoadTestRun, Validation
 from perfpilot.artifacts.report import RunReport, RunStatus
 from perfpilot.figures import days, plain, share, signed_pct, usd
 from perfpilot.redaction import redact
+from perfpilot.reports.live_profile import live_profile_markdown
 from perfpilot.reports.wording import estimate_text, finding_title
 
 STATUS_TEXT: dict[RunStatus, str] = {
@@ -113,6 +114,7 @@ def _baseline(report: RunReport) -> list[str]:
             *table(("SLO", "target", "observed"), [(x.slo, x.target, x.observed) for x in inv.slo_breaches]),
         ]
     lines += _load_tests(inv.load_tests)
+    lines += live_profile_markdown(report)
     if inv.findings:
         lines += ["### Found while profiling", "", *_finding_rows(inv.findings)]
     lines += [

@@ -38,6 +38,7 @@ class RunOptions:
     planner: Planner = field(default_factory=OfflinePlanner)
     budgets: dict[StepName, int] | None = None
     live: bool = False
+    service_pid: int | None = None
     apply: ApplyMode = "none"
     applier: Applier | None = None
     load_observer: LoadObserver | None = None
@@ -64,8 +65,13 @@ def run_context(evidence: EvidenceBundle, options: RunOptions, log: Any) -> RunC
         runner=StepRunner(options.planner, registry, fallback=fallback, prefetch=fallback is not None),
         evidence=evidence,
         skill_context=SkillContext(
-            evidence=evidence, workdir=options.workdir, apply=options.apply, log=log, live=options.live,
+            evidence=evidence,
+            workdir=options.workdir,
+            apply=options.apply,
+            log=log,
+            live=options.live,
             load_observer=options.load_observer,
+            service_pid=options.service_pid,
         ),
         steps=steps,
         applier=options.applier,

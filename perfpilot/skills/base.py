@@ -58,7 +58,8 @@ class LoadObserver(Protocol):
 class SkillContext:
     """What a skill may read and where it may write. Skills never change the user's systems unless
     `apply` says so, and then only what the plan names. `live` is set when the target's service is
-    running and may be load-tested; `earlier` holds the latest output of each skill run so far."""
+    running and may be load-tested (`service_pid`: its process, when perfpilot started it); `earlier`
+    holds the latest output of each skill run so far."""
 
     evidence: EvidenceBundle
     workdir: Path
@@ -68,6 +69,7 @@ class SkillContext:
     live: bool = False
     earlier: dict[str, SkillOutput] = field(default_factory=dict)
     load_observer: LoadObserver | None = None
+    service_pid: int | None = None
 
 
 In = TypeVar("In", bound=SkillInput)

@@ -181,6 +181,23 @@ class LoadTestSource(Spec):
     )
 
 
+class ProfileSource(Spec):
+    """A recorded stack profile, optionally tied to the endpoint, process or node it was taken on."""
+
+    path: Path
+    format: Literal["auto", "collapsed", "pprof", "speedscope"] = Field(
+        default="auto",
+        description="collapsed: folded stacks (py-spy --format raw, stackcollapse-perf, async-profiler "
+        "collapsed); pprof: profile.proto (gzip'd or not); speedscope: speedscope JSON. auto: sniffed.",
+    )
+    sample_type: str | None = Field(
+        default=None, description="pprof: the sample type to read (default: cpu, else the profile's default)."
+    )
+    endpoint: str | None = Field(default=None, description="The endpoint (name) the profile was taken under.")
+    process: str | None = Field(default=None, description="The process or service profiled.")
+    node: str | None = Field(default=None, description="The inventory entry (name) it ran on.")
+
+
 class EvidenceSources(Spec):
     """Every place evidence may come from. All are optional; at least one must be given."""
 
@@ -199,6 +216,18 @@ class EvidenceSources(Spec):
     plans: list[Path] = Field(
         default_factory=list, description="PostgreSQL EXPLAIN output files (FORMAT JSON, or the text format)."
     )
+    profiles: list[ProfileSource] = Field(
+        default_factory=list,
+        description="Stack profiles: a path, or {path, format, endpoint, process, node}.",
+    )
+
+    @field_validator("profiles", mode="before")
+    @classmethod
+    def _bare_profile_paths(cls, value: object) -> object:
+        """A bare path is a profile with nothing else declared."""
+        if not isinstance(value, list):
+            return value
+        return [{"path": item} if isinstance(item, str | PurePath) else item for item in value]
 
     @field_validator("load_tests", mode="before")
     @classmethod
@@ -248,6 +277,7 @@ class Target(Spec):
                 ev.http,
                 ev.access_logs,
                 ev.plans,
+                ev.profiles,
             ]
         ):
             raise ValueError("evidence: name at least one source")

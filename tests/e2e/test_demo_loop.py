@@ -114,3 +114,21 @@ def test_the_measured_page_loads_offline_in_chromium(demo: dict[str, Any], chrom
     assert loaded.probes["charts"] == len(demo["inventory"]["baseline"]["endpoints"]) + 1
     assert loaded.probes["hatched"] == 0  # a measured after-state is drawn solid
     assert loaded.probes["plan"] == len(demo["plan"]["changes"])
+
+
+def test_the_report_links_a_flame_graph_and_names_the_hot_python_function(demo: dict[str, Any]) -> None:
+    live = demo["inventory"]["live_profile"]
+    if live["status"] != "recorded":  # e.g. ptrace not permitted on this machine: the report says why
+        assert live["reason"].startswith("py-spy could not attach")
+        pytest.skip(live["reason"])
+    out = demo["_out"]
+    assert (out / live["flame_graph"]).read_text().startswith("<svg")
+    assert f"[flame graph (SVG)]({live['flame_graph']})" in (out / "report.md").read_text()
+    assert f'href="{live["flame_graph"]}"' in (out / "report.html").read_text()
+    related = [
+        f
+        for f in demo["root_cause"]["findings"]
+        if f["skill"] == "application-profiler" and "(shop/related.py:" in f["subject"]
+    ]
+    assert related, [f["title"] for f in demo["root_cause"]["findings"]]
+    assert related[0]["title"].endswith("of profiled CPU")

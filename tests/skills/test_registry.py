@@ -9,6 +9,7 @@ import pytest
 from perfpilot.skills.registry import SkillDefinitionError, SkillRegistry, default_registry, load_skill_folder
 
 BUNDLED = {
+    "application-profiler",
     "container-image-optimizer",
     "cost-optimization-analyzer",
     "database-optimization-analyzer",

@@ -21,6 +21,7 @@ from shop.generator import STATUSES
 from shop.metrics import Metrics
 from shop.middleware import ObservabilityMiddleware, route_template
 from shop.querylog import QueryLog
+from shop.related import Related
 from shop.store import Store
 
 
@@ -84,6 +85,11 @@ async def search_products(request: Request) -> Response:
     return JSONResponse(rows)
 
 
+async def related_products(request: Request) -> Response:
+    related: Related = request.app.state.related
+    return JSONResponse(await run_in_threadpool(related.related_products, request.path_params["id"]))
+
+
 async def top_products(request: Request) -> Response:
     return JSONResponse(await run_in_threadpool(_store(request).top_products, _context(request)))
 
@@ -93,6 +99,7 @@ ROUTES = [
     Route("/metrics", metrics),
     Route("/products/search", search_products),
     Route("/products/{id:int}", product),
+    Route("/products/{id:int}/related", related_products),
     Route("/customers/{id:int}/orders", customer_orders),
     Route("/customers/{id:int}/orders-with-items", customer_orders_with_items),
     Route("/orders/by-status", orders_by_status),
@@ -101,9 +108,14 @@ ROUTES = [
 
 
 def create_app(
-    db_path: str | Path, *, query_log: Path | None = None, access_log: Path | None = None
+    db_path: str | Path,
+    *,
+    query_log: Path | None = None,
+    access_log: Path | None = None,
+    cache_related: bool = False,
 ) -> Starlette:
-    """The app over the SQLite file or PostgreSQL DSN `db_path`; logs open here and close at shutdown."""
+    """The app over the SQLite file or PostgreSQL DSN `db_path`; logs open here and close at shutdown.
+    `cache_related` turns on the fix for related products' per-request recomputation (shop/related.py)."""
     shop_metrics = Metrics()
     queries = QueryLog(query_log) if query_log else None
     access = AccessLog(access_log) if access_log else None
@@ -126,4 +138,6 @@ def create_app(
     )
     app.state.metrics = shop_metrics
     app.state.store = Store(db)
+    catalogue = QueryContext(request_id="startup", endpoint="/products/{id}/related")
+    app.state.related = Related(lambda: app.state.store.catalogue(catalogue), cached=cache_related)
     return app

@@ -65,6 +65,10 @@ class Store:
             (term, limit),
         )
 
+    def catalogue(self, ctx: QueryContext) -> list[Row]:
+        """Every product's text, read once for related products (shop/related.py)."""
+        return self.db.query(ctx, "SELECT id, name, description, category FROM products ORDER BY id")
+
     def top_products(self, ctx: QueryContext) -> list[Row]:
         # The same answer on every call, recomputed over every order item: a caching candidate.
         return self.db.query(

@@ -33,7 +33,7 @@ def policy(session: StepSession, settings: PolicySettings) -> list[SkillRequest]
     (or a workload to read); cost where there is an inventory; edge where there are access logs; the
     dependency analyzer where traces show an external-dependency bottleneck; the saturation analyzer
     (pools, memory, CPU) where there are metrics and an application or infrastructure bottleneck or an
-    SLO breach."""
+    SLO breach; the application profiler where there are stack profiles."""
     ev = session.evidence
     inventory = session.inputs.get("inventory")
     layers = {b.layer for b in inventory.bottlenecks} if isinstance(inventory, BottleneckInventory) else set()
@@ -50,6 +50,8 @@ def policy(session: StepSession, settings: PolicySettings) -> list[SkillRequest]
     breached = isinstance(inventory, BottleneckInventory) and bool(inventory.slo_breaches)
     if ev.metrics and (layers & {"application", "infrastructure"} or breached):
         calls.append(("resource-saturation-analyzer", {}))
+    if ev.profiles:  # stack profiles: which functions the application time goes to, and why
+        calls.append(("application-profiler", {}))
     return calls
 
 
@@ -83,6 +85,7 @@ ANALYSIS = StepAgent(
         "edge-computing-architect",
         "dependency-analyzer",
         "resource-saturation-analyzer",
+        "application-profiler",
     ),
     budget=4000,
     output=RootCauseReport,

@@ -36,6 +36,7 @@ def context(evidence: EvidenceBundle, inputs: dict[str, BaseModel]) -> list[Cont
         "dockerfiles": len(evidence.dockerfiles),
         "instances": len(evidence.instances),
         "kubernetes workloads": len(evidence.kubernetes),
+        "stack profiles": len(evidence.profiles),
     }
     items = [ContextItem("evidence.inventory", _dump({k: v for k, v in counts.items() if v}), 1.0)]
     for digest in evidence.workloads:

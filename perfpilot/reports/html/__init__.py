@@ -13,6 +13,7 @@ from perfpilot.reports.html.path_chart import path_chart
 from perfpilot.reports.html.plan_view import plan_steps, target_rows
 from perfpilot.reports.html.sections import findings, roi
 from perfpilot.reports.html.verdict import verdict
+from perfpilot.reports.live_profile import live_profile_view
 
 
 def render_html(report: RunReport) -> str:
@@ -30,6 +31,7 @@ def render_html(report: RunReport) -> str:
             plan=plan_steps(report),
             targets=target_rows(report),
             roi=roi(report),
+            profile=live_profile_view(report),
         )
     )
     return redact(page)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 
 from perfpilot.artifacts import Baseline
+from perfpilot.artifacts.profiles import LiveProfile
 from perfpilot.skills.base import RunInterrupted, Skill, SkillContext, SkillError, SkillInput, SkillOutput
 from perfpilot.skills.load_test.execution import LoadTestResult, run_profile
 from perfpilot.skills.load_test.k6_baseline import baseline_from_k6
+from perfpilot.skills.load_test.live_profiling import profiled, wants_profile
 from perfpilot.skills.load_test.noise import median_index, spread_pct, with_run_noise
 from perfpilot.skills.load_test.profiles import ProfileName, plan_profile
 from perfpilot.skills.load_test.scripts import endpoint_names
@@ -50,6 +53,9 @@ class LoadTestOutput(SkillOutput):
         exclude=True,  # the steps copy them into their artifact: not charged twice to the step's budget
         description="What the database measured over each run (live PostgreSQL runs).",
     )
+    live_profile: LiveProfile | None = Field(
+        default=None, description="py-spy's sampling of the service during the first baseline run."
+    )
 
 
 def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
@@ -66,11 +72,16 @@ def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
     out_dir = ctx.workdir / "load_test"
     runs: list[LoadTestResult] = []
     observer = ctx.load_observer
+    live_profile = None
     for index in range(inp.repeat):
         name = "-".join(p for p in (inp.label, inp.profile, str(index + 1)) if p)
+        run_once = partial(run_profile, http, plan, out_dir, run_name=name, label=inp.label)
         if observer is not None:
             observer.start(name)
-        result = run_profile(http, plan, out_dir, run_name=name, label=inp.label)
+        if wants_profile(ctx, inp.profile, inp.label, index):
+            result, live_profile = profiled(ctx, plan.duration_s, run_once)
+        else:
+            result = run_once()
         if observer is not None:
             observer.finish(name, request_seconds(result))
         runs.append(result)
@@ -80,6 +91,8 @@ def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
         if not result.complete:
             break
     output = _output(inp, runs, endpoint_names(http))
+    if live_profile is not None:
+        output = output.model_copy(update={"live_profile": live_profile})
     if observer is None or not runs:
         return output
     names = [r.script_path.stem for r in runs]

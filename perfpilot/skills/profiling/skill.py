@@ -6,6 +6,7 @@ from pydantic import Field
 
 from perfpilot.artifacts import Baseline, BottleneckInventory
 from perfpilot.artifacts.bottlenecks import SIGNIFICANT_IMPACT
+from perfpilot.artifacts.profiles import LiveProfile
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
 from perfpilot.skills.load_test.runs import load_test_runs
 from perfpilot.skills.profiling import slos as slo_check
@@ -18,6 +19,7 @@ from perfpilot.skills.profiling.bottlenecks import (
     with_layer_shares,
 )
 from perfpilot.skills.profiling.external import external_bottlenecks
+from perfpilot.skills.profiling.hot_paths import hot_path_bottlenecks
 from perfpilot.skills.profiling.memory_growth import memory_growth_bottlenecks
 from perfpilot.skills.profiling.nodes import node_bottlenecks, window_notes
 from perfpilot.skills.profiling.statements import (
@@ -33,6 +35,11 @@ class ProfilerInput(SkillInput):
 
 class ProfilerOutput(SkillOutput):
     inventory: BottleneckInventory
+
+
+def _live_profile(ctx: SkillContext) -> LiveProfile | None:
+    candidate = getattr(ctx.earlier.get("load-test-runner"), "live_profile", None)
+    return candidate if isinstance(candidate, LiveProfile) else None
 
 
 def _live_baseline(ctx: SkillContext) -> Baseline | None:
@@ -67,7 +74,11 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
         notes.append(f"Layer attribution from {times.method}.")
     else:
         notes.append("No traces, metric sums or timed logs: request time could not be split by layer.")
+    bottlenecks += hot_path_bottlenecks(evidence, pressures)
     notes += window_notes(evidence)
+    live_profile = _live_profile(ctx)
+    if live_profile is not None and live_profile.status != "recorded":
+        notes.append(f"No live profile: {live_profile.reason}")
     bottlenecks.sort(key=lambda b: (-b.impact, b.id))
     significant = [b for b in bottlenecks if b.impact >= SIGNIFICANT_IMPACT]
     inventory = BottleneckInventory(
@@ -77,6 +88,7 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
         slo_breaches=slo_check.breaches(baseline, slos),
         load_tests=load_test_runs(evidence.load_tests, slos),
         notes=notes,
+        live_profile=live_profile,
     )
     ctx.log.info("profiler.done", bottlenecks=len(bottlenecks), breaches=len(inventory.slo_breaches))
     return ProfilerOutput(inventory=inventory, notes=notes)

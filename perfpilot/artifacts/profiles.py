@@ -1,0 +1,33 @@
+"""What live profiling recorded during the baseline load test, or why it could not."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from perfpilot.artifacts.common import Artifact
+
+
+class LiveProfile(Artifact):
+    """py-spy's sampling of the service during the baseline, and its memory and I/O over that window."""
+
+    status: Literal["recorded", "not_attached", "no_samples"]
+    reason: str = Field(default="", description="Why nothing was recorded (not_attached, no_samples).")
+    profiler: str = "py-spy"
+    pid: int
+    rate_hz: int
+    window_s: float = Field(ge=0, description="Seconds the process was watched.")
+    samples: float = 0
+    stacks_file: str | None = Field(default=None, description="Collapsed stacks (py-spy --format raw).")
+    flame_graph: str | None = Field(default=None, description="SVG rendered from those stacks.")
+    rss_first_bytes: float | None = None
+    rss_last_bytes: float | None = None
+    rss_max_bytes: float | None = None
+    rss_growth_bytes_per_min: float | None = Field(
+        default=None, description="Least-squares slope of RSS (process and children) over the window."
+    )
+    rss_fit_r2: float | None = None
+    rss_points: int = 0
+    io_read_bytes: float | None = Field(default=None, description="Bytes read over the window (psutil).")
+    io_write_bytes: float | None = Field(default=None, description="Bytes written over the window.")

@@ -1,0 +1,77 @@
+"""The live profile's lines in a report: the flame graph and stacks (linked), RSS and I/O, or why none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from perfpilot import figures
+from perfpilot.artifacts.profiles import LiveProfile
+from perfpilot.artifacts.report import RunReport
+
+MiB = float(1 << 20)
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """What the markdown and HTML reports show of a live profile."""
+
+    heading: str
+    links: list[tuple[str, str]]
+    facts: list[str]
+
+
+def _mib(value: float | None) -> str:
+    return "–" if value is None else f"{figures.plain(value / MiB)} MiB"
+
+
+def live_profile_view(report: RunReport) -> ProfileView | None:
+    """None when the run profiled nothing live (recorded evidence only)."""
+    profile: LiveProfile | None = report.inventory.live_profile if report.inventory else None
+    if profile is None:
+        return None
+    heading = f"Live profile ({profile.profiler}, pid {profile.pid}, {profile.rate_hz} Hz, "
+    heading += f"{figures.plain(profile.window_s)} s of the baseline load test)"
+    links = [
+        (name, path)
+        for name, path in (
+            ("flame graph (SVG)", profile.flame_graph),
+            ("collapsed stacks", profile.stacks_file),
+        )
+        if path
+    ]
+    facts = []
+    if profile.status == "recorded":
+        facts.append(f"{figures.plain(profile.samples)} samples")
+    else:
+        facts.append(f"No stacks recorded: {profile.reason} The run went on without them.")
+    if profile.rss_points:
+        growth = profile.rss_growth_bytes_per_min
+        trend = (
+            ""
+            if growth is None
+            else (
+                f", {'+' if growth >= 0 else '−'}{_mib(abs(growth))}/min (least squares, r² "
+                f"{figures.plain(profile.rss_fit_r2)}, {profile.rss_points} points)"
+            )
+        )
+        facts.append(
+            f"RSS (service and its children): {_mib(profile.rss_first_bytes)} → "
+            f"{_mib(profile.rss_last_bytes)}, max {_mib(profile.rss_max_bytes)}{trend}; over "
+            f"{figures.plain(profile.window_s)} s this is a trend (warm-up included), not proof of a leak"
+        )
+    if profile.io_read_bytes is not None and profile.io_write_bytes is not None:
+        facts.append(
+            f"I/O over the window: read {_mib(profile.io_read_bytes)}, wrote {_mib(profile.io_write_bytes)}"
+        )
+    return ProfileView(heading=heading, links=links, facts=facts)
+
+
+def live_profile_markdown(report: RunReport) -> list[str]:
+    view = live_profile_view(report)
+    if view is None:
+        return []
+    lines = [f"### {view.heading}", ""]
+    if view.links:
+        lines.append("- " + " · ".join(f"[{name}]({path})" for name, path in view.links))
+    lines += [f"- {fact}" for fact in view.facts]
+    return [*lines, ""]

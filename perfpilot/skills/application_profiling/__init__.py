@@ -1,0 +1,1 @@
+"""application-profiler: hot paths and recognisable inefficiencies from stack profiles."""

@@ -1,0 +1,137 @@
+"""application-profiler: golden findings from real profiler output, and each pattern on small stacks."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.evidence.collapsed import load_collapsed, parse_collapsed
+from perfpilot.evidence.pprof import load_pprof
+from perfpilot.evidence.profile_models import Profile
+from perfpilot.skills.application_profiling.endpoints import endpoint_shares
+from perfpilot.skills.application_profiling.hot_functions import application_hot_paths, hot_functions
+from perfpilot.skills.application_profiling.patterns import pattern_hits
+from perfpilot.skills.application_profiling.skill import SKILL, ApplicationProfilerOutput
+from perfpilot.skills.base import SkillContext
+from perfpilot.target.spec import Target
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "profiles"
+GOLDEN = FIXTURES / "expected_findings.json"
+
+
+def _fixtures() -> list[Profile]:
+    return [
+        load_collapsed(FIXTURES / "py_spy_busy.txt", source="py_spy_busy.txt"),
+        load_pprof(FIXTURES / "go_cpu.pb.gz", source="go_cpu.pb.gz", max_bytes=1 << 26),
+    ]
+
+
+def _run(profiles: list[Profile], tmp_path: Path) -> ApplicationProfilerOutput:
+    target = Target.model_validate({"name": "t", "evidence": {"plans": ["x.json"]}})
+    ctx = SkillContext(evidence=EvidenceBundle(target=target, profiles=profiles), workdir=tmp_path)
+    return SKILL.invoke({}, ctx)
+
+
+def _summary(output: ApplicationProfilerOutput) -> list[dict[str, object]]:
+    return [
+        {
+            "kind": f.kind,
+            "subject": f.subject,
+            "impact": f.impact,
+            "priority": f.priority,
+            "complexity": f.complexity,
+            "expected": f.estimate.expected if f.estimate else None,
+        }
+        for f in output.findings
+    ]
+
+
+def test_real_profiles_give_the_golden_findings(tmp_path: Path) -> None:
+    got = _summary(_run(_fixtures(), tmp_path))
+    if os.environ.get("PERFPILOT_WRITE_GOLDEN"):
+        GOLDEN.write_text(json.dumps(got, indent=2) + "\n")
+    assert got == json.loads(GOLDEN.read_text())
+
+
+def test_py_spy_profile_names_its_hot_paths_innermost_first() -> None:
+    profile = _fixtures()[0]
+    paths = application_hot_paths(profile, 0.10)
+    assert [(h.label, h.total_share) for h in paths] == [
+        ("match_skus (py_busy.py:18)", 0.6262),
+        ("render_orders.<locals>.<genexpr> (py_busy.py:11)", 0.2087),
+        ("checksum (py_busy.py:27)", 0.1526),
+    ]
+    top = hot_functions(profile, 3)
+    assert [(h.function, h.origin, h.self_share) for h in top] == [
+        ("<module>", "application", 0.0),
+        ("main", "application", 0.0),
+        ("match_skus", "application", 0.0156),
+    ]
+
+
+def _folded(text: str) -> Profile:
+    return parse_collapsed(text.strip().splitlines(), "t.folded")
+
+
+def test_blocking_io_counts_only_under_the_event_loop() -> None:
+    loop = "run (asyncio/base_events.py:640);_run_once (asyncio/base_events.py:1922)"
+    profile = _folded(
+        f"""
+{loop};handle (app.py:20);get (requests/api.py:73) 6
+{loop};handle (app.py:21) 4
+worker (jobs.py:5);get (requests/api.py:73) 10
+"""
+    )
+    hits = {h.pattern.kind: h for h in pattern_hits(profile)}
+    blocking = hits["blocking_io_on_event_loop"]
+    assert blocking.share == pytest.approx(0.3)
+    assert [(f.label, s) for f, s in blocking.callers] == [("handle (app.py:20)", pytest.approx(0.3))]
+
+
+def test_logging_locks_and_driver_calls_are_charged_to_their_caller() -> None:
+    profile = _folded(
+        """
+serve (app.py:1);list_orders (app.py:9);execute (psycopg/cursor.py:97) 30
+serve (app.py:1);list_orders (app.py:10);info (logging/__init__.py:1489);emit (logging/__init__.py:1100) 10
+serve (app.py:1);refresh (cache.py:4);wait (threading.py:320) 10
+serve (app.py:1);compute (app.py:30) 50
+"""
+    )
+    kinds = {h.pattern.kind: (round(h.share, 2), h.callers[0][0].function) for h in pattern_hits(profile)}
+    assert kinds == {
+        "queries_in_hot_path": (0.3, "list_orders"),
+        "logging_hot": (0.1, "list_orders"),
+        "lock_contention": (0.1, "refresh"),
+    }
+    waits = "serve (app.py:1);refresh (cache.py:4);Condition.wait (threading.py:320) 10"
+    profile = _folded(f"{waits}\nserve (app.py:1) 90")
+    assert [(h.pattern.kind, h.callers[0][0].function) for h in pattern_hits(profile)] == [
+        ("lock_contention", "refresh")
+    ]
+
+
+def test_a_cpu_bound_function_without_a_pattern_is_a_hot_path_finding(tmp_path: Path) -> None:
+    profile = _folded("serve (app.py:1);score_products (shop/catalog.py:42) 70\nserve (app.py:1) 30")
+    output = _run([profile], tmp_path)
+    assert [(f.kind, f.subject, f.impact, f.priority) for f in output.findings] == [
+        ("hot_path", "score_products (shop/catalog.py:42)", 0.7, "high"),
+        ("hot_path", "serve (app.py:1)", 0.3, "high"),
+    ]
+    assert "shop/catalog.py:42" in output.findings[0].remediation.content  # type: ignore[union-attr]
+
+
+def test_cpu_per_endpoint_from_declared_profiles_or_pprof_labels() -> None:
+    search = _folded("a (x.py:1) 30").model_copy(update={"endpoint": "search"})
+    orders = _folded("a (x.py:1) 10").model_copy(update={"endpoint": "orders"})
+    assert endpoint_shares([search, orders]) == {"search": 0.75, "orders": 0.25}
+    assert endpoint_shares([_folded("a (x.py:1) 10")]) == {}
+
+
+def test_no_profile_says_so(tmp_path: Path) -> None:
+    output = _run([], tmp_path)
+    assert output.findings == []
+    assert output.notes == ["No stack profile in the evidence: application time cannot be split by function."]

@@ -1,0 +1,154 @@
+"""Live profiling with the real py-spy against small real processes, and what the report says of it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from perfpilot.artifacts import BottleneckInventory
+from perfpilot.artifacts.profiles import LiveProfile
+from perfpilot.artifacts.report import RunReport
+from perfpilot.reports.live_profile import live_profile_markdown
+from perfpilot.skills.application_profiling.live import LiveProfiler
+from perfpilot.skills.application_profiling.pyspy import attach_obstacle, pyspy_binary
+
+BUSY = """
+import time
+def spin_for_profiler():
+    total = 0
+    for i in range(10_000_000):
+        total += i * i
+    return total
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    spin_for_profiler()
+"""
+
+
+@pytest.fixture
+def busy_python() -> Iterator[subprocess.Popen[bytes]]:
+    proc = subprocess.Popen([sys.executable, "-c", BUSY])
+    yield proc
+    proc.kill()
+    proc.wait()
+
+
+def _skip_unless_attachable(pid: int) -> None:
+    if pyspy_binary() is None:
+        pytest.skip("py-spy is not installed (pip install -e '.[dev]')")
+    obstacle = attach_obstacle(pid)
+    if obstacle is not None:
+        pytest.skip(f"py-spy cannot attach here: {obstacle}")
+
+
+def _until_samples(profiler: LiveProfiler, proc: subprocess.Popen[bytes]) -> None:
+    """Stand-in for the load test: wait while py-spy samples (it stops itself at its duration)."""
+    recording = profiler.recording
+    assert recording is not None and recording.proc is not None
+    recording.proc.wait(timeout=60)
+    assert proc.poll() is None
+
+
+def test_py_spy_samples_a_real_python_process_into_stacks_and_a_flame_graph(
+    tmp_path: Path, busy_python: subprocess.Popen[bytes]
+) -> None:
+    _skip_unless_attachable(busy_python.pid)
+    time.sleep(0.5)  # let the interpreter start, so py-spy finds it (not a timing assertion)
+    with LiveProfiler(busy_python.pid, tmp_path, duration_s=1, rate_hz=50) as profiler:
+        _until_samples(profiler, busy_python)
+    result = profiler.result
+    assert result is not None
+    if result.status == "not_attached" and "ptrace not permitted" in result.reason:
+        pytest.skip(result.reason)
+    assert result.status == "recorded", result.reason
+    assert result.samples > 0
+    assert profiler.profile is not None
+    assert any(f.function == "spin_for_profiler" for f in profiler.profile.frames)
+    svg = (tmp_path / "flamegraph.svg").read_text()
+    assert svg.startswith("<svg") and "spin_for_profiler (&lt;string&gt;:" in svg
+    stacks = (tmp_path / "live-stacks.txt").read_text()
+    assert "spin_for_profiler" in stacks
+    assert f"process {busy_python.pid};" in stacks and sys.executable not in stacks  # no command line
+    assert result.rss_points >= 2 and result.rss_first_bytes is not None and result.rss_first_bytes > 0
+
+
+def test_a_process_that_is_not_python_is_reported_with_the_reason(tmp_path: Path) -> None:
+    proc = subprocess.Popen(["sleep", "60"])
+    try:
+        _skip_unless_attachable(proc.pid)
+        with LiveProfiler(proc.pid, tmp_path, duration_s=1, rate_hz=50) as profiler:
+            _until_samples(profiler, proc)
+    finally:
+        proc.kill()
+        proc.wait()
+    result = profiler.result
+    assert result is not None
+    assert result.status == "not_attached"
+    assert result.reason.startswith(f"py-spy could not attach to pid {proc.pid}: ")
+    assert "not a Python process" in result.reason or "ptrace not permitted" in result.reason
+    assert not (tmp_path / "flamegraph.svg").exists()
+
+
+def test_a_process_gone_is_said_so_before_trying(tmp_path: Path) -> None:
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    with LiveProfiler(proc.pid, tmp_path, duration_s=1) as profiler:
+        pass
+    assert profiler.recording is None
+    assert profiler.result is not None
+    assert (
+        profiler.result.reason
+        == f"py-spy could not attach to pid {proc.pid}: process {proc.pid} is not running"
+    )
+
+
+def _report(profile: LiveProfile) -> RunReport:
+    return RunReport(
+        run_id="r", target="t", status="projected", inventory=BottleneckInventory(live_profile=profile)
+    )
+
+
+def test_report_links_the_flame_graph_or_says_why_there_is_none() -> None:
+    recorded = LiveProfile(
+        status="recorded",
+        pid=7,
+        rate_hz=50,
+        window_s=60.0,
+        samples=2950,
+        stacks_file="work/p/live-stacks.txt",
+        flame_graph="work/p/flamegraph.svg",
+        rss_first_bytes=40 * 2**20,
+        rss_last_bytes=42 * 2**20,
+        rss_max_bytes=42 * 2**20,
+        rss_growth_bytes_per_min=2 * 2**20,
+        rss_fit_r2=0.98,
+        rss_points=61,
+        io_read_bytes=0.0,
+        io_write_bytes=2**20,
+    )
+    assert live_profile_markdown(_report(recorded)) == [
+        "### Live profile (py-spy, pid 7, 50 Hz, 60 s of the baseline load test)",
+        "",
+        "- [flame graph (SVG)](work/p/flamegraph.svg) · [collapsed stacks](work/p/live-stacks.txt)",
+        "- 2,950 samples",
+        "- RSS (service and its children): 40 MiB → 42 MiB, max 42 MiB, +2 MiB/min (least squares, r² 0.98, "
+        "61 points); over 60 s this is a trend (warm-up included), not proof of a leak",
+        "- I/O over the window: read 0 MiB, wrote 1 MiB",
+        "",
+    ]
+    refused = LiveProfile(
+        status="not_attached",
+        pid=7,
+        rate_hz=50,
+        window_s=60.0,
+        reason="py-spy could not "
+        "attach to pid 7: ptrace not permitted: Error: Permission denied (os error 13).",
+    )
+    lines = live_profile_markdown(_report(refused))
+    assert "- No stacks recorded: py-spy could not attach to pid 7: ptrace not permitted" in lines[2]
+    assert lines[2].endswith("The run went on without them.")
