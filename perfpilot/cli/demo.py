@@ -136,5 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if code in (0, 1, 3, 4, 5, 6) else code  # a finished run, whatever its verdict
 
 
+def _guarded_main() -> None:
+    sys.exit(main())
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from perfpilot.cli.crash import guarded
+
+    raise SystemExit(guarded(_guarded_main, sys.argv))

@@ -1,4 +1,4 @@
-"""A small CPU-bound program profiled by py-spy for tests/fixtures/profiles/py_spy_busy.txt (see record.sh)."""
+"""A small CPU-bound program py-spy profiles for tests/fixtures/profiles/py_spy_busy.txt (see record.sh)."""
 
 import json
 import re
