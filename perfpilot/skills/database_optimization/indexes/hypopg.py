@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -39,16 +40,32 @@ class HypoSession:
         row = self.conn.execute("SELECT indexrelid FROM hypopg_create_index(%s)", (candidate.create_sql(),))
         return int(row.fetchone()[0])
 
-    def sync(self, config: Config) -> dict[int, IndexCandidate]:
-        """Make exactly `config` hypothetical, dropping and creating only the difference."""
-        for candidate in [c for c in self.live if c not in config]:
-            self.conn.execute("SELECT hypopg_drop_index((%s)::oid)", (self.live.pop(candidate),))
-        for candidate in sorted(config - set(self.live)):
-            self.live[candidate] = self.create(candidate)
+    def sync(self, config: Config, tables: Iterable[str]) -> dict[int, IndexCandidate]:
+        """Make exactly `config` hypothetical on `tables` (indexes on other tables cannot change the plan
+        of a query that does not read them, so they stay), in one statement."""
+        scope = set(tables)
+        stale = [c for c in self.live if c.table in scope and c not in config]
+        missing = sorted(config - set(self.live))
+        if stale or missing:
+            row = self.conn.execute(
+                "SELECT (SELECT count(hypopg_drop_index(oid)) FROM unnest(%s::oid[]) AS oid), "
+                "array(SELECT h.indexrelid FROM unnest(%s::text[]) WITH ORDINALITY AS s(statement, position) "
+                "CROSS JOIN LATERAL hypopg_create_index(s.statement) AS h ORDER BY s.position)",
+                ([self.live.pop(c) for c in stale], [c.create_sql() for c in missing]),
+            ).fetchone()
+            self.live.update(zip(missing, (int(oid) for oid in row[1]), strict=True))
         return {oid: candidate for candidate, oid in self.live.items()}
 
     def explain(self, use: QueryUse, config: Config) -> tuple[float, frozenset[IndexCandidate]]:
-        by_oid = self.sync(config)
+        cost, used = self._plan(use, config, use.tables)
+        if used - config:  # the plan reads a table the parser did not see (a view): hide everything else
+            cost, used = self._plan(use, config, {c.table for c in self.live})
+        return cost, used
+
+    def _plan(
+        self, use: QueryUse, config: Config, tables: Iterable[str]
+    ) -> tuple[float, frozenset[IndexCandidate]]:
+        by_oid = self.sync(config, tables)
         statement = substitute_parameters(use.statement.strip().rstrip(";"))
         row = self.conn.execute(f"EXPLAIN (FORMAT JSON) {statement}").fetchone()
         document = row[0] if not isinstance(row[0], str) else json.loads(row[0])

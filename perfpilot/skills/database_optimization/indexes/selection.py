@@ -24,6 +24,20 @@ from perfpilot.skills.database_optimization.indexes.whatif import WhatIf
 Penalty = Callable[[IndexCandidate], float]
 # Scores are benefit / size**e: e = 1 is benefit per byte, e = 0 plain benefit, 0.5 between the two.
 SIZE_EXPONENTS = (1.0, 0.5, 0.0)
+# Queries re-priced per what-if batch while a move's bound is still tightened (two sessions, two each).
+PRICING_BATCH = 4
+
+
+@dataclass
+class Priced:
+    """A move's gain (an upper bound when pricing stopped early), size delta, the chosen indexes it
+    replaces and the re-priced queries' new (cost, indexes used)."""
+
+    gain: float
+    delta: float
+    replaced: set[IndexCandidate]
+    new_state: dict[str, tuple[float, frozenset[IndexCandidate]]]
+    complete: bool
 
 
 @dataclass
@@ -68,6 +82,7 @@ class GreedySelector:
         self.base = {u.shape_id: cost for u, (cost, _) in zip(uses, empty, strict=True)}
         self.total_base = sum(self.base[u.shape_id] * u.count for u in uses) or 1.0
         self.ideal: dict[str, float] = {}
+        self.direct: set[IndexCandidate] = set()
         self.closure = self._usefulness(candidates)
         self.pool = sorted(set().union(*self.closure.values())) if self.closure else []
 
@@ -76,21 +91,27 @@ class GreedySelector:
         return table is not None and candidate.columns[0] in table.indexable
 
     def _usefulness(self, candidates: list[IndexCandidate]) -> dict[str, set[IndexCandidate]]:
+        """Each query's useful candidates: those its plan uses with all its candidates hypothetical,
+        then, when that plan used a wide index, those it uses with only its single-column ones (a plan
+        of single-column indexes alone would be found again among them), and their extensions."""
         mine = {u.shape_id: [c for c in candidates if self._serves(u, c)] for u in self.uses}
         ideal_pairs = [(u, frozenset(mine[u.shape_id])) for u in self.uses if mine[u.shape_id]]
-        single_pairs = [
-            (u, frozenset(c for c in mine[u.shape_id] if len(c.columns) == 1 and not c.include))
-            for u in self.uses
-            if mine[u.shape_id]
-        ]
-        pairs = ideal_pairs + [p for p in single_pairs if p[1]]
-        results = self.whatif.evaluate_many(pairs)
+        results = self.whatif.evaluate_many(ideal_pairs)
         used: dict[str, set[IndexCandidate]] = {u.shape_id: set() for u in self.uses}
         self.ideal = dict(self.base)
-        for (use, _), (cost, _) in zip(ideal_pairs, results, strict=False):
+        for (use, _), (cost, plan_used) in zip(ideal_pairs, results, strict=True):
             self.ideal[use.shape_id] = min(cost, self.base[use.shape_id])
-        for (use, _), (_, plan_used) in zip(pairs, results, strict=True):
             used[use.shape_id] |= plan_used
+        single_pairs = [
+            (u, frozenset(c for c in mine[u.shape_id] if len(c.columns) == 1 and not c.include))
+            for u, _ in ideal_pairs
+            if any(len(c.columns) > 1 or c.include for c in used[u.shape_id])
+        ]
+        single_pairs = [p for p in single_pairs if p[1]]
+        singles_used = self.whatif.evaluate_many(single_pairs)
+        for (use, _), (_, plan_used) in zip(single_pairs, singles_used, strict=True):
+            used[use.shape_id] |= plan_used
+        self.direct = set().union(*used.values())
         return {
             u.shape_id: used[u.shape_id]
             | {c for c in mine[u.shape_id] for p in used[u.shape_id] if _extends(c, p)}
@@ -101,30 +122,56 @@ class GreedySelector:
         pairs = [(u, frozenset(config & self.closure[u.shape_id])) for u in uses]
         return {u.shape_id: cost for u, (cost, _) in zip(uses, self.whatif.evaluate_many(pairs), strict=True)}
 
+    def _potential(self, use: QueryUse, candidate: IndexCandidate, replaced: set[IndexCandidate],
+                   state: dict[str, tuple[float, frozenset[IndexCandidate]]]) -> float:
+        """The most `use` can save from the move: down to its cost with every candidate at once, or
+        nothing when the move widens an index by columns the query never reads (the wider index then
+        serves it as the narrower one did, from more pages)."""
+        if replaced:
+            table = use.tables.get(candidate.table)
+            narrow = set().union(*(set(p.columns) | set(p.include) for p in replaced))
+            added = set(candidate.columns) | set(candidate.include) - narrow
+            if table is None or not added & (table.referenced | table.indexable):
+                return 0.0
+        return max(0.0, state[use.shape_id][0] - self.ideal[use.shape_id]) * use.count
+
     def _move(
         self,
         candidate: IndexCandidate,
         config: set[IndexCandidate],
         state: dict[str, tuple[float, frozenset[IndexCandidate]]],
-    ) -> tuple[float, float, set[IndexCandidate], dict[str, tuple[float, frozenset[IndexCandidate]]]] | None:
-        """(gain, size delta, replaced indexes, new per-query state) of adding `candidate`, or None.
+        score: Callable[[float, float], float],
+        stop_below: float,
+    ) -> Priced | None:
+        """What adding `candidate` saves (replacing the chosen indexes it extends), or None.
 
         A query is re-priced with the indexes its current plan uses plus the candidate (an atomic
         configuration): indexes the plan ignores seldom change what one more index is worth, and the
-        smaller key lets the what-if cache answer most requests."""
+        smaller key lets the what-if cache answer most requests. Queries are priced a few at a time,
+        those with the most to save first; once even saving all the rest could not lift the move's
+        `score` to `stop_below`, pricing stops and the bound is returned (complete=False)."""
         if candidate in config or any(_extends(p, candidate) for p in config):
             return None
         replaced = {p for p in config if _extends(candidate, p)}
         delta = self.whatif.size_bytes(candidate) - sum(self.whatif.size_bytes(p) for p in replaced)
+        penalty = self.penalty(candidate) - sum(self.penalty(p) for p in replaced)
         touched = {candidate, *replaced}
         affected = [u for u in self.uses if touched & self.closure[u.shape_id]]
-        pairs = [(u, (state[u.shape_id][1] - replaced) | {candidate}) for u in affected]
-        new_state = {
-            u.shape_id: result for u, result in zip(affected, self.whatif.evaluate_many(pairs), strict=True)
-        }
-        gain = sum((state[u.shape_id][0] - new_state[u.shape_id][0]) * u.count for u in affected)
-        gain -= self.penalty(candidate) - sum(self.penalty(p) for p in replaced)
-        return gain, delta, replaced, new_state
+        potential = {u.shape_id: self._potential(u, candidate, replaced, state) for u in affected}
+        affected.sort(key=lambda u: (-potential[u.shape_id], u.shape_id))
+        remaining = sum(potential.values())
+        gain = -penalty
+        new_state: dict[str, tuple[float, frozenset[IndexCandidate]]] = {}
+        for start in range(0, len(affected), PRICING_BATCH):
+            if start and score(gain + remaining, delta) < stop_below:
+                return Priced(gain + remaining, delta, replaced, new_state, complete=False)
+            batch = affected[start : start + PRICING_BATCH]
+            pairs = [(u, (state[u.shape_id][1] - replaced) | {candidate}) for u in batch]
+            for use, result in zip(batch, self.whatif.evaluate_many(pairs), strict=True):
+                new_state[use.shape_id] = result
+                gain += (state[use.shape_id][0] - result[0]) * use.count
+                remaining -= potential[use.shape_id]
+        return Priced(gain, delta, replaced, new_state, complete=True)
 
     def _initial_bound(self, candidate: IndexCandidate, size_exponent: float) -> float:
         """An optimistic score before any what-if request: all that the queries it can serve would save
@@ -144,8 +191,13 @@ class GreedySelector:
         size = 0.0
         benefit_of: dict[IndexCandidate, float] = {}
         pick = 0
-        heap = [(-bound, -1, c) for c in self.pool if (bound := self._initial_bound(c, size_exponent)) > 0]
+        heap = [
+            (-bound, -1, c)
+            for c in self.pool
+            if c in self.direct and (bound := self._initial_bound(c, size_exponent)) > 0
+        ]
         heapq.heapify(heap)
+        queued = {c for _, _, c in heap}
         deferred: list[IndexCandidate] = []
         swept_at = -1
         while heap or (deferred and swept_at != pick):
@@ -155,25 +207,35 @@ class GreedySelector:
                 heapq.heapify(heap)
                 deferred = []
             _, stamp, candidate = heapq.heappop(heap)
-            move = self._move(candidate, config, state)
+
+            def score(gain: float, delta: float) -> float:
+                return gain / float(max(delta, 8192.0) ** size_exponent)
+
+            move = self._move(candidate, config, state, score, -heap[0][0] if heap else -math.inf)
             if move is None:
                 continue
-            gain, delta, replaced, new_state = move
+            gain, delta, replaced, new_state = move.gain, move.delta, move.replaced, move.new_state
             fits = self.budget is None or size + delta <= self.budget
             if gain <= 0 or not fits:
                 continue  # benefits only shrink as indexes are added and sizes only grow: drop it for good
+            if not move.complete:
+                heapq.heappush(heap, (-score(gain, delta), -1, candidate))
+                continue
             if gain < self.min_benefit * sum(state[u.shape_id][0] * u.count for u in self.uses):
                 deferred.append(candidate)  # judged against what is left of the workload's cost
                 continue
-            score = gain / float(max(delta, 8192.0) ** size_exponent)
-            if stamp != pick and heap and -heap[0][0] > score:
-                heapq.heappush(heap, (-score, pick, candidate))
+            if stamp != pick and heap and -heap[0][0] > score(gain, delta):
+                heapq.heappush(heap, (-score(gain, delta), pick, candidate))
                 continue
             config = (config - replaced) | {candidate}
             state.update(new_state)
             size += delta
             benefit_of[candidate] = gain + sum(benefit_of.pop(p, 0.0) for p in replaced)
             pick += 1
+            for wider in self.pool:
+                if wider not in queued and _extends(wider, candidate):
+                    queued.add(wider)
+                    heapq.heappush(heap, (-math.inf, -1, wider))  # Extend's move: evaluated next
         final = self._costs(config, self.uses)
         chosen = sorted(config, key=lambda c: -benefit_of.get(c, 0.0))
         return Selection(chosen, dict(self.base), final, size, benefit_of)
@@ -187,9 +249,17 @@ class GreedySelector:
 
         return self.consolidate(min(passes, key=workload))
 
-    def _workload_cost(self, config: frozenset[IndexCandidate]) -> dict[str, float]:
-        results = self.whatif.evaluate_many([(u, config) for u in self.uses])
-        return {u.shape_id: cost for u, (cost, _) in zip(self.uses, results, strict=True)}
+    def _costs_without(
+        self, config: set[IndexCandidate], index: IndexCandidate, twins: list[IndexCandidate],
+        costs: dict[str, float],
+    ) -> dict[str, float]:
+        """Per-query costs once `index` is dropped: only the queries it can serve are re-priced, with
+        the chosen indexes useful to them plus its twins (same leading key), which may take over."""
+        served = [u for u in self.uses if index in self.closure[u.shape_id]]
+        rest = config - {index}
+        pairs = [(u, frozenset(rest & (self.closure[u.shape_id] | set(twins)))) for u in served]
+        results = self.whatif.evaluate_many(pairs)
+        return {**costs, **{u.shape_id: cost for u, (cost, _) in zip(served, results, strict=True)}}
 
     def consolidate(self, selection: Selection) -> Selection:
         """Drop a chosen index when another chosen one on its table leads with the same key and takes
@@ -207,7 +277,7 @@ class GreedySelector:
                          and c.columns[0] == index.columns[0]]
                 if not twins:
                     continue
-                without = self._workload_cost(frozenset(config - {index}))
+                without = self._costs_without(config, index, twins, costs)
                 loss = sum((without[u.shape_id] - costs[u.shape_id]) * u.count for u in self.uses)
                 if loss - self.penalty(index) < self.min_benefit * total:
                     drops.append((loss - self.penalty(index), index, twins, without))
