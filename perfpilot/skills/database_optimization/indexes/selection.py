@@ -24,8 +24,8 @@ from perfpilot.skills.database_optimization.indexes.whatif import WhatIf
 Penalty = Callable[[IndexCandidate], float]
 # Scores are benefit / size**e: e = 1 is benefit per byte, e = 0 plain benefit, 0.5 between the two.
 SIZE_EXPONENTS = (1.0, 0.5, 0.0)
-# Queries re-priced per what-if batch while a move's bound is still tightened (two sessions, two each).
-PRICING_BATCH = 4
+# Queries re-priced per what-if batch while a move's bound is still tightened (one per session).
+PRICING_BATCH = 2
 
 
 @dataclass
@@ -83,6 +83,7 @@ class GreedySelector:
         self.total_base = sum(self.base[u.shape_id] * u.count for u in uses) or 1.0
         self.ideal: dict[str, float] = {}
         self.direct: set[IndexCandidate] = set()
+        self._last_gain: dict[tuple[IndexCandidate, str], float] = {}
         self.closure = self._usefulness(candidates)
         self.pool = sorted(set().union(*self.closure.values())) if self.closure else []
 
@@ -122,18 +123,26 @@ class GreedySelector:
         pairs = [(u, frozenset(config & self.closure[u.shape_id])) for u in uses]
         return {u.shape_id: cost for u, (cost, _) in zip(uses, self.whatif.evaluate_many(pairs), strict=True)}
 
-    def _potential(self, use: QueryUse, candidate: IndexCandidate, replaced: set[IndexCandidate],
-                   state: dict[str, tuple[float, frozenset[IndexCandidate]]]) -> float:
-        """The most `use` can save from the move: down to its cost with every candidate at once, or
-        nothing when the move widens an index by columns the query never reads (the wider index then
-        serves it as the narrower one did, from more pages)."""
+    def _potential(
+        self,
+        use: QueryUse,
+        candidate: IndexCandidate,
+        replaced: set[IndexCandidate],
+        state: dict[str, tuple[float, frozenset[IndexCandidate]]],
+    ) -> float:
+        """The most `use` can save from the move: down to its cost with every candidate at once, at
+        most what the move saved it when last priced (as for whole moves, gains only shrink as indexes
+        are added), and nothing when the move widens an index by columns the query never reads (the
+        wider index then serves it as the narrower one did, from more pages)."""
         if replaced:
             table = use.tables.get(candidate.table)
             narrow = set().union(*(set(p.columns) | set(p.include) for p in replaced))
-            added = set(candidate.columns) | set(candidate.include) - narrow
+            added = (set(candidate.columns) | set(candidate.include)) - narrow
             if table is None or not added & (table.referenced | table.indexable):
                 return 0.0
-        return max(0.0, state[use.shape_id][0] - self.ideal[use.shape_id]) * use.count
+        bound = max(0.0, state[use.shape_id][0] - self.ideal[use.shape_id]) * use.count
+        last = self._last_gain.get((candidate, use.shape_id))
+        return bound if last is None else min(bound, max(last, 0.0))
 
     def _move(
         self,
@@ -147,30 +156,38 @@ class GreedySelector:
 
         A query is re-priced with the indexes its current plan uses plus the candidate (an atomic
         configuration): indexes the plan ignores seldom change what one more index is worth, and the
-        smaller key lets the what-if cache answer most requests. Queries are priced a few at a time,
-        those with the most to save first; once even saving all the rest could not lift the move's
-        `score` to `stop_below`, pricing stops and the bound is returned (complete=False)."""
+        smaller key lets the what-if cache answer most requests. Queries the cache answers are priced
+        first, then the others a few at a time, those with the most to save first; once even saving
+        all the rest could not lift the move's `score` to `stop_below`, pricing stops and the bound is
+        returned (complete=False)."""
         if candidate in config or any(_extends(p, candidate) for p in config):
             return None
         replaced = {p for p in config if _extends(candidate, p)}
         delta = self.whatif.size_bytes(candidate) - sum(self.whatif.size_bytes(p) for p in replaced)
         penalty = self.penalty(candidate) - sum(self.penalty(p) for p in replaced)
         touched = {candidate, *replaced}
-        affected = [u for u in self.uses if touched & self.closure[u.shape_id]]
-        potential = {u.shape_id: self._potential(u, candidate, replaced, state) for u in affected}
-        affected.sort(key=lambda u: (-potential[u.shape_id], u.shape_id))
+        pairs = {
+            u.shape_id: (u, (state[u.shape_id][1] - replaced) | {candidate})
+            for u in self.uses
+            if touched & self.closure[u.shape_id]
+        }
+        potential = {key: self._potential(u, candidate, replaced, state) for key, (u, _) in pairs.items()}
+        known = [key for key, pair in pairs.items() if self.whatif.cached(*pair)]
+        unknown = sorted(set(pairs) - set(known), key=lambda key: (-potential[key], key))
+        batches = [known] + [unknown[i : i + PRICING_BATCH] for i in range(0, len(unknown), PRICING_BATCH)]
         remaining = sum(potential.values())
         gain = -penalty
         new_state: dict[str, tuple[float, frozenset[IndexCandidate]]] = {}
-        for start in range(0, len(affected), PRICING_BATCH):
-            if start and score(gain + remaining, delta) < stop_below:
+        for index, batch in enumerate(batches):
+            if index > 1 and score(gain + remaining, delta) < stop_below:
                 return Priced(gain + remaining, delta, replaced, new_state, complete=False)
-            batch = affected[start : start + PRICING_BATCH]
-            pairs = [(u, (state[u.shape_id][1] - replaced) | {candidate}) for u in batch]
-            for use, result in zip(batch, self.whatif.evaluate_many(pairs), strict=True):
-                new_state[use.shape_id] = result
-                gain += (state[use.shape_id][0] - result[0]) * use.count
-                remaining -= potential[use.shape_id]
+            for key, result in zip(batch, self.whatif.evaluate_many([pairs[k] for k in batch]), strict=True):
+                use = pairs[key][0]
+                new_state[key] = result
+                saved = (state[key][0] - result[0]) * use.count
+                self._last_gain[(candidate, key)] = saved
+                gain += saved
+                remaining -= potential[key]
         return Priced(gain, delta, replaced, new_state, complete=True)
 
     def _initial_bound(self, candidate: IndexCandidate, size_exponent: float) -> float:
@@ -187,6 +204,7 @@ class GreedySelector:
         """Lazy greedy (CELF): a candidate's last score bounds its score after further picks, so only the
         best-bounded candidate is re-evaluated until one stays on top with a fresh score."""
         config: set[IndexCandidate] = set()
+        self._last_gain = {}
         state = {u.shape_id: (self.base[u.shape_id], frozenset[IndexCandidate]()) for u in self.uses}
         size = 0.0
         benefit_of: dict[IndexCandidate, float] = {}

@@ -31,6 +31,10 @@ class WhatIf(ABC):
             self._costs[key] = self._explain(use, relevant)
         return self._costs[key]
 
+    def cached(self, use: QueryUse, config: Config) -> bool:
+        """True when `evaluate(use, config)` would be answered without a request."""
+        return (use.shape_id, frozenset(c for c in config if c.table in use.tables)) in self._costs
+
     def evaluate_many(
         self, pairs: list[tuple[QueryUse, Config]]
     ) -> list[tuple[float, frozenset[IndexCandidate]]]:
