@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-TARGET_S = 2.0
+TARGET_S = {"tpch19": 2.0, "varied100": 5.0}  # issue #18: < 2 s for 19 queries, < 5 s for 100
 # Quoted, not measured here: Kossmann et al., VLDB 2020, TPC-H SF1, PostgreSQL, at most 2-column indexes.
 PAPER_QUOTES = {
     "Extend": {250: 0.655, 500: 0.566, 1000: 0.521},
@@ -57,14 +57,18 @@ METHOD = """\
    column and every ordered pair (equality and join keys, then range, then sort), minus those an
    existing index prefix serves.
 2. `indexes/selection.py`, usefulness (as in DB2Advis): each query is EXPLAINed once with all its candidates
-   hypothetical and once with its single-column ones; only the indexes the plans use (and their
-   two-column extensions) stay in the pool.
+   hypothetical and, when that plan uses a two-column index, once with its single-column ones; only the
+   indexes the plans use (and their two-column extensions) stay in the pool.
 3. Greedy with extension moves (as in Extend): a candidate is added, or replaces a chosen index it
-   extends; its benefit is the frequency-weighted cost it saves, re-priced after every pick on the
-   queries it can serve. Lazy evaluation (CELF): a score from an earlier round is an upper bound, so only
-   the candidate on top is re-priced. Each query is re-priced with the indexes its current plan uses
-   plus the candidate, so a cache answers most requests. Three passes score benefit / size^e for
-   e = 1, 0.5 and 0; the configuration with the lowest workload cost wins.
+   extends; an extension enters the pool once the index it extends is chosen, unless some plan used it
+   directly. A move's benefit is the frequency-weighted cost it saves, re-priced after every pick on the
+   queries it can serve, each with the indexes its current plan uses plus the candidate (so a cache
+   answers most requests). Lazy evaluation (CELF): a score from an earlier round is an upper bound, so
+   only the candidate on top is re-priced, and within a move the queries are priced cached first, then
+   two at a time by what they can still save (at most their cost with every candidate, at most what the
+   move saved them last time, nothing when it widens an index by a column they never read); pricing stops
+   once the move can no longer reach the top. Three passes score benefit / size^e for e = 1, 0.5 and 0;
+   the configuration with the lowest workload cost wins.
 4. Write overhead: DML statements of the workload on a table cost 4.0 planner units per statement per
    index (about one random page write); on a table whose writes since the statistics reset exceed 10x
    its rows, an index must save twice `min_benefit`.
@@ -96,7 +100,7 @@ def _table(results: list[dict[str, Any]]) -> list[str]:
     return rows
 
 
-def _verdict(results: list[dict[str, Any]]) -> list[str]:
+def _verdict(results: list[dict[str, Any]], workload: str) -> list[str]:
     by = {(r["budget_mb"], r["algorithm"]): r for r in results}
     budgets = sorted({r["budget_mb"] for r in results})
     pairs = [(by[(b, "perfpilot")], by[(b, "Extend")]) for b in budgets if (b, "Extend") in by]
@@ -104,27 +108,37 @@ def _verdict(results: list[dict[str, Any]]) -> list[str]:
     ours = [by[(b, "perfpilot")] for b in budgets]
     walls = [r["wall_s"]["median"] for r in ours]
     cpus = [r["cpu_s"]["median"] for r in ours]
-    largest = max(abs(p["relative_cost"] - e["relative_cost"]) for p, e in pairs)
-    return [
-        "### Against the target (at or below Extend, run here, at every budget; under 2 s)",
+    target = TARGET_S.get(workload, 2.0)
+    thresholded = [r for r in results if r["algorithm"].startswith("perfpilot, ")]
+    lines = [
+        f"### Against the target (at or below Extend, run here, at every budget; under {target:g} s)",
         "",
         "- Relative cost: "
         + ("**met**" if quality else "**not met**")
         + ": "
         + ", ".join(f"{p['relative_cost']:.4f} vs {e['relative_cost']:.4f}" for p, e in pairs)
         + " (perfpilot vs Extend, by budget).",
-        f"- Largest difference from Extend: {largest:.4f} "
-        "of the baseline cost, with "
+        "- perfpilot minus Extend: "
+        + ", ".join(f"{p['relative_cost'] - e['relative_cost']:+.4f}" for p, e in pairs)
+        + " of the baseline cost, with "
         + ", ".join(f"{e['whatif_calls'] / max(p['whatif_calls'], 1):.0f}x" for p, e in pairs)
         + " fewer what-if requests and "
         + ", ".join(f"{e['cpu_s']['median'] / max(p['cpu_s']['median'], 1e-9):.0f}x" for p, e in pairs)
         + " less CPU time (by budget, medians).",
         f"- Runtime: wall time {min(walls):.2f}-{max(walls):.2f} s (medians by budget): "
-        + ("**met**" if max(walls) < TARGET_S else "**not met**")
+        + ("**met**" if max(walls) < target else "**not met**")
         + f"; CPU time {min(cpus):.2f}-{max(cpus):.2f} s: "
-        + ("**met**" if max(cpus) < TARGET_S else "**not met**")
+        + ("**met**" if max(cpus) < target else "**not met**")
         + ". Wall time depends on the host's load (shown above); CPU time much less so.",
     ]
+    if thresholded:
+        lines.append(
+            f"- `{thresholded[0]['algorithm'].split(', ', 1)[1]}` (the command line's default): "
+            + ", ".join(f"{r['relative_cost']:.4f}" for r in thresholded)
+            + " by budget: it leaves out indexes that save less than that share of the workload each, "
+            "which Extend and perfpilot without a threshold still take."
+        )
+    return lines
 
 
 def _quotes(scale: float) -> list[str]:
@@ -178,14 +192,14 @@ def render_markdown(report: dict[str, Any], command: str) -> str:
         *_table(report["results"]),
         "",
         f"Baseline (no index) workload cost: {report['baseline_cost']:,.0f}; perfpilot min_benefit "
-        f"{report['min_benefit']} (Extend and DB2Advis have no such threshold); {report['repeats']} runs "
-        "per budget and algorithm.",
+        f"{report['min_benefit']:g} (Extend and DB2Advis have no such threshold, so the comparison runs "
+        f"perfpilot without one too); {report['repeats']} runs per budget and algorithm.",
         "",
         "Chosen indexes:",
         "",
         *indexes,
         "",
-        *_verdict(report["results"]),
+        *_verdict(report["results"], workload),
         "",
     ]
     if workload == "tpch19":

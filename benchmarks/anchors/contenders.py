@@ -10,6 +10,7 @@ from benchmarks.anchors.surface import GreedySelector, IndexCandidate, QueryUse,
 
 Select = Callable[[list[QueryUse], Any, WhatIf, float, float], list[IndexCandidate]]
 MAX_WIDTH = 2
+CLI_MIN_BENEFIT = 0.01  # `perfpilot db advise --min-benefit` default
 
 
 def perfpilot(
@@ -25,6 +26,13 @@ def perfpilot(
         penalty=lambda _: 0.0,
     )
     return selector.best().chosen
+
+
+def perfpilot_cli_default(
+    uses: list[QueryUse], catalog: Any, whatif: WhatIf, budget_bytes: float, min_benefit: float
+) -> list[IndexCandidate]:
+    """perfpilot with the command line's default threshold: no index saving under 1% of the workload."""
+    return perfpilot(uses, catalog, whatif, budget_bytes, CLI_MIN_BENEFIT)
 
 
 def extend_anchor(
@@ -43,6 +51,7 @@ def db2advis_anchor(
 
 CONTENDERS: tuple[tuple[str, Select], ...] = (
     ("perfpilot", perfpilot),
+    (f"perfpilot, --min-benefit {CLI_MIN_BENEFIT:g}", perfpilot_cli_default),
     ("Extend", extend_anchor),
     ("DB2Advis", db2advis_anchor),
 )

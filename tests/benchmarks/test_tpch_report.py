@@ -55,3 +55,14 @@ def test_quoted_paper_figures_appear_only_in_the_labelled_table() -> None:
     heading = next(i for i, line in enumerate(lines) if line.startswith("### Figures quoted from Kossmann"))
     table = next(i for i, line in enumerate(lines) if "Extend (quoted)" in line)
     assert quoted == [table + 2, table + 3, table + 4] and heading < table  # 250, 500, 1000 MB rows
+
+
+def test_the_difference_is_signed_and_the_time_target_follows_the_workload() -> None:
+    report = _report(0.620, 0.629)
+    report["workload"] = "varied100"
+    report["results"].append(_row("perfpilot, --min-benefit 0.01", 0.650, 1.0, 0.5))
+    text = render_markdown(report, "cmd")
+    assert "- perfpilot minus Extend: -0.0090 of the baseline cost" in text
+    assert "### Against the target (at or below Extend, run here, at every budget; under 5 s)" in text
+    assert "wall time 2.50-2.50 s (medians by budget): **met**" in text
+    assert "- `--min-benefit 0.01` (the command line's default): 0.6500 by budget" in text
