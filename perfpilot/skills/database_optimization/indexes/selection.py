@@ -1,14 +1,17 @@
 """Greedy index selection under a storage budget, re-evaluating benefit after every pick.
 
-1. Usefulness (as DB2Advis does): for each query, make all its candidates hypothetical at once, then only
-   its single-column ones, and keep the indexes the planner's plans use. Later what-if requests for a
-   query consider only chosen indexes from that useful set and their extensions (same leading columns).
+1. Usefulness (as DB2Advis does): for each query, make all its candidates hypothetical at once, then (when
+   that plan used a wide index) only its single-column ones, and keep the indexes the planner's plans use.
+   Later what-if requests for a query consider only chosen indexes from that useful set and their
+   extensions (same leading columns).
 2. Greedy (as Extend does): each pool candidate is a new index, or a wider replacement of a chosen index
-   it extends; its benefit is the frequency-weighted planner cost saved over the queries it can serve,
-   minus the write penalty. The move with the best benefit per byte (or the best benefit, in the second
-   pass) that fits the budget and saves at least `min_benefit` of the remaining workload cost is taken, lazily
-   (CELF): scores from earlier rounds are upper bounds, re-evaluated only when on top. Both passes run;
-   the configuration with the lower workload cost wins.
+   it extends; an extension no plan used enters the pool once the index it extends is chosen. Its benefit
+   is the frequency-weighted planner cost saved over the queries it can serve, minus the write penalty.
+   The move with the best benefit per byte (or the best benefit, in the other passes) that fits the
+   budget and saves at least `min_benefit` of the remaining workload cost is taken, lazily (CELF): scores
+   from earlier rounds are upper bounds, re-evaluated only when on top, and a move's queries are priced a
+   few at a time until its bound falls below the top. All passes run; the configuration with the lower
+   workload cost wins.
 """
 
 from __future__ import annotations
