@@ -63,6 +63,21 @@ def _extends(wide: IndexCandidate, narrow: IndexCandidate) -> bool:
     )
 
 
+def _covers(covering: IndexCandidate, plain: IndexCandidate) -> bool:
+    """The same key with INCLUDE columns added (an index-only scan may then skip the table)."""
+    return (
+        covering.table == plain.table
+        and covering.columns == plain.columns
+        and set(plain.include) < set(covering.include)
+    )
+
+
+def _widens(wide: IndexCandidate, narrow: IndexCandidate) -> bool:
+    """`wide` serves every lookup `narrow` serves: more key columns after the same ones, or more INCLUDE
+    columns on the same key."""
+    return _extends(wide, narrow) or _covers(wide, narrow)
+
+
 class GreedySelector:
     """Runs the two greedy passes over one what-if evaluator."""
 
@@ -163,9 +178,9 @@ class GreedySelector:
         first, then the others a few at a time, those with the most to save first; once even saving
         all the rest could not lift the move's `score` to `stop_below`, pricing stops and the bound is
         returned (complete=False)."""
-        if candidate in config or any(_extends(p, candidate) for p in config):
+        if candidate in config or any(_widens(p, candidate) for p in config):
             return None
-        replaced = {p for p in config if _extends(candidate, p)}
+        replaced = {p for p in config if _widens(candidate, p)}
         delta = self.whatif.size_bytes(candidate) - sum(self.whatif.size_bytes(p) for p in replaced)
         penalty = self.penalty(candidate) - sum(self.penalty(p) for p in replaced)
         touched = {candidate, *replaced}
@@ -254,7 +269,7 @@ class GreedySelector:
             benefit_of[candidate] = gain + sum(benefit_of.pop(p, 0.0) for p in replaced)
             pick += 1
             for wider in self.pool:
-                if wider not in queued and _extends(wider, candidate):
+                if wider not in queued and _widens(wider, candidate):
                     queued.add(wider)
                     heapq.heappush(heap, (-math.inf, -1, wider))  # Extend's move: evaluated next
         final = self._costs(config, self.uses)
