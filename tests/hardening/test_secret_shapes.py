@@ -50,7 +50,8 @@ def test_delimiters_around_a_token_are_kept() -> None:
     [
         "trace 4bf92f3577b34da6a3ce929d0e0e4736 span 00f067aa0ba902b7",
         "id 123e4567-e89b-12d3-a456-426614174000",
-        '{"image": "python:3.12-slim", "digest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}',
+        '{"image": "python:3.12-slim", '
+        '"digest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}',
         "SELECT o.id FROM orders o WHERE o.customer_id = $1 ORDER BY o.created_at DESC LIMIT 20",
         '"GET /customers/{id}/orders" p95 412 ms over the 400 ms SLO',
         "checkout-api runs on m5.xlarge with a pool of 10 connections per VM",
