@@ -274,7 +274,9 @@ def _load_test(loader: _Loader, source: LoadTestSource) -> K6Summary | None:
         return None
     timeline = None
     if source.timeseries is not None:
-        timeline = loader.load(source.timeseries, load_k6_timeseries, "load_test_series")
+        cap = loader.limits.max_bytes("load_test_series")  # on the decompressed text of a .gz file too
+        read_series = partial(load_k6_timeseries, max_bytes=cap)
+        timeline = loader.load(source.timeseries, read_series, "load_test_series")
     return summary.model_copy(
         update={
             "role": source.role,
