@@ -86,6 +86,18 @@ def parse_caps(pairs: list[str]) -> dict[str, int]:
     return caps
 
 
+def parse_kind_cap(text: str, kind: str) -> int:
+    """One kind's cap given as `SIZE` or `KIND=SIZE` (a command reading one kind of input); ValueError
+    naming a bad value."""
+    name, sep, size = text.rpartition("=")
+    if sep and name != kind:
+        raise ValueError(f"--max-bytes {text!r}: write SIZE or {kind}=SIZE")
+    try:
+        return parse_size(size)
+    except ValueError as exc:
+        raise ValueError(f"--max-bytes {text!r}: {exc}") from None
+
+
 @dataclass(frozen=True)
 class InputLimits:
     """Caps for one run: `explicit` (CLI or target.yaml) > the environment > the defaults."""
