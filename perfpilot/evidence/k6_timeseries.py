@@ -11,6 +11,7 @@ import csv
 import json
 import math
 import re
+import zlib
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -84,7 +85,7 @@ def _points(path: Path, source: str, max_bytes: int) -> list[Point]:
     try:
         with open_text(path, max_bytes, "load_test_series") as handle:
             found = list(_csv_points(handle, source) if is_csv else _json_points(handle, source))
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:  # zlib: a damaged .gz stream
         raise EvidenceError(source, None, f"cannot read k6 output: {exc}") from None
     if not any(metric == "http_reqs" for _, metric, _ in found):
         raise EvidenceError(source, None, "no http_reqs points: not a k6 output of an HTTP test")
