@@ -26,6 +26,13 @@ class FuzzFigures:
     cases: dict[str, int] = field(default_factory=dict)
     slowest: dict[str, float] = field(default_factory=dict)
 
+    peak_rss: dict[str, int] = field(default_factory=dict)
+
+    def add_process(self, label: str, seconds: float, peak_rss_bytes: int) -> None:
+        """One subprocess case: its time and its own peak RSS."""
+        self.add(label, seconds)
+        self.peak_rss[label] = max(self.peak_rss.get(label, 0), peak_rss_bytes)
+
     def add(self, label: str, seconds: float) -> None:
         self.cases[label] = self.cases.get(label, 0) + 1
         self.slowest[label] = max(self.slowest.get(label, 0.0), seconds)
@@ -39,8 +46,15 @@ class FuzzFigures:
             f"fuzz: {sum(self.cases.values())} cases over {len(self.cases)} inputs; slowest case "
             f"{self.slowest[worst]:.2f} s ({worst}); test process peak RSS {peak_mib:.0f} MiB"
         ]
+        if self.peak_rss:
+            biggest = max(self.peak_rss, key=self.peak_rss.__getitem__)
+            rows.append(
+                f"subprocesses: {sum(self.cases[k] for k in self.peak_rss)} runs; largest peak RSS "
+                f"{self.peak_rss[biggest] / 2**20:.0f} MiB ({biggest})"
+            )
         rows += [
             f"  {label:<34} {self.cases[label]:>6} cases, slowest {self.slowest[label]:6.2f} s"
+            + (f", peak RSS {self.peak_rss[label] / 2**20:.0f} MiB" if label in self.peak_rss else "")
             for label in sorted(self.cases)
         ]
         return rows

@@ -46,14 +46,23 @@ def target_with_series(tmp_path: Path, series: Path, cap: str) -> Target:
 def test_a_gzip_bomb_stops_at_the_cap_naming_file_and_cap(tmp_path: Path) -> None:
     bomb = gzip_bomb(tmp_path / "out.json.gz", 64)
     assert bomb.stat().st_size < 200_000
-    target = target_with_series(tmp_path, bomb, "8MiB")
+    target = target_with_series(tmp_path, bomb, "1MiB")
     bundle = load_evidence(target, live=False)
     (skip,) = bundle.skipped
     assert skip.source == "out.json.gz"
-    assert skip.reason.startswith("decompresses to more than the 8 MiB limit for this kind of input")
+    assert skip.reason.startswith("decompresses to more than the 1 MiB limit for this kind of input")
     assert "--max-bytes load_test_series=SIZE" in skip.reason
-    with pytest.raises(EvidenceError, match=r"^out.json.gz: decompresses to more than the 8 MiB limit"):
+    with pytest.raises(EvidenceError, match=r"^out.json.gz: decompresses to more than the 1 MiB limit"):
         load_evidence(target, strict=True, live=False)
+
+
+def test_a_bomb_under_the_cap_stops_at_the_compression_ratio(tmp_path: Path) -> None:
+    bomb = gzip_bomb(tmp_path / "out.json.gz", 64)  # ~1000:1, far under the 512 MiB default cap
+    (skip,) = load_evidence(target_with_series(tmp_path, bomb, "512MiB"), live=False).skipped
+    assert (skip.source, skip.reason) == (
+        "out.json.gz",
+        "decompresses to more than 200 times its compressed size (a compression bomb?)",
+    )
 
 
 def test_a_real_gzipped_output_reads_under_its_cap(tmp_path: Path) -> None:

@@ -110,6 +110,16 @@ def target_for(kind: str, path: Path) -> Target:
     return target
 
 
+def target_yaml(kind: str, folder: Path) -> Path:
+    """folder/target.yaml reading folder/<the loader's file name> as its only evidence."""
+    import yaml
+
+    loader = LOADERS[kind]
+    path = folder / "target.yaml"
+    path.write_text(yaml.safe_dump({"name": "fuzz", "evidence": _fill(loader.entry, loader.name)}))
+    return path
+
+
 def seed_bytes(loader: Loader) -> bytes:
     data = (FIXTURES / loader.seed).read_bytes()
     if loader.gzipped:
