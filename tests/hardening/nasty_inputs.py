@@ -172,12 +172,12 @@ def main() -> int:
     from tests.hardening.cli_bounds import perfpilot
 
     broken = 0
-    print(f"{'case':<38} exit  traceback  seconds  peak RSS MiB  named")
+    print(f"{'case':<38} exit  traceback  seconds  peak RSS MiB  named  (traceback: or internal error)")
     for case in NASTY:
         with tempfile.TemporaryDirectory(prefix="perfpilot-nasty-") as tmp:
             args = case.make(Path(tmp))
             outcome = perfpilot(*args, cwd=Path(tmp), env=case.env, label=case.name)
-        traceback = "Traceback" in outcome.stdout + outcome.stderr
+        traceback = "Traceback" in outcome.stdout + outcome.stderr or "internal error" in outcome.stderr
         named = all(n in outcome.stderr for n in case.names) if outcome.code == 2 else True
         ok = outcome.code in case.exits and not traceback and named
         broken += not ok
