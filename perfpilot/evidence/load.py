@@ -253,9 +253,13 @@ def _check_schema(loader: _Loader) -> None:
         return
     schema = importlib.import_module(SCHEMA_MODULE)
     try:
-        read = schema.read_ddl(database.ddl, database.dialect)
+        with time_budget(loader.limits.source_seconds()):
+            read = schema.read_ddl(database.ddl, database.dialect)
     except schema.DdlError as exc:
         loader.skip(EvidenceError(label, exc.line, f"schema unreadable: {exc.reason}"))
+        return
+    except InputRejected as exc:  # over the time budget
+        loader.skip(EvidenceError(label, None, str(exc)))
         return
     for problem in read.problems:
         loader.skip(EvidenceError(label, problem.line, f"schema statement left out: {problem.reason}"))
