@@ -1,5 +1,5 @@
 """Run the perfpilot CLI in a subprocess bounded in time and memory, as a new user would, and measure it:
-wall time and peak RSS (the process and the children it waited for, from wait4) go to the fuzz figures."""
+wall time and peak RSS (the process's own VmHWM) go to the fuzz figures."""
 
 from __future__ import annotations
 
@@ -35,13 +35,31 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP_BYTES, MEMORY_CAP_BYTES))
 
 
-def _wait(process: subprocess.Popen[bytes], started: float) -> tuple[int, resource.struct_rusage]:
-    """wait4 on the child, so its own peak RSS is known; killed past TIMEOUT_S (AssertionError)."""
+def _high_water_rss(pid: int) -> int:
+    """The process's peak RSS so far (VmHWM), 0 once it has exited.
+
+    Not ru_maxrss: for a forked child it counts the parent's pages mapped before exec (pytest's ~200 MiB).
+    """
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _wait(process: subprocess.Popen[bytes], started: float) -> tuple[int, int]:
+    """Wait for the child, sampling its peak RSS every 20 ms; killed past TIMEOUT_S (AssertionError).
+    Returns its wait status and peak RSS."""
+    peak = 0
     while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        peak = max(peak, _high_water_rss(process.pid))
+        pid, status, _ = os.wait4(process.pid, os.WNOHANG)
         if pid:
             process.returncode = os.waitstatus_to_exitcode(status)
-            return status, usage
+            return status, peak
         if time.perf_counter() - started > TIMEOUT_S:
             process.kill()
             os.wait4(process.pid, 0)
@@ -63,9 +81,8 @@ def perfpilot(*args: str, cwd: Path, env: dict[str, str] | None = None, label: s
             preexec_fn=_limit_memory,
             env={**os.environ, "ANTHROPIC_API_KEY": "", **(env or {})},
         )
-        status, usage = _wait(process, started)
+        status, peak = _wait(process, started)
         seconds = time.perf_counter() - started
-        peak = usage.ru_maxrss * 1024  # this child's own high-water mark (and its children's)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")

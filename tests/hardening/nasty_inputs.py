@@ -1,6 +1,6 @@
 """The bad inputs issue #11 names, each as a folder and a command: run them as tests (test_nasty_inputs) or
 as a script that prints the figures (`python -m tests.hardening.nasty_inputs`): exit code, tracebacks,
-wall time and peak RSS of each, under the 1 GiB address-space cap."""
+wall time and peak RSS (VmHWM) of each, under the 1 GiB address-space cap."""
 
 from __future__ import annotations
 
