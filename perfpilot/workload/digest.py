@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -96,6 +97,8 @@ def digest_file(
         return _digest_file(path, format, dialect, top, workers, max_bytes)
     except RecursionError:
         raise WorkloadError(f"{path}: a record nests too deeply to read") from None
+    except csv.Error as exc:  # a pg_stat_statements CSV field past the csv module's limit, ...
+        raise WorkloadError(f"{path}: not readable as CSV ({exc})") from None
 
 
 def _digest_file(
