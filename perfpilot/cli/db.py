@@ -82,13 +82,25 @@ def digest(
     top: Annotated[int | None, typer.Option("--top", "-n", min=1, help="Only the N costliest.")] = None,
     dialect: Annotated[DialectChoice | None, typer.Option(help="SQL dialect of the statements.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the digest as JSON.")] = False,
+    max_bytes: Annotated[
+        str | None,
+        typer.Option(
+            "--max-bytes",
+            help="SIZE or workload=SIZE, e.g. 2GiB: largest file read (beats PERFPILOT_MAX_BYTES_WORKLOAD)",
+        ),
+    ] = None,
 ) -> None:
     """Group a query workload by fingerprint and rank the shapes by total time."""
+    from perfpilot.inputs.limits import parse_kind_cap
     from perfpilot.workload.digest import digest_file
     from perfpilot.workload.errors import WorkloadError
 
     try:
-        result = digest_file(file, format.value, dialect.value if dialect else None, top)
+        cap = parse_kind_cap(max_bytes, "workload") if max_bytes is not None else None
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        result = digest_file(file, format.value, dialect.value if dialect else None, top, max_bytes=cap)
     except WorkloadError as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:

@@ -45,23 +45,41 @@ def run(
     from pydantic import ValidationError
 
     from perfpilot.evidence.load import load_evidence
-    from perfpilot.skills.base import SkillContext
+    from perfpilot.skills.base import SkillContext, SkillError
     from perfpilot.skills.registry import default_registry
     from perfpilot.target import TargetError, load_target
 
     registry = default_registry()
     if name not in registry:
         fail(f"unknown skill {name!r}; see `perfpilot skills list`")
+    arguments = _read_input(input_file) if input_file else {}
     try:
-        arguments = json.loads(input_file.read_text()) if input_file else {}
         spec = load_target(target)
-    except (OSError, json.JSONDecodeError) as exc:
-        fail(f"{input_file}: {exc}")
     except TargetError as exc:
         fail(str(exc))
     ctx = SkillContext(evidence=load_evidence(spec), workdir=workdir)
     try:
         output = registry.get(name).skill.invoke(arguments, ctx)
     except ValidationError as exc:
-        fail(f"{input_file}: invalid input for {name}: {exc.errors(include_url=False)}")
+        fail(f"{input_file or 'input'}: invalid input for {name}: {exc.errors(include_url=False)}")
+    except SkillError as exc:  # the skill cannot run on this target (e.g. no evidence.http to load-test)
+        fail(f"{target}: {exc}")
     print(output.model_dump_json(indent=2))
+
+
+def _read_input(path: Path) -> dict[str, object]:
+    """A skill's --input: a JSON object from a regular file within the target's size cap, decoded and
+    nesting-checked before the parser recurses; exit 2 naming the file otherwise."""
+    from perfpilot.inputs.files import InputRejected, check_file, check_nesting, decode_text
+    from perfpilot.inputs.limits import InputLimits
+
+    try:
+        check_file(path, InputLimits().max_bytes("target"))
+        data = path.read_bytes()
+        check_nesting(data)
+        value = json.loads(decode_text(data))
+    except (InputRejected, OSError, ValueError) as exc:  # ValueError: JSONDecodeError, a bad cap
+        fail(f"{path}: {exc}")
+    if not isinstance(value, dict):
+        fail(f"{path}: the input must be a JSON object, not {type(value).__name__}")
+    return value

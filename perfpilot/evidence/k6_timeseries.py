@@ -8,10 +8,10 @@ average, and never more than MAX_WINDOWS of them, so the timeline stays small wh
 from __future__ import annotations
 
 import csv
-import gzip
 import json
 import math
 import re
+import zlib
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +19,8 @@ from typing import IO
 
 from perfpilot.evidence.errors import EvidenceError
 from perfpilot.evidence.models import K6Timeline, LoadWindow
+from perfpilot.inputs.bounded import bounded_lines, open_text
+from perfpilot.inputs.limits import DEFAULT_MAX_BYTES
 
 MIN_WINDOW_REQUESTS = 40
 MAX_WINDOWS = 240
@@ -51,7 +53,7 @@ def _csv_time(text: str) -> float:
 
 
 def _json_points(handle: IO[str], source: str) -> Iterator[Point]:
-    for lineno, line in enumerate(handle, start=1):
+    for lineno, line in enumerate(bounded_lines(handle), start=1):
         if not line.strip():
             continue
         try:
@@ -78,16 +80,12 @@ def _csv_points(handle: IO[str], source: str) -> Iterator[Point]:
             raise EvidenceError(source, reader.line_num, f"bad k6 CSV row ({exc})") from None
 
 
-def _points(path: Path, source: str) -> list[Point]:
+def _points(path: Path, source: str, max_bytes: int) -> list[Point]:
     is_csv = path.name.removesuffix(".gz").endswith(".csv")
     try:
-        with (
-            gzip.open(path, "rt", encoding="utf-8", newline="")
-            if path.suffix == ".gz"
-            else path.open(encoding="utf-8", newline="")
-        ) as handle:
+        with open_text(path, max_bytes, "load_test_series") as handle:
             found = list(_csv_points(handle, source) if is_csv else _json_points(handle, source))
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:  # zlib: a damaged .gz stream
         raise EvidenceError(source, None, f"cannot read k6 output: {exc}") from None
     if not any(metric == "http_reqs" for _, metric, _ in found):
         raise EvidenceError(source, None, "no http_reqs points: not a k6 output of an HTTP test")
@@ -132,10 +130,13 @@ def _windows(points: list[Point], window_s: float, start: float) -> list[LoadWin
     return windows
 
 
-def load_k6_timeseries(path: Path, *, source: str | None = None) -> K6Timeline:
-    """Read a k6 JSON-lines or CSV output file into a timeline of load and latency per window."""
+def load_k6_timeseries(
+    path: Path, *, source: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES["load_test_series"]
+) -> K6Timeline:
+    """Read a k6 JSON-lines or CSV output file into a timeline of load and latency per window; a .gz file
+    is decompressed up to `max_bytes` of text (InputRejected past it)."""
     label = source or str(path)
-    points = _points(path, label)
+    points = _points(path, label, max_bytes)
     start = min(t for t, _, _ in points)
     duration = max(t for t, _, _ in points) - start
     requests = sum(1 for _, metric, _ in points if metric == "http_reqs")

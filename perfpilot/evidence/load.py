@@ -198,13 +198,15 @@ def _load_metrics(loader: _Loader, bundle: EvidenceBundle, *, live: bool) -> Non
     bundle.processes = process_usage(series)
 
 
-def _digest(path: Path, *, workload: WorkloadSource, source: str) -> WorkloadDigest:
+def _digest(path: Path, *, workload: WorkloadSource, source: str, max_bytes: int) -> WorkloadDigest:
     label = source
     if importlib.util.find_spec(DIGEST_MODULE) is None:
         raise EvidenceError(label, None, f"workload digest unavailable ({DIGEST_MODULE} is not installed)")
     digest_file = importlib.import_module(DIGEST_MODULE).digest_file
     try:
-        digest: WorkloadDigest = digest_file(path, format=workload.format, dialect=workload.dialect)
+        digest: WorkloadDigest = digest_file(
+            path, format=workload.format, dialect=workload.dialect, max_bytes=max_bytes
+        )
     except EvidenceError:
         raise
     except Exception as exc:  # the digest's own errors: its module defines them, not this one
@@ -217,7 +219,10 @@ def _load_workloads(loader: _Loader, bundle: EvidenceBundle) -> None:
         if source.path is None:
             continue  # live pg_stat_statements: the database skill connects itself
         digest = loader.load(
-            source.path, partial(_digest, workload=source), "workload", lambda d: d.total_count
+            source.path,
+            partial(_digest, workload=source, max_bytes=loader.limits.max_bytes("workload")),
+            "workload",
+            lambda d: d.total_count,
         )
         if digest is not None:
             bundle.workloads.append(digest)
@@ -248,9 +253,13 @@ def _check_schema(loader: _Loader) -> None:
         return
     schema = importlib.import_module(SCHEMA_MODULE)
     try:
-        read = schema.read_ddl(database.ddl, database.dialect)
+        with time_budget(loader.limits.source_seconds()):
+            read = schema.read_ddl(database.ddl, database.dialect)
     except schema.DdlError as exc:
         loader.skip(EvidenceError(label, exc.line, f"schema unreadable: {exc.reason}"))
+        return
+    except InputRejected as exc:  # over the time budget
+        loader.skip(EvidenceError(label, None, str(exc)))
         return
     for problem in read.problems:
         loader.skip(EvidenceError(label, problem.line, f"schema statement left out: {problem.reason}"))
@@ -274,7 +283,9 @@ def _load_test(loader: _Loader, source: LoadTestSource) -> K6Summary | None:
         return None
     timeline = None
     if source.timeseries is not None:
-        timeline = loader.load(source.timeseries, load_k6_timeseries, "load_test_series")
+        cap = loader.limits.max_bytes("load_test_series")  # on the decompressed text of a .gz file too
+        read_series = partial(load_k6_timeseries, max_bytes=cap)
+        timeline = loader.load(source.timeseries, read_series, "load_test_series")
     return summary.model_copy(
         update={
             "role": source.role,

@@ -56,8 +56,11 @@ def check_file(path: Path, max_bytes: int) -> int:
         raise InputRejected(problem)
     size = os.stat(path).st_size
     if size > max_bytes:
+        shown, cap = human_size(size), human_size(max_bytes)
+        if shown == cap:  # 1.4 KiB over a 1.4 KiB cap: say it in bytes
+            shown, cap = f"{size:,} B", f"{max_bytes:,} B"
         raise InputRejected(
-            f"{human_size(size)} is over the {human_size(max_bytes)} limit for this kind of input "
+            f"{shown} is over the {cap} limit for this kind of input "
             "(raise it with --max-bytes KIND=SIZE, target.yaml `limits: max_bytes:` "
             "or PERFPILOT_MAX_BYTES_<KIND>)"
         )

@@ -27,7 +27,7 @@ EvidenceKind = Literal[
 MiB = 1 << 20
 DEFAULT_MAX_BYTES: dict[str, int] = {
     "target": 1 * MiB,
-    "metrics": 16 * MiB,  # one scrape; a 30 MB exposition already takes minutes to join
+    "metrics": 16 * MiB,  # one scrape; prometheus-client parses ~0.5 CPU s per MiB, ~300 MiB RSS at the cap
     "workload": 1024 * MiB,  # query logs stream and digest in parallel
     "traces": 64 * MiB,
     "load_tests": 64 * MiB,
@@ -37,7 +37,7 @@ DEFAULT_MAX_BYTES: dict[str, int] = {
     "inventory": 16 * MiB,
     "kubernetes": 16 * MiB,
     "plans": 16 * MiB,  # EXPLAIN output
-    "ddl": 64 * MiB,  # a pg_dump --schema-only of thousands of tables
+    "ddl": 4 * MiB,  # a pg_dump --schema-only of ~2,000 tables; sqlglot parses ~4 CPU s per MiB
     "profiles": 64 * MiB,  # collapsed stacks, pprof (gzip'd: inflated up to 20x), speedscope JSON
 }
 """Generous for real evidence, small enough that a run stays within a minute and a gigabyte."""
@@ -84,6 +84,18 @@ def parse_caps(pairs: list[str]) -> dict[str, int]:
             raise ValueError(f"--max-bytes {pair!r}: write KIND=SIZE with KIND one of {kinds}")
         caps[kind] = parse_size(size)
     return caps
+
+
+def parse_kind_cap(text: str, kind: str) -> int:
+    """One kind's cap given as `SIZE` or `KIND=SIZE` (a command reading one kind of input); ValueError
+    naming a bad value."""
+    name, sep, size = text.rpartition("=")
+    if sep and name != kind:
+        raise ValueError(f"--max-bytes {text!r}: write SIZE or {kind}=SIZE")
+    try:
+        return parse_size(size)
+    except ValueError as exc:
+        raise ValueError(f"--max-bytes {text!r}: {exc}") from None
 
 
 @dataclass(frozen=True)

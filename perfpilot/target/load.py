@@ -96,8 +96,11 @@ def _file_problem(path: Path) -> str | None:
     """Why a named evidence path cannot be used at all (missing, NUL byte, symlink loop)."""
     problem = path_problem(path)
     if problem in ("the path contains a NUL byte", "symlink loop"):
-        return problem
-    return None if path.exists() else f"file not found: {path}"
+        return f"{problem}: {str(path)!r}"
+    try:
+        return None if path.exists() else f"file not found: {path}"
+    except OSError as exc:  # a name too long, a component that is not a folder, ...
+        return f"unusable path: {exc.strerror or exc}"
 
 
 def _nearest_line(index: dict[tuple[str | int, ...], int], loc: tuple[str | int, ...]) -> int | None:

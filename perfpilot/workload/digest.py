@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -82,8 +83,10 @@ def digest_file(
     dialect: str | None = None,
     top: int | None = None,
     workers: int | None = None,
+    max_bytes: int | None = None,
 ) -> WorkloadDigest:
-    """Digest one workload file; WorkloadError when it is missing or not a workload.
+    """Digest one workload file; WorkloadError when it is missing, over `max_bytes` (default: the
+    environment's PERFPILOT_MAX_BYTES_WORKLOAD, else the workload default) or not a workload.
 
     Large MySQL slow logs are split at entry boundaries and parsed by `workers` processes (default:
     one per idle CPU, at most 4; 1 turns this off); the result is the same as a sequential run's.
@@ -91,17 +94,19 @@ def digest_file(
     split across processes; pg_stat_statements and SQL files carry no sessions).
     """
     try:
-        return _digest_file(path, format, dialect, top, workers)
+        return _digest_file(path, format, dialect, top, workers, max_bytes)
     except RecursionError:
         raise WorkloadError(f"{path}: a record nests too deeply to read") from None
+    except csv.Error as exc:  # a pg_stat_statements CSV field past the csv module's limit, ...
+        raise WorkloadError(f"{path}: not readable as CSV ({exc})") from None
 
 
 def _digest_file(
-    path: Path, format: str, dialect: str | None, top: int | None, workers: int | None
+    path: Path, format: str, dialect: str | None, top: int | None, workers: int | None, max_bytes: int | None
 ) -> WorkloadDigest:
     from perfpilot.workload.parallel import digest_slow_log_in_parallel, worth_splitting
 
-    chosen = resolve_format(path, format)
+    chosen = resolve_format(path, format, max_bytes)
     dialect = dialect or FORMAT_DIALECT.get(chosen)
     if chosen == "mysql_slow" and worth_splitting(path, workers):
         shapes, unparsed = digest_slow_log_in_parallel(path, dialect, workers)
@@ -112,5 +117,5 @@ def _digest_file(
         with open_workload(path) as handle:
             shapes = aggregate_rows(iter_slow_log_rows(handle, stats), dialect, on_row=streams.add_row)
     else:
-        shapes = aggregate_events(iter_events(path, chosen, stats), dialect, on_event=streams.add)
+        shapes = aggregate_events(iter_events(path, chosen, stats, max_bytes), dialect, on_event=streams.add)
     return build_digest(shapes, str(path), chosen, top, stats.unparsed_lines, streams, stats.slowest_plans())

@@ -33,20 +33,21 @@ _LINE_PARSERS: dict[str, Callable[[TextIO, ParseStats], Iterator[QueryEvent]]] =
 _BUFFER = 1 << 20
 
 
-def check_workload_file(path: Path) -> None:
+def check_workload_file(path: Path, max_bytes: int | None = None) -> None:
     """WorkloadError unless `path` is a regular file within the workload size cap (checked without
-    opening it, so a FIFO or a device never blocks)."""
+    opening it, so a FIFO or a device never blocks). The cap: `max_bytes` > PERFPILOT_MAX_BYTES_WORKLOAD
+    > the default."""
     if "\0" not in str(path) and not os.path.lexists(path):
         raise WorkloadError(f"{path}: no such file")
     try:
-        check_file(path, InputLimits().max_bytes("workload"))
+        check_file(path, max_bytes if max_bytes is not None else InputLimits().max_bytes("workload"))
     except (InputRejected, ValueError) as exc:  # ValueError: a malformed PERFPILOT_MAX_BYTES_WORKLOAD
         raise WorkloadError(f"{path}: {exc}") from None
 
 
-def resolve_format(path: Path, format: str = "auto") -> str:
+def resolve_format(path: Path, format: str = "auto", max_bytes: int | None = None) -> str:
     """The format to parse `path` with: `format` itself, or the sniffed one for "auto"."""
-    check_workload_file(path)
+    check_workload_file(path, max_bytes)
     if format == "auto":
         return detect_format(path)
     if format not in FORMATS:
@@ -61,9 +62,11 @@ def open_workload(path: Path) -> TextIO:
     return path.open("r", encoding="utf-8", errors="replace", newline="", buffering=_BUFFER)
 
 
-def iter_events(path: Path, format: str = "auto", stats: ParseStats | None = None) -> Iterator[QueryEvent]:
+def iter_events(
+    path: Path, format: str = "auto", stats: ParseStats | None = None, max_bytes: int | None = None
+) -> Iterator[QueryEvent]:
     """Stream the statements of a workload file; malformed lines are counted in `stats` and skipped."""
-    chosen = resolve_format(path, format)
+    chosen = resolve_format(path, format, max_bytes)
     counter = stats if stats is not None else ParseStats(str(path))
     with open_workload(path) as handle:
         if chosen == "pg_stat_statements":

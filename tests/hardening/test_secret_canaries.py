@@ -4,6 +4,7 @@ fake Messages API, the requests the model received, and the crash file."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -28,7 +29,19 @@ CANARIES = {
     "dockerfile": "sk_live_CanaryDockerfile0123456789",
     "inventory": "glpat-CanaryInventory0123456789ab",
     "entropy": "Zq8Kv2LmN4pR7sT1vW3yB6cD9fGhCanary",
+    "access_logs": "SKcafe0123456789abcdef0123456789ab",  # a Twilio key: only detect-secrets knows it
+    "kubernetes": "Qm9Wx7Rt2Yp5Lk8Jh3Gf6Ds1Az4CanaryK8s",  # quoted, high entropy, no secret name
+    "plans": "pypi-AgEIcHlwaS5vcmc" + "Canary0Plans1" * 6,
+    "load_test_series": "xoxp-1234567890-0987654321-CanarySeriesToken",
+    "environment": "ghp_CanaryEnvironment0123456789abcdefXY",
+    "environment_dsn": "CanaryEnvDsnPassw0rd",
 }
+ENVIRONMENT = {
+    "GITHUB_TOKEN": CANARIES["environment"],
+    "DATABASE_URL": f"postgresql://app:{CANARIES['environment_dsn']}@db.internal/shop",
+}
+"""Secrets in the process environment: nothing perfpilot writes may carry them."""
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def plant(folder: Path) -> None:
@@ -62,12 +75,58 @@ def plant(folder: Path) -> None:
     (folder / "k6-summary.json").write_text(json.dumps(k6))
     with (folder / "Dockerfile").open("a") as docker:
         docker.write(f'ENV STRIPE_KEY="{CANARIES["dockerfile"]}"\nENV RELEASE_SALT={CANARIES["entropy"]}\n')
+    _plant_more(folder)
     inventory = folder / "inventory.yaml"
     inventory.write_text(
         inventory.read_text().replace(
             "# checkout-api", f"# deploy {CANARIES['inventory']}\n# checkout-api", 1
         )
     )
+
+
+def _plant_more(folder: Path) -> None:
+    """Access log, Kubernetes manifest, EXPLAIN plans and a gzipped k6 time series, each with a canary,
+    added to the target."""
+    access = (FIXTURES / "evidence" / "access.log").read_text()
+    (folder / "access.log").write_text(
+        access + '203.0.113.9 - - [28/Nov/2024:14:00:09 +0000] "GET /hooks/sms?key='
+        f'{CANARIES["access_logs"]} HTTP/1.1" 200 12 "-" "k6/1.1.0" 0.010\n'
+    )
+    k8s = (FIXTURES / "evidence" / "k8s.yaml").read_text()
+    (folder / "k8s.yaml").write_text(
+        k8s.replace(
+            "  namespace: shop\n",
+            f'  namespace: shop\n  annotations: {{note: "{CANARIES["kubernetes"]}"}}\n',
+            1,
+        )
+    )
+    plans = (FIXTURES / "evidence" / "explain" / "plans.txt").read_text()
+    (folder / "plans.txt").write_text(f"-- uploaded with {CANARIES['plans']}\n{plans}")
+    series = gzip.decompress((FIXTURES / "k6" / "stress-timeseries.json.gz").read_bytes()).decode()
+    line = series.splitlines()[1].replace(
+        '"scenario":"stress"', f'"url":"https://api/?t={CANARIES["load_test_series"]}","scenario":"stress"'
+    )
+    (folder / "series.json.gz").write_bytes(gzip.compress((series + line + "\n").encode()))
+    target = folder / "target.yaml"
+    target.write_text(
+        target.read_text()
+        .replace("    - k6-summary.json\n", "    - {path: k6-summary.json, timeseries: series.json.gz}\n")
+        .replace(
+            "  infrastructure:\n",
+            "  access_logs: [access.log]\n  plans: [plans.txt]\n"
+            "  infrastructure:\n    kubernetes: [k8s.yaml]\n",
+        )
+    )
+
+
+def planted_text(folder: Path) -> str:
+    """Everything planted, readable: the files (gzip decompressed) and the environment."""
+    texts = [
+        gzip.decompress(p.read_bytes()).decode() if p.suffix == ".gz" else p.read_text(errors="replace")
+        for p in folder.rglob("*")
+        if p.is_file()
+    ]
+    return "".join(texts) + json.dumps(ENVIRONMENT)
 
 
 def leaks(text: str) -> list[str]:
@@ -79,6 +138,7 @@ def test_every_canary_is_masked_by_shape() -> None:
         line = {
             "entropy": f"KEY_{kind.upper()}: {canary}",
             "load_tests": f"postgresql://app:{canary}@db",
+            "environment_dsn": f"postgresql://app:{canary}@db",
         }.get(kind, f"seen {canary} here")
         assert canary not in redact(line), kind
 
@@ -92,6 +152,7 @@ def test_no_canary_leaves_a_claude_run(tmp_path: Path) -> None:
             "ANTHROPIC_API_KEY": "sk-ant-fake-0000",
             "ANTHROPIC_BASE_URL": api.base_url,
             "PERFPILOT_MODEL": "",
+            **ENVIRONMENT,
         }
         args = ["run", str(folder / "target.yaml"), "--out", str(tmp_path / "out"), "--planner", "claude"]
         result = CliRunner().invoke(
@@ -101,11 +162,16 @@ def test_no_canary_leaves_a_claude_run(tmp_path: Path) -> None:
     finally:
         api.close()
     assert result.exit_code in (0, 1, 3, 4), result.output
-    written = {p: p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file()}
-    outputs = {p: t for p, t in written.items() if folder not in p.parents}
-    planted = "".join(t for p, t in written.items() if folder in p.parents)
-    assert sorted(leaks(planted)) == sorted(CANARIES)  # every canary really is in the evidence
-    assert any(p.name == "report.md" for p in outputs) and any(p.parent.parent.name == "rec" for p in outputs)
+    outputs = {
+        p: p.read_bytes().decode("utf-8", errors="replace")
+        for p in tmp_path.rglob("*")
+        if p.is_file() and folder not in p.parents
+    }
+    assert sorted(leaks(planted_text(folder))) == sorted(CANARIES)  # every canary really was planted
+    names = {p.name for p in outputs}
+    assert {"report.md", "report.json", "report.html", "report.sarif", "checkpoints.sqlite"} <= names, names
+    assert any(p.parent.parent.name == "rec" for p in outputs)
+    assert "evidence.skipped" not in result.output  # every planted source was read, not skipped
     assert leaks(requests) == []
     assert leaks(result.output) == []
     assert {str(p): leaks(t) for p, t in outputs.items() if leaks(t)} == {}

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from perfpilot.cli.db import app
@@ -106,3 +107,21 @@ def test_a_secret_in_a_db_command_log_is_redacted(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["unparsed_lines"] == 1
     assert "workload.unparsed_line" in result.stderr and "password=***" in result.stderr
     assert "hunter2" not in result.stderr + result.stdout
+
+
+def test_digest_max_bytes_beats_the_environment_which_beats_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = FIXTURES / "mysql_slow.log"
+    size = log.stat().st_size
+    monkeypatch.setenv("PERFPILOT_MAX_BYTES_WORKLOAD", "10")
+    refused = runner.invoke(app, ["digest", str(log)])
+    assert refused.exit_code == 2 and f"{log}: " in refused.stderr and "over the 10 B limit" in refused.stderr
+    assert runner.invoke(app, ["digest", str(log), "--max-bytes", str(size)]).exit_code == 0
+    assert runner.invoke(app, ["digest", str(log), "--max-bytes", f"workload={size}"]).exit_code == 0
+    monkeypatch.delenv("PERFPILOT_MAX_BYTES_WORKLOAD")
+    below = runner.invoke(app, ["digest", str(log), "--max-bytes", f"{size - 1}"])
+    assert below.exit_code == 2 and f"{size:,} B is over the {size - 1:,} B limit" in below.stderr
+    assert runner.invoke(app, ["digest", str(log)]).exit_code == 0  # the 1 GiB default
+    bad = runner.invoke(app, ["digest", str(log), "--max-bytes", "metrics=1MiB"])
+    assert bad.exit_code == 2 and "write SIZE or workload=SIZE" in bad.stderr

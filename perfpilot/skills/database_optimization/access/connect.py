@@ -20,8 +20,6 @@ APPLICATION_NAME = "perfpilot"
 STATEMENT_TIMEOUT_MS = 30_000
 LOCK_TIMEOUT_MS = 1_000
 
-_PASSWORD_IN_URL = re.compile(r"(?P<head>://[^/:@\s]*:)(?P<secret>[^@/\s]*)(?P<at>@)")
-_PASSWORD_KEYWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<secret>'[^']*'|\S+)", re.IGNORECASE)
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -48,10 +46,11 @@ class ParsedDsn(BaseModel):
 
 
 def redact_dsn(dsn: str) -> str:
-    """The DSN with any password replaced by '***' (URL userinfo and key=value forms)."""
-    redacted = _PASSWORD_IN_URL.sub(lambda m: f"{m['head']}***{m['at']}", dsn)
-    redacted = re.sub(r"([?&]password=)[^&\s]*", r"\1***", redacted, flags=re.IGNORECASE)
-    return _PASSWORD_KEYWORD.sub(lambda m: f"{m['head']}***", redacted)
+    """The DSN (or a driver's message naming it) with any password replaced by '***': URL userinfo and
+    key=value forms, through perfpilot.redaction like every other text that leaves the process."""
+    from perfpilot.redaction import redact
+
+    return redact(dsn)
 
 
 def parse_dsn(dsn: str) -> ParsedDsn:

@@ -115,7 +115,7 @@ def analyse_shape(shape: QueryShape, catalog: Catalog, dialect: str) -> QueryUse
     """Columns by role per table for one shape; None when the statement does not parse."""
     try:
         tree = sqlglot.parse_one(shape.example, read=_SQLGLOT_DIALECT.get(dialect, dialect))
-    except sqlglot.errors.SqlglotError:
+    except (sqlglot.errors.SqlglotError, RecursionError):  # RecursionError: brackets nested past sqlglot
         return None
     if tree is None:
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from perfpilot.skills.database_optimization.access.connect import (
     open_postgres_readonly,
     open_sqlite_readonly,
@@ -30,6 +32,12 @@ def explain_workload(
         return []
     conn = open_sqlite_readonly(path)
     try:
-        return [(u.shape_id, explain_sqlite(conn, u.statement, catalog=catalog)) for u in uses]
+        reports = []
+        for use in uses:
+            try:
+                reports.append((use.shape_id, explain_sqlite(conn, use.statement, catalog=catalog)))
+            except sqlite3.Error:  # a statement the read-only connection refuses (CREATE INDEX, ...)
+                continue
+        return reports
     finally:
         conn.close()
