@@ -14,6 +14,10 @@ IDLE_CPU_P95 = 0.05
 'low utilization EC2' check uses CPU <= 10% average on 4 of 14 days; we use a stricter p95 bound).
 When the inventory has the measured peak (max), it must stay under 5% too: a burst is work."""
 
+MIN_AVAILABLE_COUNT = 2
+"""Fewest instances a group of two or more is reduced to: one instance can be lost (a zone, a deploy)
+while the other serves (the usual N+1 floor for a service behind a load balancer)."""
+
 CONSTRAINED_P95 = 0.85
 """p95 utilisation above which a resource queues work and drives latency (saturation begins)."""
 

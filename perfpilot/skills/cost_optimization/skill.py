@@ -23,8 +23,11 @@ from perfpilot.skills.cost_optimization.fleet import analyse_fleet
 from perfpilot.skills.cost_optimization.limits import limits_findings
 from perfpilot.skills.cost_optimization.measured import with_measured_usage
 from perfpilot.skills.cost_optimization.pricing import TARGET_UTILISATION
+from perfpilot.skills.cost_optimization.process_peaks import with_process_peaks
 from perfpilot.skills.cost_optimization.requests import overprovisioned_finding
+from perfpilot.skills.cost_optimization.rightsizing import is_idle
 from perfpilot.skills.cost_optimization.scoring import SKILL_NAME
+from perfpilot.skills.cost_optimization.serving import measured_traffic
 from perfpilot.skills.cost_optimization.usage import observed_usage, workload_usage
 from perfpilot.skills.load_test.runs import load_test_runs
 from perfpilot.skills.profiling.baseline import compute_baseline
@@ -127,7 +130,17 @@ def run(inp: CostOptimizationInput, ctx: SkillContext) -> CostOptimizationOutput
     evidence = ctx.evidence
     target_util = inp.target_utilisation
     instances, measured_notes = with_measured_usage(evidence.instances, evidence.nodes, target_util)
-    fleet = analyse_fleet(instances, inventory_source(evidence), evidence.target.architecture, target_util)
+    instances, process_notes = with_process_peaks(instances, evidence.series)
+    measured_notes += process_notes
+    serving = {i.name: t for i in instances if (t := measured_traffic(i, evidence)) is not None}
+    measured_notes += [
+        f"{name} serves measured traffic ({traffic}): at low utilisation it is over-provisioned, not idle"
+        for name, traffic in sorted(serving.items())
+        if any(i.name == name and is_idle(i) for i in instances)
+    ]
+    fleet = analyse_fleet(
+        instances, inventory_source(evidence), evidence.target.architecture, target_util, serving
+    )
     k8s_findings, containers = (
         _kubernetes(evidence, inp.target_utilisation) if inp.include_kubernetes else ([], 0)
     )
