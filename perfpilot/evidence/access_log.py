@@ -2,12 +2,15 @@
 
 Two shapes: the combined log format, optionally followed by the request time (nginx `$request_time`
 in seconds as the last field, or `rt=0.123`), and JSON lines with keys method, path|url, status,
-duration_ms|request_time (seconds), optional time|timestamp and bytes_sent|body_bytes_sent.
+duration_ms|request_time (seconds), optional time|timestamp and bytes_sent|body_bytes_sent, and the
+caching headers of `access_headers.py` (Cache-Control, Expires, ETag, Last-Modified, Vary, Set-Cookie,
+Authorization, Cookie) under nginx's variable names.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from perfpilot.evidence.access_headers import cache_headers
 from perfpilot.evidence.errors import EvidenceError, open_text
 from perfpilot.evidence.models import AccessLogEntry
 
@@ -81,6 +85,14 @@ def _json_time(value: Any) -> float | None:
     if isinstance(value, int | float):
         return float(value) / 1000 if value > 1e11 else float(value)
     text = str(value)
+    try:  # nginx $msec: "1796575861.152"
+        number = float(text)
+    except ValueError:
+        pass
+    else:
+        if not math.isfinite(number):
+            raise ValueError(f"bad time {text!r}")
+        return _json_time(number)
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
     except ValueError:
@@ -112,8 +124,9 @@ def _json_entry(line: str, lineno: int, source: str) -> AccessLogEntry:
             path=_path(target),
             status=int(record["status"]),
             duration_ms=duration,
-            bytes_sent=None if sent in (None, "-") else int(sent),
+            bytes_sent=None if sent in (None, "-", "") else int(sent),
             line=lineno,
+            headers=cache_headers(record),
         )
     except (TypeError, ValueError) as exc:
         raise EvidenceError(source, lineno, f"bad access log record: {exc}") from None

@@ -23,6 +23,11 @@ class EndpointTraffic:
     entries: tuple[AccessLogEntry, ...]
 
     @property
+    def key(self) -> str:
+        """`GET /api/products/{id}`: method and template, unique per endpoint."""
+        return f"{self.method} {self.template}"
+
+    @property
     def requests(self) -> int:
         return len(self.entries)
 
