@@ -1,7 +1,8 @@
 """Access logs -> AccessLogEntry records, streamed line by line.
 
 Two shapes: the combined log format, optionally followed by the request time (nginx `$request_time`
-in seconds as the last field, or `rt=0.123`), and JSON lines with keys method, path|url, status,
+in seconds as the last field, `rt=0.123`, else the first decimal number after the combined fields) and
+nginx's `$upstream_cache_status` (HIT, MISS...), and JSON lines with keys method, path|url, status,
 duration_ms|request_time (seconds), optional time|timestamp and bytes_sent|body_bytes_sent, and the
 caching headers of `access_headers.py` (Cache-Control, Expires, ETag, Last-Modified, Vary, Set-Cookie,
 Authorization, Cookie) under nginx's variable names.
@@ -30,6 +31,11 @@ _COMBINED = re.compile(
 )
 _NAMED_TIME = re.compile(r'(?:^|\s)(?:rt|request_time)="?(\d+(?:\.\d+)?)"?')
 _TRAILING_TIME = re.compile(r"(?:^|\s)(\d+(?:\.\d+)?)\s*$")
+_FIRST_DECIMAL = re.compile(r'(?:^|\s)"?(\d+\.\d+)"?(?=\s|$)')
+_CACHE_STATUS = re.compile(
+    r'(?:^|\s)"?(HIT|MISS|BYPASS|EXPIRED|STALE|UPDATING|REVALIDATED)"?(?=\s|$)'
+)
+"""nginx $upstream_cache_status values, logged after the combined fields."""
 _CLF_PARTS = re.compile(r"(\d\d)/([A-Z][a-z]{2})/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)$")
 _MONTHS = {m: i for i, m in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
@@ -67,7 +73,12 @@ def _combined(line: str, lineno: int, source: str) -> AccessLogEntry:
     parts = match["request"].split()
     method, target = (parts[0], parts[1]) if len(parts) >= 2 else ("-", "-")
     rest = match["rest"]
-    timing = (_NAMED_TIME.search(rest) or _TRAILING_TIME.search(rest)) if rest.strip() else None
+    timing = (
+        (_NAMED_TIME.search(rest) or _TRAILING_TIME.search(rest) or _FIRST_DECIMAL.search(rest))
+        if rest.strip()
+        else None
+    )
+    cached = _CACHE_STATUS.search(rest) if rest.strip() else None
     return AccessLogEntry(
         timestamp=timestamp,
         method=method,
@@ -76,6 +87,7 @@ def _combined(line: str, lineno: int, source: str) -> AccessLogEntry:
         duration_ms=float(timing.group(1)) * 1000 if timing else None,
         bytes_sent=None if match["bytes"] == "-" else int(match["bytes"]),
         line=lineno,
+        cache_status=cached.group(1) if cached else None,
     )
 
 
@@ -98,6 +110,12 @@ def _json_time(value: Any) -> float | None:
     except ValueError:
         pass
     return clf_timestamp(text)
+
+
+def _cache_status(record: dict[str, Any]) -> str | None:
+    value = record.get("upstream_cache_status", record.get("cache_status"))
+    text = str(value).strip().upper() if value is not None else ""
+    return text if text and text != "-" else None
 
 
 def _json_entry(line: str, lineno: int, source: str) -> AccessLogEntry:
@@ -127,6 +145,7 @@ def _json_entry(line: str, lineno: int, source: str) -> AccessLogEntry:
             bytes_sent=None if sent in (None, "-", "") else int(sent),
             line=lineno,
             headers=cache_headers(record),
+            cache_status=_cache_status(record),
         )
     except (TypeError, ValueError) as exc:
         raise EvidenceError(source, lineno, f"bad access log record: {exc}") from None

@@ -170,6 +170,10 @@ class AccessLogEntry(Record):
     headers: HttpCacheHeaders | None = Field(
         default=None, description="Caching headers when the log carries them; None when it does not."
     )
+    cache_status: str | None = Field(
+        default=None,
+        description="A cache in front of the origin: nginx $upstream_cache_status (HIT, MISS, STALE...).",
+    )
 
 
 class Instance(Record):

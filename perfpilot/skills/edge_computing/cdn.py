@@ -8,6 +8,7 @@ from perfpilot.artifacts import Finding, ImpactEstimate, Remediation, stable_id
 from perfpilot.artifacts.priority import priority_from_impact
 from perfpilot.skills.edge_computing.cacheability import Cacheability
 from perfpilot.skills.edge_computing.edge_data import (
+    ALREADY_CACHED_SHARE,
     MIN_OK_SHARE,
     STATIC_EXTENSIONS,
     STATIC_MAX_AGE_S,
@@ -55,7 +56,14 @@ def _query_facts(traffic: EndpointTraffic) -> str:
     return text
 
 
-def _header_facts(facts: Cacheability) -> str:
+def _ttl_source(plan: EdgePlan) -> str:
+    origin = plan.cacheability.origin_ttl_s
+    if origin is not None and plan.ttl_s == int(origin) and plan.ttl_s != plan.advice.ttl_s:
+        return " (the origin's own, which the observed changes do not contradict)"
+    return ""
+
+
+def _header_facts(facts: Cacheability, advice: TtlAdvice) -> str:
     if not facts.headers_logged:
         return (
             " The log carries no response headers, so cacheability rests on request facts (GET, 200, no "
@@ -69,7 +77,14 @@ def _header_facts(facts: Cacheability) -> str:
         else f"grants {facts.origin_ttl_s:.0f} s of freshness"
     )
     validators = "with ETag/Last-Modified validators" if facts.validators else "without validators"
-    return f" The origin {origin}, {validators}."
+    text = f" The origin {origin}, {validators}."
+    shortest = advice.shortest_version_s
+    if facts.origin_ttl_s is not None and shortest is not None and shortest < facts.origin_ttl_s:
+        text += (
+            f" Its {facts.origin_ttl_s:.0f} s is longer than the shortest-lived version ({shortest:.0f} s): "
+            "caches may serve stale data for that long; the TTL here follows the observed changes."
+        )
+    return text
 
 
 def cacheable_finding(
@@ -91,6 +106,7 @@ def cacheable_finding(
         or traffic.ok_share < MIN_OK_SHARE
         or traffic.mean_bytes < min_bytes
         or not plan.cacheability.shared
+        or traffic.cached_share >= ALREADY_CACHED_SHARE
     ):
         return None
     hits, ttl = plan.hits, plan.ttl_s
@@ -112,8 +128,8 @@ def cacheable_finding(
         root_cause=(
             f"{traffic.requests} requests hit only {traffic.distinct_urls} distinct URLs, "
             f"{traffic.ok_share:.0%} answered 200 with {traffic.mean_bytes:.0f} B on average, yet every "
-            f"one reached the origin. {plan.advice.explain()}."
-            + _header_facts(plan.cacheability)
+            f"one reached the origin. TTL {ttl} s{_ttl_source(plan)}: {plan.advice.explain()}."
+            + _header_facts(plan.cacheability, plan.advice)
             + _query_facts(traffic)
         ),
         impact=impact,
@@ -154,6 +170,7 @@ def static_finding(
     static: list[EndpointTraffic], total_requests: int, source: str, min_requests: int
 ) -> Finding | None:
     """Static files the origin serves itself: long-lived immutable caching at the edge."""
+    static = [t for t in static if t.cached_share < ALREADY_CACHED_SHARE]
     requests = sum(t.requests for t in static)
     if requests < min_requests:
         return None

@@ -109,3 +109,10 @@ CACHE_MAX_BYTES = 256 * 2**20
 TRACKING_PARAM_PREFIXES = ("utm_",)
 TRACKING_PARAMS = frozenset({"gclid", "fbclid", "msclkid", "mc_cid", "mc_eid", "_ga"})
 """Query parameters set by ad and analytics links: they never change the response, only split the key."""
+
+SERVED_BY_CACHE = frozenset({"HIT", "STALE", "UPDATING", "REVALIDATED"})
+"""nginx $upstream_cache_status values for a response the cache served (REVALIDATED: after a 304)."""
+
+ALREADY_CACHED_SHARE = 0.5
+"""An endpoint whose logged cache status shows at least half its requests served by a cache is already
+cached at the edge: nothing to propose."""

@@ -48,7 +48,7 @@ class TtlAdvice:
             )
         else:
             seen = f"no change seen by {what} over {self.observed_s:.0f} s of observation"
-        return f"TTL {self.ttl_s} s: {seen}"
+        return seen
 
 
 def _version(entry: AccessLogEntry, basis: Basis) -> str | None:
@@ -91,3 +91,13 @@ def advise_ttl(entries: tuple[AccessLogEntry, ...]) -> TtlAdvice:
     span = shortest if shortest is not None else observed
     ttl = int(max(MIN_ADVISED_TTL_S, min(MAX_ADVISED_TTL_S, span)))
     return TtlAdvice(ttl, basis, changes, round(observed, 3), shortest)
+
+
+def chosen_ttl(advice: TtlAdvice, origin_ttl_s: float | None) -> int:
+    """The origin's own TTL (its owner's word) unless the observed changes contradict it (a version
+    lived shorter than it); else the observed advice."""
+    shortest = advice.shortest_version_s
+    trusted = origin_ttl_s is not None and origin_ttl_s >= MIN_ADVISED_TTL_S
+    if trusted and origin_ttl_s is not None and (shortest is None or shortest >= origin_ttl_s):
+        return int(min(MAX_ADVISED_TTL_S, origin_ttl_s))
+    return advice.ttl_s

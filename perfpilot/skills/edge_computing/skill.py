@@ -20,9 +20,10 @@ from perfpilot.skills.edge_computing.edge_data import (
     MIN_CACHEABLE_BYTES,
     MIN_HIT_RATIO,
     MIN_REQUESTS,
+    STATIC_MAX_AGE_S,
 )
 from perfpilot.skills.edge_computing.edge_evidence import SKILL_NAME
-from perfpilot.skills.edge_computing.freshness import advise_ttl
+from perfpilot.skills.edge_computing.freshness import advise_ttl, chosen_ttl
 from perfpilot.skills.edge_computing.nginx_config import CachedEndpoint, nginx_config
 from perfpilot.skills.edge_computing.replay import ReplayResult, replay
 from perfpilot.skills.edge_computing.trace_breakdown import with_breakdown
@@ -98,11 +99,12 @@ def _plans(
     """Cacheability and TTL per endpoint, then one replay of the whole log through the bounded cache."""
     facts = {t.key: (endpoint_cacheability(t.entries), advise_ttl(t.entries)) for t in traffic}
     ttls = {
-        key: int(inp.cdn_ttl_s) if inp.cdn_ttl_s is not None else advice.ttl_s
-        for key, (_, advice) in facts.items()
+        key: int(inp.cdn_ttl_s) if inp.cdn_ttl_s is not None else chosen_ttl(advice, cache.origin_ttl_s)
+        for key, (cache, advice) in facts.items()
     }
+    ttls.update({t.key: STATIC_MAX_AGE_S for t in traffic if is_static(t)})
     by_line = {e.line: t.key for t in traffic for e in t.entries}
-    storable = {t.key for t in traffic if facts[t.key][0].shared and not is_static(t)}
+    storable = {t.key for t in traffic if facts[t.key][0].shared}
 
     def ttl_for(entry: AccessLogEntry) -> float | None:
         key = by_line.get(entry.line)
