@@ -49,6 +49,17 @@ FARGATE_VCPU_HOUR_USD = 0.04048
 FARGATE_GIB_HOUR_USD = 0.004445
 """AWS Fargate Linux/x86 us-east-1 price per GB-hour: the per-GiB value of a Kubernetes request."""
 
+MEMORY_BUFFER = 0.15
+"""Memory request = peak working set x 1.15: krr's simple strategy default buffer (15%) over the peak,
+room for growth the window did not show without reserving far more than was used."""
+
+MIN_REQUEST_CHANGE = 0.20
+"""A request changes only when the sized value differs from the current by at least 20% (of the
+current value): smaller moves are within a window's noise and not worth a rollout."""
+
+MIN_RATE_INTERVALS = 10
+"""Fewer CPU rate intervals than this make a percentile little more than the maximum; said so."""
+
 LIMIT_TO_REQUEST_MAX = 4.0
 """Limits more than 4x requests let a pod burst far past what the scheduler reserved (overcommit)."""
 

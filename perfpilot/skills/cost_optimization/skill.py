@@ -22,12 +22,13 @@ from perfpilot.skills.cost_optimization.capacity_finding import capacity_finding
 from perfpilot.skills.cost_optimization.fleet import analyse_fleet
 from perfpilot.skills.cost_optimization.limits import limits_findings
 from perfpilot.skills.cost_optimization.measured import with_measured_usage
-from perfpilot.skills.cost_optimization.pricing import TARGET_UTILISATION
+from perfpilot.skills.cost_optimization.pricing import MEMORY_BUFFER, TARGET_UTILISATION
 from perfpilot.skills.cost_optimization.process_peaks import with_process_peaks
-from perfpilot.skills.cost_optimization.requests import overprovisioned_finding
+from perfpilot.skills.cost_optimization.requests import requests_finding, subject_of
 from perfpilot.skills.cost_optimization.rightsizing import is_idle
 from perfpilot.skills.cost_optimization.scoring import SKILL_NAME
 from perfpilot.skills.cost_optimization.serving import measured_traffic
+from perfpilot.skills.cost_optimization.strategy import CpuPercentile, RequestStrategy
 from perfpilot.skills.cost_optimization.usage import observed_usage, workload_usage
 from perfpilot.skills.load_test.runs import load_test_runs
 from perfpilot.skills.profiling.baseline import compute_baseline
@@ -43,6 +44,13 @@ class CostOptimizationInput(SkillInput):
         description="p95 utilisation to size instances and requests to.",
     )
     include_kubernetes: bool = Field(default=True, description="Also analyse Kubernetes requests and limits.")
+    cpu_percentile: CpuPercentile = Field(
+        default="auto",
+        description="CPU request percentile: p95, p99, or auto (p99 serving, p95 batch-like workloads).",
+    )
+    memory_buffer: float = Field(
+        default=MEMORY_BUFFER, ge=0, le=1, description="Memory request = peak working set x (1 + buffer)."
+    )
 
 
 CostDirection = Literal["decrease", "increase", "unchanged"]
@@ -62,8 +70,9 @@ class CostOptimizationOutput(SkillOutput):
     )
     kubernetes_request_savings_usd_month: float = Field(
         default=0.0,
-        description="Value of over-requested pod capacity; realised only when nodes shrink, so kept apart "
-        "from net_monthly_cost_change_usd.",
+        description="Value of over-requested pod capacity less the value of under-requested capacity "
+        "(negative: the requests must grow); realised only when nodes change, so kept apart from "
+        "net_monthly_cost_change_usd.",
     )
     instances_analysed: int = 0
     containers_analysed: int = 0
@@ -81,20 +90,31 @@ def inventory_source(evidence: EvidenceBundle) -> str:
         return str(path)
 
 
-def _kubernetes(evidence: EvidenceBundle, target_util: float) -> tuple[list[Finding], int]:
+def _kubernetes(evidence: EvidenceBundle, strategy: RequestStrategy) -> tuple[list[Finding], int, list[str]]:
+    """Requests sized from usage where usage was measured; limits hygiene (and a note) where not."""
     usage = observed_usage(evidence.metrics, evidence.series)
     findings: list[Finding] = []
+    unobserved: list[str] = []
     containers = 0
     for workload in evidence.kubernetes:
         for container in workload.containers:
             containers += 1
             observed = workload_usage(workload, container.name, usage)
             if observed is not None:
-                found = overprovisioned_finding(workload, container, observed, target_util)
+                found = requests_finding(workload, container, observed, strategy)
                 findings.extend([found] if found else [])
             else:
+                unobserved.append(subject_of(workload, container))
                 findings.extend(limits_findings(workload, container))
-    return findings, containers
+    notes = (
+        [
+            f"no usage data for {', '.join(unobserved)}: requests not sized (give "
+            "container_cpu_usage_seconds_total and container_memory_working_set_bytes over a window)"
+        ]
+        if unobserved
+        else []
+    )
+    return findings, containers, notes
 
 
 def _capacity_plans(
@@ -141,10 +161,12 @@ def run(inp: CostOptimizationInput, ctx: SkillContext) -> CostOptimizationOutput
     fleet = analyse_fleet(
         instances, inventory_source(evidence), evidence.target.architecture, target_util, serving
     )
-    k8s_findings, containers = (
-        _kubernetes(evidence, inp.target_utilisation) if inp.include_kubernetes else ([], 0)
+    strategy = RequestStrategy(inp.cpu_percentile, inp.memory_buffer)
+    k8s_findings, containers, k8s_notes = (
+        _kubernetes(evidence, strategy) if inp.include_kubernetes else ([], 0, [])
     )
-    k8s_savings = sum(
+    measured_notes += k8s_notes
+    k8s_savings = sum(  # decreases minus increases, netted
         f.estimate.current - f.estimate.expected
         for f in k8s_findings
         if f.estimate is not None and f.estimate.unit == "USD/month"
