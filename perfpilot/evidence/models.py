@@ -193,6 +193,7 @@ class Instance(Record):
     cpu_util_max: float | None = Field(default=None, ge=0, le=1, description="Measured peak (max) CPU.")
     mem_util_max: float | None = Field(default=None, ge=0, le=1, description="Measured peak (max) memory.")
     pricing: Literal["on_demand", "reserved", "spot"] = "on_demand"
+    region: str = Field(default="", description="Cloud region (us-east-1, eu-west-1, us-central1...).")
 
 
 class K8sContainer(Record):

@@ -9,6 +9,7 @@ from perfpilot.artifacts.findings import net_monthly_cost_change
 from perfpilot.evidence.models import Instance
 from perfpilot.skills.cost_optimization.commitment import commitment_finding
 from perfpilot.skills.cost_optimization.constrained import constrained_finding
+from perfpilot.skills.cost_optimization.priced import Pricing
 from perfpilot.skills.cost_optimization.rightsizing import (
     idle_finding,
     is_idle,
@@ -34,6 +35,7 @@ def analyse_fleet(
     architecture: str,
     target_util: float,
     serving: dict[str, str] | None = None,
+    pricing: Pricing | None = None,
 ) -> FleetAnalysis:
     """Idle instances save their whole cost; others save rightsizing plus a commitment on the new price;
     saturated ones cost more (scale up or out). The net change adds them all. An instance in `serving`
@@ -51,7 +53,7 @@ def analyse_fleet(
             result.findings.append(idle_finding(instance, source, result.monthly_cost_usd))
             continue
         hourly, instance_type, after = instance.hourly_usd, instance.instance_type, instance
-        resize = plan_resize(instance, target_util)
+        resize = plan_resize(instance, target_util, pricing)
         if resize is not None:
             result.findings.append(rightsizing_finding(instance, resize, source, result.monthly_cost_usd))
             hourly, instance_type = resize.hourly_usd, resize.instance_type

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+DEFAULT_REGION = "us-east-1"
+"""Region assumed for an inventory instance that names none (the region of most public price lists)."""
+
+PRICE_MISMATCH = 0.05
+"""An inventory price more than 5% from the catalog's list price is pointed out (not corrected)."""
+
 HOURS_PER_MONTH = 730.0
 """Hours in a billing month as AWS, GCP and Azure price calculators count them (8,760 h / 12)."""
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from perfpilot.artifacts import Finding, Remediation
 from perfpilot.evidence.models import Instance
 from perfpilot.skills.cost_optimization.instance_evidence import instance_ref
+from perfpilot.skills.cost_optimization.priced import HALVING_NOTE, Pricing
 from perfpilot.skills.cost_optimization.pricing import IDLE_CPU_P95, MIN_AVAILABLE_COUNT, PEAK_CEILING
 from perfpilot.skills.cost_optimization.scoring import (
     SAVINGS_IMPACT_FORMULA,
@@ -32,6 +33,8 @@ class Resize:
     """The higher of peak CPU and peak memory at the new size; None when the inventory has no peak."""
     count: int = 1
     """Instances after the change: fewer only once the family's smallest size is reached."""
+    price_note: str = HALVING_NOTE
+    """How the new size was priced."""
 
 
 def _fits(p95: float, peak: float | None, factor: int, target_util: float) -> bool:
@@ -51,7 +54,7 @@ def _fewer(instance: Instance, factor: int, target_util: float) -> int:
     return max(floor, min(count, needed))
 
 
-def plan_resize(instance: Instance, target_util: float) -> Resize | None:
+def plan_resize(instance: Instance, target_util: float, pricing: Pricing | None = None) -> Resize | None:
     """Halve the size while p95 CPU and memory, doubled, stay at or under the target, and the measured
     peaks (max), doubled, stay at or under PEAK_CEILING; at the family's smallest size, run fewer
     instances while the same bounds hold (the load spread evenly over them)."""
@@ -76,14 +79,18 @@ def plan_resize(instance: Instance, target_util: float) -> Resize | None:
     spread = instance.count / count
     peaks = [p for p in (instance.cpu_util_max, instance.mem_util_max) if p is not None]
     peak_after = max(peaks) * factor * spread if peaks else None
+    hourly, price_note = (pricing or Pricing()).resized_hourly(instance, current, factor)
+    if steps == 0:
+        hourly, price_note = instance.hourly_usd, "same size, fewer instances"
     return Resize(
         current,
         steps,
-        instance.hourly_usd / factor,
+        hourly,
         cpu * factor * spread,
         mem * factor * spread,
         peak_after,
         count,
+        price_note,
     )
 
 
@@ -165,8 +172,8 @@ def rightsizing_finding(instance: Instance, resize: Resize, source: str, fleet_c
             current,
             expected,
             f"savings = hourly {instance.hourly_usd} * 730 * count {instance.count} - hourly "
-            f"{resize.hourly_usd:.4f} * 730 * count {resize.count}; same-family price halves per size "
-            f"step; {SAVINGS_IMPACT_FORMULA}",
+            f"{resize.hourly_usd:.4f} * 730 * count {resize.count}; {resize.price_note}; "
+            f"{SAVINGS_IMPACT_FORMULA}",
         ),
         remediation=Remediation(
             kind="infra",

@@ -10,6 +10,7 @@ from pydantic import Field
 from perfpilot.artifacts import Baseline, Finding
 from perfpilot.artifacts.findings import net_monthly_cost_change
 from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.evidence.errors import EvidenceError
 from perfpilot.evidence.models import Instance
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
 from perfpilot.skills.cost_optimization.capacity import (
@@ -19,10 +20,12 @@ from perfpilot.skills.cost_optimization.capacity import (
     serving_instance,
 )
 from perfpilot.skills.cost_optimization.capacity_finding import capacity_findings, without_downsizing
+from perfpilot.skills.cost_optimization.catalog import load_catalog
 from perfpilot.skills.cost_optimization.fleet import analyse_fleet
 from perfpilot.skills.cost_optimization.limits import limits_findings
 from perfpilot.skills.cost_optimization.measured import with_measured_usage
-from perfpilot.skills.cost_optimization.pricing import MEMORY_BUFFER, TARGET_UTILISATION
+from perfpilot.skills.cost_optimization.priced import Pricing
+from perfpilot.skills.cost_optimization.pricing import DEFAULT_REGION, MEMORY_BUFFER, TARGET_UTILISATION
 from perfpilot.skills.cost_optimization.process_peaks import with_process_peaks
 from perfpilot.skills.cost_optimization.requests import requests_finding, subject_of
 from perfpilot.skills.cost_optimization.rightsizing import is_idle
@@ -48,6 +51,12 @@ class CostOptimizationInput(SkillInput):
         default="auto",
         description="CPU request percentile: p95, p99, or auto (p99 serving, p95 batch-like workloads).",
     )
+    price_catalog: str | None = Field(
+        default=None,
+        description="Your price catalog (YAML, the format of prices.yaml), relative to the target folder; "
+        "its entries replace the bundled ones.",
+    )
+    region: str = Field(default=DEFAULT_REGION, description="Region of instances whose inventory names none.")
     memory_buffer: float = Field(
         default=MEMORY_BUFFER, ge=0, le=1, description="Memory request = peak working set x (1 + buffer)."
     )
@@ -145,6 +154,19 @@ def _capacity_plans(
     return plans, notes
 
 
+def _pricing(inp: CostOptimizationInput, evidence: EvidenceBundle) -> tuple[Pricing, list[str]]:
+    """The bundled catalog with the user's laid over it; a user file that cannot be read is a note and
+    the bundled catalog is used."""
+    if inp.price_catalog is None:
+        return Pricing(load_catalog(), inp.region), []
+    path = evidence.target.root / inp.price_catalog
+    try:
+        note = f"prices: {inp.price_catalog} over the bundled catalog"
+        return Pricing(load_catalog(path), inp.region), [note]
+    except EvidenceError as exc:
+        return Pricing(load_catalog(), inp.region), [f"price catalog not used: {exc}"]
+
+
 def run(inp: CostOptimizationInput, ctx: SkillContext) -> CostOptimizationOutput:
     """Analyse the instance inventory and Kubernetes workloads in the evidence."""
     evidence = ctx.evidence
@@ -158,8 +180,15 @@ def run(inp: CostOptimizationInput, ctx: SkillContext) -> CostOptimizationOutput
         for name, traffic in sorted(serving.items())
         if any(i.name == name and is_idle(i) for i in instances)
     ]
+    pricing, price_notes = _pricing(inp, evidence)
+    measured_notes += price_notes + [n for i in instances if (n := pricing.mismatch(i)) is not None]
+    measured_notes += [
+        f"no usage data for {i.name}: the inventory gives no CPU or memory utilisation, so it is not sized"
+        for i in instances
+        if i.cpu_util_p95 is None and i.cpu_util_avg is None and i.mem_util_p95 is None
+    ]
     fleet = analyse_fleet(
-        instances, inventory_source(evidence), evidence.target.architecture, target_util, serving
+        instances, inventory_source(evidence), evidence.target.architecture, target_util, serving, pricing
     )
     strategy = RequestStrategy(inp.cpu_percentile, inp.memory_buffer)
     k8s_findings, containers, k8s_notes = (
