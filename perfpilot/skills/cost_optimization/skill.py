@@ -49,16 +49,11 @@ class CostOptimizationInput(SkillInput):
     include_kubernetes: bool = Field(default=True, description="Also analyse Kubernetes requests and limits.")
     cpu_percentile: CpuPercentile = Field(
         default="auto",
-        description="CPU request percentile: p95, p99, or auto (p99 serving, p95 batch-like workloads).",
+        description="CPU request percentile (auto: p99 serving, p95 batch-like).",
     )
-    price_catalog: str | None = Field(
-        default=None,
-        description="Your price catalog (YAML, the format of prices.yaml), relative to the target folder; "
-        "its entries replace the bundled ones.",
-    )
-    region: str = Field(default=DEFAULT_REGION, description="Region of instances whose inventory names none.")
+    price_catalog: str | None = Field(default=None, description="Your prices.yaml-format file.")
     memory_buffer: float = Field(
-        default=MEMORY_BUFFER, ge=0, le=1, description="Memory request = peak working set x (1 + buffer)."
+        default=MEMORY_BUFFER, ge=0, le=1, description="Memory request = peak x (1 + buffer)."
     )
 
 
@@ -158,13 +153,13 @@ def _pricing(inp: CostOptimizationInput, evidence: EvidenceBundle) -> tuple[Pric
     """The bundled catalog with the user's laid over it; a user file that cannot be read is a note and
     the bundled catalog is used."""
     if inp.price_catalog is None:
-        return Pricing(load_catalog(), inp.region), []
+        return Pricing(load_catalog(), DEFAULT_REGION), []
     path = evidence.target.root / inp.price_catalog
     try:
         note = f"prices: {inp.price_catalog} over the bundled catalog"
-        return Pricing(load_catalog(path), inp.region), [note]
+        return Pricing(load_catalog(path), DEFAULT_REGION), [note]
     except EvidenceError as exc:
-        return Pricing(load_catalog(), inp.region), [f"price catalog not used: {exc}"]
+        return Pricing(load_catalog(), DEFAULT_REGION), [f"price catalog not used: {exc}"]
 
 
 def run(inp: CostOptimizationInput, ctx: SkillContext) -> CostOptimizationOutput:

@@ -37,13 +37,13 @@ class EdgeComputingInput(SkillInput):
     cdn_ttl_s: float | None = Field(
         default=None,
         gt=0,
-        description="Edge cache TTL for every endpoint; default: advised per endpoint from observed changes.",
+        description="Edge TTL for every endpoint (default: advised per endpoint).",
     )
     cache_max_entries: int = Field(
-        default=CACHE_MAX_ENTRIES, ge=1, description="Entries the replayed shared cache holds."
+        default=CACHE_MAX_ENTRIES, ge=1, description="Entries the replayed cache holds."
     )
     cache_max_bytes: float = Field(
-        default=CACHE_MAX_BYTES, gt=0, description="Bytes of bodies the replayed shared cache holds."
+        default=CACHE_MAX_BYTES, gt=0, description="Body bytes the replayed cache holds."
     )
     app_cache_ttl_s: float = Field(
         default=60, gt=0, description="Application cache TTL for the hot endpoint."
