@@ -25,7 +25,7 @@ from perfpilot.skills.cost_optimization.fleet import analyse_fleet
 from perfpilot.skills.cost_optimization.limits import limits_findings
 from perfpilot.skills.cost_optimization.measured import with_measured_usage
 from perfpilot.skills.cost_optimization.priced import Pricing
-from perfpilot.skills.cost_optimization.pricing import DEFAULT_REGION, MEMORY_BUFFER, TARGET_UTILISATION
+from perfpilot.skills.cost_optimization.pricing import DEFAULT_REGION, TARGET_UTILISATION
 from perfpilot.skills.cost_optimization.process_peaks import with_process_peaks
 from perfpilot.skills.cost_optimization.requests import requests_finding, subject_of
 from perfpilot.skills.cost_optimization.rightsizing import is_idle
@@ -49,12 +49,9 @@ class CostOptimizationInput(SkillInput):
     include_kubernetes: bool = Field(default=True, description="Also analyse Kubernetes requests and limits.")
     cpu_percentile: CpuPercentile = Field(
         default="auto",
-        description="CPU request percentile (auto: p99 serving, p95 batch-like).",
+        description="auto: p99 serving, p95 batch-like.",
     )
     price_catalog: str | None = Field(default=None, description="Your prices.yaml-format file.")
-    memory_buffer: float = Field(
-        default=MEMORY_BUFFER, ge=0, le=1, description="Memory request = peak x (1 + buffer)."
-    )
 
 
 CostDirection = Literal["decrease", "increase", "unchanged"]
@@ -185,7 +182,7 @@ def run(inp: CostOptimizationInput, ctx: SkillContext) -> CostOptimizationOutput
     fleet = analyse_fleet(
         instances, inventory_source(evidence), evidence.target.architecture, target_util, serving, pricing
     )
-    strategy = RequestStrategy(inp.cpu_percentile, inp.memory_buffer)
+    strategy = RequestStrategy(inp.cpu_percentile)
     k8s_findings, containers, k8s_notes = (
         _kubernetes(evidence, strategy) if inp.include_kubernetes else ([], 0, [])
     )

@@ -39,12 +39,6 @@ class EdgeComputingInput(SkillInput):
         gt=0,
         description="Edge TTL for every endpoint (default: advised per endpoint).",
     )
-    cache_max_entries: int = Field(
-        default=CACHE_MAX_ENTRIES, ge=1, description="Entries the replayed cache holds."
-    )
-    cache_max_bytes: float = Field(
-        default=CACHE_MAX_BYTES, gt=0, description="Body bytes the replayed cache holds."
-    )
     app_cache_ttl_s: float = Field(
         default=60, gt=0, description="Application cache TTL for the hot endpoint."
     )
@@ -110,7 +104,7 @@ def _plans(
         key = by_line.get(entry.line)
         return float(ttls[key]) if key in storable else None
 
-    result = replay(entries, ttl_for, inp.cache_max_entries, inp.cache_max_bytes)
+    result = replay(entries, ttl_for, CACHE_MAX_ENTRIES, CACHE_MAX_BYTES)
     plans = {
         t.key: EdgePlan(facts[t.key][0], facts[t.key][1], ttls[t.key], result.hit_count(t.entries))
         for t in traffic
@@ -173,7 +167,7 @@ def run(inp: EdgeComputingInput, ctx: SkillContext) -> EdgeComputingOutput:
     out.findings.extend([compressed] if compressed else [])
     out.offloaded_requests = sum(_hits(f) for f in edge)
     out.origin_offload_share = round(out.offloaded_requests / len(entries), 4)
-    out.nginx_proxy_cache = nginx_config(cached, inp.cache_max_bytes)
+    out.nginx_proxy_cache = nginx_config(cached, CACHE_MAX_BYTES)
     ctx.log.info("edge_analysis_done", findings=len(out.findings), requests=len(entries))
     return out
 
