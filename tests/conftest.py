@@ -128,3 +128,14 @@ def _structlog_defaults() -> Iterator[None]:
     yield
     structlog.reset_defaults()
     reset_standard_logging()
+
+
+@pytest.fixture(scope="session")
+def nginx_binary() -> str:
+    """The nginx binary (Debian package nginx), for tests that run a real nginx on loopback."""
+    found = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None
+    )
+    require("nginx", found is not None, "apt-get install nginx (scripts/install-system-deps.sh)")
+    assert found is not None
+    return found

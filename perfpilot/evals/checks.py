@@ -10,6 +10,7 @@ from perfpilot.artifacts.findings import Finding
 from perfpilot.artifacts.report import RunReport
 from perfpilot.evals.incident import FindingMatch, Incident
 from perfpilot.evals.scoring import finding_matches
+from perfpilot.graphs.routing import bottleneck_layers
 
 Aspect = Literal["layers", "finding", "forbidden", "status", "tier"]
 RIGHT_ASPECTS: tuple[Aspect, ...] = ("layers", "finding", "forbidden", "status")
@@ -59,7 +60,7 @@ def expectation_checks(incident: Incident, report: RunReport) -> list[Check]:
     checks: list[Check] = []
     if exp.bottleneck_layers is not None:
         inventory = report.inventory
-        got = sorted({b.layer for b in inventory.significant()} if inventory else set())
+        got = bottleneck_layers(inventory) if inventory else []
         wanted = sorted(set(exp.bottleneck_layers))
         checks.append(
             Check(

@@ -9,6 +9,7 @@ from perfpilot.artifacts.findings import Finding
 from perfpilot.artifacts.plan import Change
 from perfpilot.artifacts.report import RunReport
 from perfpilot.evals.incident import ChangeMatch, Expectations, FindingMatch, Incident
+from perfpilot.graphs.routing import bottleneck_layers
 
 RISK_ORDER = {"low": 0, "medium": 1, "high": 2}
 WEIGHTS = {
@@ -101,7 +102,7 @@ def score_decision(exp: Expectations, report: RunReport, s: Scored) -> None:
 
 def score_bottlenecks(exp: Expectations, report: RunReport, s: Scored) -> None:
     inventory = report.inventory
-    got: set[str] = {b.layer for b in inventory.significant()} if inventory else set()
+    got = set(bottleneck_layers(inventory)) if inventory else set()
     s.layers = sorted(got)
     if exp.bottleneck_layers is None:
         s.parts["bottlenecks"] = None

@@ -1,13 +1,17 @@
 """Access logs -> AccessLogEntry records, streamed line by line.
 
 Two shapes: the combined log format, optionally followed by the request time (nginx `$request_time`
-in seconds as the last field, or `rt=0.123`), and JSON lines with keys method, path|url, status,
-duration_ms|request_time (seconds), optional time|timestamp and bytes_sent|body_bytes_sent.
+in seconds as the last field, `rt=0.123`, else the first decimal number after the combined fields) and
+nginx's `$upstream_cache_status` (HIT, MISS...), and JSON lines with keys method, path|url, status,
+duration_ms|request_time (seconds), optional time|timestamp and bytes_sent|body_bytes_sent, and the
+caching headers of `access_headers.py` (Cache-Control, Expires, ETag, Last-Modified, Vary, Set-Cookie,
+Authorization, Cookie) under nginx's variable names.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -16,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from perfpilot.evidence.access_headers import cache_headers
 from perfpilot.evidence.errors import EvidenceError, open_text
 from perfpilot.evidence.models import AccessLogEntry
 
@@ -26,6 +31,11 @@ _COMBINED = re.compile(
 )
 _NAMED_TIME = re.compile(r'(?:^|\s)(?:rt|request_time)="?(\d+(?:\.\d+)?)"?')
 _TRAILING_TIME = re.compile(r"(?:^|\s)(\d+(?:\.\d+)?)\s*$")
+_FIRST_DECIMAL = re.compile(r'(?:^|\s)"?(\d+\.\d+)"?(?=\s|$)')
+_CACHE_STATUS = re.compile(
+    r'(?:^|\s)"?(HIT|MISS|BYPASS|EXPIRED|STALE|UPDATING|REVALIDATED)"?(?=\s|$)'
+)
+"""nginx $upstream_cache_status values, logged after the combined fields."""
 _CLF_PARTS = re.compile(r"(\d\d)/([A-Z][a-z]{2})/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)$")
 _MONTHS = {m: i for i, m in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
@@ -63,7 +73,12 @@ def _combined(line: str, lineno: int, source: str) -> AccessLogEntry:
     parts = match["request"].split()
     method, target = (parts[0], parts[1]) if len(parts) >= 2 else ("-", "-")
     rest = match["rest"]
-    timing = (_NAMED_TIME.search(rest) or _TRAILING_TIME.search(rest)) if rest.strip() else None
+    timing = (
+        (_NAMED_TIME.search(rest) or _TRAILING_TIME.search(rest) or _FIRST_DECIMAL.search(rest))
+        if rest.strip()
+        else None
+    )
+    cached = _CACHE_STATUS.search(rest) if rest.strip() else None
     return AccessLogEntry(
         timestamp=timestamp,
         method=method,
@@ -72,6 +87,7 @@ def _combined(line: str, lineno: int, source: str) -> AccessLogEntry:
         duration_ms=float(timing.group(1)) * 1000 if timing else None,
         bytes_sent=None if match["bytes"] == "-" else int(match["bytes"]),
         line=lineno,
+        cache_status=cached.group(1) if cached else None,
     )
 
 
@@ -81,11 +97,25 @@ def _json_time(value: Any) -> float | None:
     if isinstance(value, int | float):
         return float(value) / 1000 if value > 1e11 else float(value)
     text = str(value)
+    try:  # nginx $msec: "1796575861.152"
+        number = float(text)
+    except ValueError:
+        pass
+    else:
+        if not math.isfinite(number):
+            raise ValueError(f"bad time {text!r}")
+        return _json_time(number)
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
     except ValueError:
         pass
     return clf_timestamp(text)
+
+
+def _cache_status(record: dict[str, Any]) -> str | None:
+    value = record.get("upstream_cache_status", record.get("cache_status"))
+    text = str(value).strip().upper() if value is not None else ""
+    return text if text and text != "-" else None
 
 
 def _json_entry(line: str, lineno: int, source: str) -> AccessLogEntry:
@@ -112,8 +142,10 @@ def _json_entry(line: str, lineno: int, source: str) -> AccessLogEntry:
             path=_path(target),
             status=int(record["status"]),
             duration_ms=duration,
-            bytes_sent=None if sent in (None, "-") else int(sent),
+            bytes_sent=None if sent in (None, "-", "") else int(sent),
             line=lineno,
+            headers=cache_headers(record),
+            cache_status=_cache_status(record),
         )
     except (TypeError, ValueError) as exc:
         raise EvidenceError(source, lineno, f"bad access log record: {exc}") from None

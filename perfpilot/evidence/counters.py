@@ -60,3 +60,17 @@ def increase(points: Sequence[tuple[float, float]]) -> Increase | None:
         else:
             total += after - before
     return Increase(value=total, seconds=ordered[-1][0] - ordered[0][0], resets=resets)
+
+
+def interval_rates(points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Per-second rate over each interval between consecutive points, as (end time, rate): the
+    counter's increase between two scrapes over the seconds between them. A drop is a restart: the
+    value after it is the increase. Intervals of no length are skipped."""
+    ordered = sorted(points)
+    rates = []
+    for (t1, before), (t2, after) in itertools.pairwise(ordered):
+        if t2 <= t1:
+            continue
+        grown = after if after < before else after - before
+        rates.append((t2, grown / (t2 - t1)))
+    return rates

@@ -2,7 +2,7 @@
 
 Fields: name, role, instance_type, count, vcpu, memory_gib, hourly_usd, cpu_util_avg, cpu_util_p95,
 cpu_util_max, mem_util_avg, mem_util_p95, mem_util_max (the measured peaks), pricing (on_demand,
-reserved, spot). Any other field is an error naming it
+reserved, spot), region (us-east-1...; `location` also read). Any other field is an error naming it
 and its line. Utilisation fields take a fraction (0.42) or a percentage string ("42%"). Empty CSV cells
 are left out. Keys are read without regard to case, and spellings operators use are accepted for
 these fields (giving two spellings of one field is an error):
@@ -44,6 +44,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "memory_gib": ("memory_gb", "mem_gib", "mem_gb", "ram_gib", "ram_gb"),
     "hourly_usd": ("price_per_hour", "hourly_price", "hourly_cost", "cost_per_hour"),
     "count": ("instances", "quantity"),
+    "region": ("location",),
     "cpu_util_avg": ("cpu_avg", "cpu_utilization_avg", "cpu_utilisation_avg"),
     "cpu_util_p95": ("cpu_p95", "cpu_utilization_p95", "cpu_utilisation_p95"),
     "cpu_util_max": ("cpu_max", "cpu_utilization_max", "cpu_utilisation_max"),

@@ -142,6 +142,21 @@ class K6Summary(Record):
         return next((m for m in self.metrics if m.name == metric_name and m.tags == tags), None)
 
 
+class HttpCacheHeaders(Record):
+    """The caching facts of one logged request and its response, as far as the log carries them.
+
+    Header values that are secrets (Set-Cookie, Authorization, Cookie) are kept as presence only."""
+
+    cache_control: str | None = Field(default=None, description="Response Cache-Control.")
+    expires: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    vary: str | None = None
+    set_cookie: bool | None = Field(default=None, description="The response set a cookie.")
+    authorization: bool | None = Field(default=None, description="The request carried Authorization.")
+    cookie: bool | None = Field(default=None, description="The request carried a Cookie.")
+
+
 class AccessLogEntry(Record):
     """One request from an access log (combined format, optionally with request time)."""
 
@@ -152,6 +167,13 @@ class AccessLogEntry(Record):
     duration_ms: float | None = None
     bytes_sent: int | None = None
     line: int
+    headers: HttpCacheHeaders | None = Field(
+        default=None, description="Caching headers when the log carries them; None when it does not."
+    )
+    cache_status: str | None = Field(
+        default=None,
+        description="A cache in front of the origin: nginx $upstream_cache_status (HIT, MISS, STALE...).",
+    )
 
 
 class Instance(Record):
@@ -171,6 +193,7 @@ class Instance(Record):
     cpu_util_max: float | None = Field(default=None, ge=0, le=1, description="Measured peak (max) CPU.")
     mem_util_max: float | None = Field(default=None, ge=0, le=1, description="Measured peak (max) memory.")
     pricing: Literal["on_demand", "reserved", "spot"] = "on_demand"
+    region: str = Field(default="", description="Cloud region (us-east-1, eu-west-1, us-central1...).")
 
 
 class K8sContainer(Record):

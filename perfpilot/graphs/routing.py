@@ -65,6 +65,19 @@ def unread_sources(sources: Iterable[EvidenceRead]) -> list[str]:
     ]
 
 
+def waste_findings(inventory: BottleneckInventory) -> list[Finding]:
+    """Waste found while profiling: a medium or high priority finding (e.g. resources far above their
+    use). It is a bottleneck of its layer (an over-provisioned fleet: infrastructure) even when latency
+    is fine."""
+    return [f for f in inventory.findings if f.priority != "low"]
+
+
+def bottleneck_layers(inventory: BottleneckInventory) -> list[str]:
+    """The layers of the significant bottlenecks and of the waste found while profiling."""
+    layers = {b.layer for b in inventory.significant()} | {f.layer for f in waste_findings(inventory)}
+    return sorted(layers)
+
+
 def after_profiling(
     inventory: BottleneckInventory, slos: Slos, sources: Iterable[EvidenceRead]
 ) -> Verdict[ProfilingVerdict]:
@@ -72,7 +85,7 @@ def after_profiling(
     (T0) only when every target was measured and every source read; otherwise inconclusive. Waste found
     while profiling (a medium or high priority finding, e.g. resources far above their use) is a
     bottleneck too: there is something to change even when latency is fine."""
-    waste = [f for f in inventory.findings if f.priority != "low"]
+    waste = waste_findings(inventory)
     count = len(inventory.significant()) + (1 if waste else 0)
     if count == 1:
         return Verdict("single", "one significant bottleneck: quick optimization path (T1)")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from perfpilot.evidence.counters import increase, is_cumulative
+from perfpilot.evidence.counters import increase, interval_rates, is_cumulative
 from perfpilot.evidence.models import MetricSample, MetricSeries
 from perfpilot.evidence.scrape_window import MetricBatch, join_series, window_sample
 from perfpilot.target.spec import MetricsSource
@@ -68,3 +68,8 @@ def test_scraped_at_reads_iso_and_unix_seconds_as_utc(tmp_path: Path) -> None:
 def test_a_series_without_points_is_left_out() -> None:
     empty = MetricSeries(name="up", labels={"job": "x"}, points=[])
     assert join_series([MetricBatch("q.json", series=[empty])]) == []
+
+
+def test_interval_rates_difference_each_pair_of_scrapes_through_a_restart() -> None:
+    rates = interval_rates([(0, 100), (10, 130), (20, 5), (20, 6), (40, 25)])
+    assert rates == [(10, 3.0), (20, 0.5), (40, 0.95)]  # (20, 5) -> (20, 6) has no length: skipped

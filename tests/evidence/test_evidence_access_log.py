@@ -63,3 +63,14 @@ def test_clf_timestamp_matches_strptime(text: str) -> None:
 def test_clf_timestamp_rejects_bad_times(text: str) -> None:
     with pytest.raises(ValueError):
         clf_timestamp(text)
+
+
+def test_request_time_before_the_upstream_cache_status(tmp_path: Path) -> None:
+    line = (
+        '203.0.113.9 - - [14/Oct/2026:09:00:00 +0000] "GET /catalog/7 HTTP/1.1" 200 12824 "-" '
+        '"Mozilla/5.0" 0.011 "HIT"\n'
+    )
+    log = tmp_path / "access.log"
+    log.write_text(line)
+    (entry,) = load_access_log(log)
+    assert (entry.duration_ms, entry.cache_status, entry.headers) == (11.0, "HIT", None)

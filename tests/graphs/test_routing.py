@@ -190,3 +190,17 @@ def test_a_handful_of_requests_is_no_measurement() -> None:
     verdict = routing.after_profiling(inventory, SLOS, READ)
     assert verdict.kind == "inconclusive"
     assert "p95_ms (only 3 requests measured, fewer than 100)" in verdict.reason
+
+
+def test_waste_found_while_profiling_names_its_layer() -> None:
+    """An over-provisioned fleet (a medium/high cost finding) is a bottleneck of the infrastructure
+    layer; a low-priority finding is not."""
+    waste = factories.finding("cost-1", layer="infrastructure", priority="medium", kind="rightsize_instance")
+    hint = factories.finding("cost-2", layer="edge", priority="low", kind="compress_text_responses")
+    inventory = BottleneckInventory(
+        baseline=measured(),
+        bottlenecks=[bottleneck(1, 0.6), bottleneck(2, 0.05, "cache")],
+        findings=[waste, hint],
+    )
+    assert routing.waste_findings(inventory) == [waste]
+    assert routing.bottleneck_layers(inventory) == ["database", "infrastructure"]

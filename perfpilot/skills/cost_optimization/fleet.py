@@ -9,6 +9,7 @@ from perfpilot.artifacts.findings import net_monthly_cost_change
 from perfpilot.evidence.models import Instance
 from perfpilot.skills.cost_optimization.commitment import commitment_finding
 from perfpilot.skills.cost_optimization.constrained import constrained_finding
+from perfpilot.skills.cost_optimization.priced import Pricing
 from perfpilot.skills.cost_optimization.rightsizing import (
     idle_finding,
     is_idle,
@@ -29,10 +30,18 @@ class FleetAnalysis:
 
 
 def analyse_fleet(
-    instances: list[Instance], source: str, architecture: str, target_util: float
+    instances: list[Instance],
+    source: str,
+    architecture: str,
+    target_util: float,
+    serving: dict[str, str] | None = None,
+    pricing: Pricing | None = None,
 ) -> FleetAnalysis:
     """Idle instances save their whole cost; others save rightsizing plus a commitment on the new price;
-    saturated ones cost more (scale up or out). The net change adds them all."""
+    saturated ones cost more (scale up or out). The net change adds them all. An instance in `serving`
+    (name -> the measured traffic it serves) does work, so it is never idle: at low utilisation it is
+    over-provisioned and rightsized."""
+    serving = serving or {}
     result = FleetAnalysis()
     result.monthly_cost_usd = round(sum(monthly_usd(i.hourly_usd, i.count) for i in instances), 2)
     for instance in sorted(instances, key=lambda i: i.name):
@@ -40,15 +49,16 @@ def analyse_fleet(
         if constrained is not None:
             result.findings.append(constrained)
             continue
-        if is_idle(instance):
+        if is_idle(instance) and instance.name not in serving:
             result.findings.append(idle_finding(instance, source, result.monthly_cost_usd))
             continue
-        hourly, instance_type = instance.hourly_usd, instance.instance_type
-        resize = plan_resize(instance, target_util)
+        hourly, instance_type, after = instance.hourly_usd, instance.instance_type, instance
+        resize = plan_resize(instance, target_util, pricing)
         if resize is not None:
             result.findings.append(rightsizing_finding(instance, resize, source, result.monthly_cost_usd))
             hourly, instance_type = resize.hourly_usd, resize.instance_type
-        commitment = commitment_finding(instance, hourly, instance_type, source, result.monthly_cost_usd)
+            after = instance.model_copy(update={"count": resize.count})
+        commitment = commitment_finding(after, hourly, instance_type, source, result.monthly_cost_usd)
         if commitment is not None:
             result.findings.append(commitment)
     result.monthly_cost_change_usd = net_monthly_cost_change(result.findings) or 0.0

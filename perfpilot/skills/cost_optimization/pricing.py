@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+DEFAULT_REGION = "us-east-1"
+"""Region assumed for an inventory instance that names none (the region of most public price lists)."""
+
+PRICE_MISMATCH = 0.05
+"""An inventory price more than 5% from the catalog's list price is pointed out (not corrected)."""
+
 HOURS_PER_MONTH = 730.0
 """Hours in a billing month as AWS, GCP and Azure price calculators count them (8,760 h / 12)."""
 
@@ -13,6 +19,10 @@ IDLE_CPU_P95 = 0.05
 """An instance whose p95 CPU stays under 5% does no meaningful work (AWS Trusted Advisor's
 'low utilization EC2' check uses CPU <= 10% average on 4 of 14 days; we use a stricter p95 bound).
 When the inventory has the measured peak (max), it must stay under 5% too: a burst is work."""
+
+MIN_AVAILABLE_COUNT = 2
+"""Fewest instances a group of two or more is reduced to: one instance can be lost (a zone, a deploy)
+while the other serves (the usual N+1 floor for a service behind a load balancer)."""
 
 CONSTRAINED_P95 = 0.85
 """p95 utilisation above which a resource queues work and drives latency (saturation begins)."""
@@ -44,6 +54,17 @@ FARGATE_VCPU_HOUR_USD = 0.04048
 
 FARGATE_GIB_HOUR_USD = 0.004445
 """AWS Fargate Linux/x86 us-east-1 price per GB-hour: the per-GiB value of a Kubernetes request."""
+
+MEMORY_BUFFER = 0.15
+"""Memory request = peak working set x 1.15: krr's simple strategy default buffer (15%) over the peak,
+room for growth the window did not show without reserving far more than was used."""
+
+MIN_REQUEST_CHANGE = 0.20
+"""A request changes only when the sized value differs from the current by at least 20% (of the
+current value): smaller moves are within a window's noise and not worth a rollout."""
+
+MIN_RATE_INTERVALS = 10
+"""Fewer CPU rate intervals than this make a percentile little more than the maximum; said so."""
 
 LIMIT_TO_REQUEST_MAX = 4.0
 """Limits more than 4x requests let a pod burst far past what the scheduler reserved (overcommit)."""

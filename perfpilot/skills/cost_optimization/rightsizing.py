@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from perfpilot.artifacts import Finding, Remediation
 from perfpilot.evidence.models import Instance
 from perfpilot.skills.cost_optimization.instance_evidence import instance_ref
-from perfpilot.skills.cost_optimization.pricing import IDLE_CPU_P95, PEAK_CEILING
+from perfpilot.skills.cost_optimization.priced import HALVING_NOTE, Pricing
+from perfpilot.skills.cost_optimization.pricing import IDLE_CPU_P95, MIN_AVAILABLE_COUNT, PEAK_CEILING
 from perfpilot.skills.cost_optimization.scoring import (
     SAVINGS_IMPACT_FORMULA,
     cost_finding,
@@ -29,15 +31,33 @@ class Resize:
     mem_p95_after: float
     peak_after: float | None = None
     """The higher of peak CPU and peak memory at the new size; None when the inventory has no peak."""
+    count: int = 1
+    """Instances after the change: fewer only once the family's smallest size is reached."""
+    price_note: str = HALVING_NOTE
+    """How the new size was priced."""
 
 
 def _fits(p95: float, peak: float | None, factor: int, target_util: float) -> bool:
     return p95 * factor <= target_util and (peak is None or peak * factor <= PEAK_CEILING)
 
 
-def plan_resize(instance: Instance, target_util: float) -> Resize | None:
+def _fewer(instance: Instance, factor: int, target_util: float) -> int:
+    """How many instances of the smallest size carry the load at the target (p95) and under the peak
+    ceiling (max), spread evenly; never fewer than MIN_AVAILABLE_COUNT of a group that had them."""
+    count = instance.count
+    floor = min(count, MIN_AVAILABLE_COUNT)
+    p95 = max(instance.cpu_util_p95 or 0.0, instance.mem_util_p95 or 0.0) * factor
+    peaks = [p for p in (instance.cpu_util_max, instance.mem_util_max) if p is not None]
+    needed = math.ceil(count * p95 / target_util) if p95 > 0 else 1
+    if peaks:
+        needed = max(needed, math.ceil(count * max(peaks) * factor / PEAK_CEILING))
+    return max(floor, min(count, needed))
+
+
+def plan_resize(instance: Instance, target_util: float, pricing: Pricing | None = None) -> Resize | None:
     """Halve the size while p95 CPU and memory, doubled, stay at or under the target, and the measured
-    peaks (max), doubled, stay at or under PEAK_CEILING."""
+    peaks (max), doubled, stay at or under PEAK_CEILING; at the family's smallest size, run fewer
+    instances while the same bounds hold (the load spread evenly over them)."""
     cpu, mem = instance.cpu_util_p95, instance.mem_util_p95
     if cpu is None or mem is None:
         return None
@@ -52,12 +72,26 @@ def plan_resize(instance: Instance, target_util: float) -> Resize | None:
         ):
             break
         current, steps = smaller, steps + 1
-    if steps == 0:
-        return None
     factor = 2**steps
+    count = _fewer(instance, factor, target_util) if smaller_size(current) is None else instance.count
+    if steps == 0 and count == instance.count:
+        return None
+    spread = instance.count / count
     peaks = [p for p in (instance.cpu_util_max, instance.mem_util_max) if p is not None]
-    peak_after = max(peaks) * factor if peaks else None
-    return Resize(current, steps, instance.hourly_usd / factor, cpu * factor, mem * factor, peak_after)
+    peak_after = max(peaks) * factor * spread if peaks else None
+    hourly, price_note = (pricing or Pricing()).resized_hourly(instance, current, factor)
+    if steps == 0:
+        hourly, price_note = instance.hourly_usd, "same size, fewer instances"
+    return Resize(
+        current,
+        steps,
+        hourly,
+        cpu * factor * spread,
+        mem * factor * spread,
+        peak_after,
+        count,
+        price_note,
+    )
 
 
 def is_idle(instance: Instance) -> bool:
@@ -107,8 +141,15 @@ def idle_finding(instance: Instance, source: str, fleet_cost: float) -> Finding:
 def rightsizing_finding(instance: Instance, resize: Resize, source: str, fleet_cost: float) -> Finding:
     """A smaller size of the same family that keeps p95 under the target and the peak under the ceiling."""
     current = monthly_usd(instance.hourly_usd, instance.count)
-    expected = monthly_usd(resize.hourly_usd, instance.count)
+    expected = monthly_usd(resize.hourly_usd, resize.count)
     impact = share(current - expected, fleet_cost)
+    fewer = (
+        f"; {resize.count} instead of {instance.count} instances (the smallest size of the family, the "
+        "load spread evenly)"
+        if resize.count != instance.count
+        else ""
+    )
+    target = f"{resize.count} x {resize.instance_type}"
     peak = (
         "the peak (max) was not measured, so check it before resizing"
         if resize.peak_after is None
@@ -117,27 +158,37 @@ def rightsizing_finding(instance: Instance, resize: Resize, source: str, fleet_c
     return cost_finding(
         kind="rightsize_instance",
         subject=instance.name,
-        title=f"Rightsize {instance.name}: {instance.instance_type} -> {resize.instance_type}",
+        title=(
+            f"Rightsize {instance.name}: {instance.count} x {instance.instance_type} -> {target}"
+        ),
         root_cause=(
-            f"p95 CPU {instance.cpu_util_p95:.0%} and p95 memory {instance.mem_util_p95:.0%} of "
-            f"{instance.instance_type}; at {resize.instance_type} ({resize.steps} halving(s)) they would be "
-            f"{resize.cpu_p95_after:.0%} and {resize.mem_p95_after:.0%}, within the sizing target; {peak}."
+            f"p95 CPU {instance.cpu_util_p95:.2%} and p95 memory {instance.mem_util_p95:.2%} of "
+            f"{instance.instance_type}; at {resize.instance_type} ({resize.steps} halving(s){fewer}) they "
+            "would be "
+            f"{resize.cpu_p95_after:.1%} and {resize.mem_p95_after:.1%}, within the sizing target; {peak}."
         ),
         impact=impact,
         estimate=usd_month_estimate(
             current,
             expected,
-            f"savings = (hourly {instance.hourly_usd} - {resize.hourly_usd:.4f}) * 730 * count "
-            f"{instance.count}; same-family price halves per size step; {SAVINGS_IMPACT_FORMULA}",
+            f"savings = hourly {instance.hourly_usd} * 730 * count {instance.count} - hourly "
+            f"{resize.hourly_usd:.4f} * 730 * count {resize.count}; {resize.price_note}; "
+            f"{SAVINGS_IMPACT_FORMULA}",
         ),
         remediation=Remediation(
             kind="infra",
-            title=f"Change {instance.name} to {resize.instance_type}",
+            title=f"Change {instance.name} to {target}",
             content=(
                 f'Set instance_type = "{resize.instance_type}" for {instance.name} (was '
-                f"{instance.instance_type}); roll one instance at a time and watch p95 CPU and memory."
+                f"{instance.instance_type})"
+                + (f" and count = {resize.count} (was {instance.count})" if fewer else "")
+                + "; roll one instance at a time and watch p95 CPU and memory."
             ),
-            rollback=f'Set instance_type back to "{instance.instance_type}" and roll the instances again.',
+            rollback=(
+                f'Set instance_type back to "{instance.instance_type}"'
+                + (f" and count back to {instance.count}" if fewer else "")
+                + " and roll the instances again."
+            ),
             effort_days=0.5,
             risk="low",
         ),

@@ -10,6 +10,7 @@ from pydantic import Field
 from perfpilot.artifacts import Baseline, Finding
 from perfpilot.artifacts.findings import net_monthly_cost_change
 from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.evidence.errors import EvidenceError
 from perfpilot.evidence.models import Instance
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
 from perfpilot.skills.cost_optimization.capacity import (
@@ -19,12 +20,18 @@ from perfpilot.skills.cost_optimization.capacity import (
     serving_instance,
 )
 from perfpilot.skills.cost_optimization.capacity_finding import capacity_findings, without_downsizing
+from perfpilot.skills.cost_optimization.catalog import load_catalog
 from perfpilot.skills.cost_optimization.fleet import analyse_fleet
 from perfpilot.skills.cost_optimization.limits import limits_findings
 from perfpilot.skills.cost_optimization.measured import with_measured_usage
-from perfpilot.skills.cost_optimization.pricing import TARGET_UTILISATION
-from perfpilot.skills.cost_optimization.requests import overprovisioned_finding
+from perfpilot.skills.cost_optimization.priced import Pricing
+from perfpilot.skills.cost_optimization.pricing import DEFAULT_REGION, TARGET_UTILISATION
+from perfpilot.skills.cost_optimization.process_peaks import with_process_peaks
+from perfpilot.skills.cost_optimization.requests import requests_finding, subject_of
+from perfpilot.skills.cost_optimization.rightsizing import is_idle
 from perfpilot.skills.cost_optimization.scoring import SKILL_NAME
+from perfpilot.skills.cost_optimization.serving import measured_traffic
+from perfpilot.skills.cost_optimization.strategy import CpuPercentile, RequestStrategy
 from perfpilot.skills.cost_optimization.usage import observed_usage, workload_usage
 from perfpilot.skills.load_test.runs import load_test_runs
 from perfpilot.skills.profiling.baseline import compute_baseline
@@ -40,6 +47,11 @@ class CostOptimizationInput(SkillInput):
         description="p95 utilisation to size instances and requests to.",
     )
     include_kubernetes: bool = Field(default=True, description="Also analyse Kubernetes requests and limits.")
+    cpu_percentile: CpuPercentile = Field(
+        default="auto",
+        description="auto: p99 serving, p95 batch-like.",
+    )
+    price_catalog: str | None = Field(default=None, description="Your prices.yaml-format file.")
 
 
 CostDirection = Literal["decrease", "increase", "unchanged"]
@@ -59,8 +71,9 @@ class CostOptimizationOutput(SkillOutput):
     )
     kubernetes_request_savings_usd_month: float = Field(
         default=0.0,
-        description="Value of over-requested pod capacity; realised only when nodes shrink, so kept apart "
-        "from net_monthly_cost_change_usd.",
+        description="Value of over-requested pod capacity less the value of under-requested capacity "
+        "(negative: the requests must grow); realised only when nodes change, so kept apart from "
+        "net_monthly_cost_change_usd.",
     )
     instances_analysed: int = 0
     containers_analysed: int = 0
@@ -78,20 +91,31 @@ def inventory_source(evidence: EvidenceBundle) -> str:
         return str(path)
 
 
-def _kubernetes(evidence: EvidenceBundle, target_util: float) -> tuple[list[Finding], int]:
+def _kubernetes(evidence: EvidenceBundle, strategy: RequestStrategy) -> tuple[list[Finding], int, list[str]]:
+    """Requests sized from usage where usage was measured; limits hygiene (and a note) where not."""
     usage = observed_usage(evidence.metrics, evidence.series)
     findings: list[Finding] = []
+    unobserved: list[str] = []
     containers = 0
     for workload in evidence.kubernetes:
         for container in workload.containers:
             containers += 1
             observed = workload_usage(workload, container.name, usage)
             if observed is not None:
-                found = overprovisioned_finding(workload, container, observed, target_util)
+                found = requests_finding(workload, container, observed, strategy)
                 findings.extend([found] if found else [])
             else:
+                unobserved.append(subject_of(workload, container))
                 findings.extend(limits_findings(workload, container))
-    return findings, containers
+    notes = (
+        [
+            f"no usage data for {', '.join(unobserved)}: requests not sized (give "
+            "container_cpu_usage_seconds_total and container_memory_working_set_bytes over a window)"
+        ]
+        if unobserved
+        else []
+    )
+    return findings, containers, notes
 
 
 def _capacity_plans(
@@ -122,16 +146,48 @@ def _capacity_plans(
     return plans, notes
 
 
+def _pricing(inp: CostOptimizationInput, evidence: EvidenceBundle) -> tuple[Pricing, list[str]]:
+    """The bundled catalog with the user's laid over it; a user file that cannot be read is a note and
+    the bundled catalog is used."""
+    if inp.price_catalog is None:
+        return Pricing(load_catalog(), DEFAULT_REGION), []
+    path = evidence.target.root / inp.price_catalog
+    try:
+        note = f"prices: {inp.price_catalog} over the bundled catalog"
+        return Pricing(load_catalog(path), DEFAULT_REGION), [note]
+    except EvidenceError as exc:
+        return Pricing(load_catalog(), DEFAULT_REGION), [f"price catalog not used: {exc}"]
+
+
 def run(inp: CostOptimizationInput, ctx: SkillContext) -> CostOptimizationOutput:
     """Analyse the instance inventory and Kubernetes workloads in the evidence."""
     evidence = ctx.evidence
     target_util = inp.target_utilisation
     instances, measured_notes = with_measured_usage(evidence.instances, evidence.nodes, target_util)
-    fleet = analyse_fleet(instances, inventory_source(evidence), evidence.target.architecture, target_util)
-    k8s_findings, containers = (
-        _kubernetes(evidence, inp.target_utilisation) if inp.include_kubernetes else ([], 0)
+    instances, process_notes = with_process_peaks(instances, evidence.series)
+    measured_notes += process_notes
+    serving = {i.name: t for i in instances if (t := measured_traffic(i, evidence)) is not None}
+    measured_notes += [
+        f"{name} serves measured traffic ({traffic}): at low utilisation it is over-provisioned, not idle"
+        for name, traffic in sorted(serving.items())
+        if any(i.name == name and is_idle(i) for i in instances)
+    ]
+    pricing, price_notes = _pricing(inp, evidence)
+    measured_notes += price_notes + [n for i in instances if (n := pricing.mismatch(i)) is not None]
+    measured_notes += [
+        f"no usage data for {i.name}: the inventory gives no CPU or memory utilisation, so it is not sized"
+        for i in instances
+        if i.cpu_util_p95 is None and i.cpu_util_avg is None and i.mem_util_p95 is None
+    ]
+    fleet = analyse_fleet(
+        instances, inventory_source(evidence), evidence.target.architecture, target_util, serving, pricing
     )
-    k8s_savings = sum(
+    strategy = RequestStrategy(inp.cpu_percentile)
+    k8s_findings, containers, k8s_notes = (
+        _kubernetes(evidence, strategy) if inp.include_kubernetes else ([], 0, [])
+    )
+    measured_notes += k8s_notes
+    k8s_savings = sum(  # decreases minus increases, netted
         f.estimate.current - f.estimate.expected
         for f in k8s_findings
         if f.estimate is not None and f.estimate.unit == "USD/month"

@@ -1,17 +1,18 @@
-"""Observed container usage from cAdvisor metrics: peak CPU cores and peak working-set MiB per container.
+"""Observed container usage from cAdvisor metrics, per container over every pod of its workload.
 
-CPU comes from the counter `container_cpu_usage_seconds_total` (cores = increase / elapsed seconds between
-consecutive points of one series; the peak interval rate is kept). Memory comes from the gauge
-`container_memory_working_set_bytes` (the peak value is kept). Both are keyed by namespace, pod, container.
+CPU comes from the counter `container_cpu_usage_seconds_total`, read as rates: each interval between
+consecutive scrapes of one series gives cores = increase / seconds (perfpilot.evidence.counters, resets
+counted). Memory comes from the gauge `container_memory_working_set_bytes`. Series are keyed by
+namespace, pod and container; a workload's pods are named `<workload>-...`.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from perfpilot.evidence.counters import interval_rates
 from perfpilot.evidence.models import K8sWorkload, MetricSample, MetricSeries
 
 CPU_METRIC = "container_cpu_usage_seconds_total"
@@ -21,12 +22,39 @@ UsageKey = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
-class ContainerUsage:
-    """Peaks over every pod of one workload's container."""
+class SeriesUsage:
+    """One pod's container: CPU rates per scrape interval (cores), memory values (bytes), window."""
 
-    cpu_cores: float | None
-    memory_mib: float | None
+    cpu_rates: tuple[float, ...] = ()
+    memory_bytes: tuple[float, ...] = ()
+    window_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class ContainerUsage:
+    """Usage over every pod of one workload's container: the rates and values, pooled."""
+
+    cpu_rates: tuple[float, ...]
+    memory_bytes: tuple[float, ...]
     pods: int
+    window_s: float
+
+    @property
+    def cpu_cores(self) -> float | None:
+        """The peak interval rate (cores)."""
+        return max(self.cpu_rates) if self.cpu_rates else None
+
+    @property
+    def memory_mib(self) -> float | None:
+        """The peak working set (MiB)."""
+        return max(self.memory_bytes) / 2**20 if self.memory_bytes else None
+
+    def cpu_percentile(self, q: float) -> float | None:
+        """Nearest-rank percentile (q in (0, 1]) of the interval rates, in cores."""
+        if not self.cpu_rates:
+            return None
+        ordered = sorted(self.cpu_rates)
+        return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 def _key(labels: dict[str, str]) -> UsageKey | None:
@@ -34,14 +62,6 @@ def _key(labels: dict[str, str]) -> UsageKey | None:
     if not container or container == "POD" or "pod" not in labels:
         return None
     return labels.get("namespace", ""), labels["pod"], container
-
-
-def _peak_rate(points: list[tuple[float, float]]) -> float | None:
-    ordered = sorted(points)
-    rates = [
-        (v2 - v1) / (t2 - t1) for (t1, v1), (t2, v2) in itertools.pairwise(ordered) if t2 > t1 and v2 >= v1
-    ]
-    return max(rates) if rates else None
 
 
 def _points(
@@ -63,26 +83,29 @@ def _points(
     return grouped
 
 
-def observed_usage(
-    samples: list[MetricSample], series: list[MetricSeries]
-) -> dict[UsageKey, tuple[float | None, float | None]]:
-    """(peak cores, peak MiB) for every (namespace, pod, container) the metrics cover."""
-    cpu = {
-        key: _peak_rate([p for p in pts if not math.isnan(p[0])])
-        for key, pts in _points(samples, series, CPU_METRIC).items()
-    }
-    memory = {
-        key: max(v for _, v in pts) / 2**20
-        for key, pts in _points(samples, series, MEMORY_METRIC).items()
-        if pts
-    }
-    return {key: (cpu.get(key), memory.get(key)) for key in cpu.keys() | memory.keys()}
+def _window(points: list[tuple[float, float]]) -> float:
+    stamps = [t for t, _ in points if not math.isnan(t)]
+    return max(stamps) - min(stamps) if len(stamps) > 1 else 0.0
+
+
+def observed_usage(samples: list[MetricSample], series: list[MetricSeries]) -> dict[UsageKey, SeriesUsage]:
+    """CPU rates and memory values for every (namespace, pod, container) the metrics cover."""
+    cpu = _points(samples, series, CPU_METRIC)
+    memory = _points(samples, series, MEMORY_METRIC)
+    usage = {}
+    for key in cpu.keys() | memory.keys():
+        timed = [p for p in cpu.get(key, []) if not math.isnan(p[0])]
+        rates = tuple(rate for _, rate in interval_rates(timed))
+        values = tuple(v for _, v in memory.get(key, []))
+        usage[key] = SeriesUsage(rates, values, max(_window(timed), _window(memory.get(key, []))))
+    return usage
 
 
 def workload_usage(
-    workload: K8sWorkload, container: str, usage: dict[UsageKey, tuple[float | None, float | None]]
+    workload: K8sWorkload, container: str, usage: dict[UsageKey, SeriesUsage]
 ) -> ContainerUsage | None:
-    """Peaks over the workload's pods (named '<workload>-...') for one container, or None when unobserved."""
+    """Usage pooled over the workload's pods (named '<workload>-...') for one container, or None when
+    unobserved."""
     rows = [
         value
         for (namespace, pod, name), value in usage.items()
@@ -90,6 +113,9 @@ def workload_usage(
     ]
     if not rows:
         return None
-    cpus = [c for c, _ in rows if c is not None]
-    mems = [m for _, m in rows if m is not None]
-    return ContainerUsage(max(cpus) if cpus else None, max(mems) if mems else None, len(rows))
+    return ContainerUsage(
+        cpu_rates=tuple(r for row in rows for r in row.cpu_rates),
+        memory_bytes=tuple(m for row in rows for m in row.memory_bytes),
+        pods=len(rows),
+        window_s=max(row.window_s for row in rows),
+    )

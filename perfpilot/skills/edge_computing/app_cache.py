@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from perfpilot.artifacts import Finding, ImpactEstimate, Remediation, stable_id
 from perfpilot.artifacts.priority import priority_from_impact
-from perfpilot.skills.edge_computing.edge_data import CACHE_HIT_MS, DOMINANT_TIME_SHARE
+from perfpilot.skills.edge_computing.edge_data import (
+    ALREADY_CACHED_SHARE,
+    CACHE_HIT_MS,
+    DOMINANT_TIME_SHARE,
+)
 from perfpilot.skills.edge_computing.edge_evidence import SKILL_NAME, traffic_ref
 from perfpilot.skills.edge_computing.traffic import EndpointTraffic, percentile, simulate_hits
 
@@ -34,7 +38,11 @@ def app_cache_finding(
     min_hit_ratio: float,
 ) -> Finding | None:
     """Cache-aside with a TTL for the dominant template when its responses repeat."""
-    if traffic.requests < min_requests or not traffic.durations():
+    if (
+        traffic.requests < min_requests
+        or not traffic.durations()
+        or traffic.cached_share >= ALREADY_CACHED_SHARE
+    ):
         return None
     hits = simulate_hits(traffic.entries, ttl_s)
     ratio = sum(hits) / traffic.requests

@@ -90,3 +90,29 @@ still possible)."""
 
 STATIC_MAX_AGE_S = 31_536_000
 """One year, the usual max-age for fingerprinted (content-hashed) assets with `immutable`."""
+
+MIN_ADVISED_TTL_S = 1
+"""Shortest TTL advised: even one second collapses a burst of identical requests into one (micro-caching,
+as nginx's documentation of proxy_cache_valid with proxy_cache_lock describes for hot content)."""
+
+MAX_ADVISED_TTL_S = 86_400
+"""Longest TTL advised from observation alone (one day); longer needs the owner's word on how the data
+changes, since a log only shows the span it covers."""
+
+CACHE_MAX_ENTRIES = 10_000
+"""Default bound on the replayed cache's entries (keys_zone=10m holds about 80,000 keys in nginx; we
+plan with fewer to leave room for the metadata of large responses)."""
+
+CACHE_MAX_BYTES = 256 * 2**20
+"""Default bound on the replayed cache's stored bytes (nginx proxy_cache_path max_size=256m)."""
+
+TRACKING_PARAM_PREFIXES = ("utm_",)
+TRACKING_PARAMS = frozenset({"gclid", "fbclid", "msclkid", "mc_cid", "mc_eid", "_ga"})
+"""Query parameters set by ad and analytics links: they never change the response, only split the key."""
+
+SERVED_BY_CACHE = frozenset({"HIT", "STALE", "UPDATING", "REVALIDATED"})
+"""nginx $upstream_cache_status values for a response the cache served (REVALIDATED: after a 304)."""
+
+ALREADY_CACHED_SHARE = 0.5
+"""An endpoint whose logged cache status shows at least half its requests served by a cache is already
+cached at the edge: nothing to propose."""

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from perfpilot.evidence.models import AccessLogEntry
+from perfpilot.skills.edge_computing.edge_data import SERVED_BY_CACHE
 from perfpilot.skills.edge_computing.templates import template_of
 
 
@@ -23,12 +24,22 @@ class EndpointTraffic:
     entries: tuple[AccessLogEntry, ...]
 
     @property
+    def key(self) -> str:
+        """`GET /api/products/{id}`: method and template, unique per endpoint."""
+        return f"{self.method} {self.template}"
+
+    @property
     def requests(self) -> int:
         return len(self.entries)
 
     @property
     def ok_share(self) -> float:
         return sum(1 for e in self.entries if e.status == 200) / self.requests
+
+    @property
+    def cached_share(self) -> float:
+        """Share of requests a cache in front of the origin already served (logged cache status)."""
+        return sum(1 for e in self.entries if (e.cache_status or "") in SERVED_BY_CACHE) / self.requests
 
     @property
     def distinct_urls(self) -> int:

@@ -13,7 +13,7 @@ from perfpilot.skills.base import SkillContext
 from perfpilot.skills.cost_optimization.constrained import says_single_node
 from perfpilot.skills.cost_optimization.sizes import larger_size, smaller_size
 from perfpilot.skills.cost_optimization.skill import SKILL, CostOptimizationOutput
-from perfpilot.skills.cost_optimization.usage import observed_usage
+from perfpilot.skills.cost_optimization.usage import SeriesUsage, observed_usage
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "skills" / "cost_optimization"
 
@@ -88,13 +88,13 @@ def test_size_ladder(name: str, smaller: str | None, larger: str | None) -> None
     assert larger_size(name) == larger
 
 
-def test_cpu_usage_from_series_takes_the_peak_interval_rate() -> None:
+def test_cpu_usage_from_series_is_a_rate_per_scrape_interval() -> None:
     labels = {"namespace": "shop", "pod": "api-1", "container": "api"}
     series = MetricSeries(
         name="container_cpu_usage_seconds_total", labels=labels, points=[(0, 0), (60, 30), (120, 90)]
     )
     usage = observed_usage([], [series])
-    assert usage[("shop", "api-1", "api")] == (1.0, None)
+    assert usage[("shop", "api-1", "api")] == SeriesUsage(cpu_rates=(0.5, 1.0), window_s=120.0)
 
 
 @pytest.mark.parametrize(
