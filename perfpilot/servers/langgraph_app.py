@@ -37,4 +37,5 @@ def default_context() -> RunContext:
 def make_graph() -> Any:
     """The compiled orchestrator graph; a run given no context of its own gets default_context()."""
     graph = build_graph().compile()
+    graph.context_schema = None  # a server would build RunContext(**run.context); the default one is used
     return graph.with_config({"configurable": {RUNTIME_KEY: Runtime(context=default_context())}})
