@@ -89,6 +89,13 @@ def run(
         None, "--checkpointer", help="postgresql://... (default: checkpoints.sqlite in --out)"
     ),
     max_bytes: list[str] = typer.Option([], "--max-bytes", help=MAX_BYTES_HELP),
+    rerun_load_tests: bool = typer.Option(
+        False, "--rerun-load-tests", help="With --resume: run again the load tests the thread finished"
+    ),
+    load_test_seconds: float | None = typer.Option(
+        None, "--load-test-seconds", min=1, help="Seconds of each live load test (default: the profile's)"
+    ),
+    warmup_seconds: float = typer.Option(5.0, "--warmup-seconds", min=0, help="Live warm-up load, seconds"),
 ) -> None:
     """Run the four-step workflow on a target and write the report. Exit 0 met/acceptable, 1 not met,
     2 bad input, 3 escalated, 4 projected, 5 inconclusive, 6 incomplete."""
@@ -100,7 +107,9 @@ def run(
         if target is not None:
             fail("--resume THREAD continues the thread's own target: give no target.yaml")
         try:
-            request = resume_request(out, resume, checkpointer=checkpointer)
+            request = resume_request(
+                out, resume, checkpointer=checkpointer, rerun_load_tests=rerun_load_tests
+            )
         except RunInputError as exc:
             fail(str(exc))
         ask = None if headless else _ask
@@ -139,6 +148,8 @@ def run(
             sandbox_dsn=sandbox_dsn,
             checkpointer=checkpointer,
             max_bytes=_caps(max_bytes),
+            load_test_duration_s=load_test_seconds,
+            warmup_s=warmup_seconds,
         ),
         headless=headless,
         log_level=log_level,

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
@@ -32,6 +33,7 @@ class ServiceProcess:
         self.ready_url = ready_url
         self.log_path = log_path
         self.proc: subprocess.Popen[bytes] | None = None
+        self.on_spawn: Callable[[int, list[str]], None] | None = None  # hears each pid started
         self.log = structlog.get_logger("perfpilot.live.service")
 
     def start(self) -> None:
@@ -48,6 +50,8 @@ class ServiceProcess:
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
+        if self.on_spawn is not None:
+            self.on_spawn(self.proc.pid, self.argv)
         self.log.info("service.starting", argv=self.argv[:4], pid=self.proc.pid)
         deadline = time.monotonic() + READY_TIMEOUT_S
         while time.monotonic() < deadline:

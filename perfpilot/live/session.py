@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from perfpilot.artifacts import ImplementationPlan
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.live.apply import applicable, apply_ddl, sandbox_copy
+from perfpilot.live.captured import load_captured, save_captured
+from perfpilot.live.ledger import ChangeApplied, RunLedger, SandboxMade, ServiceStarted
 from perfpilot.live.pg_live import PgLive, applied_entry
 from perfpilot.live.service import ServiceError, ServiceProcess, fill
 from perfpilot.skills.database_optimization.api import SANDBOX_PREFIX, parse_dsn
@@ -62,6 +64,7 @@ class LiveSession:
         dsn = postgres_dsn(spec)
         self.pg = PgLive(dsn, self.dir, sandbox_dsn=sandbox_dsn) if dsn else None
         self.evidence: EvidenceBundle | None = None
+        self.ledger = RunLedger(options.workdir, options.run_id)
 
     def _argv(self, db: Path | str) -> list[str]:
         http, service = self.spec.evidence.http, self.spec.evidence.service
@@ -96,6 +99,7 @@ class LiveSession:
         elif self.db is not None and not self.db.exists():
             raise ServiceError(f"{self.spec.evidence.database}: database file {self.db} does not exist")
         self.dir.mkdir(parents=True, exist_ok=True)
+        self.ledger.stop_left_service(self.log)  # a killed run of this thread left its service running
         workdir = service.workdir or self.spec.root
         initial: Path | str
         if self.pg is not None:
@@ -103,12 +107,17 @@ class LiveSession:
         else:
             assert self.db is not None
             initial = self.db
+            sandbox = self.ledger.sandbox()
+            if sandbox is not None and self.options.apply == "sandbox":
+                self.sandboxes.append(sandbox)  # resumed after changes were applied: serve what they changed
+                initial = sandbox if self.ledger.applied(sandbox) else self.db
         self.service = ServiceProcess(
             self._argv(initial),
             workdir=workdir,
             ready_url=http.base_url + service.ready_path,
             log_path=self.dir / "service.log",
         )
+        self.service.on_spawn = lambda pid, argv: self.ledger.add(ServiceStarted(pid=pid, argv=argv))
         self.service.start()
         self.options.service_pid = self.service.pid
         if self.options.apply != "none":
@@ -149,12 +158,18 @@ class LiveSession:
         return self.spec.model_copy(update={"evidence": evidence})
 
     def capture(self, warmup: Any, strict: bool) -> EvidenceBundle:
-        """Drive a short warm-up load (which also fills the logs), then load the live evidence."""
+        """Drive a short warm-up load (which also fills the logs), then load the live evidence. A resumed
+        run reuses the evidence its thread captured (the same measurements, no second warm-up)."""
         from perfpilot.evidence.load import load_evidence
 
+        if (captured := load_captured(self.ledger.dir, self.live_target())) is not None:
+            self.log.info("evidence.reused", folder=str(self.ledger.dir))
+            self.evidence = captured
+            return captured
         warmup(self.warmup_s)
         time.sleep(LOG_FLUSH_S)  # services flush their logs periodically: let the warm-up's lines land
         self.evidence = load_evidence(self.live_target(), strict=strict)
+        save_captured(self.evidence, self.ledger.dir)
         return self.evidence
 
     def apply(self, plan: ImplementationPlan) -> list[str]:
@@ -166,14 +181,31 @@ class LiveSession:
         if self.pg is not None:
             return self._apply_postgres(changes)
         assert self.db is not None
-        target_db = self.db if self.options.apply == "original" else sandbox_copy(self.db)
-        if target_db != self.db:
-            self.sandboxes.append(target_db)
-        applied = apply_ddl(target_db, changes)
-        self.service.restart(self._argv(target_db))
+        target_db = self.db if self.options.apply == "original" else self._sandbox()
         where = "original database" if target_db == self.db else f"sandbox copy {target_db}"
+        done = {entry.change for entry in self.ledger.applied(target_db)}
+        if done:
+            self.log.info("apply.already_applied", changes=sorted(done), where=where)
+
+        def record(change_id: str) -> None:
+            self.ledger.add(ChangeApplied(change=change_id, database=str(target_db), where=where))
+
+        apply_ddl(target_db, [c for c in changes if c.id not in done], on_applied=record)
+        applied = [entry.change for entry in self.ledger.applied(target_db)]
+        self.service.restart(self._argv(target_db))
         self.log.info("apply.done", changes=applied, where=where)
         return [f"{cid} ({where})" for cid in applied]
+
+    def _sandbox(self) -> Path:
+        """This thread's sandbox copy: the one the ledger names, or a fresh one (then recorded)."""
+        assert self.db is not None
+        existing = self.ledger.sandbox()
+        if existing is not None:
+            return existing
+        copy = sandbox_copy(self.db)
+        self.sandboxes.append(copy)
+        self.ledger.add(SandboxMade(database=str(copy)))
+        return copy
 
     def _apply_postgres(self, changes: list[Any]) -> list[str]:
         """Stop the service (so the original can serve as a template), apply in a sandbox database, restart

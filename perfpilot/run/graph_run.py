@@ -49,6 +49,7 @@ class RunOptions:
     checkpointer: BaseCheckpointSaver[Any] | None = None
     resume: bool = False
     answer: str | None = None
+    rerun_load_tests: bool = False  # a resumed live run reuses its finished load tests unless this is set
 
 
 class NothingToResume(Exception):
@@ -58,6 +59,12 @@ class NothingToResume(Exception):
 def run_context(evidence: EvidenceBundle, options: RunOptions, log: Any) -> RunContext:
     """The run-scoped dependencies every node gets: step runner, evidence, skill context, applier."""
     registry = options.registry or default_registry()
+    if options.live:
+        from perfpilot.live.finished_load_tests import with_finished_load_tests
+        from perfpilot.live.ledger import RunLedger
+
+        ledger = RunLedger(options.workdir, options.run_id)
+        registry = with_finished_load_tests(registry, ledger, rerun=options.rerun_load_tests)
     steps = steps_with_budgets(options.budgets)
     require_skills(steps.values(), registry.names())
     fallback = None if isinstance(options.planner, OfflinePlanner) else OfflinePlanner()

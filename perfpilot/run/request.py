@@ -44,6 +44,7 @@ class RunRequest:
     answer: str | None = None
     checkpointer: str | None = None
     max_bytes: dict[str, int] = field(default_factory=dict)
+    rerun_load_tests: bool = False
 
 
 class RunInputError(Exception):
@@ -62,20 +63,20 @@ def parse_budgets(values: list[str]) -> dict[StepName, int]:
 
 
 def resume_request(
-    out: Path, thread_id: str, answer: str | None = None, checkpointer: str | None = None
+    out: Path,
+    thread_id: str,
+    answer: str | None = None,
+    checkpointer: str | None = None,
+    rerun_load_tests: bool = False,
 ) -> RunRequest:
-    """The request of a recorded thread, to continue it (answering its escalation when answer is given)."""
+    """The request of a recorded thread, to continue it (answering its escalation when answer is given).
+    A live thread starts its service again; its ledger keeps applied changes and finished load tests."""
     from perfpilot.run.threads import ThreadNotFound, load_thread
 
     try:
         record = load_thread(out, thread_id)
     except ThreadNotFound as exc:
         raise RunInputError(f"--resume: {exc}") from None
-    if record.live:
-        raise RunInputError(
-            f"thread {thread_id}: a --live run cannot be resumed "
-            "(its service and sandbox ended with its process)"
-        )
     return RunRequest(
         target=Path(record.target),
         out=out,
@@ -85,10 +86,17 @@ def resume_request(
         replay=Path(record.replay) if record.replay else None,
         budgets=record.budgets,  # type: ignore[arg-type]
         formats=tuple(record.formats),
+        live=record.live,
+        apply=record.apply,  # type: ignore[arg-type]
+        keep_sandbox=record.keep_sandbox,
+        warmup_s=record.warmup_s,
+        load_test_duration_s=record.load_test_duration_s,
+        load_test_rate_rps=record.load_test_rate_rps,
         thread_id=thread_id,
         resume=True,
         answer=answer,
         checkpointer=checkpointer,
+        rerun_load_tests=rerun_load_tests,
     )
 
 
@@ -105,6 +113,10 @@ def _thread_record(req: RunRequest, thread_id: str) -> Any:
         strict=req.strict,
         live=req.live,
         apply=req.apply,
+        keep_sandbox=req.keep_sandbox,
+        warmup_s=req.warmup_s,
+        load_test_duration_s=req.load_test_duration_s,
+        load_test_rate_rps=req.load_test_rate_rps,
         budgets=dict(req.budgets),
         formats=list(req.formats),
         checkpointer=scheme,
@@ -146,6 +158,7 @@ def perform_run(req: RunRequest) -> RunReport:
         run_id=thread_id,
         resume=req.resume,
         answer=req.answer,
+        rerun_load_tests=req.rerun_load_tests,
     )
     record = load_thread(req.out, thread_id) if req.resume else _thread_record(req, thread_id)
     save_thread(req.out, record.model_copy(update={"status": "started"}))  # until it ends

@@ -26,6 +26,10 @@ class ThreadRecord(BaseModel):
     strict: bool = False
     live: bool = False
     apply: str = "none"
+    keep_sandbox: bool = False
+    warmup_s: float = 5.0
+    load_test_duration_s: float | None = None
+    load_test_rate_rps: float | None = None
     budgets: dict[str, int] = {}
     formats: list[str] = ["json", "md", "sarif"]
     checkpointer: str = "sqlite"

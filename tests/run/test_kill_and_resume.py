@@ -83,11 +83,45 @@ def test_kill_9_before_a_node_then_resume_gives_the_uninterrupted_report(
     assert _report(out) == uninterrupted
 
 
-def test_an_escalation_raised_headless_is_answered_later(tmp_path: Path) -> None:
+def _escalating_target(folder: Path) -> Path:
     incident = yaml.safe_load((ESCALATING / "incident.yaml").read_text(encoding="utf-8"))
     for name in ("metrics.prom", "inventory.yaml"):
-        (tmp_path / name).write_bytes((ESCALATING / name).read_bytes())
-    (tmp_path / "target.yaml").write_text(yaml.safe_dump(incident["target"]), encoding="utf-8")
+        (folder / name).write_bytes((ESCALATING / name).read_bytes())
+    (folder / "target.yaml").write_text(yaml.safe_dump(incident["target"]), encoding="utf-8")
+    return folder / "target.yaml"
+
+
+def test_kill_9_before_the_escalation_then_resume_escalates_as_an_uninterrupted_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    folder = tmp_path_factory.mktemp("k")
+    target = _escalating_target(folder)
+    whole = _perfpilot("run", str(target), "--out", str(folder / "whole"), "--headless")
+    whole.communicate(timeout=300)
+    assert whole.returncode == 3
+
+    out, marker = folder / "out", folder / "held"
+    hold = {HOLD_ENV: "escalation", MARKER_ENV: str(marker)}
+    process = _perfpilot("run", str(target), "--out", str(out), "--headless", env=hold)
+    for _ in range(600):
+        if marker.exists() or process.poll() is not None:
+            break
+        time.sleep(0.5)
+    assert marker.read_text(encoding="utf-8") == "escalation"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    thread = _thread(out)
+
+    resumed = _perfpilot("run", "--resume", thread, "--out", str(out), "--headless")
+    _, stderr = resumed.communicate(timeout=300)
+    assert resumed.returncode == 3, stderr.decode()[-2000:]
+    lines = stderr.decode().splitlines()
+    assert not [line for line in lines if '"step.start"' in line]  # no step ran again
+    assert _report(out) == _report(folder / "whole")
+
+
+def test_an_escalation_raised_headless_is_answered_later(tmp_path: Path) -> None:
+    _escalating_target(tmp_path)
     out = tmp_path / "out"
     runner = CliRunner()
 

@@ -1,0 +1,103 @@
+"""The run's side-effect ledger: what a live run did outside its graph state, so a resume never repeats it.
+
+One JSON line per fact, appended and flushed to disk as soon as the fact is true: the service process
+started (to stop it when its run was killed), the sandbox copy made, each change applied to it, and each
+finished load test. A resumed run reads the ledger of its thread and reuses what it finds."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, TypeAdapter
+
+LEDGER_DIR = "ledger"
+
+
+class ServiceStarted(BaseModel):
+    kind: Literal["service"] = "service"
+    pid: int
+    argv: list[str]
+
+
+class SandboxMade(BaseModel):
+    kind: Literal["sandbox"] = "sandbox"
+    database: str
+
+
+class ChangeApplied(BaseModel):
+    kind: Literal["applied"] = "applied"
+    change: str
+    database: str
+    where: str
+
+
+class LoadTestFinished(BaseModel):
+    kind: Literal["load_test"] = "load_test"
+    key: str
+    output: str  # file holding the skill's output (JSON)
+
+
+Entry = ServiceStarted | SandboxMade | ChangeApplied | LoadTestFinished
+ENTRY: TypeAdapter[Entry] = TypeAdapter(Entry)
+
+
+class RunLedger:
+    """The ledger file of one thread, under the run's work folder."""
+
+    def __init__(self, workdir: Path, thread_id: str) -> None:
+        self.dir = workdir / LEDGER_DIR / thread_id
+        self.path = self.dir / "ledger.jsonl"
+
+    def entries(self) -> list[Entry]:
+        if not self.path.is_file():
+            return []
+        text = self.path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        if lines and not text.endswith("\n"):  # killed while writing it: that fact was not recorded
+            lines.pop()
+        return [ENTRY.validate_json(line) for line in lines if line.strip()]
+
+    def add(self, entry: Entry) -> None:
+        """Append one fact and flush it to disk before returning (a kill -9 after this keeps it)."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as out:
+            out.write(entry.model_dump_json() + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+
+    def sandbox(self) -> Path | None:
+        """The sandbox copy this thread applied to (when it still exists)."""
+        made = [e for e in self.entries() if isinstance(e, SandboxMade)]
+        path = Path(made[-1].database) if made else None
+        return path if path is not None and path.exists() else None
+
+    def applied(self, database: Path) -> list[ChangeApplied]:
+        return [e for e in self.entries() if isinstance(e, ChangeApplied) and e.database == str(database)]
+
+    def load_test(self, key: str) -> Path | None:
+        found = [e for e in self.entries() if isinstance(e, LoadTestFinished) and e.key == key]
+        path = Path(found[-1].output) if found else None
+        return path if path is not None and path.is_file() else None
+
+    def stop_left_service(self, log: Any) -> None:
+        """Stop the service a killed run of this thread left running (only if it is still that command)."""
+        for entry in self.entries():
+            if isinstance(entry, ServiceStarted) and _runs(entry.pid, entry.argv):
+                try:
+                    os.killpg(entry.pid, signal.SIGKILL)
+                    log.warning("service.left_running_stopped", pid=entry.pid)
+                except ProcessLookupError:
+                    pass
+
+
+def _runs(pid: int, argv: list[str]) -> bool:
+    """Whether process pid is alive and still runs argv (a recycled pid belongs to someone else)."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return [part.decode(errors="replace") for part in raw.split(b"\0") if part] == argv
+
