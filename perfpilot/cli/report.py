@@ -1,4 +1,4 @@
-"""`perfpilot report OUTDIR`: re-render report.md, report.html and report.sarif from report.json."""
+"""`perfpilot report OUTDIR`: re-render report.md, .html, .sarif or pr-comment.md from report.json."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ import typer
 
 from perfpilot.cli.errors import fail
 
+RENDERED = ("md", "html", "sarif", "pr-comment")
+
 
 def report(
     out: Path = typer.Argument(..., help="A run's report folder (the one holding report.json)"),
-    formats: str = typer.Option("md,html,sarif", "--format", help="Formats to re-render: md, html, sarif"),
+    formats: str = typer.Option(
+        "md,html,sarif", "--format", help="Formats to re-render: md, html, sarif, pr-comment"
+    ),
     open_page: bool = typer.Option(False, "--open", help="Open report.html in the default browser"),
 ) -> None:
     """Re-render the reports from report.json without re-running anything; prints the paths written."""
@@ -25,8 +29,8 @@ def report(
 
     source = out / "report.json"
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
-    if not chosen or any(f not in ("md", "html", "sarif") for f in chosen):
-        fail(f"--format {formats!r}: choose from md, html, sarif")
+    if not chosen or any(f not in RENDERED for f in chosen):
+        fail(f"--format {formats!r}: choose from {', '.join(RENDERED)}")
     if not source.is_file():
         fail(f"{source}: not found (give the folder a run wrote its reports to)")
     try:

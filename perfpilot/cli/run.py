@@ -79,7 +79,7 @@ def run(
     ),
     budget: list[str] = typer.Option([], "--budget", help="STEP=TOKENS, e.g. analysis=6000 (repeatable)"),
     formats: str = typer.Option(
-        "json,md,html,sarif", "--format", help="Report formats: json, md, html, sarif"
+        "json,md,html,sarif", "--format", help="Report formats: json, md, html, sarif, pr-comment"
     ),
     log_level: str = typer.Option("info", "--log-level"),
     resume: str | None = typer.Option(

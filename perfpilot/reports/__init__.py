@@ -9,11 +9,12 @@ from perfpilot.artifacts.report import RunReport
 from perfpilot.reports.json_report import write_json
 from perfpilot.reports.markdown import write_markdown
 from perfpilot.reports.portable import portable
+from perfpilot.reports.pr_comment import write_pr_comment
 from perfpilot.reports.sarif import write_sarif
 
-FORMATS = ("json", "md", "html", "sarif")
-DEFAULT_FORMATS = FORMATS
-REPORT_FILES = ("report.json", "report.md", "report.html", "report.sarif")
+FORMATS = ("json", "md", "html", "sarif", "pr-comment")
+DEFAULT_FORMATS = ("json", "md", "html", "sarif")
+REPORT_FILES = ("report.json", "report.md", "report.html", "report.sarif", "pr-comment.md")
 
 
 def _write_html(report: RunReport, path: Path) -> None:
@@ -27,6 +28,7 @@ WRITERS: dict[str, tuple[Callable[[RunReport, Path], None], str]] = {
     "md": (write_markdown, "report.md"),
     "html": (_write_html, "report.html"),
     "sarif": (write_sarif, "report.sarif"),
+    "pr-comment": (write_pr_comment, "pr-comment.md"),
 }
 
 
