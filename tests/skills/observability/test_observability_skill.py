@@ -13,6 +13,7 @@ from perfpilot.artifacts import Baseline, EndpointStats, LatencyPercentiles
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.skills.base import SkillContext, SkillError
 from perfpilot.skills.load_test.skill import LoadTestOutput
+from perfpilot.skills.observability.ci import ACTION_REF
 from perfpilot.skills.observability.skill import SKILL
 from perfpilot.skills.registry import load_skill_folder
 from perfpilot.target.spec import Target
@@ -84,7 +85,8 @@ def test_regression_writes_alerts_dashboard_gate_and_ci(promtool: str, tmp_path:
     assert {t["datasource"]["uid"] for p in dashboard["panels"] for t in p["targets"]} == {"${datasource}"}
     workflow = yaml.safe_load(files["github-actions-performance.yml"])
     runs = [s.get("run", "") for s in workflow["jobs"]["performance"]["steps"]]
-    assert "perfpilot run target.yaml --headless --out perf-report" in runs
+    (perfpilot,) = [s for s in workflow["jobs"]["performance"]["steps"] if s.get("uses") == ACTION_REF]
+    assert perfpilot["with"] == {"target": "target.yaml", "out": "perf-report", "python": "python"}
     assert any(r.startswith("k6 run ") and r.endswith("perf/k6-gate.js") for r in runs)
     assert "http_req_duration{name:GET /search?q=${q}}" in files["k6-gate.js"]
     assert SECRET not in "".join(files.values())
