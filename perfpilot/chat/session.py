@@ -1,4 +1,5 @@
-"""A chat session: run the workflow in conversation, answer its escalation, then explore the report."""
+"""A chat session: run the workflow in conversation, answer its interrupts (an escalation, an apply to
+approve), then explore the report."""
 
 from __future__ import annotations
 
@@ -21,15 +22,22 @@ class ChatSession:
     def __init__(
         self, request: RunRequest, *, read: Read, write: Write, answerer: Answerer | None = None
     ) -> None:
-        self.request = replace(request, ask=self._escalation)
+        self.request = replace(request, ask=self._interrupted, confirm_apply=True)
         self.read = read
         self.write = write
         self.answerer: Answerer = answerer or offline_answer
         self.report: RunReport | None = None
 
-    def _escalation(self, question: dict[str, Any]) -> str:
-        self.write(f"\n{question.get('question')}\n  reason: {question.get('reason')}")
-        return self.read("proceed or stop? ").strip().lower() or "stop"
+    def _interrupted(self, question: dict[str, Any]) -> str:
+        """A LangGraph interrupt asked in the conversation; no answer picks the safe option (the last)."""
+        options = [str(o) for o in question.get("options", ["proceed", "stop"])]
+        label = "changes" if question.get("kind") == "apply" else "reason"
+        self.write(f"\n{question.get('question')}\n  {label}: {question.get('reason')}")
+        while True:
+            reply = self.read(f"{' or '.join(options)}? ").strip().lower() or options[-1]
+            if reply in options:
+                return reply
+            self.write(f"Please answer {' or '.join(options)}.")
 
     def run(self) -> RunReport:
         self.write(f"Running the workflow on {self.request.target} ...")

@@ -4,10 +4,36 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from perfpilot.cli.errors import fail
+
+if TYPE_CHECKING:
+    from perfpilot.chat.questions import Answerer
+
+DEFAULT_BUDGET_TOKENS = 40_000  # perfpilot.chat.model_answers.DEFAULT_BUDGET_TOKENS (not imported at start)
+
+
+def _answerer(answers: str, model: str | None, budget: int) -> tuple[Answerer, str]:
+    """The answerer asked for, and how it is said: 'model' needs a key; 'auto' uses one when it is set."""
+    from perfpilot.chat.questions import offline_answer
+    from perfpilot.config import ModelSettings, SettingsError
+
+    if answers == "offline":
+        return offline_answer, "offline (deterministic: the commands)"
+    try:
+        settings = ModelSettings.resolve(model=model)
+    except (SettingsError, ValueError) as exc:
+        fail(str(exc))
+    if settings.api_key is None:
+        if answers == "model":
+            fail("--answers model needs an API key (ANTHROPIC_API_KEY)")
+        return offline_answer, "offline (deterministic: the commands; set ANTHROPIC_API_KEY for a model)"
+    from perfpilot.chat.model_answers import ModelAnswerer
+
+    return ModelAnswerer(settings, budget_tokens=budget), f"by {settings.model} within {budget} tokens"
 
 
 def chat(
@@ -22,9 +48,14 @@ def chat(
         "--thread",
         help="Continue thread THREAD of --out (its run, and a pending escalation asked here)",
     ),
+    answers: str = typer.Option(
+        "auto", "--answers", help="Who answers questions: model, offline, or auto (model when a key is set)"
+    ),
+    answer_budget: int = typer.Option(
+        DEFAULT_BUDGET_TOKENS, "--answer-budget", min=2000, help="Model tokens for the conversation's answers"
+    ),
 ) -> None:
     """Run the workflow in a chat: escalations are asked here; then ask about the findings and plan."""
-    from perfpilot.chat.questions import Answerer, ClaudeAnswerer, offline_answer
     from perfpilot.chat.session import ChatSession
     from perfpilot.cli.progress import StepProgress
     from perfpilot.logs import configure_logging
@@ -34,15 +65,10 @@ def chat(
         fail("give a target.yaml, or --thread THREAD to continue a run")
     if apply not in ("none", "sandbox"):
         fail("chat applies to a sandbox only: --apply none or sandbox")
+    if answers not in ("auto", "model", "offline"):
+        fail(f"--answers {answers!r}: choose auto, model or offline")
     configure_logging(headless=False, level="warning")
-    answerer: Answerer = offline_answer
-    if planner == "claude":
-        from perfpilot.config import ModelSettings, SettingsError
-
-        try:
-            answerer = ClaudeAnswerer(ModelSettings.resolve(model=model))
-        except (SettingsError, ValueError) as exc:
-            fail(str(exc))
+    answerer, who = _answerer(answers, model, answer_budget)
     if thread is not None:
         try:
             request = replace(resume_request(out, thread), on_update=StepProgress())
@@ -59,6 +85,7 @@ def chat(
             apply=apply,  # type: ignore[arg-type]
             on_update=StepProgress(),
         )
+    print(f"Questions are answered {who}.")
     session = ChatSession(request, read=input, write=print, answerer=answerer)
     try:
         session.run()

@@ -32,6 +32,7 @@ class RunContext:
     skill_context: SkillContext
     steps: dict[StepName, StepAgent] = field(default_factory=steps_with_budgets)
     applier: Applier | None = None
+    confirm_apply: bool = False  # ask a person (an interrupt) before the apply node changes anything
 
 
 def _run(runtime: Runtime[RunContext], step: StepName, state: WorkflowState) -> StepOutcome:
@@ -146,9 +147,29 @@ def route_after_optimization(
     return "apply" if ctx.applier is not None and ctx.skill_context.apply != "none" else "validation"
 
 
+def _approved(plan: ImplementationPlan, where: str) -> bool:
+    """Ask a person (LangGraph interrupt) whether to apply the plan's auto-applicable changes."""
+    titles = [f"{c.id}: {c.title}" for c in plan.changes if c.auto_applicable and c.kind == "ddl"]
+    answer = interrupt(
+        {
+            "kind": "apply",
+            "question": f"Apply {len(titles)} auto-applicable change(s) to the {where}?",
+            "reason": "; ".join(titles) or "no change is auto-applicable",
+            "options": ["apply", "skip"],
+        }
+    )
+    return str(answer).strip().lower() == "apply"
+
+
 def apply(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    """Apply the plan's auto-applicable changes where the run allows (a sandbox copy unless told so)."""
+    """Apply the plan's auto-applicable changes where the run allows (a sandbox copy unless told so);
+    when the run asks for confirmation, only after a person said 'apply'."""
     plan = state.get("plan") or ImplementationPlan()
+    ctx = runtime.context
+    where = "original database" if ctx.skill_context.apply == "original" else "sandbox copy of the database"
+    if ctx.confirm_apply and not _approved(plan, where):
+        declined = f"apply: a person declined ({where})"
+        return {"applied": [], "decision_path": ["apply"], "decisions": [declined]}
     applier = runtime.context.applier
     applied = applier(plan) if applier is not None else []
     return {"applied": applied, "decision_path": ["apply"]}

@@ -49,6 +49,7 @@ class RunOptions:
     checkpointer: BaseCheckpointSaver[Any] | None = None
     resume: bool = False
     answer: str | None = None
+    confirm_apply: bool = False  # the apply node asks (an interrupt) before changing anything
     rerun_load_tests: bool = False  # a resumed live run reuses its finished load tests unless this is set
 
 
@@ -82,6 +83,7 @@ def run_context(evidence: EvidenceBundle, options: RunOptions, log: Any) -> RunC
         ),
         steps=steps,
         applier=options.applier,
+        confirm_apply=options.confirm_apply,
     )
 
 
@@ -115,9 +117,15 @@ def run_workflow(evidence: EvidenceBundle, options: RunOptions) -> RunReport:
             if options.ask is None:
                 log.info("run.escalated", reason=question.get("reason"))
                 state = dict(graph.get_state(config).values)
+                waiting_at = "apply" if question.get("kind") == "apply" else "escalation"
+                reason = question.get("reason")
                 state["status"] = "escalated"
-                state["escalation"] = question.get("reason")
-                state["decision_path"] = [*state.get("decision_path", []), "escalation"]
+                state["escalation"] = (
+                    f"waiting for approval: {question.get('question')} ({reason})"
+                    if waiting_at == "apply"
+                    else reason
+                )
+                state["decision_path"] = [*state.get("decision_path", []), waiting_at]
                 return build_report(state, evidence, options.run_id)
             payload = Command(resume=options.ask(question))
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: skills stopped their processes; keep finished steps

@@ -45,6 +45,7 @@ class RunRequest:
     checkpointer: str | None = None
     max_bytes: dict[str, int] = field(default_factory=dict)
     rerun_load_tests: bool = False
+    confirm_apply: bool = False  # a person approves the apply (chat): an interrupt before it
 
 
 class RunInputError(Exception):
@@ -159,6 +160,7 @@ def perform_run(req: RunRequest) -> RunReport:
         resume=req.resume,
         answer=req.answer,
         rerun_load_tests=req.rerun_load_tests,
+        confirm_apply=req.confirm_apply,
     )
     record = load_thread(req.out, thread_id) if req.resume else _thread_record(req, thread_id)
     save_thread(req.out, record.model_copy(update={"status": "started"}))  # until it ends
