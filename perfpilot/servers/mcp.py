@@ -128,6 +128,8 @@ def build_server(out: Path, *, allow_apply: bool = False) -> MCPServer:
             request = resume_request(folder, thread_id, answer=answer)
         except RunInputError as exc:
             raise ToolError(str(exc)) from None
+        if request.apply != "none" and not allow_apply:  # a live thread may apply again when resumed
+            raise ToolError(APPLY_REFUSED)
         return perform(request)
 
     @server.tool(annotations=READ_ONLY)
