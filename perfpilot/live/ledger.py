@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, TypeAdapter
 
 LEDGER_DIR = "ledger"
+STOP_WAIT_S = 10.0
 
 
 class ServiceStarted(BaseModel):
@@ -88,9 +90,21 @@ class RunLedger:
             if isinstance(entry, ServiceStarted) and _runs(entry.pid, entry.argv):
                 try:
                     os.killpg(entry.pid, signal.SIGKILL)
-                    log.warning("service.left_running_stopped", pid=entry.pid)
                 except ProcessLookupError:
-                    pass
+                    continue
+                deadline = time.monotonic() + STOP_WAIT_S  # its port is free once it has exited
+                while not _exited(entry.pid) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                log.warning("service.left_running_stopped", pid=entry.pid)
+
+
+def _exited(pid: int) -> bool:
+    """Whether pid has finished exiting (gone, or a zombie: its files, sockets included, are closed)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[0] in ("Z", "X")
 
 
 def _runs(pid: int, argv: list[str]) -> bool:
