@@ -108,3 +108,18 @@ def test_an_escalation_is_answered_through_resume(tmp_path: Path) -> None:
     assert first["status"] == "escalated" and first["exit_code"] == 3
     assert answered["thread_id"] == first["thread_id"] and answered["tier"] == "T3"
     assert answered["decision_path"][:4] == ["profiling", "analysis", "escalation", "optimization"]
+
+
+def test_resuming_a_thread_that_applies_is_refused_by_a_read_only_server(tmp_path: Path) -> None:
+    from perfpilot.run.threads import ThreadRecord, save_thread
+
+    out = tmp_path / "mcp"
+    record = ThreadRecord(thread_id="abc123", target=str(TARGET), live=True, apply="sandbox")
+    save_thread(out / "abc123", record)
+
+    async def script(session: ClientSession) -> Any:
+        return await session.call_tool("resume", {"thread_id": "abc123"})
+
+    refused = anyio.run(_session_run, out, tmp_path / "server.log", script)
+    assert refused.is_error and "refused: this server is read-only" in _text(refused)
+    assert not (out / "abc123" / "report.json").exists()
