@@ -33,7 +33,10 @@ def test_the_comment_of_the_recorded_example(example_reports: Path) -> None:
     assert "of targets would be met if the projections hold; nothing was measured" in text
     assert "| target | before | after (projected) | target | met (projected) |" in lines
     assert "targets met" not in text
-    assert "1. Create index idx_order_items_order_id (`chg-e48a415731`, ddl, risk low)" in lines
+    assert report.plan is not None
+    by_id = {c.id: c for c in report.plan.changes}
+    first = by_id[report.plan.deployment_sequence[0]]
+    assert f"1. {first.title} (`{first.id}`, {first.kind}, risk {first.risk})" in lines
 
 
 def test_a_measured_run_says_targets_met_and_lists_what_was_applied(example_reports: Path) -> None:
