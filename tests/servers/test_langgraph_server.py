@@ -17,13 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import ROOT
-
-CONFLICT = (
-    "langgraph-cli[inmem] is not installed: its langgraph-api pins protobuf<7 while perfpilot needs "
-    "protobuf>=7.35.1 (the pprof reader's generated code), so pip cannot install both in one environment; "
-    "the test runs where it is installed (it passed with langgraph-api 0.16.7 and protobuf 6.33)"
-)
+from tests.conftest import ROOT, require
 
 ESCALATING = ROOT / "perfpilot" / "evals" / "incidents" / "single-node-db-saturated"
 PORTS = range(18600, 18700)
@@ -66,8 +60,7 @@ def _escalating_config(folder: Path) -> Path:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     langgraph = Path(sys.executable).parent / "langgraph"
-    if not langgraph.exists():  # not `require`: it cannot be installed beside perfpilot today
-        pytest.skip(CONFLICT)
+    require("langgraph-cli", langgraph.exists(), "pip install -e '.[dev]'")
     port = _free_port()
     config = _escalating_config(tmp_path)
     command = [
