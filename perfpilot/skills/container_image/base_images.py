@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from perfpilot.skills.container_image.dockerfile_model import FromLine
-from perfpilot.skills.container_image.image_data import BASE_IMAGES, LEAN_TAG_MARKERS, BaseImage
+from perfpilot.skills.container_image.image_data import BASE_IMAGES, LEAN_TAG_MARKERS, OTHER_SUITES, BaseImage
 
 _VERSION_THEN_DISTRO = re.compile(r"^(?P<version>[0-9][0-9.]*)(?P<rest>-.*)?$")
 
@@ -39,10 +39,21 @@ def _lean_tag(tag: str, style: str) -> str | None:
     return f"{match['version']}-slim{match['rest'] or ''}"
 
 
+def _names_other_suite(line: FromLine, base: BaseImage) -> bool:
+    """The tag names a distribution release the catalog's sizes are not for (python:3.11-bullseye)."""
+    words = set(re.split(r"[-.]", line.tag))
+    for suite, numbers in OTHER_SUITES.items():
+        if suite == base.suite:
+            continue
+        if suite in words or (line.repo == "debian" and line.tag.split("-")[0].split(".")[0] in numbers):
+            return True
+    return False
+
+
 def classify_base(line: FromLine) -> BaseChoice | None:
     """The table entry for this FROM, or None for images perfpilot has no figures for."""
     base = BASE_IMAGES.get(line.repo)
-    if base is None:
+    if base is None or _names_other_suite(line, base):
         return None
     if any(marker in line.tag for marker in LEAN_TAG_MARKERS):
         return BaseChoice(base=base, is_lean=True, lean_image=None)

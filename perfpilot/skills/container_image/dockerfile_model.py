@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from perfpilot.evidence.models import Dockerfile, DockerInstruction
 
-_APT_INSTALL = re.compile(r"\bapt(?:-get)?\b(?:\s+-\S+)*\s+install\b")
+_APT_INSTALL = re.compile(r"\b(?:apt(?:-get)?|aptitude)\b(?:\s+-\S+)*\s+install\b")
+_APT_REMOVE = re.compile(r"\b(?:apt(?:-get)?|aptitude)\b(?:\s+-\S+)*\s+(?:purge|remove|autoremove)\b")
 _APT_UPDATE = re.compile(r"\bapt(?:-get)?\b(?:\s+-\S+)*\s+update\b")
-_PIP_INSTALL = re.compile(r"\b(?:pip3?|python3?\s+-m\s+pip)\s+install\b")
+_PIP_INSTALL = re.compile(r"\b(?:pip[23]?|python[23]?\s+-m\s+pip)\s+install\b")
 _LISTS_REMOVED = re.compile(r"rm\s+-[a-zA-Z]*\s+/var/lib/apt/lists")
 _SPLIT = re.compile(r"\s*(?:&&|\|\||;)\s*")
 
@@ -33,10 +34,14 @@ class FromLine:
         return "@sha256:" in self.image or (bool(self.tag) and not set(self.tag.split("-")) <= moving)
 
 
-def parse_from(instruction: DockerInstruction) -> FromLine:
-    """Split a FROM instruction into image, repository (no registry/library prefix), tag and alias."""
+def parse_from(instruction: DockerInstruction, resolved: str = "") -> FromLine:
+    """Split a FROM instruction into image, repository (no registry/library prefix), tag and alias;
+    `resolved` is the image with ARG defaults substituted (dockerfile-parse), used when the FROM names a
+    variable."""
     words = [w for w in instruction.arguments.split() if not w.startswith("--")]
     image = words[0] if words else ""
+    if resolved and "$" in image:
+        image = resolved
     alias = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
     name = image.split("@", 1)[0]
     last = name.rsplit("/", 1)[-1]
@@ -50,17 +55,21 @@ def parse_from(instruction: DockerInstruction) -> FromLine:
 def stages(dockerfile: Dockerfile) -> list[list[DockerInstruction]]:
     """Instructions grouped by build stage, in order (instructions before the first FROM join stage 0)."""
     grouped: list[list[DockerInstruction]] = []
+    leading: list[DockerInstruction] = []
     for instruction in dockerfile.instructions:
-        if instruction.instruction.upper() == "FROM" or not grouped:
-            grouped.append([])
+        if instruction.instruction.upper() == "FROM":
+            grouped.append(leading if not grouped else [])
+        if not grouped:
+            leading.append(instruction)
+            continue
         grouped[-1].append(instruction)
-    return grouped
+    return grouped or ([leading] if leading else [])
 
 
-def stage_from(stage: list[DockerInstruction]) -> FromLine | None:
-    """The FROM line that opens a stage."""
+def stage_from(stage: list[DockerInstruction], resolved: str = "") -> FromLine | None:
+    """The FROM line that opens a stage (`resolved`: its image with ARG defaults substituted)."""
     first = next((i for i in stage if i.instruction.upper() == "FROM"), None)
-    return parse_from(first) if first else None
+    return parse_from(first, resolved) if first else None
 
 
 def named(stage: list[DockerInstruction], *names: str) -> list[DockerInstruction]:
@@ -87,6 +96,10 @@ def is_apt_update(command: str) -> bool:
     return bool(_APT_UPDATE.search(command))
 
 
+def is_apt_remove(command: str) -> bool:
+    return bool(_APT_REMOVE.search(command))
+
+
 def is_pip_install(command: str) -> bool:
     return bool(_PIP_INSTALL.search(command))
 
@@ -96,8 +109,8 @@ def removes_apt_lists(run: DockerInstruction) -> bool:
 
 
 def apt_packages(command: str) -> list[str]:
-    """Package names an apt-get install command names (options and version pins stripped)."""
-    match = _APT_INSTALL.search(command)
+    """Package names an apt install (or purge/remove) command names (options and version pins stripped)."""
+    match = _APT_INSTALL.search(command) or _APT_REMOVE.search(command)
     if not match:
         return []
     names: list[str] = []

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from perfpilot.artifacts import EvidenceRef, Finding, ImpactEstimate, Remediation, stable_id
 from perfpilot.artifacts.priority import priority_from_impact
+from perfpilot.skills.container_image.build_settings import redact_instruction
 from perfpilot.skills.container_image.dockerfile_rewrite import Rewrite
+from perfpilot.skills.container_image.facts import ImageFacts
+from perfpilot.skills.container_image.hadolint import HadolintIssue
 from perfpilot.skills.container_image.image_data import pull_seconds
 from perfpilot.skills.container_image.issues import Issue
+from perfpilot.skills.container_image.lint_size import RuleSaving
 
 SKILL_NAME = "container-image-optimizer"
 ROLLBACK = "Restore the previous Dockerfile from version control and rebuild the image."
@@ -100,3 +104,36 @@ def rewrite_finding(
             EvidenceRef(source=source, line=1, values={"image_size_mb": before_mb, "pull_s": before_s})
         ],
     )
+
+
+HADOLINT_WIKI = "https://github.com/hadolint/hadolint/wiki/"
+
+
+def hadolint_finding(
+    issue: HadolintIssue, facts: ImageFacts, saving: RuleSaving | None, before_mb: float, bandwidth: float
+) -> Finding:
+    """A hadolint finding under its rule id; a size rule's first hit in the final image carries the MB it
+    removes (from the catalog and measured package sizes), every other hit an impact of 0."""
+    excerpt = next(
+        (
+            redact_instruction(i.instruction, i.arguments)[:300]
+            for i in facts.dockerfile.instructions
+            if i.line == issue.line
+        ),
+        "",
+    )
+    as_issue = Issue(
+        kind=f"hadolint:{issue.code}",
+        line=issue.line,
+        excerpt=excerpt,
+        title=f"{issue.code}: {issue.message}"[:200],
+        root_cause=f"hadolint {issue.code} ({issue.level}): {issue.message}",
+        fix=f"{issue.message} (see {HADOLINT_WIKI}{issue.code}); the optimized_dockerfile finding applies it "
+        "where perfpilot can",
+        saved_mb=saving.saved_mb if saving else None,
+        size_method=saving.method if saving else "",
+        estimate=None,
+        impact=0.0,
+        priority="medium" if issue.level == "error" else "low",
+    )
+    return issue_finding(as_issue, facts.source, before_mb, bandwidth)

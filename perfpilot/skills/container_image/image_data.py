@@ -1,9 +1,6 @@
 """Documented figures the container findings use: base image sizes, package sizes, pull constants.
 
-Base image sizes are approximate uncompressed linux/amd64 sizes as `docker images` reports them for the
-Docker Hub official images (Debian bookworm variants, 2024 releases; published write-ups give 900-1,010 MB
-for python:3.11 and 130-150 MB for python:3.11-slim). They were not measured on this machine (no Docker
-daemon); refresh one with `docker image inspect --format '{{.Size}}' <image>`.
+Base image sizes live in the catalog base_images.json (each entry with its source and date).
 Package sizes were measured on Debian bookworm amd64:
 the sum of `Installed-Size` over a package's Depends/Pre-Depends closure, leaving out the
 `Priority: required` packages every Debian base image already has (`apt-cache show`, 2026-11-28).
@@ -11,12 +8,15 @@ the sum of `Installed-Size` over a package's Depends/Pre-Depends closure, leavin
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from importlib import resources
 
 
 @dataclass(frozen=True)
 class BaseImage:
-    """An official image repository: the size of its full tag and of its slim variant (MB)."""
+    """An official image repository: the size of its full tag and of its slim variant (MB), and where
+    those figures come from (catalog entry in base_images.json)."""
 
     full_mb: float
     slim_mb: float
@@ -27,15 +27,42 @@ class BaseImage:
     """The full tag builds on buildpack-deps, so compilers and common -dev headers are already inside."""
     runtime: str
     """Interpreter available in the image for a HEALTHCHECK command: 'python', 'node' or ''."""
+    source: str
+    date: str
+    suite: str
+    """Distribution release the sizes are for (tags naming another release are not sized)."""
 
 
-BASE_IMAGES: dict[str, BaseImage] = {
-    "python": BaseImage(full_mb=1010, slim_mb=131, slim_style="insert", buildpack=True, runtime="python"),
-    "node": BaseImage(full_mb=1100, slim_mb=200, slim_style="insert", buildpack=True, runtime="node"),
-    "ruby": BaseImage(full_mb=1010, slim_mb=220, slim_style="insert", buildpack=True, runtime=""),
-    "debian": BaseImage(full_mb=117, slim_mb=74, slim_style="append", buildpack=False, runtime=""),
-    "eclipse-temurin": BaseImage(full_mb=460, slim_mb=270, slim_style="jre", buildpack=False, runtime=""),
+def _load_catalog() -> dict[str, BaseImage]:
+    raw = json.loads(resources.files(__package__).joinpath("base_images.json").read_text(encoding="utf-8"))
+    return {
+        repo: BaseImage(
+            full_mb=float(entry["full_mb"]),
+            slim_mb=float(entry["slim_mb"]),
+            slim_style=str(entry["slim_style"]),
+            buildpack=bool(entry["full_build_tools"]),
+            runtime=str(entry["runtime"]),
+            source=str(entry["source"]),
+            date=str(entry["date"]),
+            suite=str(entry["suite"]),
+        )
+        for repo, entry in raw["images"].items()
+    }
+
+
+BASE_IMAGES: dict[str, BaseImage] = _load_catalog()
+"""The base-image catalog (data file base_images.json, each entry with its source and date)."""
+
+OTHER_SUITES = {
+    "buster": ("10",),
+    "bullseye": ("11",),
+    "bookworm": ("12",),
+    "trixie": ("13",),
+    "focal": (),
+    "jammy": (),
+    "noble": (),
 }
+"""Debian/Ubuntu releases a tag can name (word, and debian's numeric tags for it)."""
 
 LEAN_TAG_MARKERS = ("slim", "alpine", "distroless", "jre", "minimal", "static")
 """A tag holding one of these is already a lean variant."""

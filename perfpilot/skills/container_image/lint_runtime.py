@@ -1,19 +1,20 @@
-"""Checks on how the image runs and is built safely: root user, healthcheck, remote ADD, unpinned tags,
-secrets in ENV/ARG. They change neither size nor speed, so their impact is 0; priority carries the risk."""
+"""Checks hadolint does not make on how the image runs: no USER at all, no HEALTHCHECK (probing the
+declared protocol), ADD of an unverified URL. Tags, explicit root and secrets in ENV/ARG are hadolint's
+(DL3006/DL3007, DL3002, DL3064). Impact is 0 (neither size nor speed); priority carries the risk."""
 
 from __future__ import annotations
 
 import re
 
 from perfpilot.artifacts import ImpactEstimate, Priority
-from perfpilot.skills.container_image.build_settings import redact_instruction, secret_names
-from perfpilot.skills.container_image.dockerfile_model import named, parse_from
+from perfpilot.skills.container_image.build_settings import redact_instruction
+from perfpilot.skills.container_image.dockerfile_model import named
 from perfpilot.skills.container_image.facts import ImageFacts
 from perfpilot.skills.container_image.image_data import NON_ROOT_UID
 from perfpilot.skills.container_image.issues import Issue
+from perfpilot.skills.container_image.service_protocol import GRPC_PROBE, ServiceProtocol, has_grpc_probe
 
 HYGIENE_IMPACT_NOTE = "impact = 0: a hygiene finding changes neither image size nor speed"
-_ROOT = re.compile(r"^(root|0)(:(root|0))?$")
 _REMOTE = re.compile(r"^https?://", re.IGNORECASE)
 
 
@@ -46,8 +47,8 @@ def _issue(
 
 
 def root_user_issues(facts: ImageFacts) -> list[Issue]:
-    users = named(facts.final, "USER")
-    if not facts.final or (users and not _ROOT.match(users[-1].arguments.strip())):
+    """No USER at all in the final stage (an explicit `USER root` last is hadolint's DL3002)."""
+    if not facts.final or named(facts.final, "USER"):
         return []
     at = (named(facts.final, "CMD", "ENTRYPOINT") or facts.final)[-1]
     return [
@@ -64,7 +65,19 @@ def root_user_issues(facts: ImageFacts) -> list[Issue]:
     ]
 
 
-def healthcheck_issues(facts: ImageFacts) -> list[Issue]:
+def _probe_fix(facts: ImageFacts, protocol: ServiceProtocol) -> str:
+    if protocol == "http":
+        return "HEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD <HTTP probe of the ready path>"
+    if has_grpc_probe(facts.dockerfile.instructions):
+        return f'HEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD ["{GRPC_PROBE}", "-addr=:<port>"]'
+    return (
+        f'gRPC service: add {GRPC_PROBE} to the image and HEALTHCHECK CMD ["{GRPC_PROBE}", '
+        '"-addr=:<port>"] (the service must implement grpc.health.v1), or rely on the orchestrator\'s '
+        "gRPC probe; an HTTP probe would always fail"
+    )
+
+
+def healthcheck_issues(facts: ImageFacts, protocol: ServiceProtocol) -> list[Issue]:
     if named(facts.final, "HEALTHCHECK") or not facts.final:
         return []
     at = facts.final[-1]
@@ -76,7 +89,7 @@ def healthcheck_issues(facts: ImageFacts) -> list[Issue]:
             "No HEALTHCHECK",
             "without a HEALTHCHECK, Docker and Compose cannot tell a hung process from a healthy one "
             "(Kubernetes ignores it and uses probes instead).",
-            "HEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD <probe of the ready path>",
+            _probe_fix(facts, protocol),
             _count(
                 f"healthchecks:{facts.source}", 0, 1, "count", "HEALTHCHECK instructions in the final stage"
             ),
@@ -109,67 +122,6 @@ def remote_add_issues(facts: ImageFacts) -> list[Issue]:
     return issues
 
 
-def unpinned_tag_issues(facts: ImageFacts) -> list[Issue]:
-    issues, aliases = [], set()
-    for instruction in named(facts.dockerfile.instructions, "FROM"):
-        line = parse_from(instruction)
-        if line.image.lower() not in aliases and line.image.lower() != "scratch" and not line.pinned:
-            issues.append(
-                _issue(
-                    "unpinned_base_tag",
-                    line.line,
-                    redact_instruction(instruction.instruction, instruction.arguments),
-                    f"Base image {line.image} is not pinned",
-                    "a missing or 'latest' tag changes under the build without notice: image size and "
-                    "behaviour drift "
-                    "between builds, and cached layers are invalidated unpredictably.",
-                    f"FROM {line.repo}:<version> (or @sha256:<digest>)",
-                    _count(
-                        f"unpinned_base_images:{facts.source}", 1, 0, "images", "FROM without a version tag"
-                    ),
-                    "low",
-                )
-            )
-        if line.alias:
-            aliases.add(line.alias.lower())
-    return issues
-
-
-def secret_issues(facts: ImageFacts) -> list[Issue]:
-    issues = []
-    for instruction in named(facts.dockerfile.instructions, "ENV", "ARG"):
-        names = secret_names(instruction.instruction, instruction.arguments)
-        if names:
-            issues.append(
-                _issue(
-                    "secret_in_build_config",
-                    instruction.line,
-                    redact_instruction(instruction.instruction, instruction.arguments),
-                    f"Secret-looking {instruction.instruction.upper()} {', '.join(names)}",
-                    f"{instruction.instruction.upper()} values are stored in the image config and build "
-                    "history, "
-                    "readable by anyone who can pull the image (docker history / docker inspect).",
-                    "pass it at run time (environment or mounted secret file), or at build time with "
-                    "RUN --mount=type=secret,id=<name>",
-                    _count(
-                        f"secrets_in_image_config:{facts.source}",
-                        len(names),
-                        0,
-                        "settings",
-                        "secret-named ENV/ARG settings",
-                    ),
-                    "high",
-                )
-            )
-    return issues
-
-
-def runtime_issues(facts: ImageFacts) -> list[Issue]:
-    """Every hygiene issue of the Dockerfile."""
-    return (
-        root_user_issues(facts)
-        + healthcheck_issues(facts)
-        + remote_add_issues(facts)
-        + unpinned_tag_issues(facts)
-        + secret_issues(facts)
-    )
+def runtime_issues(facts: ImageFacts, protocol: ServiceProtocol) -> list[Issue]:
+    """Every hygiene issue of the Dockerfile that hadolint does not check."""
+    return root_user_issues(facts) + healthcheck_issues(facts, protocol) + remote_add_issues(facts)

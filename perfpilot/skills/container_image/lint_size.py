@@ -1,19 +1,21 @@
-"""Checks that make the image bigger: full base, build tools, apt recommends and lists, pip cache.
+"""Checks that make the image bigger: a full base and build tools in the final image (perfpilot's own),
+and the sizes behind hadolint's size rules (DL3015 recommends, DL3009 apt lists, DL3042 pip cache).
 
 Savings are marginal, applied in the rewrite's order (slim base, multi-stage, no recommends, no apt lists,
-no pip cache), so the findings' savings add up without overlap.
+no pip cache), so the findings' savings add up without overlap. Sizes come only from the catalog entry of
+the base image actually used and measured package sizes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from perfpilot.skills.container_image.build_settings import redact_instruction
-from perfpilot.skills.container_image.dockerfile_model import removes_apt_lists
 from perfpilot.skills.container_image.facts import ImageFacts
-from perfpilot.skills.container_image.image_data import APT_LISTS_MB, BUILD_TOOLS, PIP_CACHE_MB
+from perfpilot.skills.container_image.image_data import BUILD_TOOLS
 from perfpilot.skills.container_image.issues import Issue
+from perfpilot.skills.container_image.multistage import can_split
 from perfpilot.skills.container_image.sizing import (
     ImageState,
     current_state,
@@ -22,6 +24,7 @@ from perfpilot.skills.container_image.sizing import (
     unknown_packages,
 )
 
+TOOLCHAIN = " and a compiler toolchain"
 Step = Callable[[ImageState], ImageState]
 
 
@@ -41,13 +44,15 @@ def _candidates(facts: ImageFacts) -> list[tuple[str, int, Step, str, str, str]]
                 line.line,
                 lambda s: slim_base(s, facts),
                 f"Final image builds on the full {line.image}",
-                f"{line.image} ships a full Debian userland and toolchain ({base.base.full_mb:.0f} MB); "
-                f"{base.lean_image} is {base.base.slim_mb:.0f} MB.",
+                f"{line.image} ships a full userland{TOOLCHAIN if base.base.buildpack else ''} "
+                f"({base.base.full_mb:.0f} MB); "
+                f"{base.lean_image} is {base.base.slim_mb:.0f} MB (catalog: {base.base.source}, "
+                f"{base.base.date}).",
                 f"FROM {base.lean_image}",
             )
         )
     tools = sorted(facts.packages & BUILD_TOOLS)
-    if len(facts.stages) == 1 and tools:
+    if tools and can_split(facts):
         first = next(i for i in facts.apt_installs if set(i.packages) & BUILD_TOOLS)
         found.append(
             (
@@ -61,51 +66,37 @@ def _candidates(facts: ImageFacts) -> list[tuple[str, int, Step, str, str, str]]
                 "only the built artefacts (COPY --from=builder).",
             )
         )
-    recommends = next((i for i in facts.apt_installs if i.recommends), None)
-    if recommends is not None:
-        found.append(
-            (
-                "apt_install_recommends",
-                recommends.run.line,
-                lambda s: replace(s, recommends=False),
-                "apt-get install pulls in recommended packages",
-                "without --no-install-recommends apt installs every 'Recommends' dependency too.",
-                "apt-get install -y --no-install-recommends <packages>",
-            )
-        )
-    kept = next((r for r in facts.apt_update_runs if not removes_apt_lists(r)), None)
-    if kept is not None:
-        found.append(
-            (
-                "apt_lists_not_removed",
-                kept.line,
-                lambda s: replace(s, apt_lists=False),
-                "apt package lists stay in the image",
-                f"the RUN that runs apt-get update does not remove /var/lib/apt/lists ({APT_LISTS_MB:.0f} "
-                "MB) in "
-                "the same layer; a later RUN cannot take them out of that layer.",
-                "RUN apt-get update && apt-get install -y --no-install-recommends <packages> "
-                "&& rm -rf /var/lib/apt/lists/*",
-            )
-        )
-    if facts.pip_cache_kept:
-        found.append(
-            (
-                "pip_cache_kept",
-                facts.pip_runs[0].line,
-                lambda s: replace(s, pip_cache=False),
-                "pip keeps its download cache in the image",
-                f"pip install without --no-cache-dir leaves every downloaded wheel in ~/.cache/pip "
-                f"(planning figure {PIP_CACHE_MB:.0f} MB) on lines "
-                f"{', '.join(str(r.line) for r in facts.pip_runs)}.",
-                "pip install --no-cache-dir ...",
-            )
-        )
     return found
 
 
-def size_issues(facts: ImageFacts) -> tuple[list[Issue], float]:
-    """Size issues with their marginal savings, and the sized image's current size in MB."""
+@dataclass(frozen=True)
+class RuleSaving:
+    """What fixing one hadolint size rule (DL3009, DL3015, DL3042) removes from the final image."""
+
+    saved_mb: float
+    method: str
+
+
+_RULE_STEPS: tuple[tuple[str, Step], ...] = (
+    ("DL3015", lambda s: replace(s, recommends=False)),
+    ("DL3009", lambda s: replace(s, apt_lists=False)),
+    ("DL3042", lambda s: replace(s, pip_cache=False)),
+)
+"""hadolint's size rules in the rewrite's order (after the slim base and the multi-stage split)."""
+
+
+def _method(before: float, saved: float, facts: ImageFacts, caveat: str) -> str:
+    base = f"; base {facts.base.base.source}, {facts.base.base.date}" if facts.base else ""
+    return (
+        f"sized image {before} MB = base + measured apt packages + apt lists + pip cache (image_data.py, "
+        f"base_images.json{base}); this fix removes {saved} MB applied after the fixes listed before it"
+        f"{caveat}"
+    )
+
+
+def size_issues(facts: ImageFacts) -> tuple[list[Issue], dict[str, RuleSaving], float]:
+    """perfpilot's own size issues and the savings of hadolint's size rules that hit the final image,
+    each marginal in the rewrite's order, and the sized image's current size in MB."""
     state = current_state(facts)
     before = state.size_mb()
     unknown = unknown_packages(facts)
@@ -116,11 +107,7 @@ def size_issues(facts: ImageFacts) -> tuple[list[Issue], float]:
     for kind, line, step, title, cause, fix in _candidates(facts):
         after = step(state)
         saved = round(state.size_mb() - after.size_mb(), 1)
-        method = (
-            f"sized image {before} MB = base + measured apt packages + apt lists + pip cache "
-            "(image_data.py); "
-            f"this fix removes {saved} MB applied after the fixes listed before it{caveat}"
-        )
+        method = _method(before, saved, facts, caveat)
         issues.append(
             Issue(
                 kind=kind,
@@ -136,4 +123,11 @@ def size_issues(facts: ImageFacts) -> tuple[list[Issue], float]:
             )
         )
         state = after
-    return issues, before
+    rules: dict[str, RuleSaving] = {}
+    for code, rule_step in _RULE_STEPS:
+        if facts.hadolint_in_image(code):
+            after = rule_step(state)
+            saved = round(state.size_mb() - after.size_mb(), 1)
+            rules[code] = RuleSaving(saved, _method(before, saved, facts, caveat))
+            state = after
+    return issues, rules, before

@@ -6,13 +6,26 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
 from perfpilot.skills.container_image.dockerfile_rewrite import rewrite_dockerfile
+from perfpilot.skills.container_image.dockerfile_text import render_text
 from perfpilot.skills.container_image.facts import read_facts
-from perfpilot.skills.container_image.findings import SKILL_NAME, issue_finding, rewrite_finding
+from perfpilot.skills.container_image.findings import (
+    SKILL_NAME,
+    hadolint_finding,
+    issue_finding,
+    rewrite_finding,
+)
+from perfpilot.skills.container_image.hadolint import (
+    REWRITE_FIXES,
+    HadolintReport,
+    find_hadolint,
+    run_hadolint,
+)
 from perfpilot.skills.container_image.image_data import DEFAULT_PULL_MBIT_S, pull_seconds
 from perfpilot.skills.container_image.lint_layers import layer_order_issues
 from perfpilot.skills.container_image.lint_runtime import runtime_issues
 from perfpilot.skills.container_image.lint_size import size_issues
 from perfpilot.skills.container_image.rewrite import RuntimeOptions
+from perfpilot.skills.container_image.service_protocol import DeclaredProtocol, service_protocol
 
 
 class ContainerImageInput(SkillInput):
@@ -23,6 +36,11 @@ class ContainerImageInput(SkillInput):
     )
     healthcheck_path: str | None = Field(
         default=None, description="Path the HEALTHCHECK probes; default: the target's service ready_path."
+    )
+    service_protocol: DeclaredProtocol = Field(
+        default="auto",
+        description="Protocol the service answers health probes on; 'auto': gRPC when the Dockerfile names "
+        "gRPC, else HTTP. gRPC gets grpc_health_probe or no HEALTHCHECK, never an HTTP probe.",
     )
 
 
@@ -38,6 +56,9 @@ class ImageSummary(BaseModel):
     pull_seconds_after: float
     multi_stage_rewrite: bool
     rewritten_dockerfile: str = Field(description="Empty when the Dockerfile has no findings.")
+    hadolint: str = Field(
+        default="", description="hadolint version that checked the file, or why it did not."
+    )
 
 
 class ContainerImageOutput(SkillOutput):
@@ -54,18 +75,29 @@ def _ready_path(inp: ContainerImageInput, ctx: SkillContext) -> str:
 
 
 def run(inp: ContainerImageInput, ctx: SkillContext) -> ContainerImageOutput:
-    """Lint every Dockerfile in the evidence and rewrite those with findings."""
+    """Run hadolint and perfpilot's size/layer checks on every Dockerfile; rewrite those with findings."""
     out = ContainerImageOutput()
-    options = RuntimeOptions(ready_path=_ready_path(inp, ctx))
     bandwidth = inp.pull_bandwidth_mbit_s
+    binary = find_hadolint()
     for dockerfile in ctx.evidence.dockerfiles:
-        facts = read_facts(dockerfile)
-        sized, before = size_issues(facts)
-        issues = sized + layer_order_issues(facts) + runtime_issues(facts)
+        report = (
+            run_hadolint(render_text(dockerfile), binary) if dockerfile.instructions else HadolintReport(True)
+        )
+        if not report.ran:
+            out.notes.append(f"{dockerfile.source}: {report.note}")
+        facts = read_facts(dockerfile, report)
+        protocol = service_protocol(inp.service_protocol, dockerfile.instructions)
+        options = RuntimeOptions(ready_path=_ready_path(inp, ctx), protocol=protocol)
+        sized, savings, before = size_issues(facts)
+        issues = sized + layer_order_issues(facts) + runtime_issues(facts, protocol)
         findings = [issue_finding(i, dockerfile.source, before, bandwidth) for i in issues]
-        rewrite = rewrite_dockerfile(facts, options) if issues else None
+        for hit in report.issues:
+            saving = savings.pop(hit.code, None) if hit.line in facts.image_lines else None
+            findings.append(hadolint_finding(hit, facts, saving, before, bandwidth))
+        fixable = issues or any(hit.code in REWRITE_FIXES for hit in report.issues)
+        rewrite = rewrite_dockerfile(facts, options) if fixable else None
         if rewrite is not None:
-            kinds = [i.kind for i in issues]
+            kinds = [f.kind for f in findings]
             findings.append(rewrite_finding(dockerfile.source, rewrite, before, kinds, bandwidth))
         after = rewrite.after.size_mb() if rewrite else before
         out.findings.extend(findings)
@@ -78,6 +110,7 @@ def run(inp: ContainerImageInput, ctx: SkillContext) -> ContainerImageOutput:
                 pull_seconds_after=pull_seconds(after, bandwidth),
                 multi_stage_rewrite=bool(rewrite and rewrite.split),
                 rewritten_dockerfile=rewrite.text if rewrite else "",
+                hadolint=report.version or report.note,
             )
         )
         ctx.log.info("dockerfile_analysed", source=dockerfile.source, findings=len(findings))

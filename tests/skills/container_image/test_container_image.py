@@ -34,6 +34,9 @@ def test_golden(name: str, dockerfile_bundle: Bundle, tmp_path: Path) -> None:
     by_key = {(f.kind, f.subject): f for f in out.findings}
     for row in expected["findings"]:
         estimate = by_key[(row["kind"], row["subject"])].estimate
+        if row["current"] is None:
+            assert estimate is None
+            continue
         assert estimate is not None
         assert (estimate.current, estimate.expected) == pytest.approx((row["current"], row["expected"]))
     image = out.images[0].model_dump()
@@ -84,7 +87,8 @@ def test_rewrite_of_shop_is_multi_stage_and_lints_clean(
     path = tmp_path / "Dockerfile.rewritten"
     path.write_text(rewritten)
     again = _run(dockerfile_record_bundle(dockerfile_reader(path)), tmp_path)
-    assert again.findings == []
+    # left: hadolint's version pins and RUN consolidation, which need a human; nothing perfpilot fixes
+    assert {f.kind for f in again.findings} == {"hadolint:DL3008", "hadolint:DL3013", "hadolint:DL3059"}
 
 
 def test_rewrite_of_node_leaves_only_what_needs_a_human(
@@ -97,7 +101,8 @@ def test_rewrite_of_node_leaves_only_what_needs_a_human(
     path = tmp_path / "Dockerfile.rewritten"
     path.write_text(rewritten)
     kinds = {f.kind for f in _run(dockerfile_record_bundle(dockerfile_reader(path)), tmp_path).findings}
-    assert kinds == {"add_remote_url", "unpinned_base_tag", "optimized_dockerfile"}
+    # the download's checksum, apt version pins and the API_KEY name (its value is gone) need a human
+    assert kinds == {"add_remote_url", "hadolint:DL3008", "hadolint:DL3064", "optimized_dockerfile"}
 
 
 def test_redact_masks_url_credentials_and_tokens() -> None:
@@ -119,8 +124,8 @@ def test_unknown_base_is_left_out_of_sizes(tmp_path: Path, dockerfile_record_bun
     )
     out = _run(dockerfile_record_bundle(dockerfile), tmp_path)
     kinds = sorted(f.kind for f in out.findings)
-    assert kinds == ["optimized_dockerfile", "pip_cache_kept"]
-    pip = next(f for f in out.findings if f.kind == "pip_cache_kept")
+    assert kinds == ["hadolint:DL3013", "hadolint:DL3042", "hadolint:DL3066", "optimized_dockerfile"]
+    pip = next(f for f in out.findings if f.kind == "hadolint:DL3042")
     assert pip.estimate is not None and "base image not in the size table" in pip.estimate.method
 
 
