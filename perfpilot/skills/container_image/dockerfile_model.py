@@ -13,7 +13,6 @@ _APT_INSTALL = re.compile(r"\b(?:apt(?:-get)?|aptitude)\b(?:\s+-\S+)*\s+install\
 _APT_REMOVE = re.compile(r"\b(?:apt(?:-get)?|aptitude)\b(?:\s+-\S+)*\s+(?:purge|remove|autoremove)\b")
 _APT_UPDATE = re.compile(r"\bapt(?:-get)?\b(?:\s+-\S+)*\s+update\b")
 _PIP_INSTALL = re.compile(r"\b(?:pip[23]?|python[23]?\s+-m\s+pip)\s+install\b")
-_LISTS_REMOVED = re.compile(r"rm\s+-[a-zA-Z]*\s+/var/lib/apt/lists")
 _SPLIT = re.compile(r"\s*(?:&&|\|\||;)\s*")
 
 
@@ -102,10 +101,6 @@ def is_apt_remove(command: str) -> bool:
 
 def is_pip_install(command: str) -> bool:
     return bool(_PIP_INSTALL.search(command))
-
-
-def removes_apt_lists(run: DockerInstruction) -> bool:
-    return bool(_LISTS_REMOVED.search(run.arguments))
 
 
 def apt_packages(command: str) -> list[str]:

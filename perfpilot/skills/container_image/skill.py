@@ -39,8 +39,7 @@ class ContainerImageInput(SkillInput):
     )
     service_protocol: DeclaredProtocol = Field(
         default="auto",
-        description="Protocol the service answers health probes on; 'auto': gRPC when the Dockerfile names "
-        "gRPC, else HTTP. gRPC gets grpc_health_probe or no HEALTHCHECK, never an HTTP probe.",
+        description="Health-probe protocol; 'auto': gRPC when the Dockerfile names gRPC, else HTTP.",
     )
 
 
