@@ -109,31 +109,37 @@ def rewrite_finding(
 HADOLINT_WIKI = "https://github.com/hadolint/hadolint/wiki/"
 
 
+def _excerpt(facts: ImageFacts, line: int) -> str:
+    found = (i for i in facts.dockerfile.instructions if i.line == line)
+    return next((redact_instruction(i.instruction, i.arguments)[:300] for i in found), "")
+
+
 def hadolint_finding(
-    issue: HadolintIssue, facts: ImageFacts, saving: RuleSaving | None, before_mb: float, bandwidth: float
+    hits: list[HadolintIssue],
+    facts: ImageFacts,
+    saving: RuleSaving | None,
+    before_mb: float,
+    bandwidth: float,
 ) -> Finding:
-    """A hadolint finding under its rule id; a size rule's first hit in the final image carries the MB it
-    removes (from the catalog and measured package sizes), every other hit an impact of 0."""
-    excerpt = next(
-        (
-            redact_instruction(i.instruction, i.arguments)[:300]
-            for i in facts.dockerfile.instructions
-            if i.line == issue.line
-        ),
-        "",
-    )
+    """One finding per hadolint rule id with every line it hit as evidence; a size rule that hits the final
+    image carries the MB it removes (catalog and measured package sizes), any other rule an impact of 0."""
+    first = hits[0]
+    lines = [h.line for h in hits]
+    where = f"line {lines[0]}" if len(lines) == 1 else f"lines {', '.join(map(str, lines))}"
     as_issue = Issue(
-        kind=f"hadolint:{issue.code}",
-        line=issue.line,
-        excerpt=excerpt,
-        title=f"{issue.code}: {issue.message}"[:200],
-        root_cause=f"hadolint {issue.code} ({issue.level}): {issue.message}",
-        fix=f"{issue.message} (see {HADOLINT_WIKI}{issue.code}); the optimized_dockerfile finding applies it "
+        kind=f"hadolint:{first.code}",
+        line=first.line,
+        excerpt=_excerpt(facts, first.line),
+        title=f"{first.code}: {first.message.split('. ', 1)[0].rstrip('.')}"[:120],
+        root_cause=f"hadolint {first.code} ({first.level}) on {where}: {first.message}",
+        fix=f"{first.message} (see {HADOLINT_WIKI}{first.code}); the optimized_dockerfile finding applies it "
         "where perfpilot can",
         saved_mb=saving.saved_mb if saving else None,
         size_method=saving.method if saving else "",
         estimate=None,
         impact=0.0,
-        priority="medium" if issue.level == "error" else "low",
+        priority="medium" if any(h.level == "error" for h in hits) else "low",
     )
-    return issue_finding(as_issue, facts.source, before_mb, bandwidth)
+    finding = issue_finding(as_issue, facts.source, before_mb, bandwidth)
+    evidence = [EvidenceRef(source=facts.source, line=line, excerpt=_excerpt(facts, line)) for line in lines]
+    return finding.model_copy(update={"evidence": evidence})

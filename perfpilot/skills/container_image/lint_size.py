@@ -46,8 +46,7 @@ def _candidates(facts: ImageFacts) -> list[tuple[str, int, Step, str, str, str]]
                 f"Final image builds on the full {line.image}",
                 f"{line.image} ships a full userland{TOOLCHAIN if base.base.buildpack else ''} "
                 f"({base.base.full_mb:.0f} MB); "
-                f"{base.lean_image} is {base.base.slim_mb:.0f} MB (catalog: {base.base.source}, "
-                f"{base.base.date}).",
+                f"{base.lean_image} is {base.base.slim_mb:.0f} MB (base_images.json, {base.base.date}).",
                 f"FROM {base.lean_image}",
             )
         )
@@ -86,7 +85,8 @@ _RULE_STEPS: tuple[tuple[str, Step], ...] = (
 
 
 def _method(before: float, saved: float, facts: ImageFacts, caveat: str) -> str:
-    base = f"; base {facts.base.base.source}, {facts.base.base.date}" if facts.base else ""
+    repo = facts.final_from.repo if facts.final_from else ""
+    base = f" entry {repo}, {facts.base.base.date}" if facts.base else ""
     return (
         f"sized image {before} MB = base + measured apt packages + apt lists + pip cache (image_data.py, "
         f"base_images.json{base}); this fix removes {saved} MB applied after the fixes listed before it"

@@ -16,6 +16,7 @@ from perfpilot.skills.container_image.findings import (
 )
 from perfpilot.skills.container_image.hadolint import (
     REWRITE_FIXES,
+    HadolintIssue,
     HadolintReport,
     find_hadolint,
     run_hadolint,
@@ -90,9 +91,11 @@ def run(inp: ContainerImageInput, ctx: SkillContext) -> ContainerImageOutput:
         sized, savings, before = size_issues(facts)
         issues = sized + layer_order_issues(facts) + runtime_issues(facts, protocol)
         findings = [issue_finding(i, dockerfile.source, before, bandwidth) for i in issues]
+        by_rule: dict[str, list[HadolintIssue]] = {}
         for hit in report.issues:
-            saving = savings.pop(hit.code, None) if hit.line in facts.image_lines else None
-            findings.append(hadolint_finding(hit, facts, saving, before, bandwidth))
+            by_rule.setdefault(hit.code, []).append(hit)
+        for code, hits in by_rule.items():
+            findings.append(hadolint_finding(hits, facts, savings.get(code), before, bandwidth))
         fixable = issues or any(hit.code in REWRITE_FIXES for hit in report.issues)
         rewrite = rewrite_dockerfile(facts, options) if fixable else None
         if rewrite is not None:

@@ -68,7 +68,7 @@ def test_slim_image_with_build_tools_is_sized_from_the_catalog(tmp_path: Path) -
     tools = next(f for f in out.findings if f.kind == "build_tools_in_final_image")
     assert tools.title == "Build tools (gcc) stay in the single-stage image"
     assert tools.estimate is not None
-    assert "base_images.json; base Docker Hub library/python" in tools.estimate.method
+    assert "base_images.json entry python, 2024-10" in tools.estimate.method
 
 
 def test_grpc_service_never_gets_an_http_probe(tmp_path: Path) -> None:
@@ -120,3 +120,12 @@ def test_missing_hadolint_is_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_broken_hadolint_is_a_note(tmp_path: Path) -> None:
     report = run_hadolint("FROM python:3.12\n", str(tmp_path / "no-such-hadolint"))
     assert not report.ran and report.note.startswith("hadolint failed: FileNotFoundError")
+
+
+def test_one_finding_per_hadolint_rule_with_every_line(tmp_path: Path) -> None:
+    out = run_on(CORPUS.parent / "Dockerfile.shop", tmp_path)
+    pip = next(f for f in out.findings if f.kind == "hadolint:DL3042")
+    assert [e.line for e in pip.evidence] == [10, 11]
+    assert pip.root_cause.startswith("hadolint DL3042 (warning) on lines 10, 11: Avoid use of cache")
+    assert pip.estimate is not None and pip.estimate.current - pip.estimate.expected == pytest.approx(50.0)
+    assert len([f for f in out.findings if f.kind == "hadolint:DL3059"]) == 1
