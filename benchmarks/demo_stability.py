@@ -54,8 +54,8 @@ def run_once(out: Path) -> DemoRun:
         return DemoRun(done.returncode, "no report", "-", wall, load)
     report = json.loads(report_path.read_text(encoding="utf-8"))
     validation = report.get("validation") or {}
-    targets = {
-        row["metric"]: row.get("verdict") or "-"
+    targets = {  # rows judged without an interval (error rate) carry only `met`
+        row["metric"]: row.get("verdict") or {True: "met", False: "not met"}.get(row.get("met"), "-")
         for row in validation.get("comparisons", [])
         if row.get("target") is not None
     }
@@ -77,13 +77,13 @@ def markdown(runs: list[DemoRun], head: str) -> str:
         + ", ".join(f"`{s}` x{n}" for s, n in statuses.most_common())
         + ".",
         "",
-        "| run | exit | status | validation verdict | targets met beyond noise | undecided | wall s "
+        "| run | exit | status | validation verdict | targets met | not met or undecided | wall s "
         "| load avg before |",
         "|---:|---:|---|---|---:|---|---:|---:|",
     ]
     for index, run in enumerate(runs, 1):
-        met = sum(v == "met_beyond_noise" for v in run.targets.values())
-        undecided = [f"{m} ({v})" for m, v in run.targets.items() if v not in ("met_beyond_noise",)]
+        met = sum(v in ("met_beyond_noise", "met") for v in run.targets.values())
+        undecided = [f"{m} ({v})" for m, v in run.targets.items() if v not in ("met_beyond_noise", "met")]
         lines.append(
             f"| {index} | {run.exit_code} | {run.status} | {run.verdict} | {met} of {len(run.targets)} | "
             f"{', '.join(undecided) or '-'} | {run.wall_s:.0f} | {run.load_before:.1f} |"
