@@ -55,12 +55,17 @@ class RequestMix(BaseModel):
         return f"too short to judge every endpoint's p95 at the declared mix: {names}"
 
 
+def shares_of(weights: Mapping[str, float]) -> dict[str, float]:
+    """Each endpoint's share of requests from its declared weight."""
+    total = sum(weights.values())
+    return {name: w / total for name, w in weights.items()}
+
+
 def plan_mix(
     weights: Mapping[str, float], rate_rps: float, duration_s: float, *, quantile: float = P95
 ) -> RequestMix:
     """The declared mix of a constant-rate run, with the endpoints it gives too few requests."""
-    total = sum(weights.values())
-    shares = {name: w / total for name, w in weights.items()}
+    shares = shares_of(weights)
     planned = math.floor(rate_rps * duration_s)
     needed = min_requests(quantile)
     thin = [

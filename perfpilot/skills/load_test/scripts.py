@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from perfpilot.skills.base import SkillError
-from perfpilot.skills.load_test.mix import RequestMix, plan_mix
+from perfpilot.skills.load_test.mix import RequestMix, plan_mix, shares_of
 from perfpilot.skills.load_test.profiles import ProfilePlan
 from perfpilot.target.spec import Endpoint, HttpSource
 
@@ -107,8 +107,7 @@ def _endpoint_data(endpoint: Endpoint, share: float) -> dict[str, Any]:
 
 def declared_shares(http: HttpSource) -> dict[str, float]:
     """Each endpoint's share of requests from the target's weights."""
-    total = sum(e.weight for e in http.endpoints)
-    return {e.name: e.weight / total for e in http.endpoints}
+    return shares_of({e.name: e.weight for e in http.endpoints})
 
 
 def plan_request_mix(http: HttpSource, plan: ProfilePlan) -> RequestMix | None:
