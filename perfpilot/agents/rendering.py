@@ -76,6 +76,6 @@ def render_artifact(artifact: BaseModel) -> str:
         ]
     if "bottlenecks" in data:
         data["bottlenecks"] = [{k: b.get(k) for k in ("id", "layer", "impact")} for b in data["bottlenecks"]]
-    for computed in ("baseline", "comparisons", "endpoints"):
+    for computed in ("baseline", "comparisons", "endpoints", "slo_breaches", "live_profile"):
         data.pop(computed, None)
     return json.dumps(compact(data), separators=(",", ":"), default=str)
