@@ -99,12 +99,14 @@ class RunLedger:
 
 
 def _exited(pid: int) -> bool:
-    """Whether pid has finished exiting (gone, or a zombie: its files, sockets included, are closed)."""
+    """Whether pid has finished exiting: gone, or a zombie whose other threads have gone too (a
+    multi-threaded leader shows as a zombie while its threads still hold its files, sockets included)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+        threads = len(os.listdir(f"/proc/{pid}/task"))
     except OSError:
         return True
-    return stat.rsplit(")", 1)[-1].split()[0] in ("Z", "X")
+    return stat.rsplit(")", 1)[-1].split()[0] in ("Z", "X") and threads <= 1
 
 
 def _runs(pid: int, argv: list[str]) -> bool:
