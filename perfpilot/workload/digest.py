@@ -13,7 +13,7 @@ from perfpilot.workload.events import ParseStats, QueryEvent
 from perfpilot.workload.fingerprint import fingerprint_id
 from perfpilot.workload.formats.mysql_slow import iter_slow_log_rows
 from perfpilot.workload.ingest import iter_events, open_workload, resolve_format
-from perfpilot.workload.models import LoggedPlan, QueryShape, WorkloadDigest
+from perfpilot.workload.models import LockWaits, LoggedPlan, QueryShape, WorkloadDigest
 from perfpilot.workload.streams import StreamRecorder
 from perfpilot.workload.tables import tables_of
 
@@ -46,6 +46,7 @@ def _shape(text: str, totals: ShapeTotals, grand_total: float) -> QueryShape:
 def build_digest(
     shapes: dict[str, ShapeTotals], source: str, format: str, top: int | None = None, unparsed_lines: int = 0,
     streams: StreamRecorder | None = None, plans: list[LoggedPlan] | None = None,
+    lock_waits: list[LockWaits] | None = None,
 ) -> WorkloadDigest:
     """Rank shapes by total time, then count, then fingerprint (so the order is deterministic)."""
     grand_total = sum(t.total_time for t in shapes.values())
@@ -62,6 +63,7 @@ def build_digest(
         streams=streams.streams() if streams is not None else [],
         streams_truncated=streams.truncated if streams is not None else False,
         plans=plans or [],
+        lock_waits=lock_waits or [],
     )
 
 
@@ -118,4 +120,6 @@ def _digest_file(
             shapes = aggregate_rows(iter_slow_log_rows(handle, stats), dialect, on_row=streams.add_row)
     else:
         shapes = aggregate_events(iter_events(path, chosen, stats, max_bytes), dialect, on_event=streams.add)
-    return build_digest(shapes, str(path), chosen, top, stats.unparsed_lines, streams, stats.slowest_plans())
+    return build_digest(
+        shapes, str(path), chosen, top, stats.unparsed_lines, streams, stats.slowest_plans(), stats.lock_waits
+    )

@@ -62,6 +62,26 @@ class LoggedPlan(BaseModel):
     statement: str | None = Field(default=None, description="The Query Text auto_explain logged (redacted).")
 
 
+class LockWaits(BaseModel):
+    """Lock waits a server log recorded on one relation (or one kind of lock), summed over the log.
+    Only waits past the server's deadlock_timeout are logged: the figures are a floor."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str = Field(description="The relation waited on, else the lock mode and object kind.")
+    relation: str | None = None
+    locks: list[str] = Field(
+        default_factory=list, description="Lock modes and object kinds, e.g. ShareLock on transaction."
+    )
+    waits: int
+    total_wait_s: float
+    max_wait_s: float
+    max_queue: int = Field(default=0, description="Most backends in one wait queue (DETAIL: Wait queue).")
+    deadlocks: int = 0
+    statement: str | None = Field(default=None, description="A waiting statement (redacted).")
+    first_line: int
+
+
 class WorkloadDigest(BaseModel):
     """A digest of one workload source."""
 
@@ -79,4 +99,7 @@ class WorkloadDigest(BaseModel):
     streams_truncated: bool = Field(default=False, exclude=True, description="The bound was reached.")
     plans: list[LoggedPlan] = Field(
         default_factory=list, exclude=True, description="auto_explain plans in the log, the slowest first."
+    )
+    lock_waits: list[LockWaits] = Field(
+        default_factory=list, exclude=True, description="Logged lock waits per relation, the longest first."
     )

@@ -16,6 +16,7 @@ from perfpilot.skills.database_optimization.findings.index_worth import (
     latency_target_ms,
     material_index_findings,
 )
+from perfpilot.skills.database_optimization.findings.lock_contention import lock_contention_findings
 from perfpilot.skills.database_optimization.findings.nplusone import nplusone_finding
 from perfpilot.skills.database_optimization.findings.plan_statistics import plan_statistics_findings
 from perfpilot.skills.database_optimization.indexes.advisor import advise
@@ -40,7 +41,7 @@ class DbAnalyzerInput(SkillInput):
 
 class DbAnalyzerOutput(SkillOutput):
     """Findings (missing_index, n_plus_one, n_plus_one_hint, anti_pattern:<check>, cacheable_query,
-    stale_statistics, unused_index, duplicate_index, plan:<kind>) plus what was analysed."""
+    stale_statistics, lock_contention, unused_index, duplicate_index, plan:<kind>) plus what was analysed."""
 
     shapes_analyzed: int = 0
     shapes_unparsed: int = 0
@@ -94,6 +95,7 @@ def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
     findings += n_plus_one
     findings += evidence_plan_findings(ctx.evidence.plans, catalog)
     findings += plan_statistics_findings(ctx.evidence.plans, catalog, ctx.evidence.workloads)
+    findings += lock_contention_findings(ctx.evidence.workloads, dialect)
     unique: dict[str, Finding] = {}
     for finding in sorted(findings, key=lambda f: -f.impact):  # one finding per id: the weightiest
         unique.setdefault(finding.id, finding)

@@ -1,7 +1,8 @@
 """PostgreSQL stderr logs: `duration: X ms  statement|execute <name>: SQL` under common line prefixes.
 
 auto_explain's `duration: X ms  plan:` messages are plans, not statement executions (the statement's own
-duration line, from log_min_duration_statement, times it): they are kept in `ParseStats.plans`."""
+duration line, from log_min_duration_statement, times it): they are kept in `ParseStats.plans`; lock waits
+(`log_lock_waits`) in `ParseStats.lock_waits`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from perfpilot.workload.events import ParseStats, QueryEvent
 from perfpilot.workload.formats.auto_explain import PLAN_MESSAGE, UnreadablePlan, logged_plan
+from perfpilot.workload.formats.lock_waits import LockWaitReader
 
 # The message starts at the severity; everything before it is the log_line_prefix.
 _MESSAGE = re.compile(
@@ -75,6 +77,7 @@ def parse_postgres_log(lines: Iterable[str], stats: ParseStats) -> Iterator[Quer
     """Yield statements with their durations; `statement:` then `duration:` lines are paired by session."""
     current: _Pending | _PendingPlan | None = None  # the message that tab-indented lines continue
     waiting: dict[str | None, _Pending] = {}  # `statement:` lines (log_statement) awaiting a duration
+    locks = LockWaitReader()
 
     for line_no, raw in enumerate(lines, 1):
         line = raw.rstrip("\r\n")
@@ -93,10 +96,11 @@ def parse_postgres_log(lines: Iterable[str], stats: ParseStats) -> Iterator[Quer
         if message is None:
             stats.skip(line_no, "not a PostgreSQL log line")
             continue
+        body = message.group(2)
+        locks.message(message.group(1), body, line_no)
         if message.group(1) != "LOG":
             continue
         stamp, session, database = _prefix_fields(line[: message.start()])
-        body = message.group(2)
         if body.startswith("duration: "):
             plan = PLAN_MESSAGE.match(body)
             if plan is not None:
@@ -134,3 +138,4 @@ def parse_postgres_log(lines: Iterable[str], stats: ParseStats) -> Iterator[Quer
         yield _finish(current)
     for earlier in waiting.values():
         yield _finish(earlier)
+    stats.lock_waits = locks.summaries()
