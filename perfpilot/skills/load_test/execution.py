@@ -102,6 +102,20 @@ def crossed_thresholds(summary_path: Path) -> list[str]:
     return sorted(crossed)
 
 
+def aborting_limits(plan: ProfilePlan, breach: Interval | None, exit_code: int | None) -> list[str]:
+    """The abort thresholds a stopped stress run crossed, read from its per-second samples. k6 judges
+    its end summary over every request, those finishing after the abort included, so a failure rate
+    that stopped the run can be back under its limit there; exit code 99 and the breach still say it."""
+    if exit_code != EXIT_THRESHOLDS_FAILED or breach is None:
+        return []
+    crossed = []
+    if plan.max_error_rate is not None and breach.error_rate >= plan.max_error_rate:
+        crossed.append(f"http_req_failed rate<{plan.max_error_rate:g}")
+    if plan.max_p95_ms is not None and breach.p95_ms is not None and breach.p95_ms >= plan.max_p95_ms:
+        crossed.append(f"http_req_duration p(95)<{plan.max_p95_ms:g}")
+    return crossed
+
+
 def _load(summary_path: Path) -> K6Summary | None:
     if not summary_path.is_file():
         return None
@@ -184,7 +198,9 @@ def run_profile(
         breaking_interval=breach,
         intervals_path=intervals_path,
         durations_path=durations,
-        crossed_thresholds=crossed_thresholds(summary_path),
+        crossed_thresholds=(
+            crossed_thresholds(summary_path) or aborting_limits(plan, breach, process.exit_code)
+        ),
         dropped_iterations=_dropped(summary),
         phase_p95_ms=phases,
         drift_pct=drift_pct(phases),

@@ -1,4 +1,4 @@
-"""lock_contention findings from logged lock waits: weighed against the workload, fixed in the transactions."""
+"""lock_contention findings from logged lock waits: weighed against the workload, fixed in transactions."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ def test_a_few_waits_are_normal_concurrency() -> None:
 
 
 def test_waits_that_weigh_little_in_the_workload_are_no_finding() -> None:
-    assert lock_contention_findings([_digest(waits=50, wait_s=2.5, update_s=2.6, other_s=100.0)], "postgres") == []
+    light = _digest(waits=50, wait_s=2.5, update_s=2.6, other_s=100.0)
+    assert lock_contention_findings([light], "postgres") == []
 
 
 def test_without_timing_the_logged_floor_alone_is_not_weighed() -> None:
