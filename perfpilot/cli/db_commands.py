@@ -11,7 +11,7 @@ import typer
 from perfpilot.cli.errors import fail
 
 if TYPE_CHECKING:
-    from perfpilot.skills.database_optimization.api import Catalog
+    from perfpilot.skills.database_optimization.api import Catalog, PlanReport
 
 SANDBOX_HELP = (
     "Assert that the DSN points at a throwaway copy (required for --analyze unless the DSN is a SQLite "
@@ -127,15 +127,44 @@ def _statements(sql_file: Path, dialect: str) -> list[str]:
 
 
 def explain_command(
-    dsn: str = typer.Option(..., "--dsn", help="postgresql://... or sqlite:///path (opened read-only)."),
-    sql: Path = typer.Option(..., "--sql", help="File of SQL statements to explain."),
+    plan: Path | None = typer.Option(
+        None, "--plan", help="Saved PostgreSQL EXPLAIN output (FORMAT JSON or text): no database needed."
+    ),
+    dsn: str | None = typer.Option(
+        None, "--dsn", help="postgresql://... or sqlite:///path (opened read-only)."
+    ),
+    sql: Path | None = typer.Option(None, "--sql", help="File of SQL statements to explain (with --dsn)."),
     analyze: bool = typer.Option(
         False, "--analyze", help="EXPLAIN ANALYZE (runs the statements): sandbox only."
     ),
     sandbox: bool = typer.Option(False, "--sandbox", help=SANDBOX_HELP),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+    output: str = typer.Option("text", "--format", help="Output: text or json."),
+    json_out: bool = typer.Option(False, "--json", help="Same as --format json."),
 ) -> None:
-    """Explain each statement of a file: plan nodes, total cost and issues (large scans, spills...)."""
+    """Explain a saved plan file (--plan), or each statement of a file on a database (--dsn, --sql):
+    plan nodes, total cost and issues (large scans, spills, misestimates...)."""
+    from perfpilot.cli.db_plans import explain_plan_file, report_text
+
+    if output not in {"text", "json"}:
+        fail(f"--format must be text or json, not {output!r}")
+    output = "json" if json_out else output
+    if plan is not None:
+        if dsn is not None or sql is not None or analyze:
+            fail("--plan reads a saved plan: it takes no --dsn, --sql or --analyze")
+        explain_plan_file(plan, output)
+        return
+    if dsn is None or sql is None:
+        fail("give --plan FILE (a saved EXPLAIN), or --dsn and --sql to explain statements on a database")
+    reports = _explain_on_database(dsn, sql, analyze, sandbox)
+    if output == "json":
+        typer.echo(json.dumps([r.model_dump() for r in reports], indent=2))
+        return
+    for report in reports:
+        typer.echo(report_text(report, f"-- {report.statement[:200]}"))
+
+
+def _explain_on_database(dsn: str, sql: Path, analyze: bool, sandbox: bool) -> list[PlanReport]:
+    """The plan report of each statement of `sql` on the database (EXPLAIN ANALYZE on sandboxes only)."""
     from perfpilot.skills.database_optimization.api import (
         DatabaseUnavailable,
         explain_postgres,
@@ -153,34 +182,17 @@ def explain_command(
             "--analyze executes the statements: use it only on a sandbox copy "
             "(pass --sandbox to assert the DSN is one)"
         )
-    reports = []
     try:
         if path is not None:
             conn = open_sqlite_readonly(path)
             try:
-                reports = [explain_sqlite(conn, s, catalog=catalog) for s in _statements(sql, "sqlite")]
+                return [explain_sqlite(conn, s, catalog=catalog) for s in _statements(sql, "sqlite")]
             finally:
                 conn.close()
-        else:
-            with open_postgres_readonly(dsn) as pg:
-                reports = [
-                    explain_postgres(pg, s, catalog=catalog, analyze=analyze)
-                    for s in _statements(sql, "postgres")
-                ]
+        with open_postgres_readonly(dsn) as pg:
+            statements = _statements(sql, "postgres")
+            return [explain_postgres(pg, s, catalog=catalog, analyze=analyze) for s in statements]
     except DatabaseUnavailable as exc:
         fail(str(exc))
     except Exception as exc:  # the database rejected a statement: report it without a traceback
         fail(f"{sql}: the database rejected a statement: {str(exc).splitlines()[0]}")
-    if json_out:
-        typer.echo(json.dumps([r.model_dump() for r in reports], indent=2))
-        return
-    for report in reports:
-        typer.echo(f"-- {report.statement[:200]}")
-        typer.echo(f"total cost {report.total_cost:,.2f}{' (analyzed)' if report.analyzed else ''}")
-        for node in report.nodes:
-            target = f" on {node.relation}" if node.relation else ""
-            using = f" using {node.index}" if node.index else ""
-            typer.echo(f"{'  ' * (node.depth + 1)}{node.node_type}{target}{using} rows={node.rows:,.0f}")
-        for issue in report.issues:
-            typer.echo(f"  ! {issue.kind}: {issue.message}")
-        typer.echo("")

@@ -30,15 +30,48 @@ _ON = re.compile(r"^(?P<type>.+?) on (?P<relation>\S+)")
 _DETAIL = re.compile(r"^\s*(?P<key>[A-Z][A-Za-z ]+?):\s+(?P<value>.*)$")
 _SORT_SPACE = re.compile(r"^(?P<method>.+?)\s+(?P<space>Disk|Memory):\s+(?P<kb>\d+)kB")
 _BATCHES = re.compile(r"Batches:\s+(?P<batches>\d+)")
+_JOIN = re.compile(r"^(?P<type>Nested Loop|Hash|Merge)(?: (?P<join>Left|Right|Full|Semi|Anti|Right Anti))?"
+                   r"(?: Join)?$")
+_AGGREGATE = {"Aggregate": "Plain", "HashAggregate": "Hashed", "GroupAggregate": "Sorted",
+              "MixedAggregate": "Mixed"}
+_MODIFY = frozenset({"Insert", "Update", "Delete", "Merge"})
+_RELATION_SCANS = frozenset({
+    "Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Heap Scan", "Tid Scan", "Tid Range Scan",
+    "Sample Scan", "Foreign Scan", "ModifyTable",
+})
+_WORKER = re.compile(r"^\s*Worker (?P<number>\d+):\s+(?P<rest>.*)$")
+_INTEGER_DETAILS = frozenset({"Workers Planned", "Workers Launched"})
 _EXPLAIN_PREFIX = re.compile(r"^\s*EXPLAIN(\s*\([^)]*\)|\s+ANALYZE|\s+VERBOSE)*\s+", re.IGNORECASE)
 _PSQL_DECORATION = re.compile(r"^\s*(QUERY PLAN|-+|\(\d+ rows?\))\s*$")
+
+
+def _node_type(name: str, node: dict[str, Any]) -> str:
+    """The JSON format's "Node Type" of a text node name, the rest of the name moved into its JSON keys
+    ("Parallel Hash Join" -> Hash Join, Parallel Aware; "Partial HashAggregate" -> Aggregate, Partial
+    Mode, Strategy; "Nested Loop Left Join" -> Nested Loop, Join Type; "Update" -> ModifyTable ...)."""
+    for prefix, key, value in (("Parallel ", "Parallel Aware", True), ("Partial ", "Partial Mode", "Partial"),
+                               ("Finalize ", "Partial Mode", "Finalize")):
+        if name.startswith(prefix):
+            name, node[key] = name[len(prefix):], value
+    if name.endswith(" Backward"):
+        name, node["Scan Direction"] = name[: -len(" Backward")], "Backward"
+    if name in _AGGREGATE:
+        node["Strategy"] = _AGGREGATE[name]
+        node.setdefault("Partial Mode", "Simple")
+        return "Aggregate"
+    if name in _MODIFY:
+        node["Operation"] = name
+        return "ModifyTable"
+    join = _JOIN.match(name)
+    if join and (join["join"] or name != "Hash"):
+        node["Join Type"] = join["join"] or "Inner"
+        return "Nested Loop" if join["type"] == "Nested Loop" else f"{join['type']} Join"
+    return name
 
 
 def _node(match: re.Match[str]) -> dict[str, Any]:
     name = match["name"].strip()
     node: dict[str, Any] = {}
-    if name.startswith("Parallel "):
-        name, node["Parallel Aware"] = name[len("Parallel "):], True
     using, on = _USING.match(name), _ON.match(name)
     if using:
         name, node["Index Name"] = using["type"], using["index"]
@@ -47,7 +80,12 @@ def _node(match: re.Match[str]) -> dict[str, Any]:
     elif on and on["type"] in {"Bitmap Index Scan"}:
         name, node["Index Name"] = on["type"], on["relation"]
     elif on:
-        name, node["Relation Name"] = on["type"], on["relation"]
+        name, target = on["type"], on["relation"]
+        if _node_type(name, {}) in _RELATION_SCANS:
+            node["Relation Name"] = target
+        else:
+            node["Alias"] = target
+    name = _node_type(name, node)
     node.update({
         "Node Type": name, "Startup Cost": float(match["startup"]), "Total Cost": float(match["total"]),
         "Plan Rows": float(match["rows"]), "Plan Width": int(match["width"]), "Plans": [],
@@ -66,8 +104,22 @@ def _detail(node: dict[str, Any], key: str, value: str) -> None:
         node["Hash Batches"] = int(batches["batches"])
     elif key.startswith("Rows Removed by"):
         node[key] = float(value.split()[0])
+    elif key in _INTEGER_DETAILS and value.isdigit():
+        node[key] = int(value)
     else:
         node.setdefault(key, value)
+
+
+def _worker_detail(line: str, worker: re.Match[str], stack: list[tuple[int, dict[str, Any]]]) -> None:
+    """A "Worker N:" line: the worker's sort (what JSON lists under "Workers") goes to its node."""
+    indent = len(line) - len(line.lstrip())
+    owners = [node for column, node in stack if column < indent]
+    sort = re.match(r"Sort Method:\s+(?P<rest>.*)$", worker["rest"])
+    if owners and sort and (space := _SORT_SPACE.match(sort["rest"])):
+        owners[-1].setdefault("Workers", []).append({
+            "Worker Number": int(worker["number"]), "Sort Method": space["method"],
+            "Sort Space Used": int(space["kb"]), "Sort Space Type": space["space"],
+        })
 
 
 def _text_plans(text: str, source: str) -> list[ExplainPlan]:
@@ -104,6 +156,8 @@ def _text_plans(text: str, source: str) -> list[ExplainPlan]:
                 raise EvidenceError(source, number, "a plan node (->) with no root node above it")
             stack[-1][1]["Plans"].append(node)
             stack.append((arrow, node))
+        elif stack and (worker := _WORKER.match(line)):
+            _worker_detail(line, worker, stack)
         elif stack and (detail := _DETAIL.match(line)):
             indent = len(line) - len(line.lstrip())
             owners = [node for column, node in stack if column < indent]
@@ -113,30 +167,66 @@ def _text_plans(text: str, source: str) -> list[ExplainPlan]:
     return plans
 
 
-def _json_plans(text: str, source: str) -> list[ExplainPlan]:
+_NUMERIC_FIELDS = (
+    "Startup Cost", "Total Cost", "Plan Rows", "Plan Width", "Actual Rows", "Actual Loops",
+    "Rows Removed by Filter", "Rows Removed by Join Filter", "Workers Planned", "Workers Launched",
+    "Hash Batches", "Sort Space Used",
+)
+
+
+def _check_node(node: Any, where: str, source: str) -> None:
+    """A JSON plan node as PostgreSQL writes it, or an EvidenceError naming the node's path and field."""
+    if not isinstance(node, dict):
+        raise EvidenceError(source, None, f"{where}: a plan node must be a JSON object")
+    if not isinstance(node.get("Node Type"), str):
+        raise EvidenceError(source, None, f'{where}: no "Node Type" text')
+    for key in _NUMERIC_FIELDS:
+        value = node.get(key)
+        if key in node and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise EvidenceError(source, None, f'{where}: "{key}" is {json.dumps(value)[:40]}, not a number')
+    children = node.get("Plans", [])
+    if not isinstance(children, list):
+        raise EvidenceError(source, None, f'{where}: "Plans" must be a list of plan nodes')
+    for index, child in enumerate(children):
+        _check_node(child, f"{where} > Plans[{index}]", source)
+
+
+def _json_documents(text: str, source: str) -> list[Any]:
+    """One JSON document, or one per line; a broken one is named by its line and column."""
     try:
-        documents: list[Any] = [json.loads(text)]
-    except json.JSONDecodeError:
-        documents = []
+        return [json.loads(text)]
+    except json.JSONDecodeError as whole:
+        documents: list[Any] = []
         for number, line in enumerate(text.splitlines(), 1):
             if line.strip():
                 try:
                     documents.append(json.loads(line))
                 except json.JSONDecodeError as exc:
+                    if number == 1 and len(text.splitlines()) > 1:  # one document over many lines
+                        raise EvidenceError(
+                            source, whole.lineno, f"not JSON: {whole.msg} (column {whole.colno})"
+                        ) from None
                     raise EvidenceError(source, number, f"not JSON: {exc.msg}") from None
+        return documents
+
+
+def _json_plans(text: str, source: str) -> list[ExplainPlan]:
     items: list[Any] = []
-    for document in documents:
+    for document in _json_documents(text, source):
         items.extend(document if isinstance(document, list) else [document])
     plans = []
-    for item in items:
+    for position, item in enumerate(items, 1):
         if isinstance(item, list) and len(item) == 1:
             item = item[0]  # EXPLAIN (FORMAT JSON) returns a one-element list per statement
         if not isinstance(item, dict) or not isinstance(item.get("Plan"), dict):
             raise EvidenceError(source, None, "not EXPLAIN (FORMAT JSON) output: no \"Plan\" object")
         plan = item["Plan"]
+        _check_node(plan, f"plan {position}: Plan", source)
+        statement = item.get("Query Text")
         plans.append(ExplainPlan(
-            source=source, format="json", statement=item.get("Query Text"),
+            source=source, format="json", statement=statement if isinstance(statement, str) else None,
             analyzed="Actual Rows" in plan or "Execution Time" in item, plan=plan,
+            settings=item["Settings"] if isinstance(item.get("Settings"), dict) else None,
         ))
     return plans
 

@@ -247,3 +247,6 @@ class ExplainPlan(Record):
     statement: str | None = Field(default=None, description="The explained statement, when the file has it.")
     analyzed: bool = Field(description="EXPLAIN ANALYZE: the plan carries actual rows and times.")
     plan: dict[str, Any]
+    settings: dict[str, Any] | None = Field(
+        default=None, description="EXPLAIN (SETTINGS)'s changed planner settings, when the file has them."
+    )

@@ -29,6 +29,7 @@ from perfpilot.skills.database_optimization.indexes.hypopg import HypoPgWhatIf
 from perfpilot.skills.database_optimization.indexes.models import Advice, IndexRecommendation
 from perfpilot.skills.database_optimization.indexes.selection import GreedySelector
 from perfpilot.skills.database_optimization.indexes.whatif import WhatIf
+from perfpilot.skills.database_optimization.plans.evidence import saved_plan_reports
 from perfpilot.skills.database_optimization.plans.postgres import PlanReport, explain_postgres, plan_cost
 from perfpilot.skills.database_optimization.plans.sqlite import explain_sqlite
 
@@ -58,5 +59,6 @@ __all__ = [
     "parse_dsn",
     "plan_cost",
     "read_live_catalog",
+    "saved_plan_reports",
     "redact_dsn",
 ]

@@ -6,7 +6,7 @@ from perfpilot.artifacts import Finding
 from perfpilot.evidence.models import ExplainPlan
 from perfpilot.skills.database_optimization.catalog.models import Catalog
 from perfpilot.skills.database_optimization.findings.plan_issues import plan_issue_findings
-from perfpilot.skills.database_optimization.plans.postgres import summarise_postgres_plan
+from perfpilot.skills.database_optimization.plans.postgres import PlanReport, summarise_postgres_plan
 from perfpilot.workload.fingerprint import fingerprint, fingerprint_id
 
 
@@ -17,11 +17,22 @@ def plan_subject(plan: ExplainPlan, index: int) -> str:
     return f"{plan.source}:{plan.line}" if plan.line else f"{plan.source}#{index + 1}"
 
 
+def saved_plan_reports(plans: list[ExplainPlan], catalog: Catalog | None = None) -> list[PlanReport]:
+    """The summary (nodes, issues) of each saved plan: what `db explain --plan` prints and the skill's
+    plan findings are built from."""
+    return [
+        summarise_postgres_plan(
+            plan.plan,
+            plan.statement or f"(plan {index + 1} of {plan.source}; statement not in the file)",
+            catalog=catalog, analyzed=plan.analyzed, settings=plan.settings,
+        )
+        for index, plan in enumerate(plans)
+    ]
+
+
 def evidence_plan_findings(plans: list[ExplainPlan], catalog: Catalog | None) -> list[Finding]:
     """Issues (large sequential scans, spills, large nested loops, misestimates) of each declared plan."""
     findings: list[Finding] = []
-    for index, plan in enumerate(plans):
-        statement = plan.statement or f"(plan {index + 1} of {plan.source}; statement not in the file)"
-        report = summarise_postgres_plan(plan.plan, statement, catalog=catalog, analyzed=plan.analyzed)
+    for index, (plan, report) in enumerate(zip(plans, saved_plan_reports(plans, catalog), strict=True)):
         findings += plan_issue_findings(report, plan_subject(plan, index), plan.source, plan.line)
     return findings

@@ -10,9 +10,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from perfpilot.skills.database_optimization.catalog.models import Catalog
+from perfpilot.skills.database_optimization.plans.rows import NodeRows, node_rows, number, walk_rows
 
 LARGE_TABLE_ROWS = 10_000
 NESTED_LOOP_ROWS = 10_000
+SELECTIVE_SHARE = 0.05
+"""A filter keeping at most this share of the rows a scan reads is selective enough for an index."""
 MISESTIMATE_FACTOR = 10.0
 HASH_MEM_MULTIPLIER = 2.0
 
@@ -36,8 +39,14 @@ class PlanNode(PlanModel):
     width: int = 0
     total_cost: float = 0
     actual_rows: float | None = None
+    """Actual Rows as EXPLAIN ANALYZE prints them: the average per loop."""
     loops: float | None = None
     detail: str = ""
+    parallel_aware: bool = False
+    planned_total_rows: float | None = None
+    """The planner's rows across a parallel part's processes (rows x parallel divisor), else rows."""
+    actual_total_rows: float | None = None
+    """Actual rows in all: actual_rows x loops."""
 
 
 class PlanIssue(PlanModel):
@@ -96,12 +105,32 @@ def _work_mem_bytes(conn: Any) -> int:
 
 
 def _walk(
-    plan: dict[str, Any], depth: int = 0, stopped: bool = False
-) -> Iterator[tuple[dict[str, Any], int, bool]]:
-    """Nodes with their depth and whether a Limit above them may stop them early."""
-    yield plan, depth, stopped
-    for child in plan.get("Plans", []):
-        yield from _walk(child, depth + 1, stopped or plan.get("Node Type") == "Limit")
+    plan: dict[str, Any], settings: dict[str, Any] | None = None
+) -> Iterator[tuple[dict[str, Any], int, NodeRows, bool]]:
+    """Nodes with their depth, rows, and whether a Limit above them may stop them early."""
+    above: list[tuple[int, bool]] = []  # (depth, whether a Limit may stop the nodes below it)
+    for node, depth, rows in walk_rows(plan, settings):
+        while above and above[-1][0] >= depth:
+            above.pop()
+        stopped = bool(above) and above[-1][1]
+        yield node, depth, rows, stopped
+        above.append((depth, stopped or node.get("Node Type") == "Limit"))
+
+
+def _misestimate(rows: NodeRows) -> tuple[float, float, str] | None:
+    """(estimated, actual, basis) when the node's rows are off by MISESTIMATE_FACTOR either way."""
+    if rows.actual is None or not rows.loops:
+        return None
+    if rows.parallel and rows.once_per_process and rows.actual_total is not None:
+        estimate, actual = rows.planned_total, rows.actual_total
+        basis = f" in all over {rows.loops:g} processes"
+    else:
+        estimate, actual = rows.planned, rows.actual
+        basis = " per loop" if rows.loops > 1 else ""
+    ratio = max(actual, 1.0) / max(estimate, 1.0)
+    if max(actual, estimate) >= 100 and (ratio > MISESTIMATE_FACTOR or ratio < 1 / MISESTIMATE_FACTOR):
+        return max(estimate, 1.0), actual, basis
+    return None
 
 
 def summarise_postgres_plan(
@@ -111,101 +140,177 @@ def summarise_postgres_plan(
     catalog: Catalog | None = None,
     analyzed: bool = False,
     work_mem_bytes: int = 4 * 1024 * 1024,
+    settings: dict[str, Any] | None = None,
 ) -> PlanReport:
-    """Flatten a JSON plan and detect large sequential scans, spills, big nested loops, misestimates."""
+    """Flatten a JSON plan and detect large sequential scans, spills, big nested loops, misestimates.
+
+    Row counts are read as PostgreSQL means them (plans/rows.py): per loop, per process in a parallel
+    part; totals multiply by loops. A misestimate is reported where it starts: at the lowest node off
+    by the factor, not again at every node above that inherits the error.
+    """
+    walked = list(_walk(plan, settings))
+    wrong = {id(node) for node, _, rows, stopped in walked if analyzed and not stopped and _misestimate(rows)}
     nodes: list[PlanNode] = []
     issues: list[PlanIssue] = []
-    for node, depth, stopped in _walk(plan):
+    for node, depth, rows, stopped in walked:
         kind = str(node.get("Node Type", "?"))
         relation = node.get("Relation Name")
-        loops = node.get("Actual Loops")
         flat = PlanNode(
             node_type=kind,
             depth=depth,
             relation=relation,
             index=node.get("Index Name"),
-            rows=float(node.get("Plan Rows", 0)),
-            width=int(node.get("Plan Width", 0)),
-            total_cost=float(node.get("Total Cost", 0)),
-            actual_rows=node.get("Actual Rows"),
-            loops=loops,
+            parallel_aware=node.get("Parallel Aware") is True,
+            rows=rows.planned,
+            planned_total_rows=rows.planned_total,
+            width=int(number(node, "Plan Width")),
+            total_cost=number(node, "Total Cost"),
+            actual_rows=rows.actual,
+            loops=rows.loops if rows.actual is not None else None,
+            actual_total_rows=rows.actual_total,
             detail=str(node.get("Filter") or node.get("Index Cond") or node.get("Hash Cond") or ""),
         )
         nodes.append(flat)
-        issues.extend(_node_issues(node, flat, catalog, analyzed, work_mem_bytes, stopped))
+        issues.extend(_node_issues(node, flat, rows, catalog, analyzed, work_mem_bytes, stopped))
+        children = [c for c in node.get("Plans", []) or [] if isinstance(c, dict)]
+        if id(node) in wrong and not any(id(child) in wrong for child in children):
+            issues.extend(_misestimate_issue(flat, rows))
     return PlanReport(
         dialect="postgres",
         statement=statement,
-        total_cost=float(plan.get("Total Cost", 0)),
+        total_cost=number(plan, "Total Cost"),
         analyzed=analyzed,
         nodes=nodes,
         issues=issues,
     )
 
 
-def _table_rows(catalog: Catalog | None, relation: str | None, fallback: float) -> float:
+def _table_rows(catalog: Catalog | None, relation: str | None) -> float | None:
     table = catalog.table(relation) if catalog and relation else None
-    return float(table.row_count) if table and table.row_count is not None else fallback
+    return float(table.row_count) if table and table.row_count is not None else None
 
 
 def _spill(
-    kind: IssueKind, flat: PlanNode, analyzed: bool, seen: str | None, limit: float,
+    kind: IssueKind, flat: PlanNode, rows: float, analyzed: bool, seen: str | None, limit: float,
     estimated: Callable[[float], str],
 ) -> Iterator[PlanIssue]:
     """A spill EXPLAIN ANALYZE saw (`seen`), or, in a plain EXPLAIN, rows x width over `limit` bytes."""
     if analyzed and seen is not None:
-        yield PlanIssue(kind=kind, rows=flat.rows, message=seen)
-    elif not analyzed and flat.rows * max(flat.width, 1) > limit:
-        yield PlanIssue(kind=kind, rows=flat.rows, message=estimated(flat.rows * flat.width / 1048576))
+        yield PlanIssue(kind=kind, relation=flat.relation, rows=rows, message=seen)
+    elif not analyzed and rows * max(flat.width, 1) > limit:
+        yield PlanIssue(kind=kind, relation=flat.relation, rows=rows,
+                        message=estimated(rows * flat.width / 1048576))
+
+
+def _sort_disk(node: dict[str, Any]) -> tuple[float, int]:
+    """kB a sort wrote to disk in all (the leader's and each worker's), and in how many processes."""
+    total, processes = 0.0, 0
+    for part in [node, *[w for w in node.get("Workers", []) or [] if isinstance(w, dict)]]:
+        method = str(part.get("Sort Method", ""))
+        if part.get("Sort Space Type") == "Disk" or "external" in method:
+            total += number(part, "Sort Space Used")
+            processes += 1
+    return total, processes
+
+
+def _seq_scan(node: dict[str, Any], flat: PlanNode, rows: NodeRows, catalog: Catalog | None,
+              analyzed: bool, stopped: bool) -> Iterator[PlanIssue]:
+    known = _table_rows(catalog, flat.relation)
+    read = (rows.actual_total or 0.0) + rows.removed_total if analyzed and rows.actual is not None else None
+    table_rows = known if known is not None else read if read is not None else rows.planned_total
+    if table_rows <= LARGE_TABLE_ROWS:
+        return
+    processes = f" in {rows.loops:g} processes" if rows.parallel and rows.loops > 1 else ""
+    if read is not None and not stopped and flat.detail and read > 0:
+        kept = rows.actual_total or 0.0
+        share = kept / read
+        advice = (
+            ": a selective filter, so an index on the filtered columns would read only the matching rows"
+            if share <= SELECTIVE_SHARE else ""
+        )
+        message = (
+            f"sequential scan of {flat.relation} read {read:,.0f} rows{processes} and kept {kept:,.0f} "
+            f"({share:.3%}) with filter {flat.detail}{advice}"
+        )
+    else:
+        filtered = f" filtering on {flat.detail}" if flat.detail else ""
+        message = f"sequential scan of {flat.relation} ({table_rows:,.0f} rows){filtered}"
+    yield PlanIssue(kind="seq_scan_large", relation=flat.relation, rows=table_rows, message=message)
 
 
 def _node_issues(
-    node: dict[str, Any], flat: PlanNode, catalog: Catalog | None, analyzed: bool, work_mem: int,
-    stopped: bool = False,
+    node: dict[str, Any], flat: PlanNode, rows: NodeRows, catalog: Catalog | None, analyzed: bool,
+    work_mem: int, stopped: bool = False,
 ) -> Iterator[PlanIssue]:
-    """`stopped`: a Limit above may end the node early, so its actual rows are not a misestimate."""
+    """`stopped`: a Limit above may end the node early, so its actual rows say little about the table."""
     kind = flat.node_type
     if kind == "Seq Scan":
-        rows = _table_rows(catalog, flat.relation, flat.rows + float(node.get("Rows Removed by Filter", 0)))
-        if rows > LARGE_TABLE_ROWS:
-            filtered = f" filtering on {flat.detail}" if flat.detail else ""
-            yield PlanIssue(
-                kind="seq_scan_large",
-                relation=flat.relation,
-                rows=rows,
-                message=f"sequential scan of {flat.relation} ({rows:,.0f} rows){filtered}",
-            )
+        yield from _seq_scan(node, flat, rows, catalog, analyzed, stopped)
     elif kind in {"Sort", "Incremental Sort"}:
         method = str(node.get("Sort Method", ""))
-        disk = "external" in method or node.get("Sort Space Type") == "Disk"
-        seen = f"sort spilled to disk ({method}, {node.get('Sort Space Used', 0)} kB)" if disk else None
+        disk_kb, processes = _sort_disk(node)
+        where = f" in all, over {processes} processes" if processes > 1 else ""
+        seen = f"sort spilled to disk ({method}, {disk_kb:,.0f} kB{where})" if processes else None
         yield from _spill(
-            "sort_spill", flat, analyzed, seen, work_mem,
+            "sort_spill", flat, rows.actual_total or rows.planned, analyzed, seen, work_mem,
             lambda mb: f"estimated sort of {mb:.1f} MB exceeds work_mem ({work_mem / 1048576:.0f} MB)",
         )
     elif kind == "Hash":
-        batches = node.get("Hash Batches")
-        seen = f"hash spilled into {batches} batches" if batches and int(batches) > 1 else None
+        batches = int(number(node, "Hash Batches"))
+        # A Parallel Hash builds one table shared by the processes; a plain Hash one per process.
+        planned = rows.planned_total if flat.parallel_aware else rows.planned
+        hashed = rows.actual_total if analyzed and rows.actual_total is not None else planned
+        seen = (
+            f"hash of {hashed:,.0f} rows spilled to disk in {batches} batches (it did not fit in "
+            "work_mem x hash_mem_multiplier)" if batches > 1 else None
+        )
         yield from _spill(
-            "hash_spill", flat, analyzed, seen, work_mem * HASH_MEM_MULTIPLIER,
+            "hash_spill", flat, hashed,
+            analyzed, seen, work_mem * HASH_MEM_MULTIPLIER,
             lambda mb: f"estimated hash table of {mb:.1f} MB exceeds memory",
         )
     elif kind == "Nested Loop":
-        children = node.get("Plans", [])
-        outer = float(children[0].get("Actual Rows" if analyzed else "Plan Rows", 0)) if children else 0.0
-        if outer > NESTED_LOOP_ROWS:
-            yield PlanIssue(
-                kind="nested_loop_many", rows=outer, message=f"nested loop over {outer:,.0f} outer rows"
-            )
-    if analyzed and not stopped and flat.actual_rows is not None:
-        actual = float(flat.actual_rows)
-        estimate = max(flat.rows, 1.0)
-        ratio = max(actual, 1.0) / estimate
-        if max(actual, estimate) >= 100 and (ratio > MISESTIMATE_FACTOR or ratio < 1 / MISESTIMATE_FACTOR):
-            yield PlanIssue(
-                kind="misestimate",
-                relation=flat.relation,
-                rows=actual,
-                message=f"{kind}{' on ' + flat.relation if flat.relation else ''}: estimated "
-                f"{estimate:,.0f} rows, actual {actual:,.0f}",
-            )
+        yield from _nested_loop(node, rows, analyzed)
+
+
+def _nested_loop(node: dict[str, Any], rows: NodeRows, analyzed: bool) -> Iterator[PlanIssue]:
+    """Outer rows in all: the inner side's loops when analyzed (it ran once per outer row, in every
+    process), else the outer side's rows (x loops, or the planner's total over the processes)."""
+    children = [c for c in node.get("Plans", []) or [] if isinstance(c, dict)]
+    if not children:
+        return
+    outer = node_rows(children[0], rows.workers_planned)
+    inner_runs = number(children[1], "Actual Loops") if analyzed and len(children) > 1 else 0.0
+    if inner_runs:
+        total = inner_runs
+    else:
+        total = outer.actual_total if analyzed and outer.actual_total is not None else outer.planned_total
+    if total > NESTED_LOOP_ROWS:
+        per = (
+            f" ({outer.actual:,.0f} per loop x {outer.loops:g} loops)"
+            if analyzed and outer.actual is not None and outer.loops > 1 else ""
+        )
+        yield PlanIssue(
+            kind="nested_loop_many", rows=total,
+            message=f"nested loop over {total:,.0f} outer rows{per}: its inner side runs once each",
+        )
+
+
+def _misestimate_issue(flat: PlanNode, rows: NodeRows) -> Iterator[PlanIssue]:
+    found = _misestimate(rows)
+    if found is None:
+        return
+    estimate, actual, basis = found
+    yield PlanIssue(
+        kind="misestimate",
+        relation=flat.relation,
+        rows=actual,
+        message=f"{flat.node_type}{' on ' + flat.relation if flat.relation else ''}: estimated "
+        f"{estimate:,.0f} rows, actual {actual:,.0f}{basis} ({_orders(estimate, actual)})",
+    )
+
+
+def _orders(estimate: float, actual: float) -> str:
+    ratio = max(actual, 1.0) / max(estimate, 1.0)
+    factor = ratio if ratio >= 1 else 1 / ratio
+    return f"{factor:,.0f}x {'more' if ratio >= 1 else 'fewer'} rows than planned"
