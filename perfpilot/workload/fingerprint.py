@@ -23,7 +23,7 @@ _IDENT = re.compile(r'("(?:[^"]|"")*"|`(?:[^`]|``)*`)')
 # Starts with a plain [0-9] (the engine scans for it much faster than for \d); the look-behind after
 # the first digit keeps digits inside identifiers (t1, col2, café1) intact.
 _NUMBER = re.compile(
-    r"[0-9](?<![\w$?][0-9])(?:(?<=0)x[0-9a-f]+|[0-9]*(?:\.[0-9]*)?(?:e[-+]?[0-9]+)?)(?![\w$])"
+    r"[0-9](?<![\w$?][0-9])(?:(?<=0)x[0-9a-f]+|(?<=0)b[01]+|[0-9]*(?:\.[0-9]*)?(?:e[-+]?[0-9]+)?)(?![\w$])"
 )
 _LEADING_DOT = re.compile(r"(?<![\w)\]])\.\?")
 _PLACEHOLDER = re.compile(r"\$\d+|(?<![:\w]):[a-z_]\w*|%(?:\([a-z_]\w*\))?s\b")
