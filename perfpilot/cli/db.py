@@ -30,6 +30,13 @@ class FormatChoice(StrEnum):
     otlp = "otlp"
 
 
+class FingerprintChoice(StrEnum):
+    """Fingerprint rules: perfpilot's, or pt-query-digest's classes (docs/benchmarks.md lists the rules)."""
+
+    perfpilot = "perfpilot"
+    pt = "pt"
+
+
 class DialectChoice(StrEnum):
     """SQL dialects that change how fingerprints read quotes and comments."""
 
@@ -82,6 +89,14 @@ def digest(
     top: Annotated[int | None, typer.Option("--top", "-n", min=1, help="Only the N costliest.")] = None,
     dialect: Annotated[DialectChoice | None, typer.Option(help="SQL dialect of the statements.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the digest as JSON.")] = False,
+    fingerprint: Annotated[
+        FingerprintChoice,
+        typer.Option(
+            "--fingerprint",
+            help="Shape rules: perfpilot (keeps true/false/null, limit ?, ?, asc, names as written) "
+            "or pt (pt-query-digest's classes)",
+        ),
+    ] = FingerprintChoice.perfpilot,
     max_bytes: Annotated[
         str | None,
         typer.Option(
@@ -100,7 +115,10 @@ def digest(
     except ValueError as exc:
         raise _fail(str(exc)) from None
     try:
-        result = digest_file(file, format.value, dialect.value if dialect else None, top, max_bytes=cap)
+        result = digest_file(
+            file, format.value, dialect.value if dialect else None, top, max_bytes=cap,
+            fingerprint_rules=fingerprint.value,
+        )
     except WorkloadError as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:

@@ -86,8 +86,10 @@ def digest_file(
     top: int | None = None,
     workers: int | None = None,
     max_bytes: int | None = None,
+    fingerprint_rules: str = "perfpilot",
 ) -> WorkloadDigest:
-    """Digest one workload file; WorkloadError when it is missing, over `max_bytes` (default: the
+    """Digest one workload file (shapes by perfpilot's fingerprint rules, or "pt": pt-query-digest's
+    classes, workload/fingerprint_pt.py); WorkloadError when it is missing, over `max_bytes` (default: the
     environment's PERFPILOT_MAX_BYTES_WORKLOAD, else the workload default) or not a workload.
 
     Large MySQL slow logs are split at entry boundaries and parsed by `workers` processes (default:
@@ -96,7 +98,7 @@ def digest_file(
     split across processes; pg_stat_statements and SQL files carry no sessions).
     """
     try:
-        return _digest_file(path, format, dialect, top, workers, max_bytes)
+        return _digest_file(path, format, dialect, top, workers, max_bytes, fingerprint_rules)
     except RecursionError:
         raise WorkloadError(f"{path}: a record nests too deeply to read") from None
     except csv.Error as exc:  # a pg_stat_statements CSV field past the csv module's limit, ...
@@ -104,15 +106,17 @@ def digest_file(
 
 
 def _digest_file(
-    path: Path, format: str, dialect: str | None, top: int | None, workers: int | None, max_bytes: int | None
+    path: Path, format: str, dialect: str | None, top: int | None, workers: int | None, max_bytes: int | None,
+    rules: str = "perfpilot",
 ) -> WorkloadDigest:
     from perfpilot.workload.parallel import digest_slow_log_in_parallel, worth_splitting
+    from perfpilot.workload.regroup import regroup_shapes
 
     chosen = resolve_format(path, format, max_bytes)
     dialect = dialect or FORMAT_DIALECT.get(chosen)
     if chosen == "mysql_slow" and worth_splitting(path, workers):
         shapes, unparsed = digest_slow_log_in_parallel(path, dialect, workers)
-        return build_digest(shapes, str(path), chosen, top, unparsed)
+        return build_digest(regroup_shapes(shapes, rules), str(path), chosen, top, unparsed)
     stats = ParseStats(str(path))
     streams = StreamRecorder()
     if chosen == "mysql_slow":  # the hot path: rows as tuples, no QueryEvent per entry
@@ -121,5 +125,6 @@ def _digest_file(
     else:
         shapes = aggregate_events(iter_events(path, chosen, stats, max_bytes), dialect, on_event=streams.add)
     return build_digest(
-        shapes, str(path), chosen, top, stats.unparsed_lines, streams, stats.slowest_plans(), stats.lock_waits
+        regroup_shapes(shapes, rules), str(path), chosen, top, stats.unparsed_lines, streams,
+        stats.slowest_plans(), stats.lock_waits,
     )
