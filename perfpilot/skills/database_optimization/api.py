@@ -59,6 +59,6 @@ __all__ = [
     "parse_dsn",
     "plan_cost",
     "read_live_catalog",
-    "saved_plan_reports",
     "redact_dsn",
+    "saved_plan_reports",
 ]
