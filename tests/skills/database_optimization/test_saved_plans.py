@@ -112,3 +112,19 @@ def test_messages_say_what_the_plan_shows_in_words() -> None:
     assert messages("nested_loop.txt")[0] == (
         "nested loop over 100,000 outer rows (33,333 per loop x 3 loops): its inner side runs once each"
     )
+
+
+@pytest.mark.parametrize("ext", ["json", "txt"])
+def test_stale_statistics_of_a_parallel_scan_compare_totals(ext: str) -> None:
+    from perfpilot.skills.database_optimization.findings.plan_statistics import plan_statistics_findings
+
+    [finding] = plan_statistics_findings([_plan(f"stale_statistics.{ext}")], None, [])
+    values = finding.evidence[0].values
+    # 1 row per process planned (2.4 in all), 50,000 gathered from 3 processes, 50,000 removed by each
+    assert (values["estimated_rows"], values["actual_rows"], values["rows_removed_by_filter"]) == (
+        pytest.approx(2.4), 50_000, 150_000,
+    )
+    assert values["estimate_factor"] == 20_833.3
+    assert "estimated 2 rows in all (1 per process over 2.4), 50,000 came up from 3 processes" in (
+        finding.root_cause
+    )

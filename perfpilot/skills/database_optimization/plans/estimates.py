@@ -13,11 +13,11 @@ estimate. Two readings, per loop as PostgreSQL reports them:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from perfpilot.skills.database_optimization.catalog.models import Catalog
+from perfpilot.skills.database_optimization.plans.rows import NodeRows, walk_plan
 
 CPU_TUPLE_COST = 0.01
 """PostgreSQL's default cpu_tuple_cost: the least a scan's cost grows per row it reads."""
@@ -25,7 +25,6 @@ SCAN_NODES = frozenset({
     "Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Heap Scan", "Tid Scan", "Tid Range Scan",
 })
 CONDITION_KEYS = ("Filter", "Index Cond", "Recheck Cond", "TID Cond")
-STOPPING_NODES = frozenset({"Limit"})
 
 
 @dataclass(frozen=True)
@@ -61,15 +60,24 @@ def _table_rows(catalog: Catalog | None, relation: str) -> float | None:
     return float(table.row_count) if table is not None and table.row_count else None
 
 
-def _completed(node: dict[str, Any], relation: str, condition: str) -> ScanEstimate:
-    estimated, actual = _number(node, "Plan Rows"), _number(node, "Actual Rows")
+def _completed(node: dict[str, Any], relation: str, condition: str, rows: NodeRows) -> ScanEstimate:
+    """Estimate against actual rows: per loop, or in all for a parallel scan each process ran once
+    (plan rows there are per process, plans/rows.py)."""
+    if rows.parallel and rows.once_per_process and rows.actual_total is not None:
+        estimated, actual, removed = rows.planned_total, rows.actual_total, rows.removed_total
+        reading = (
+            f"estimated {estimated:,.0f} rows in all ({rows.planned:,.0f} per process over "
+            f"{rows.processes:g}), {actual:,.0f} came up from {rows.loops:g} processes"
+        )
+    else:
+        estimated, actual = _number(node, "Plan Rows"), _number(node, "Actual Rows")
+        removed = _number(node, "Rows Removed by Filter")
+        reading = f"estimated {estimated:,.0f} rows per loop, {actual:,.0f} came up"
     over = max(estimated, 1.0) >= max(actual, 1.0)
     factor = max(estimated, 1.0) / max(actual, 1.0) if over else max(actual, 1.0) / max(estimated, 1.0)
     return ScanEstimate(
-        relation, str(node.get("Node Type")), condition, estimated, actual,
-        _number(node, "Rows Removed by Filter"), _number(node, "Actual Loops") or 1.0, False, factor,
-        "over" if over else "under",
-        f"estimated {estimated:,.0f} rows per loop, {actual:,.0f} came up",
+        relation, str(node.get("Node Type")), condition, estimated, actual, removed,
+        _number(node, "Actual Loops") or 1.0, False, factor, "over" if over else "under", reading,
     )
 
 
@@ -99,18 +107,10 @@ def _stopped(
     )
 
 
-def _walk(plan: dict[str, Any], stopped: bool = False) -> Iterator[tuple[dict[str, Any], bool]]:
-    yield plan, stopped
-    below = stopped or plan.get("Node Type") in STOPPING_NODES
-    for child in plan.get("Plans", []) or []:
-        if isinstance(child, dict):
-            yield from _walk(child, below)
-
-
 def scan_estimates(plan: dict[str, Any], catalog: Catalog | None = None) -> list[ScanEstimate]:
     """The row estimates of an analyzed plan's conditioned table scans (never-executed scans left out)."""
     found: list[ScanEstimate] = []
-    for node, stopped in _walk(plan):
+    for node, _, rows, stopped in walk_plan(plan):
         relation = node.get("Relation Name")
         condition = _condition(node)
         if node.get("Node Type") not in SCAN_NODES or not relation or not condition:
@@ -120,7 +120,7 @@ def scan_estimates(plan: dict[str, Any], catalog: Catalog | None = None) -> list
         estimate = (
             _stopped(node, str(relation), condition, catalog)
             if stopped
-            else _completed(node, str(relation), condition)
+            else _completed(node, str(relation), condition, rows)
         )
         if estimate is not None:
             found.append(estimate)

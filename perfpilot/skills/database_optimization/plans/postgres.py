@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from perfpilot.skills.database_optimization.catalog.models import Catalog
-from perfpilot.skills.database_optimization.plans.rows import NodeRows, node_rows, number, walk_rows
+from perfpilot.skills.database_optimization.plans.rows import NodeRows, node_rows, number, walk_plan
 
 LARGE_TABLE_ROWS = 10_000
 NESTED_LOOP_ROWS = 10_000
@@ -104,19 +104,6 @@ def _work_mem_bytes(conn: Any) -> int:
     return int(value[0]) if value else 4 * 1024 * 1024
 
 
-def _walk(
-    plan: dict[str, Any], settings: dict[str, Any] | None = None
-) -> Iterator[tuple[dict[str, Any], int, NodeRows, bool]]:
-    """Nodes with their depth, rows, and whether a Limit above them may stop them early."""
-    above: list[tuple[int, bool]] = []  # (depth, whether a Limit may stop the nodes below it)
-    for node, depth, rows in walk_rows(plan, settings):
-        while above and above[-1][0] >= depth:
-            above.pop()
-        stopped = bool(above) and above[-1][1]
-        yield node, depth, rows, stopped
-        above.append((depth, stopped or node.get("Node Type") == "Limit"))
-
-
 def _misestimate(rows: NodeRows) -> tuple[float, float, str] | None:
     """(estimated, actual, basis) when the node's rows are off by MISESTIMATE_FACTOR either way."""
     if rows.actual is None or not rows.loops:
@@ -148,7 +135,7 @@ def summarise_postgres_plan(
     part; totals multiply by loops. A misestimate is reported where it starts: at the lowest node off
     by the factor, not again at every node above that inherits the error.
     """
-    walked = list(_walk(plan, settings))
+    walked = list(walk_plan(plan, settings))
     wrong = {id(node) for node, _, rows, stopped in walked if analyzed and not stopped and _misestimate(rows)}
     nodes: list[PlanNode] = []
     issues: list[PlanIssue] = []

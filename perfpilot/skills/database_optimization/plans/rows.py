@@ -5,7 +5,7 @@ using-explain.html) that when a node runs more than once "the loops value report
 executions of the node, and the actual time and rows values shown are averages per-execution ...
 Multiply by the loops value to get the total". Under a Gather or Gather Merge each process that runs
 the parallel part counts one loop: the workers launched plus the leader when it takes part
-(parallel_leader_participation, on by default; docs 15.3 "Parallel Plans"). So a node's rows in all
+(parallel_leader_participation, on by default; docs 15.1 "How Parallel Query Works"). So a node's rows in all
 are Actual Rows x Actual Loops, and so are "Rows Removed by Filter" (also printed per loop). The
 average is rounded to a whole row before it is printed (PostgreSQL 15), so the product can be short by
 up to loops - 1 rows; the Gather above sums the processes' rows exactly, so the node right under a
@@ -142,3 +142,20 @@ def walk_rows(
             yield from visit(child, depth + 1, below, exact, repeated or (loop and index > 0))
 
     yield from visit(plan, 0, 0, None, False)
+
+
+STOPPING_NODES = frozenset({"Limit"})
+
+
+def walk_plan(
+    plan: dict[str, Any], settings: dict[str, Any] | None = None
+) -> Iterator[tuple[dict[str, Any], int, NodeRows, bool]]:
+    """walk_rows, and whether a Limit above each node may stop it early (its actual rows then say how
+    many the Limit wanted, not how many there were)."""
+    above: list[tuple[int, bool]] = []  # (depth, whether the nodes below it may be stopped early)
+    for node, depth, rows in walk_rows(plan, settings):
+        while above and above[-1][0] >= depth:
+            above.pop()
+        stopped = bool(above) and above[-1][1]
+        yield node, depth, rows, stopped
+        above.append((depth, stopped or node.get("Node Type") in STOPPING_NODES))
