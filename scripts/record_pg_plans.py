@@ -6,7 +6,8 @@ PostgreSQL writes it: `<name>.json` from EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)
 same EXPLAIN in the default text format (the echoed EXPLAIN line first, as `psql -e` prints it). Plain
 EXPLAIN (no ANALYZE) plans are saved as `<name>.json` / `<name>.txt` too. Does not import perfpilot.
 
-    .venv/bin/python scripts/record_pg_plans.py [OUTPUT_DIR]   # default tests/fixtures/plans
+    .venv/bin/python scripts/record_pg_plans.py [--out DIR] [NAME ...]   # default: every plan, into
+                                                                         # tests/fixtures/plans
 
 Connection: PG_ADMIN_DSN (default postgresql://perfpilot:perfpilot@127.0.0.1:5432/perfpilot_test), a
 role allowed to create databases. The database is dropped at the end.
@@ -14,16 +15,16 @@ role allowed to create databases. The database is dropped at the end.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
-import sys
 from pathlib import Path
 
 import psycopg
 
 ADMIN = os.environ.get("PG_ADMIN_DSN", "postgresql://perfpilot:perfpilot@127.0.0.1:5432/perfpilot_test")
 DATABASE = "dbplans_plans"
-OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "tests/fixtures/plans"
+FIXTURES = Path(__file__).resolve().parents[1] / "tests/fixtures/plans"
 
 SCHEMA = """
 CREATE TABLE accounts (id integer PRIMARY KEY, region text NOT NULL);
@@ -61,6 +62,11 @@ PLANS: dict[str, tuple[str, str, bool]] = {
         "SELECT e.id, a.region FROM events e JOIN accounts a ON a.id = e.account_id WHERE e.kind = 'click'",
         True,
     ),
+    "hashagg_spill": (
+        "SET work_mem = '64kB'; SET enable_sort = off",
+        "SELECT payload, count(*) FROM events GROUP BY payload",
+        True,
+    ),
 }
 
 
@@ -69,7 +75,13 @@ def _explain(conn: psycopg.Connection, options: str, statement: str) -> list[tup
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=FIXTURES)
+    parser.add_argument("names", nargs="*", choices=[[], *PLANS], help="Plans to record (default: all).")
+    args = parser.parse_args()
+    out: Path = args.out
+    wanted = set(args.names or PLANS)
+    out.mkdir(parents=True, exist_ok=True)
     with psycopg.connect(ADMIN, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
         admin.execute(f"CREATE DATABASE {DATABASE}")
@@ -79,15 +91,17 @@ def main() -> None:
             conn.execute(SCHEMA)
             version = conn.execute("SHOW server_version").fetchone()
             for name, (settings, statement, analyzed) in PLANS.items():
+                if name not in wanted:
+                    continue
                 conn.execute(PARALLEL + (f"; {settings}" if settings else ""))
                 extra = "ANALYZE, BUFFERS, " if analyzed else ""
                 document = _explain(conn, f"{extra}FORMAT JSON", statement)[0][0]
-                (OUT / f"{name}.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+                (out / f"{name}.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
                 lines = [str(row[0]) for row in _explain(conn, extra.rstrip(", ") or "COSTS", statement)]
                 echoed = f"EXPLAIN {'(ANALYZE, BUFFERS) ' if analyzed else ''}{statement};"
-                (OUT / f"{name}.txt").write_text(echoed + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+                (out / f"{name}.txt").write_text(echoed + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
                 conn.execute("RESET ALL")
-                print(f"{name}: {OUT / name}.json/.txt")
+                print(f"{name}: {out / name}.json/.txt")
             print(f"recorded with PostgreSQL {version[0] if version else '?'}")
     finally:
         with psycopg.connect(ADMIN, autocommit=True) as admin:

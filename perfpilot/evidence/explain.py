@@ -41,6 +41,10 @@ _RELATION_SCANS = frozenset({
 })
 _WORKER = re.compile(r"^\s*Worker (?P<number>\d+):\s+(?P<rest>.*)$")
 _INTEGER_DETAILS = frozenset({"Workers Planned", "Workers Launched"})
+# A HashAggregate's line "Planned Partitions: 4  Batches: 1365  Memory Usage: 169kB  Disk Usage: 17528kB"
+_HASHAGG_FIELDS = {"Planned Partitions": "Planned Partitions", "Batches": "HashAgg Batches",
+                   "Memory Usage": "Peak Memory Usage", "Disk Usage": "Disk Usage"}
+_HASHAGG = re.compile(r"(Planned Partitions|Batches|Memory Usage|Disk Usage):\s+(\d+)")
 _EXPLAIN_PREFIX = re.compile(r"^\s*EXPLAIN(\s*\([^)]*\)|\s+ANALYZE|\s+VERBOSE)*\s+", re.IGNORECASE)
 _PSQL_DECORATION = re.compile(r"^\s*(QUERY PLAN|-+|\(\d+ rows?\))\s*$")
 
@@ -102,6 +106,8 @@ def _detail(node: dict[str, Any], key: str, value: str) -> None:
         node["Sort Space Used"] = int(space["kb"])
     elif key == "Buckets" and (batches := _BATCHES.search(value)):
         node["Hash Batches"] = int(batches["batches"])
+    elif key in ("Planned Partitions", "Batches") and node.get("Node Type") == "Aggregate":
+        node.update(_hashagg(f"{key}: {value}"))
     elif key.startswith("Rows Removed by"):
         node[key] = float(value.split()[0])
     elif key in _INTEGER_DETAILS and value.isdigit():
@@ -110,16 +116,27 @@ def _detail(node: dict[str, Any], key: str, value: str) -> None:
         node.setdefault(key, value)
 
 
+def _hashagg(text: str) -> dict[str, int]:
+    """A hash aggregate's figures; the text format leaves out partitions and disk use when zero."""
+    found = {"Planned Partitions": 0, "Disk Usage": 0}
+    found.update({_HASHAGG_FIELDS[name]: int(number) for name, number in _HASHAGG.findall(text)})
+    return found
+
+
 def _worker_detail(line: str, worker: re.Match[str], stack: list[tuple[int, dict[str, Any]]]) -> None:
-    """A "Worker N:" line: the worker's sort (what JSON lists under "Workers") goes to its node."""
+    """A "Worker N:" line: the worker's sort or hash aggregate (JSON lists them under "Workers")."""
     indent = len(line) - len(line.lstrip())
     owners = [node for column, node in stack if column < indent]
-    sort = re.match(r"Sort Method:\s+(?P<rest>.*)$", worker["rest"])
-    if owners and sort and (space := _SORT_SPACE.match(sort["rest"])):
-        owners[-1].setdefault("Workers", []).append({
-            "Worker Number": int(worker["number"]), "Sort Method": space["method"],
-            "Sort Space Used": int(space["kb"]), "Sort Space Type": space["space"],
-        })
+    rest = worker["rest"]
+    sort = re.match(r"Sort Method:\s+(?P<rest>.*)$", rest)
+    entry: dict[str, Any] = {}
+    if sort and (space := _SORT_SPACE.match(sort["rest"])):
+        entry = {"Sort Method": space["method"], "Sort Space Used": int(space["kb"]),
+                 "Sort Space Type": space["space"]}
+    elif rest.startswith(("Planned Partitions:", "Batches:")):
+        entry = _hashagg(rest)
+    if owners and entry:
+        owners[-1].setdefault("Workers", []).append({"Worker Number": int(worker["number"]), **entry})
 
 
 def _text_plans(text: str, source: str) -> list[ExplainPlan]:

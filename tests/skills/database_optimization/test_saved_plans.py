@@ -15,7 +15,8 @@ from perfpilot.skills.database_optimization.plans.rows import parallel_divisor, 
 
 PLANS = Path(__file__).resolve().parents[2] / "fixtures" / "plans"
 TREE_KEYS = ("Node Type", "Relation Name", "Index Name", "Plan Rows", "Actual Rows", "Join Type", "Strategy",
-             "Workers Planned", "Workers Launched", "Filter", "Rows Removed by Filter", "Hash Batches")
+             "Workers Planned", "Workers Launched", "Filter", "Rows Removed by Filter", "Hash Batches",
+             "HashAgg Batches", "Planned Partitions", "Disk Usage")
 
 
 def _plan(name: str) -> ExplainPlan:
@@ -35,7 +36,7 @@ def _loops(node: dict[str, Any]) -> list[Any]:
 
 
 @pytest.mark.parametrize("name", ["parallel_seq_scan", "parallel_seq_scan_plain", "stale_statistics",
-                                  "sort_spill", "hash_spill", "nested_loop"])
+                                  "sort_spill", "hash_spill", "hashagg_spill", "nested_loop"])
 def test_text_and_json_recordings_give_the_same_tree(name: str) -> None:
     text, document = _plan(f"{name}.txt"), _plan(f"{name}.json")
     assert (text.format, document.format) == ("text", "json")
@@ -69,7 +70,7 @@ def test_findings_of_recorded_parallel_plans(ext: str) -> None:
     issues = {
         name: [(i.kind, i.relation, i.rows) for i in saved_plan_reports([_plan(f"{name}.{ext}")])[0].issues]
         for name in ("parallel_seq_scan", "parallel_seq_scan_plain", "stale_statistics", "hash_spill",
-                     "nested_loop")
+                     "hashagg_spill", "nested_loop")
     }
     assert issues == {
         # 300,000 rows read across the leader and 2 workers, 15 kept (the per-loop figures were 1/3).
@@ -81,6 +82,8 @@ def test_findings_of_recorded_parallel_plans(ext: str) -> None:
         "stale_statistics": [("seq_scan_large", "jobs", 200_000), ("misestimate", "jobs", 50_000)],
         "hash_spill": [("seq_scan_large", "events", 300_000), ("hash_spill", None, 20_001),
                        ("seq_scan_large", "accounts", 20_001)],
+        # HashAggregate above the Gather: 1,365 batches, 17,528 kB on disk (PostgreSQL 13+ spills)
+        "hashagg_spill": [("hash_spill", None, 300_000), ("seq_scan_large", "events", 300_000)],
         # the inner Memoize ran 100,000 times: once per outer row of all three processes
         "nested_loop": [("nested_loop_many", None, 100_000), ("seq_scan_large", "events", 300_000)],
     }
@@ -108,6 +111,10 @@ def test_messages_say_what_the_plan_shows_in_words() -> None:
     )
     assert messages("sort_spill.txt")[0] == (
         "sort spilled to disk (external merge, 13,968 kB in all, over 3 processes)"
+    )
+    assert messages("hashagg_spill.txt")[0] == messages("hashagg_spill.json")[0] == (
+        "hash aggregate of 300,000 groups spilled to disk: 1,365 batches, 17,528 kB written (it did not "
+        "fit in work_mem x hash_mem_multiplier)"
     )
     assert messages("nested_loop.txt")[0] == (
         "nested loop over 100,000 outer rows (33,333 per loop x 3 loops): its inner side runs once each"

@@ -258,6 +258,25 @@ def _node_issues(
         )
     elif kind == "Nested Loop":
         yield from _nested_loop(node, rows, analyzed)
+    elif kind == "Aggregate" and analyzed:
+        yield from _hashagg_spill(node, rows)
+
+
+def _hashagg_spill(node: dict[str, Any], rows: NodeRows) -> Iterator[PlanIssue]:
+    """A hash aggregate that wrote batches to disk (PostgreSQL 13+): in the leader and each worker."""
+    parts = [node, *[w for w in node.get("Workers", []) or [] if isinstance(w, dict)]]
+    spilled = [p for p in parts if number(p, "HashAgg Batches") > 1 or number(p, "Disk Usage") > 0]
+    if not spilled:
+        return
+    batches = sum(number(p, "HashAgg Batches") for p in spilled)
+    disk_kb = sum(number(p, "Disk Usage") for p in spilled)
+    where = f" over {len(spilled)} processes" if len(spilled) > 1 else ""
+    groups = rows.actual_total if rows.actual_total is not None else rows.planned
+    yield PlanIssue(
+        kind="hash_spill", rows=groups,
+        message=f"hash aggregate of {groups:,.0f} groups spilled to disk: {batches:,.0f} batches, "
+        f"{disk_kb:,.0f} kB written{where} (it did not fit in work_mem x hash_mem_multiplier)",
+    )
 
 
 def _nested_loop(node: dict[str, Any], rows: NodeRows, analyzed: bool) -> Iterator[PlanIssue]:
