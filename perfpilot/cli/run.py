@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -176,6 +177,16 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, _terminate)
 
 
+def _announcer(out: Path) -> Callable[[str], None]:
+    """Print the thread id (and how to continue it) once the run holds its thread."""
+
+    def announce(thread_id: str) -> None:
+        print(f"perfpilot: thread {thread_id} (continue: perfpilot run --resume {thread_id} --out {out})",
+              file=sys.stderr)  # fmt: skip
+
+    return announce
+
+
 def execute_run(req: RunRequest, *, headless: bool, log_level: str = "info") -> int:
     """The process exit code of a run; bad input prints a message naming the file and field, and gives 2.
     On a terminal, progress is drawn step by step."""
@@ -185,12 +196,7 @@ def execute_run(req: RunRequest, *, headless: bool, log_level: str = "info") -> 
     from perfpilot.run.threads import new_thread_id
 
     configure_logging(headless=headless, level=log_level)
-    req = replace(req, thread_id=req.thread_id or new_thread_id())
-    print(
-        f"perfpilot: thread {req.thread_id} (continue: perfpilot run --resume {req.thread_id} "
-        f"--out {req.out})",
-        file=sys.stderr,
-    )
+    req = replace(req, thread_id=req.thread_id or new_thread_id(), on_start=_announcer(req.out))
     _stop_on_sigterm()
     if not headless and req.on_update is None:
         req = replace(req, on_update=StepProgress())

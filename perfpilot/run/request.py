@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ class RunRequest:
     max_bytes: dict[str, int] = field(default_factory=dict)
     rerun_load_tests: bool = False
     confirm_apply: bool = False  # a person approves the apply (chat): an interrupt before it
+    on_start: Callable[[str], None] | None = None  # hears the thread id once this process holds the thread
 
 
 class RunInputError(Exception):
@@ -125,14 +127,29 @@ def _thread_record(req: RunRequest, thread_id: str) -> Any:
 
 
 def perform_run(req: RunRequest) -> RunReport:
-    """Load, run the graph (live when asked) and write the reports. Bad input raises RunInputError."""
+    """Load, run the graph (live when asked) and write the reports. Bad input, or a thread another
+    process is running, raises RunInputError."""
+    from perfpilot.run.thread_lock import ThreadBusy, holding_thread
+    from perfpilot.run.threads import new_thread_id
+
+    thread_id = req.thread_id or new_thread_id()
+    try:
+        with holding_thread(req.out, thread_id):
+            if req.on_start is not None:
+                req.on_start(thread_id)
+            return _perform_held(req, thread_id)
+    except ThreadBusy as exc:
+        raise RunInputError(str(exc)) from None
+
+
+def _perform_held(req: RunRequest, thread_id: str) -> RunReport:
+    """perform_run once this process holds the thread."""
     from perfpilot.graphs.checkpoints import CheckpointerError, open_checkpointer
     from perfpilot.reports import remove_stale_reports, write_reports
     from perfpilot.run.graph_run import NothingToResume, RunOptions
-    from perfpilot.run.threads import load_thread, new_thread_id, save_thread
+    from perfpilot.run.threads import load_thread, save_thread
     from perfpilot.target import TargetError, load_target
 
-    thread_id = req.thread_id or new_thread_id()
     log = structlog.get_logger("perfpilot.run").bind(thread=thread_id)
     if stale := remove_stale_reports(req.out):  # never mistaken for this run's, whatever happens next
         log.info("run.stale_reports_removed", files=[p.name for p in stale])

@@ -43,7 +43,8 @@ def new_thread_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def _path(out: Path, thread_id: str) -> Path:
+def thread_record_path(out: Path, thread_id: str) -> Path:
+    """Where the record of thread_id lives in out; ThreadNotFound when the id is not a thread id."""
     if not thread_id or not thread_id.replace("-", "").isalnum():
         raise ThreadNotFound(f"{thread_id!r} is not a thread id")
     return out / THREADS_DIR / f"{thread_id}.json"
@@ -53,7 +54,7 @@ def save_thread(out: Path, record: ThreadRecord) -> Path:
     """Write (or rewrite) the record under out/threads/."""
     if not record.created_at:
         record = record.model_copy(update={"created_at": datetime.now(UTC).isoformat(timespec="seconds")})
-    path = _path(out, record.thread_id)
+    path = thread_record_path(out, record.thread_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(record.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return path
@@ -61,7 +62,7 @@ def save_thread(out: Path, record: ThreadRecord) -> Path:
 
 def load_thread(out: Path, thread_id: str) -> ThreadRecord:
     """The record of thread_id in out; ThreadNotFound names the folder looked in."""
-    path = _path(out, thread_id)
+    path = thread_record_path(out, thread_id)
     if not path.is_file():
         raise ThreadNotFound(f"no thread {thread_id!r} in {out / THREADS_DIR}")
     try:
