@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from perfpilot.parent_death import die_with_parent
+
 STOP_GRACE_S = 10.0
 PTRACE_SCOPE = Path("/proc/sys/kernel/yama/ptrace_scope")
 
@@ -88,7 +90,8 @@ class PySpyRecording:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         with self.stderr_path.open("wb") as err:
             self.proc = subprocess.Popen(
-                self.argv, stdin=subprocess.DEVNULL, stdout=err, stderr=subprocess.STDOUT
+                self.argv, stdin=subprocess.DEVNULL, stdout=err, stderr=subprocess.STDOUT,
+                preexec_fn=die_with_parent(),  # a run killed with -9 takes its py-spy with it
             )
 
     def stop(self) -> str | None:

@@ -18,6 +18,7 @@ from typing import IO
 import structlog
 from pydantic import BaseModel, ConfigDict
 
+from perfpilot.parent_death import die_with_parent
 from perfpilot.skills.base import SkillError
 from perfpilot.skills.load_test.progress import K6Progress, ProgressTracker
 
@@ -120,7 +121,7 @@ def run_k6(
     started = time.monotonic()
     proc = subprocess.Popen(
         argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env,
-        cwd=cwd, text=True, errors="replace", start_new_session=True,
+        cwd=cwd, text=True, errors="replace", start_new_session=True, preexec_fn=die_with_parent(),
     )
     assert proc.stdout is not None and proc.stderr is not None
     pumps = [
