@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ByteSize, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from perfpilot.inputs.limits import EvidenceKind
+from perfpilot.target.action_ref import ACTION_REF, ACTION_USES
 
 
 class Spec(BaseModel):
@@ -247,6 +248,27 @@ class InputLimitsSpec(Spec):
     )
 
 
+class CiSpec(Spec):
+    """How the CI files perfpilot writes reach perfpilot itself."""
+
+    action: str = Field(
+        default=ACTION_REF,
+        description="The perfpilot composite action the generated GitHub workflow `uses:`: OWNER/REPO@REF "
+        "(its action.yml at the repository root; OWNER/REPO/PATH@REF below it) or ./PATH inside the "
+        f"workflow's own repository. Default {ACTION_REF}, perfpilot's repository on GitHub; a fork, a "
+        "mirror or a pinned release (a tag or commit) sets its own.",
+    )
+
+    @field_validator("action")
+    @classmethod
+    def _action_ref(cls, value: str) -> str:
+        if not ACTION_USES.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not an action reference: write OWNER/REPO@REF, OWNER/REPO/PATH@REF or ./PATH"
+            )
+        return value
+
+
 class Target(Spec):
     """A system for perfpilot to work on."""
 
@@ -255,6 +277,7 @@ class Target(Spec):
     slos: Slos = Field(default_factory=Slos)
     evidence: EvidenceSources
     limits: InputLimitsSpec = Field(default_factory=InputLimitsSpec)
+    ci: CiSpec = Field(default_factory=CiSpec)
     _root: Path = PrivateAttr(default=Path("."))
 
     @property

@@ -120,15 +120,24 @@ def _run_steps(action: dict[str, Any], inputs: dict[str, str], workspace: Path, 
 
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The perfpilot step of the workflow perfpilot generates, run through action.yml: as in perfpilot's own
+    repository (`uses: ./`, the workspace is the checkout), with its `with:` inputs over the defaults; only
+    the interpreter (actions/setup-python's job) and an offline pip are this machine's."""
     folder = tmp_path_factory.mktemp("action")
-    action_path = _checkout(folder / "checkout")
-    workspace = folder / "workspace"
+    workspace = _checkout(folder / "checkout")
     shutil.copytree(ROOT / "examples" / "recorded", workspace / "perf")
+    workflow = github_workflow("checkout-api", target_file="perf/target.yaml", gate_path="perf/gate.js",
+                               action_ref="./")  # fmt: skip
+    (step,) = [s for s in yaml.safe_load(workflow)["jobs"]["performance"]["steps"] if s.get("uses") == "./"]
+    action_path = workspace / step["uses"]
+    action: dict[str, Any] = yaml.safe_load((action_path / "action.yml").read_text(encoding="utf-8"))
+    assert action == _action()
     python = _python_with_our_packages(folder)
-    inputs = {name: str(spec.get("default", "")) for name, spec in _action()["inputs"].items()}
+    inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
+    assert set(step["with"]) <= set(inputs)
     offline = "--no-index --no-build-isolation"
-    inputs |= {"target": "perf/target.yaml", "python": str(python), "pip-args": offline}
-    results = _run_steps(_action(), inputs, workspace, action_path)
+    inputs |= step["with"] | {"python": str(python), "pip-args": offline}
+    results = _run_steps(action, inputs, workspace, action_path)
     results |= {"workspace": workspace, "inputs": inputs, "action_path": action_path, "python": python}
     return results
 
@@ -140,7 +149,7 @@ def test_the_steps_install_from_the_checkout_and_run_headless_offline(ran: dict[
     assert run.returncode == 0, run.stderr[-3000:]
     location = subprocess.run(
         [str(ran["python"]), "-c", "import perfpilot; print(perfpilot.__file__)"],
-        capture_output=True, text=True, check=True, cwd=ran["workspace"],
+        capture_output=True, text=True, check=True, cwd=ran["workspace"].parent,  # not the source tree
     ).stdout.strip()  # fmt: skip
     assert location.startswith(str(Path(ran["python"]).parent.parent))  # installed from the checkout
     assert ran["outputs"]["exit-code"] == "4"  # the recorded example ends projected

@@ -6,9 +6,9 @@ import json
 import re
 import shlex
 
+from perfpilot.target.action_ref import ACTION_REF
+
 _UNPRINTABLE = re.compile(r"[^\x20-\x7e]")
-# The composite action at the root of perfpilot's repository (action.yml); a fork changes this one place.
-ACTION_REF = "perfpilot/perfpilot@main"
 
 
 def _scalar(text: str) -> str:
@@ -24,7 +24,8 @@ def github_workflow(
     report_dir: str = "perf-report",
     action_ref: str = ACTION_REF,
 ) -> str:
-    """Workflow text. The service must be reachable at the target's base_url (or vars.PERF_BASE_URL)."""
+    """Workflow text. The service must be reachable at the target's base_url (or vars.PERF_BASE_URL);
+    action_ref is the perfpilot action it uses (a target's ci.action; default perfpilot's repository)."""
     gate = (
         "k6 run --no-usage-report -e PERFPILOT_BASE_URL=${{ vars.PERF_BASE_URL }} "
         f"--summary-export {shlex.quote(report_dir + '/k6-gate-summary.json')} {shlex.quote(gate_path)}"
@@ -34,8 +35,9 @@ def github_workflow(
 # The service under test must be running before these steps (start it in an earlier step, or let
 # `perfpilot run` start it when target.yaml declares evidence.service). Set the repository variable
 # PERF_BASE_URL to point the k6 gate at another deployment; unset, it uses the target's base_url.
-# The perfpilot action installs perfpilot (and k6) from its repository, runs it headless, uploads the
-# SARIF to code scanning and fails the job by perfpilot's exit code (its `fail-on` input says which).
+# The perfpilot action (target.yaml ci.action) installs perfpilot (and k6) from its repository, runs it
+# headless, uploads the SARIF to code scanning and fails the job by perfpilot's exit code (its `fail-on`
+# input says which).
 name: performance
 on:
   pull_request:

@@ -162,7 +162,9 @@ def run(inp: ObservabilityInput, ctx: SkillContext) -> ObservabilityOutput:
         written.append(
             _write(out_dir / "k6-gate.js", render_gate(http, limits, duration_s=inp.gate_duration_s))
         )
-        workflow = github_workflow(target.name, target_file=inp.target_file, gate_path=inp.gate_path)
+        workflow = github_workflow(
+            target.name, target_file=inp.target_file, gate_path=inp.gate_path, action_ref=target.ci.action
+        )
         written.append(_write(out_dir / "github-actions-performance.yml", workflow))
         notes.append(f"commit k6-gate.js as {inp.gate_path} and the workflow under .github/workflows/")
     else:
