@@ -32,7 +32,9 @@ def test_a_second_holder_of_a_thread_is_refused_until_the_first_lets_go(tmp_path
         )
         with holding_thread(tmp_path, "other1"):  # another thread of the folder is free
             pass
-    with holding_thread(tmp_path, "abc123"):  # released
+        assert sorted(p.name for p in path.parent.iterdir()) == ["abc123.lock"]
+    assert not path.exists() and not path.parent.exists()  # let go: nothing left behind
+    with holding_thread(tmp_path, "abc123"):  # free again
         pass
 
 
