@@ -143,6 +143,7 @@ def uninterrupted(
     done = subprocess.run(
         [*RUN, str(target), "--out", str(out), *LIVE], env=_env(k6_binary), capture_output=True, timeout=600
     )
+    assert (out / "report.json").is_file(), done.stderr.decode()[-3000:]
     report: dict[str, Any] = json.loads((out / "report.json").read_text(encoding="utf-8"))
     (thread,) = [p.stem for p in (out / "threads").glob("*.json")]
     ledger = _ledger(out, thread)
