@@ -35,7 +35,7 @@ def _prctl() -> Callable[..., int] | None:
 def die_with_parent() -> Callable[[], None] | None:
     """A Popen preexec_fn making the child receive SIGKILL when this thread ends; None where unsupported.
     The child exits at once when its parent already died before the request took effect; when the kernel
-refuses the request the child runs on as before."""
+    refuses the request the child runs on as before."""
     prctl = _prctl()
     if prctl is None:
         return None
