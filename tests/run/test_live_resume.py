@@ -22,6 +22,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +79,18 @@ def _children(pid: int) -> dict[int, str]:
         except (OSError, ValueError, IndexError):
             continue
     return found
+
+
+@pytest.fixture(autouse=True)
+def no_service_left(tmp_path: Path) -> Iterator[None]:
+    """Whatever a case asserts, no service it started outlives it (a failed case has no resume to stop it)."""
+    yield
+    for ledger in (tmp_path / "out" / "work" / "ledger").glob("*/ledger.jsonl"):
+        services = [e for e in map(json.loads, ledger.read_text(encoding="utf-8").splitlines()) if "pid" in e]
+        for entry in services:
+            with suppress(OSError):  # gone already
+                if entry["argv"][-1] in Path(f"/proc/{entry['pid']}/cmdline").read_text(errors="replace"):
+                    os.killpg(entry["pid"], signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
