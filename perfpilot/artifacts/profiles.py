@@ -31,3 +31,23 @@ class LiveProfile(Artifact):
     rss_points: int = 0
     io_read_bytes: float | None = Field(default=None, description="Bytes read over the window (psutil).")
     io_write_bytes: float | None = Field(default=None, description="Bytes written over the window.")
+
+
+class HotFunctionShare(Artifact):
+    """A hot function the inventory named, measured in the before and the after profile of a live run."""
+
+    function: str
+    file: str = ""
+    subject: str = Field(description="As the inventory named it: 'function (file:line)'.")
+    status: Literal["measured", "not_profiled"]
+    reason: str = Field(default="", description="not_profiled: which side is missing, and why.")
+    before_share: float | None = Field(
+        default=None, ge=0, le=1, description="Share of the before profile's samples with it on the stack."
+    )
+    after_share: float | None = Field(default=None, ge=0, le=1)
+    before_samples: float | None = None
+    after_samples: float | None = None
+    before_cpu_s_per_s: float | None = Field(
+        default=None, description="Its samples / rate / seconds watched: threads busy in it, on average."
+    )
+    after_cpu_s_per_s: float | None = None

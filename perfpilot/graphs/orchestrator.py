@@ -55,6 +55,7 @@ def _run(runtime: Runtime[RunContext], step: StepName, state: WorkflowState) -> 
         live=ctx.skill_context.live,
         load_observer=ctx.skill_context.load_observer,
         service_pid=ctx.skill_context.service_pid,
+        running_service=ctx.skill_context.running_service,
     )
     return ctx.runner.run(agent, ctx.evidence, inputs, skill_context)
 

@@ -120,6 +120,7 @@ class LiveSession:
         self.service.on_spawn = lambda pid, argv: self.ledger.add(ServiceStarted(pid=pid, argv=argv))
         self.service.start()
         self.options.service_pid = self.service.pid
+        self.options.running_service = lambda: self.service.pid if self.service is not None else None
         if self.options.apply != "none":
             self.options.applier = self.apply
         return True

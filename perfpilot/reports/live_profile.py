@@ -31,11 +31,14 @@ def live_profile_view(report: RunReport) -> ProfileView | None:
         return None
     heading = f"Live profile ({profile.profiler}, pid {profile.pid}, {profile.rate_hz} Hz, "
     heading += f"{figures.plain(profile.window_s)} s of the baseline load test)"
+    after = report.validation.after_profile if report.validation else None
     links = [
         (name, path)
         for name, path in (
             ("flame graph (SVG)", profile.flame_graph),
             ("collapsed stacks", profile.stacks_file),
+            ("flame graph after the changes (SVG)", after.flame_graph if after else None),
+            ("stacks after", after.stacks_file if after else None),
         )
         if path
     ]
@@ -63,7 +66,33 @@ def live_profile_view(report: RunReport) -> ProfileView | None:
         facts.append(
             f"I/O over the window: read {_mib(profile.io_read_bytes)}, wrote {_mib(profile.io_write_bytes)}"
         )
+    facts += hot_function_facts(report)
     return ProfileView(heading=heading, links=links, facts=facts)
+
+
+def _share(share: float | None, samples: float | None) -> str:
+    return "–" if share is None else f"{figures.plain(share * 100)} % ({figures.plain(samples or 0)} samples)"
+
+
+def hot_function_facts(report: RunReport) -> list[str]:
+    """One line per hot function the inventory named: its profile share before -> after, or why not."""
+    rows = report.validation.hot_functions if report.validation else []
+    facts = []
+    for row in rows:
+        if row.status != "measured":
+            facts.append(f"{row.subject}: before -> after not profiled ({row.reason})")
+            continue
+        busy = (
+            f"; busy {figures.plain(row.before_cpu_s_per_s)} -> {figures.plain(row.after_cpu_s_per_s)} "
+            "thread-seconds per second"
+            if row.before_cpu_s_per_s is not None and row.after_cpu_s_per_s is not None
+            else ""
+        )
+        facts.append(
+            f"{row.subject}: {_share(row.before_share, row.before_samples)} of the samples before -> "
+            f"{_share(row.after_share, row.after_samples)} after the changes (on the stack, same load){busy}"
+        )
+    return facts
 
 
 def live_profile_markdown(report: RunReport) -> list[str]:

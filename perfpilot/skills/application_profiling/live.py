@@ -45,14 +45,19 @@ def _join_broken_lines(stacks: Path) -> None:
 
 
 class LiveProfiler:
-    """Samples `pid` for at most `duration_s` (plus slack), writing into `out_dir`."""
+    """Samples `pid` for at most `duration_s` (plus slack), writing into `out_dir`; `run` names the load
+    test in the flame graph's title and, unless it is the baseline, in the file names."""
 
-    def __init__(self, pid: int, out_dir: Path, *, duration_s: float, rate_hz: int = RATE_HZ) -> None:
+    def __init__(
+        self, pid: int, out_dir: Path, *, duration_s: float, rate_hz: int = RATE_HZ, run: str = "baseline"
+    ) -> None:
         self.pid = pid
         self.out_dir = out_dir
         self.rate_hz = rate_hz
-        self.stacks = out_dir / "live-stacks.txt"
-        self.svg = out_dir / "flamegraph.svg"
+        self.run = run
+        suffix = "" if run == "baseline" else f"-{run}"
+        self.stacks = out_dir / f"live-stacks{suffix}.txt"
+        self.svg = out_dir / f"flamegraph{suffix}.svg"
         self.watch = ProcessWatch(pid)
         self.obstacle = attach_obstacle(pid)
         self.recording = (
@@ -113,7 +118,7 @@ class LiveProfiler:
             update={"process": f"pid {self.pid}", "duration_s": figures.window_s}
         )
         self.svg.write_text(
-            render_flamegraph(profile, f"Service pid {self.pid} under the baseline load test")
+            render_flamegraph(profile, f"Service pid {self.pid} under the {self.run} load test")
         )
         return figures.model_copy(
             update={

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from perfpilot.artifacts import BottleneckInventory
-from perfpilot.artifacts.profiles import LiveProfile
+from perfpilot.artifacts.profiles import HotFunctionShare, LiveProfile
 from perfpilot.artifacts.report import RunReport
+from perfpilot.artifacts.validation import ValidationReport
 from perfpilot.reports.live_profile import live_profile_markdown
 from perfpilot.skills.application_profiling.live import LiveProfiler
 from perfpilot.skills.application_profiling.pyspy import attach_obstacle, pyspy_binary
@@ -152,3 +153,45 @@ def test_report_links_the_flame_graph_or_says_why_there_is_none() -> None:
     lines = live_profile_markdown(_report(refused))
     assert "- No stacks recorded: py-spy could not attach to pid 7: ptrace not permitted" in lines[2]
     assert lines[2].endswith("The run went on without them.")
+
+
+def test_report_gives_the_hot_functions_share_before_and_after_or_why_not() -> None:
+    before = LiveProfile(
+        status="recorded", pid=7, rate_hz=50, window_s=60.0, samples=3000, flame_graph="work/p/flamegraph.svg"
+    )
+    after = before.model_copy(update={"pid": 9, "flame_graph": "work/p/flamegraph-after.svg"})
+    rows = [
+        HotFunctionShare(
+            function="_shingles",
+            file="shop/related.py",
+            subject="_shingles (shop/related.py:22)",
+            status="measured",
+            before_share=0.712,
+            after_share=0.004,
+            before_samples=2136,
+            after_samples=12,
+            before_cpu_s_per_s=0.712,
+            after_cpu_s_per_s=0.004,
+        ),
+        HotFunctionShare(
+            function="f",
+            file="a.py",
+            subject="f (a.py:1)",
+            status="not_profiled",
+            reason="the after load test was not profiled: no samples",
+        ),
+    ]
+    report = _report(before).model_copy(
+        update={"validation": ValidationReport(hot_functions=rows, after_profile=after)}
+    )
+    lines = live_profile_markdown(report)
+    assert lines[2] == (
+        "- [flame graph (SVG)](work/p/flamegraph.svg) · "
+        "[flame graph after the changes (SVG)](work/p/flamegraph-after.svg)"
+    )
+    assert lines[4:6] == [
+        "- _shingles (shop/related.py:22): 71.2 % (2,136 samples) of the samples before -> "
+        "0.4 % (12 samples) after the changes (on the stack, same load); "
+        "busy 0.712 -> 0.004 thread-seconds per second",
+        "- f (a.py:1): before -> after not profiled (the after load test was not profiled: no samples)",
+    ]
