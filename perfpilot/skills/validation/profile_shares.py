@@ -7,17 +7,14 @@ watched (threads busy in it on average). A side without a recorded profile is `n
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from perfpilot.artifacts import BottleneckInventory, ValidationReport
 from perfpilot.artifacts.profiles import HotFunctionShare, LiveProfile
 from perfpilot.evidence.collapsed import load_collapsed
 from perfpilot.evidence.errors import EvidenceError
-from perfpilot.evidence.profile_models import Profile
+from perfpilot.evidence.profile_models import Profile, ProfileFrame
 from perfpilot.skills.base import SkillOutput
-
-_LABEL = re.compile(r"^(?P<function>.+?) \((?P<file>[^()]+?)(?::\d+)?\)$")
 
 
 def named_hot_functions(inventory: BottleneckInventory) -> list[tuple[str, str, str]]:
@@ -26,8 +23,8 @@ def named_hot_functions(inventory: BottleneckInventory) -> list[tuple[str, str, 
     for bottleneck in inventory.bottlenecks:
         if bottleneck.layer != "application" or "cpu_share" not in bottleneck.metrics:
             continue
-        located = _LABEL.match(bottleneck.subject)
-        function, file = (located["function"], located["file"]) if located else (bottleneck.subject, "")
+        frame = ProfileFrame.from_label(bottleneck.subject)
+        function, file = frame.function, frame.file
         if (function, file) not in {(f, p) for f, p, _ in found}:
             found.append((function, file, bottleneck.subject))
     return found
