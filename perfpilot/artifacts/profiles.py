@@ -48,6 +48,6 @@ class HotFunctionShare(Artifact):
     before_samples: float | None = None
     after_samples: float | None = None
     before_cpu_s_per_s: float | None = Field(
-        default=None, description="Its samples / rate / seconds watched: threads busy in it, on average."
+        default=None, description="Its samples / rate / seconds watched: non-idle threads in it, on average."
     )
     after_cpu_s_per_s: float | None = None

@@ -83,8 +83,8 @@ def hot_function_facts(report: RunReport) -> list[str]:
             facts.append(f"{row.subject}: before -> after not profiled ({row.reason})")
             continue
         busy = (
-            f"; busy {figures.plain(row.before_cpu_s_per_s)} -> {figures.plain(row.after_cpu_s_per_s)} "
-            "thread-seconds per second"
+            f"; threads in it on average {figures.plain(row.before_cpu_s_per_s)} -> "
+            f"{figures.plain(row.after_cpu_s_per_s)} (samples of non-idle threads / rate / seconds)"
             if row.before_cpu_s_per_s is not None and row.after_cpu_s_per_s is not None
             else ""
         )

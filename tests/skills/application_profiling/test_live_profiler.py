@@ -192,6 +192,6 @@ def test_report_gives_the_hot_functions_share_before_and_after_or_why_not() -> N
     assert lines[4:6] == [
         "- _shingles (shop/related.py:22): 71.2 % (2,136 samples) of the samples before -> "
         "0.4 % (12 samples) after the changes (on the stack, same load); "
-        "busy 0.712 -> 0.004 thread-seconds per second",
+        "threads in it on average 0.712 -> 0.004 (samples of non-idle threads / rate / seconds)",
         "- f (a.py:1): before -> after not profiled (the after load test was not profiled: no samples)",
     ]
