@@ -9,6 +9,38 @@ from pydantic import Field
 from perfpilot.artifacts.common import Artifact
 
 
+class ProcessActivity(Artifact):
+    """How much the service's processes did over the window (psutil, from /proc on Linux)."""
+
+    cpu_s: float | None = Field(default=None, description="CPU seconds, user + system, all processes.")
+    read_syscalls: float | None = Field(default=None, description="read-type system calls (syscr).")
+    write_syscalls: float | None = Field(default=None, description="write-type system calls (syscw).")
+    read_chars: float | None = Field(default=None, description="Bytes through read calls (rchar).")
+    write_chars: float | None = Field(default=None, description="Bytes through write calls (wchar).")
+    voluntary_switches: float | None = Field(default=None, description="The threads waited (I/O, locks).")
+    involuntary_switches: float | None = Field(default=None, description="The threads were preempted.")
+
+
+class ThreadTimeSplit(Artifact):
+    """Where the service's thread time went, from two py-spy recordings at the same rate over the same
+    window: one of running threads only (py-spy's default) and one with idle threads too (--idle)."""
+
+    all_samples: float = Field(description="--idle recording: every thread, running or not.")
+    running_samples: float = Field(description="Default recording: threads the OS had running.")
+    waiting_for_work_samples: float = Field(
+        description="Threads idle for want of work: pool workers on their queue, the event loop in select."
+    )
+    on_cpu_share: float | None = Field(
+        default=None, ge=0, le=1, description="Running / (all - waiting for work): on-CPU share of work."
+    )
+    waiting_share: float | None = Field(default=None, ge=0, le=1, description="1 - on_cpu_share.")
+    db_driver_share: float | None = Field(
+        default=None, ge=0, le=1,
+        description="Samples with a database driver frame (psycopg, pymysql, sqlalchemy engine, ...) on the "
+        "stack, of the working samples; a C driver (sqlite3) shows no frame of its own.",
+    )
+
+
 class LiveProfile(Artifact):
     """py-spy's sampling of the service during the baseline, and its memory and I/O over that window."""
 
@@ -31,6 +63,9 @@ class LiveProfile(Artifact):
     rss_points: int = 0
     io_read_bytes: float | None = Field(default=None, description="Bytes read over the window (psutil).")
     io_write_bytes: float | None = Field(default=None, description="Bytes written over the window.")
+    activity: ProcessActivity | None = None
+    requests: float | None = Field(default=None, description="HTTP requests k6 sent in the profiled run.")
+    threads: ThreadTimeSplit | None = Field(default=None, description="On CPU vs waiting (py-spy --idle).")
 
 
 class HotFunctionShare(Artifact):

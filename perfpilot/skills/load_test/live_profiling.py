@@ -23,6 +23,13 @@ def service_pid(ctx: SkillContext) -> int | None:
     return ctx.service_pid
 
 
+def requests_sent(result: LoadTestResult) -> float | None:
+    """The HTTP requests k6 counted in a run (None without its summary)."""
+    summary = getattr(result, "summary", None)
+    count = summary.metric("http_reqs") if summary is not None else None
+    return count.values.get("count") if count is not None else None
+
+
 def wants_profile(ctx: SkillContext, profile: str, label: str | None, index: int) -> bool:
     """Profile the first run of the `before` and of the `after` baseline, when the service's process is
     known."""
@@ -39,6 +46,7 @@ def profiled(
     name = "baseline" if label == "before" else label
     with LiveProfiler(pid, ctx.workdir / "profiling", duration_s=duration_s, run=name) as profiler:
         result = run()
+        profiler.requests = requests_sent(result)
     assert profiler.result is not None
     if profiler.profile is not None and label == "before":  # live evidence measured by this run
         ctx.evidence.profiles.append(profiler.profile)
