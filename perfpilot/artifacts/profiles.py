@@ -41,6 +41,33 @@ class ThreadTimeSplit(Artifact):
     )
 
 
+class AllocationSite(Artifact):
+    """One line allocating memory that is still held (tracemalloc statistics by line)."""
+
+    file: str
+    line: int
+    size_bytes: float
+    count: float
+    size_diff_bytes: float | None = Field(default=None, description="Growth since the first snapshot.")
+    count_diff: float | None = None
+
+
+class MemoryTrace(Artifact):
+    """The Python heap under tracemalloc over the profiled window (a target that opted in)."""
+
+    tracer: str = "tracemalloc"
+    status: Literal["traced", "no_snapshot"]
+    reason: str = ""
+    window_s: float | None = None
+    traced_start_bytes: float | None = None
+    traced_end_bytes: float | None = None
+    peak_bytes: float | None = None
+    growth_bytes_per_min: float | None = None
+    growth_bytes_per_request: float | None = None
+    top_growth: list[AllocationSite] = Field(default_factory=list, description="Sites that grew most.")
+    top_size: list[AllocationSite] = Field(default_factory=list, description="Sites holding most at the end.")
+
+
 class LiveProfile(Artifact):
     """py-spy's sampling of the service during the baseline, and its memory and I/O over that window."""
 
@@ -66,6 +93,7 @@ class LiveProfile(Artifact):
     activity: ProcessActivity | None = None
     requests: float | None = Field(default=None, description="HTTP requests k6 sent in the profiled run.")
     threads: ThreadTimeSplit | None = Field(default=None, description="On CPU vs waiting (py-spy --idle).")
+    memory: MemoryTrace | None = Field(default=None, description="Targets that opted in: tracemalloc.")
 
 
 class HotFunctionShare(Artifact):

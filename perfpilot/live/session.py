@@ -15,6 +15,7 @@ from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.live.apply import applicable, apply_ddl, sandbox_copy
 from perfpilot.live.captured import load_captured, save_captured
 from perfpilot.live.ledger import ChangeApplied, RunLedger, SandboxMade, ServiceStarted, ToggleEnabled
+from perfpilot.live.memtrace import memtrace_dir, traced
 from perfpilot.live.pg_live import PgLive, applied_entry
 from perfpilot.live.service import ServiceError, ServiceProcess, fill
 from perfpilot.live.toggles import switched_on, toggle_changes
@@ -84,7 +85,8 @@ class LiveSession:
                 "access_log": str(self.access_log),
             },
         )
-        return switched_on(argv, service.toggles, [e.toggle for e in self.ledger.toggles()])[0]
+        argv = switched_on(argv, service.toggles, [e.toggle for e in self.ledger.toggles()])[0]
+        return traced(argv, memtrace_dir(self.options.workdir)) if service.memory_trace else argv
 
     def _env(self) -> dict[str, str]:
         """The environment the enabled service toggles set."""

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from perfpilot import figures
 from perfpilot.artifacts.profiles import LiveProfile
 from perfpilot.artifacts.report import RunReport
-
-MiB = float(1 << 20)
+from perfpilot.reports.live_activity import activity_facts, memory_facts, mib
 
 
 @dataclass(frozen=True)
@@ -18,10 +17,6 @@ class ProfileView:
     heading: str
     links: list[tuple[str, str]]
     facts: list[str]
-
-
-def _mib(value: float | None) -> str:
-    return "–" if value is None else f"{figures.plain(value / MiB)} MiB"
 
 
 def live_profile_view(report: RunReport) -> ProfileView | None:
@@ -53,74 +48,21 @@ def live_profile_view(report: RunReport) -> ProfileView | None:
             ""
             if growth is None
             else (
-                f", {'+' if growth >= 0 else '−'}{_mib(abs(growth))}/min (least squares, r² "
+                f", {'+' if growth >= 0 else '−'}{mib(abs(growth))}/min (least squares, r² "
                 f"{figures.plain(profile.rss_fit_r2)}, {profile.rss_points} points)"
             )
         )
         facts.append(
-            f"RSS (service and its children): {_mib(profile.rss_first_bytes)} → "
-            f"{_mib(profile.rss_last_bytes)}, max {_mib(profile.rss_max_bytes)}{trend}; over "
+            f"RSS (service and its children): {mib(profile.rss_first_bytes)} → "
+            f"{mib(profile.rss_last_bytes)}, max {mib(profile.rss_max_bytes)}{trend}; over "
             f"{figures.plain(profile.window_s)} s this is a trend (warm-up included), not proof of a leak"
         )
     if profile.io_read_bytes is not None and profile.io_write_bytes is not None:
         facts.append(
-            f"I/O over the window: read {_mib(profile.io_read_bytes)}, wrote {_mib(profile.io_write_bytes)}"
+            f"I/O over the window: read {mib(profile.io_read_bytes)}, wrote {mib(profile.io_write_bytes)}"
         )
-    facts += activity_facts(profile) + hot_function_facts(report)
+    facts += activity_facts(profile) + memory_facts(profile) + hot_function_facts(report)
     return ProfileView(heading=heading, links=links, facts=facts)
-
-
-def _per(value: float | None, requests: float | None, unit: str, scale: float = 1.0) -> str:
-    if value is None or not requests:
-        return ""
-    return f" ({figures.plain(value * scale / requests)} {unit} per request)"
-
-
-def activity_facts(profile: LiveProfile) -> list[str]:
-    """CPU, system calls and context switches over the window; on CPU vs waiting from py-spy --idle."""
-    facts = []
-    act, requests, window = profile.activity, profile.requests, profile.window_s
-    if act is not None and act.cpu_s is not None and window:
-        facts.append(
-            f"CPU: {figures.plain(act.cpu_s)} s over {figures.plain(window)} s "
-            f"({figures.plain(act.cpu_s / window)} cores){_per(act.cpu_s, requests, 'ms', 1000)}"
-            + (f", {figures.plain(requests)} requests" if requests else "")
-        )
-    if act is not None and act.read_syscalls is not None and act.write_syscalls is not None:
-        chars = (
-            f"; {_mib(act.read_chars)} read and {_mib(act.write_chars)} written through them (sockets "
-            "and files)"
-            if act.read_chars is not None and act.write_chars is not None
-            else ""
-        )
-        calls = act.read_syscalls + act.write_syscalls
-        facts.append(
-            f"System calls: {figures.plain(act.read_syscalls)} reads, {figures.plain(act.write_syscalls)} "
-            f"writes{_per(calls, requests, 'calls')}{chars}"
-        )
-    if act is not None and act.voluntary_switches is not None and act.involuntary_switches is not None:
-        facts.append(
-            f"Context switches: {figures.plain(act.voluntary_switches)} voluntary (a thread waited), "
-            f"{figures.plain(act.involuntary_switches)} involuntary (preempted)"
-        )
-    if profile.rss_growth_bytes_per_min is not None and requests and window:
-        per_request = profile.rss_growth_bytes_per_min * window / 60 / requests
-        facts.append(f"RSS growth per request: {figures.plain(per_request / 1024)} KiB (the fitted slope)")
-    split = profile.threads
-    if split is not None and split.on_cpu_share is not None:
-        driver, idle = split.db_driver_share, figures.plain(split.waiting_for_work_samples)
-        facts.append(
-            f"Thread time at work (py-spy with and without --idle, {figures.plain(split.all_samples)} and "
-            f"{figures.plain(split.running_samples)} samples; {idle} of idle workers set aside): "
-            f"{share_text(split.on_cpu_share)} on CPU, "
-            f"{share_text(split.waiting_share)} waiting; {share_text(driver)} with a database driver frame "
-            "on the stack (a C driver such as sqlite3 has none: its time shows under its caller)"
-        )
-    return facts
-
-
-def share_text(value: float | None) -> str:
-    return "–" if value is None else f"{figures.plain(value * 100)} %"
 
 
 def _share(share: float | None, samples: float | None) -> str:

@@ -188,6 +188,22 @@ class ServiceSource(Spec):
     toggles: list[ServiceToggle] = Field(
         default_factory=list, description="Switches the service has that fix code a profile may find hot."
     )
+    memory_trace: Literal["tracemalloc"] | None = Field(
+        default=None,
+        description="Opt in: live runs start the service under tracemalloc (it slows allocation) and report "
+        "its allocation sites and heap growth; needs a command '{python} -m module ...' or "
+        "'{python} script.py ...'.",
+    )
+
+    @model_validator(mode="after")
+    def _traceable_command(self) -> ServiceSource:
+        rest = self.command[1:]
+        python = (rest[:1] == ["-m"] and len(rest) > 1) or (bool(rest) and rest[0].endswith(".py"))
+        if self.memory_trace is not None and not python:
+            raise ValueError(
+                "memory_trace needs a Python command: '{python} -m module ...' or '{python} script.py ...'"
+            )
+        return self
 
     @field_validator("toggles")
     @classmethod

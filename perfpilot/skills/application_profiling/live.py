@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import structlog
 
@@ -18,6 +19,7 @@ from perfpilot.evidence.errors import EvidenceError
 from perfpilot.evidence.process_usage import rss_fit
 from perfpilot.evidence.profile_models import Profile
 from perfpilot.skills.application_profiling.flamegraph import render_flamegraph
+from perfpilot.skills.application_profiling.memory_trace import SnapshotTaker, memory_trace
 from perfpilot.skills.application_profiling.process_watch import ProcessWatch
 from perfpilot.skills.application_profiling.pyspy import PySpyRecording, attach_obstacle
 from perfpilot.skills.application_profiling.thread_time import thread_time_split
@@ -50,7 +52,14 @@ class LiveProfiler:
     test in the flame graph's title and, unless it is the baseline, in the file names."""
 
     def __init__(
-        self, pid: int, out_dir: Path, *, duration_s: float, rate_hz: int = RATE_HZ, run: str = "baseline"
+        self,
+        pid: int,
+        out_dir: Path,
+        *,
+        duration_s: float,
+        rate_hz: int = RATE_HZ,
+        run: str = "baseline",
+        memory_dir: Path | None = None,
     ) -> None:
         self.pid = pid
         self.out_dir = out_dir
@@ -69,6 +78,9 @@ class LiveProfiler:
                 pid, self.idle_stacks, duration_s=duration_s + 5, rate_hz=rate_hz, idle=True
             )
         self.idle_missing: str | None = None
+        self.snapshots = SnapshotTaker(pid, memory_dir) if memory_dir is not None else None
+        self.first_snapshot: dict[str, Any] | None = None
+        self.snapshot_missing = ""
         self.requests: float | None = None  # the caller sets the run's request count when it knows it
         self.result: LiveProfile | None = None
         self.profile: Profile | None = None
@@ -77,6 +89,8 @@ class LiveProfiler:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.stacks.unlink(missing_ok=True)
         self.idle_stacks.unlink(missing_ok=True)
+        if self.snapshots is not None:  # the heap as the load test starts
+            self.first_snapshot, self.snapshot_missing = self.snapshots.take()
         self.watch.start()
         if self.recording is not None and self.idle_recording is not None:
             self.recording.start()
@@ -91,6 +105,10 @@ class LiveProfiler:
         self.idle_missing = self.idle_recording.stop() if self.idle_recording is not None else self.obstacle
         self.watch.stop()
         self.result = self._result(reason)
+        if self.snapshots is not None:
+            last, missing = self.snapshots.take() if self.first_snapshot is not None else (None, "")
+            trace = memory_trace(self.first_snapshot, last, self.snapshot_missing or missing, self.requests)
+            self.result = self.result.model_copy(update={"memory": trace})
         log.info("live_profile.done", status=self.result.status, reason=self.result.reason)
 
     def _result(self, reason: str | None) -> LiveProfile:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from perfpilot.artifacts.profiles import LiveProfile
+from perfpilot.live.memtrace import memtrace_dir
 from perfpilot.skills.application_profiling.live import LiveProfiler
 from perfpilot.skills.base import SkillContext
 from perfpilot.skills.load_test.execution import LoadTestResult
@@ -44,7 +45,12 @@ def profiled(
     pid = service_pid(ctx)
     assert pid is not None
     name = "baseline" if label == "before" else label
-    with LiveProfiler(pid, ctx.workdir / "profiling", duration_s=duration_s, run=name) as profiler:
+    service = ctx.evidence.target.evidence.service
+    # only a service started under the tracemalloc launcher has a SIGUSR2 handler (else it would end it)
+    memory = memtrace_dir(ctx.workdir) if service is not None and service.memory_trace else None
+    with LiveProfiler(
+        pid, ctx.workdir / "profiling", duration_s=duration_s, run=name, memory_dir=memory
+    ) as profiler:
         result = run()
         profiler.requests = requests_sent(result)
     assert profiler.result is not None
