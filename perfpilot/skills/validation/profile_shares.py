@@ -95,5 +95,8 @@ def with_hot_function_shares(
         if getattr(out, "label", None) == "after"
     ]
     after = next((p for p in reversed(profiles) if isinstance(p, LiveProfile)), None)
-    rows = hot_function_shares(inventory if isinstance(inventory, BottleneckInventory) else None, after)
+    named = inventory if isinstance(inventory, BottleneckInventory) else None
+    if after is None and (named is None or named.live_profile is None):
+        return report  # recorded evidence: no load test was profiled, nothing to compare
+    rows = hot_function_shares(named, after)
     return report.model_copy(update={"hot_functions": rows, "after_profile": after})

@@ -100,3 +100,5 @@ def test_the_report_takes_the_after_load_tests_profile(tmp_path: Path) -> None:
     assert report.after_profile == after
     assert [r.after_share for r in report.hot_functions] == [0.05]
     assert with_hot_function_shares(ValidationReport(), None, []) == ValidationReport()
+    recorded = _inventory(None)  # hot paths from recorded profiles, no live run: nothing to compare
+    assert with_hot_function_shares(ValidationReport(), recorded, []) == ValidationReport()
