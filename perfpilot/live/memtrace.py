@@ -1,5 +1,5 @@
 """Memory tracing a target opted into (service.memory_trace): the service runs under the tracemalloc
-launcher, which writes a snapshot of its allocation sites each time it gets SIGUSR2."""
+launcher, which writes a snapshot of its allocation sites each time perfpilot asks (a file)."""
 
 from __future__ import annotations
 

@@ -1,25 +1,28 @@
-"""Run a Python service under tracemalloc; on SIGUSR2 write its allocation sites as JSON (runs by path).
+"""Run a Python service under tracemalloc; on request write its allocation sites as JSON (runs by path).
 
     python tracemalloc_launcher.py OUT_DIR FRAMES -m package.module args...   (or: script.py args...)
 
 Standalone on purpose (the standard library only): the service's interpreter need not have perfpilot.
-Each SIGUSR2 writes OUT_DIR/snapshot-<pid>-<n>.json: the traced memory now and at its peak, the top allocation
-sites by size, and the change since the previous snapshot by site. JSON, never pickle: perfpilot reads
-it as data."""
+A daemon thread watches OUT_DIR: when `take-<pid>-<n>` appears it writes `snapshot-<pid>-<n>.json`,
+the traced memory now and at its peak, the top allocation sites by size, and the change since the
+previous snapshot by site. A file, not a signal: a signal waits for the main thread (busy in the
+service's own loop), and one sent to a process without the handler would end it. JSON, never pickle:
+perfpilot reads it as data."""
 
 from __future__ import annotations
 
 import json
 import os
 import runpy
-import signal
 import sys
+import threading
 import time
 import tracemalloc
 from pathlib import Path
 from typing import Any
 
 TOP = 15
+POLL_S = 0.1
 
 
 def _site(stat: Any) -> dict[str, Any]:
@@ -35,7 +38,15 @@ class Snapshots:
         self.seq = 0
         self.previous: tracemalloc.Snapshot | None = None
 
-    def write(self, *_: object) -> None:
+    def watch(self) -> None:
+        """Write snapshot n when take-<pid>-<n> appears, for n = 1, 2, ..."""
+        while True:
+            if (self.out / f"take-{os.getpid()}-{self.seq + 1}").exists():
+                self.write()
+            else:
+                time.sleep(POLL_S)
+
+    def write(self) -> None:
         snapshot = tracemalloc.take_snapshot().filter_traces(
             (tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, __file__))
         )
@@ -64,7 +75,7 @@ def main(argv: list[str]) -> None:
     out, frames, rest = Path(argv[0]), int(argv[1]), argv[2:]
     out.mkdir(parents=True, exist_ok=True)
     tracemalloc.start(frames)
-    signal.signal(signal.SIGUSR2, Snapshots(out).write)
+    threading.Thread(target=Snapshots(out).watch, name="tracemalloc-snapshots", daemon=True).start()
     if rest[:1] == ["-m"]:  # as `python -m`: the working folder first on sys.path
         sys.argv, sys.path[0] = [rest[1], *rest[2:]], os.getcwd()
         runpy.run_module(rest[1], run_name="__main__", alter_sys=True)

@@ -101,14 +101,14 @@ class LiveProfiler:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        trace = None
+        if self.snapshots is not None:  # the heap as the load test ends
+            last, missing = self.snapshots.take() if self.first_snapshot is not None else (None, "")
+            trace = memory_trace(self.first_snapshot, last, self.snapshot_missing or missing, self.requests)
         reason = self.recording.stop() if self.recording is not None else self.obstacle
         self.idle_missing = self.idle_recording.stop() if self.idle_recording is not None else self.obstacle
         self.watch.stop()
-        self.result = self._result(reason)
-        if self.snapshots is not None:
-            last, missing = self.snapshots.take() if self.first_snapshot is not None else (None, "")
-            trace = memory_trace(self.first_snapshot, last, self.snapshot_missing or missing, self.requests)
-            self.result = self.result.model_copy(update={"memory": trace})
+        self.result = self._result(reason).model_copy(update={"memory": trace})
         log.info("live_profile.done", status=self.result.status, reason=self.result.reason)
 
     def _result(self, reason: str | None) -> LiveProfile:

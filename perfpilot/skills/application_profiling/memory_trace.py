@@ -1,21 +1,20 @@
 """Allocation sites and heap growth over the profiled window, from the tracemalloc launcher's snapshots.
 
-The profiler asks the service (SIGUSR2) for a snapshot when the load test starts and when it ends; the
-growth is the traced memory's change between them, per minute and per request, and the sites are the
-launcher's own comparison of the two (by line). Snapshot files are JSON, read as data and bounded."""
+The profiler asks the service for a snapshot (a `take-<pid>-<n>` file the launcher watches for) when the
+load test starts and when it ends; the growth is the traced memory's change between them, per minute
+and per request, and the sites are the launcher's own comparison of the two (by line). Snapshot files
+are JSON, read as data and bounded."""
 
 from __future__ import annotations
 
 import json
-import os
-import signal
 import time
 from pathlib import Path
 from typing import Any
 
 from perfpilot.artifacts.profiles import AllocationSite, MemoryTrace
 
-WAIT_S = 15.0
+WAIT_S = 30.0
 MAX_BYTES = 1 << 20
 SHOWN = 5
 
@@ -29,24 +28,23 @@ class SnapshotTaker:
 
     def take(self, wait_s: float = WAIT_S) -> tuple[dict[str, Any] | None, str]:
         """The next snapshot, or None and why."""
-        before = set(self.folder.glob(f"snapshot-{self.pid}-*.json"))
+        taken = len(list(self.folder.glob(f"snapshot-{self.pid}-*.json")))
+        wanted = self.folder / f"snapshot-{self.pid}-{taken + 1}.json"
         try:
-            os.kill(self.pid, signal.SIGUSR2)
+            (self.folder / f"take-{self.pid}-{taken + 1}").touch()
         except OSError as exc:
-            return None, f"could not signal pid {self.pid}: {exc.strerror}"
+            return None, f"could not ask for a snapshot in {self.folder}: {exc.strerror}"
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
-            new = set(self.folder.glob(f"snapshot-{self.pid}-*.json")) - before
-            if new:
-                path = max(new, key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-                if path.stat().st_size > MAX_BYTES:
-                    return None, f"{path.name} is larger than {MAX_BYTES} bytes"
+            if wanted.is_file():
+                if wanted.stat().st_size > MAX_BYTES:
+                    return None, f"{wanted.name} is larger than {MAX_BYTES} bytes"
                 try:
-                    return json.loads(path.read_text(encoding="utf-8")), ""
+                    return json.loads(wanted.read_text(encoding="utf-8")), ""
                 except (OSError, ValueError) as exc:
-                    return None, f"{path.name} could not be read: {exc}"
+                    return None, f"{wanted.name} could not be read: {exc}"
             time.sleep(0.1)
-        return None, f"the service wrote no snapshot within {wait_s:g} s of SIGUSR2"
+        return None, f"the service wrote no snapshot within {wait_s:g} s of being asked"
 
 
 def _sites(rows: list[dict[str, Any]], growth: bool) -> list[AllocationSite]:

@@ -46,7 +46,7 @@ def profiled(
     assert pid is not None
     name = "baseline" if label == "before" else label
     service = ctx.evidence.target.evidence.service
-    # only a service started under the tracemalloc launcher has a SIGUSR2 handler (else it would end it)
+    # only a service started under the tracemalloc launcher answers snapshot requests
     memory = memtrace_dir(ctx.workdir) if service is not None and service.memory_trace else None
     with LiveProfiler(
         pid, ctx.workdir / "profiling", duration_s=duration_s, run=name, memory_dir=memory
