@@ -76,6 +76,7 @@ def render_artifact(artifact: BaseModel) -> str:
         ]
     if "bottlenecks" in data:
         data["bottlenecks"] = [{k: b.get(k) for k in ("id", "layer", "impact")} for b in data["bottlenecks"]]
-    for computed in ("baseline", "comparisons", "endpoints", "slo_breaches", "live_profile"):
+    computed_keys = ("baseline", "comparisons", "endpoints", "slo_breaches", "live_profile")
+    for computed in (*computed_keys, "hot_functions", "after_profile"):
         data.pop(computed, None)
     return json.dumps(compact(data), separators=(",", ":"), default=str)

@@ -43,6 +43,9 @@ class Remediation(Artifact):
     auto_applicable: bool = Field(
         default=False, description="Safe for perfpilot to apply to a sandbox (DDL, config)."
     )
+    toggle: str | None = Field(
+        default=None, description="config: the service toggle (target.yaml service.toggles) to turn on."
+    )
 
 
 class Finding(Artifact):

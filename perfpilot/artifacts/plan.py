@@ -27,6 +27,7 @@ class Change(Artifact):
     effort_days: float = Field(ge=0)
     risk: Risk = "low"
     auto_applicable: bool = False
+    toggle: str | None = Field(default=None, description="The service toggle this change turns on.")
 
 
 class ImplementationPlan(Artifact):

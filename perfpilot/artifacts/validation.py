@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from perfpilot.artifacts.common import Artifact
+from perfpilot.artifacts.profiles import HotFunctionShare, LiveProfile
 
 # Latency verdicts against a target, read from the confidence interval of the change (never from noise):
 # met_beyond_noise / not_met_beyond_noise: the after-value's whole 95% interval is at / beyond the target;
@@ -106,4 +107,11 @@ class ValidationReport(Artifact):
     )
     undecided: list[str] | None = Field(
         default=None, description="Target rows the noise or the sample count leaves undecided."
+    )
+    hot_functions: list[HotFunctionShare] = Field(
+        default_factory=list,
+        description="Live runs: the inventory's hot functions, their profile share before -> after.",
+    )
+    after_profile: LiveProfile | None = Field(
+        default=None, description="Live runs: py-spy's sampling of the service under the after load test."
     )

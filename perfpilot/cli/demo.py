@@ -68,6 +68,13 @@ def _summary(report: dict[str, Any]) -> list[str]:
             )
     for row in validation.get("endpoints", []):
         lines.append(f"demo:   {row['name']}: p95 {row['p95_ms_before']} -> {row['p95_ms_after']} ms")
+    for row in validation.get("hot_functions", []):
+        shares = (
+            f"{row['before_share']} -> {row['after_share']} of the profile's samples"
+            if row["status"] == "measured"
+            else f"not profiled ({row['reason']})"
+        )
+        lines.append(f"demo: hot function {row['subject']}: {shares}")
     return lines
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import Field
 
 from perfpilot.evidence.models import Record
 
+_LABEL = re.compile(r"^(?P<function>.+?) \((?P<file>[^()]+?)(?::(?P<line>\d+))?\)$")
 ProfileFormat = Literal["collapsed", "pprof", "speedscope"]
 
 
@@ -24,6 +26,15 @@ class ProfileFrame(Record):
         if self.file and self.line:
             return f"{self.function} ({self.file}:{self.line})"
         return f"{self.function} ({self.file})" if self.file else self.function
+
+    @classmethod
+    def from_label(cls, label: str) -> ProfileFrame:
+        """The frame a `label` names (the inverse of label)."""
+        located = _LABEL.match(label)
+        if located is None:
+            return cls(function=label)
+        line = located["line"]
+        return cls(function=located["function"], file=located["file"], line=int(line) if line else None)
 
 
 class ProfileStack(Record):

@@ -55,6 +55,7 @@ def _run(runtime: Runtime[RunContext], step: StepName, state: WorkflowState) -> 
         live=ctx.skill_context.live,
         load_observer=ctx.skill_context.load_observer,
         service_pid=ctx.skill_context.service_pid,
+        running_service=ctx.skill_context.running_service,
     )
     return ctx.runner.run(agent, ctx.evidence, inputs, skill_context)
 
@@ -149,7 +150,8 @@ def route_after_optimization(
 
 def _approved(plan: ImplementationPlan, where: str) -> bool:
     """Ask a person (LangGraph interrupt) whether to apply the plan's auto-applicable changes."""
-    titles = [f"{c.id}: {c.title}" for c in plan.changes if c.auto_applicable and c.kind == "ddl"]
+    applies = [c for c in plan.changes if c.auto_applicable and (c.kind == "ddl" or c.toggle)]
+    titles = [f"{c.id}: {c.title}" for c in applies]
     answer = interrupt(
         {
             "kind": "apply",

@@ -36,13 +36,21 @@ class ChangeApplied(BaseModel):
     where: str
 
 
+class ToggleEnabled(BaseModel):
+    """A declared service toggle turned on: the service restarts with it from then on (resumes too)."""
+
+    kind: Literal["toggle"] = "toggle"
+    change: str
+    toggle: str
+
+
 class LoadTestFinished(BaseModel):
     kind: Literal["load_test"] = "load_test"
     key: str
     output: str  # file holding the skill's output (JSON)
 
 
-Entry = ServiceStarted | SandboxMade | ChangeApplied | LoadTestFinished
+Entry = ServiceStarted | SandboxMade | ChangeApplied | ToggleEnabled | LoadTestFinished
 ENTRY: TypeAdapter[Entry] = TypeAdapter(Entry)
 
 
@@ -78,6 +86,9 @@ class RunLedger:
 
     def applied(self, database: Path) -> list[ChangeApplied]:
         return [e for e in self.entries() if isinstance(e, ChangeApplied) and e.database == str(database)]
+
+    def toggles(self) -> list[ToggleEnabled]:
+        return [e for e in self.entries() if isinstance(e, ToggleEnabled)]
 
     def load_test(self, key: str) -> Path | None:
         found = [e for e in self.entries() if isinstance(e, LoadTestFinished) and e.key == key]

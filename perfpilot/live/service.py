@@ -27,8 +27,17 @@ class ServiceError(Exception):
 class ServiceProcess:
     """One service process in its own process group, so stopping it stops its children too."""
 
-    def __init__(self, argv: list[str], *, workdir: Path, ready_url: str, log_path: Path) -> None:
+    def __init__(
+        self,
+        argv: list[str],
+        *,
+        workdir: Path,
+        ready_url: str,
+        log_path: Path,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.argv = argv
+        self.env = env or {}  # set on top of perfpilot's own environment
         self.workdir = workdir
         self.ready_url = ready_url
         self.log_path = log_path
@@ -49,6 +58,7 @@ class ServiceProcess:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
+                env={**os.environ, **self.env} if self.env else None,
             )
         if self.on_spawn is not None:
             self.on_spawn(self.proc.pid, self.argv)
@@ -88,9 +98,10 @@ class ServiceProcess:
         """The running service's process id (its process group leader)."""
         return self.proc.pid if self.proc is not None else None
 
-    def restart(self, argv: list[str]) -> None:
+    def restart(self, argv: list[str], env: dict[str, str] | None = None) -> None:
         self.stop()
         self.argv = argv
+        self.env = env or {}
         self.start()
 
     def _tail(self) -> str:

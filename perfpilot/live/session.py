@@ -14,9 +14,12 @@ from perfpilot.artifacts import ImplementationPlan
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.live.apply import applicable, apply_ddl, sandbox_copy
 from perfpilot.live.captured import load_captured, save_captured
-from perfpilot.live.ledger import ChangeApplied, RunLedger, SandboxMade, ServiceStarted
+from perfpilot.live.ledger import ChangeApplied, RunLedger, SandboxMade, ServiceStarted, ToggleEnabled
+from perfpilot.live.memtrace import memtrace_dir, traced
 from perfpilot.live.pg_live import PgLive, applied_entry
 from perfpilot.live.service import ServiceError, ServiceProcess, fill
+from perfpilot.live.toggles import switched_on, toggle_changes
+from perfpilot.skills.application_profiling.toggles import how_to_turn_on
 from perfpilot.skills.database_optimization.api import SANDBOX_PREFIX, parse_dsn
 from perfpilot.target.spec import DatabaseSource, MetricsSource, Target, WorkloadSource
 
@@ -59,6 +62,7 @@ class LiveSession:
         self.service: ServiceProcess | None = None
         self.db: Path | None = sqlite_path(spec)
         self.generation = 0
+        self.serving: Path | str = ""  # the database the service was last started on
         self.keep_sandbox = keep_sandbox
         self.sandboxes: list[Path] = []
         dsn = postgres_dsn(spec)
@@ -71,7 +75,8 @@ class LiveSession:
         assert http is not None and service is not None
         self.generation += 1
         port = str(urlsplit(http.base_url).port or 80)
-        return fill(
+        self.serving = db
+        argv = fill(
             service.command,
             {
                 "db": str(db),
@@ -80,6 +85,14 @@ class LiveSession:
                 "access_log": str(self.access_log),
             },
         )
+        argv = switched_on(argv, service.toggles, [e.toggle for e in self.ledger.toggles()])[0]
+        return traced(argv, memtrace_dir(self.options.workdir)) if service.memory_trace else argv
+
+    def _env(self) -> dict[str, str]:
+        """The environment the enabled service toggles set."""
+        service = self.spec.evidence.service
+        assert service is not None
+        return switched_on([], service.toggles, [e.toggle for e in self.ledger.toggles()])[1]
 
     @property
     def query_log(self) -> Path:
@@ -116,10 +129,12 @@ class LiveSession:
             workdir=workdir,
             ready_url=http.base_url + service.ready_path,
             log_path=self.dir / "service.log",
+            env=self._env(),
         )
         self.service.on_spawn = lambda pid, argv: self.ledger.add(ServiceStarted(pid=pid, argv=argv))
         self.service.start()
         self.options.service_pid = self.service.pid
+        self.options.running_service = lambda: self.service.pid if self.service is not None else None
         if self.options.apply != "none":
             self.options.applier = self.apply
         return True
@@ -173,13 +188,17 @@ class LiveSession:
         return self.evidence
 
     def apply(self, plan: ImplementationPlan) -> list[str]:
-        """Apply auto-applicable DDL to a sandbox copy (or, confirmed, the original) and restart on it."""
+        """Apply auto-applicable DDL to a sandbox copy (or, confirmed, the original) and restart on it; turn
+        on the declared service toggles the plan enables (a restart of the service perfpilot started)."""
         assert self.service is not None
         changes = applicable(plan)
+        toggled = self._enable_toggles(plan)
         if not changes:
-            return []
+            if toggled:
+                self.service.restart(self._argv(self.serving), self._env())
+            return toggled
         if self.pg is not None:
-            return self._apply_postgres(changes)
+            return self._apply_postgres(changes) + toggled
         assert self.db is not None
         target_db = self.db if self.options.apply == "original" else self._sandbox()
         where = "original database" if target_db == self.db else f"sandbox copy {target_db}"
@@ -192,9 +211,26 @@ class LiveSession:
 
         apply_ddl(target_db, [c for c in changes if c.id not in done], on_applied=record)
         applied = [entry.change for entry in self.ledger.applied(target_db)]
-        self.service.restart(self._argv(target_db))
+        self.service.restart(self._argv(target_db), self._env())
         self.log.info("apply.done", changes=applied, where=where)
-        return [f"{cid} ({where})" for cid in applied]
+        return [f"{cid} ({where})" for cid in applied] + toggled
+
+    def _enable_toggles(self, plan: ImplementationPlan) -> list[str]:
+        """Record each toggle the plan turns on (the next start of the service uses it); all enabled."""
+        service = self.spec.evidence.service
+        assert service is not None
+        done = {e.toggle for e in self.ledger.toggles()}
+        for change, toggle in toggle_changes(plan, service.toggles):
+            if toggle.name not in done:
+                self.ledger.add(ToggleEnabled(change=change.id, toggle=toggle.name))
+                self.log.info("apply.toggle", change=change.id, toggle=toggle.name, rollback=change.rollback)
+        declared = {t.name: t for t in service.toggles}
+        return [
+            f"{e.change} (service toggle {e.toggle}: {how_to_turn_on(declared[e.toggle])}, on the service "
+            "perfpilot started)"
+            for e in self.ledger.toggles()
+            if e.toggle in declared
+        ]
 
     def _sandbox(self) -> Path:
         """This thread's sandbox copy: the one the ledger names, or a fresh one (then recorded)."""
@@ -214,7 +250,7 @@ class LiveSession:
         self.service.stop()
         workloads = self.evidence.workloads if self.evidence is not None else []
         checks, where = self.pg.apply(changes, workloads)
-        self.service.restart(self._argv(self.pg.serving))
+        self.service.restart(self._argv(self.pg.serving), self._env())
         applied = [c for c in checks if c.outcome == "applied"]
         self.log.info("apply.done", changes=[c.change_id for c in applied], where=where)
         return [applied_entry(c, where) for c in applied]

@@ -39,6 +39,7 @@ class RunOptions:
     budgets: dict[StepName, int] | None = None
     live: bool = False
     service_pid: int | None = None
+    running_service: Callable[[], int | None] | None = None  # the service's pid now (apply restarts it)
     apply: ApplyMode = "none"
     applier: Applier | None = None
     load_observer: LoadObserver | None = None
@@ -80,6 +81,7 @@ def run_context(evidence: EvidenceBundle, options: RunOptions, log: Any) -> RunC
             live=options.live,
             load_observer=options.load_observer,
             service_pid=options.service_pid,
+            running_service=options.running_service,
         ),
         steps=steps,
         applier=options.applier,

@@ -70,6 +70,7 @@ class SkillContext:
     earlier: dict[str, SkillOutput] = field(default_factory=dict)
     load_observer: LoadObserver | None = None
     service_pid: int | None = None
+    running_service: Callable[[], int | None] | None = None  # the service's pid now (apply restarts it)
 
 
 In = TypeVar("In", bound=SkillInput)

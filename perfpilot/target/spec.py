@@ -154,6 +154,31 @@ class HttpSource(Spec):
         return {host, *self.allowed_hosts}
 
 
+class ServiceToggle(Spec):
+    """A switch the service already has (a command-line flag or an environment variable) that fixes
+    application code a profile may find hot; `--apply sandbox` may restart the service with it on."""
+
+    name: str = Field(min_length=1, description="How the plan names it, e.g. 'cache-related'.")
+    args: list[str] = Field(default_factory=list, description="Appended to service.command when on.")
+    env: dict[str, str] = Field(default_factory=dict, description="Set in the service's environment when on.")
+    addresses: list[str] = Field(
+        min_length=1,
+        description="Functions ('name') or source files ('pkg/mod.py', matched as a path suffix) it fixes.",
+    )
+    description: str = Field(min_length=1, description="One line: what turning it on changes.")
+
+    @model_validator(mode="after")
+    def _switches_something(self) -> ServiceToggle:
+        if not self.args and not self.env:
+            raise ValueError(f"toggle {self.name!r}: give args or env (what turns it on)")
+        return self
+
+    def addresses_frame(self, function: str, file: str) -> bool:
+        """Whether this toggle fixes `function` defined in `file`."""
+        file = file.replace("\\", "/")
+        return any(a == function or file == a or file.endswith("/" + a.lstrip("/")) for a in self.addresses)
+
+
 class ServiceSource(Spec):
     """How to start the service for live runs (used by the demo and by --apply sandbox)."""
 
@@ -161,6 +186,33 @@ class ServiceSource(Spec):
     workdir: Path | None = None
     ready_path: str = "/healthz"
     query_log: Path | None = Field(default=None, description="Where the service writes its SQL log.")
+    toggles: list[ServiceToggle] = Field(
+        default_factory=list, description="Switches the service has that fix code a profile may find hot."
+    )
+    memory_trace: Literal["tracemalloc"] | None = Field(
+        default=None,
+        description="Opt in: live runs start the service under tracemalloc (it slows allocation) and report "
+        "its allocation sites and heap growth; needs a command '{python} -m module ...' or "
+        "'{python} script.py ...'.",
+    )
+
+    @model_validator(mode="after")
+    def _traceable_command(self) -> ServiceSource:
+        rest = self.command[1:]
+        python = (rest[:1] == ["-m"] and len(rest) > 1) or (bool(rest) and rest[0].endswith(".py"))
+        if self.memory_trace is not None and not python:
+            raise ValueError(
+                "memory_trace needs a Python command: '{python} -m module ...' or '{python} script.py ...'"
+            )
+        return self
+
+    @field_validator("toggles")
+    @classmethod
+    def _toggle_names_unique(cls, toggles: list[ServiceToggle]) -> list[ServiceToggle]:
+        names = [t.name for t in toggles]
+        if len(set(names)) != len(names):
+            raise ValueError(f"toggle names must be unique: {names}")
+        return toggles
 
 
 LoadTestRole = Literal["baseline", "peak", "stress", "soak"]

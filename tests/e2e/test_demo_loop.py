@@ -56,12 +56,32 @@ def test_the_service_is_stopped_afterwards(demo: dict[str, Any]) -> None:
 
 def test_indexes_were_applied_to_a_sandbox_copy_only(demo: dict[str, Any]) -> None:
     assert demo["decision_path"][:5] == ["profiling", "analysis", "optimization", "apply", "validation"]
-    assert demo["applied"] and all("sandbox copy" in a for a in demo["applied"])
-    sandboxes = {a.split("sandbox copy ", 1)[1].rstrip(")") for a in demo["applied"]}
+    indexes = [a for a in demo["applied"] if "service toggle" not in a]
+    assert indexes and all("sandbox copy" in a for a in indexes)
+    sandboxes = {a.split("sandbox copy ", 1)[1].rstrip(")") for a in indexes}
     assert sandboxes and not any(Path(p).exists() for p in sandboxes)  # removed at the end of the run
-    applied_ids = {a.split(" ")[0] for a in demo["applied"]}
+    applied_ids = {a.split(" ")[0] for a in indexes}
     applied = [c for c in demo["plan"]["changes"] if c["id"] in applied_ids]
     assert applied and all(c["kind"] == "ddl" and c["content"].startswith("CREATE INDEX") for c in applied)
+
+
+def test_the_declared_service_toggle_fixes_the_hot_function_measured(demo: dict[str, Any]) -> None:
+    live = demo["inventory"]["live_profile"]
+    if live["status"] != "recorded":  # no profile, no finding naming _shingles: nothing enables the toggle
+        pytest.skip(live["reason"])
+    [toggle] = [c for c in demo["plan"]["changes"] if c.get("toggle") == "cache-related"]
+    assert toggle["auto_applicable"] and toggle["kind"] == "config"
+    assert (
+        f"{toggle['id']} (service toggle cache-related: --cache-related, on the service perfpilot started)"
+        in (demo["applied"])
+    )
+    validation = demo["validation"]
+    [shingles] = [h for h in validation["hot_functions"] if h["function"] == "_shingles"]
+    assert shingles["status"] == "measured", shingles["reason"]
+    assert shingles["after_share"] < shingles["before_share"] / 2, shingles
+    related = {e["name"]: e for e in validation["endpoints"]}["related_products"]
+    assert related["p95_ms_after"] < related["p95_ms_before"] / 2, related
+    assert (demo["_out"] / validation["after_profile"]["flame_graph"]).read_text().startswith("<svg")
 
 
 def test_measured_improvement_on_the_indexed_endpoints(demo: dict[str, Any]) -> None:
@@ -80,7 +100,7 @@ def test_code_changes_are_recommended_not_applied(demo: dict[str, Any]) -> None:
     kinds = {f["kind"] for f in findings}
     assert "n_plus_one" in kinds
     applied_ids = {a.split(" ")[0] for a in demo["applied"]}
-    patches = [c for c in demo["plan"]["changes"] if c["kind"] == "patch"]
+    patches = [c for c in demo["plan"]["changes"] if c["kind"] == "patch"]  # a toggle is config, not code
     assert patches and not any(c["id"] in applied_ids for c in patches)
 
 

@@ -36,7 +36,7 @@ class RecordingService:
     def __init__(self) -> None:
         self.restarts: list[list[str]] = []
 
-    def restart(self, argv: list[str]) -> None:
+    def restart(self, argv: list[str], env: dict[str, str] | None = None) -> None:
         self.restarts.append(argv)
 
 

@@ -61,6 +61,7 @@ def change_for(finding: Finding) -> Change:
         effort_days=rem.effort_days,
         risk=rem.risk,
         auto_applicable=rem.auto_applicable,
+        toggle=rem.toggle,
     )
 
 

@@ -11,6 +11,7 @@ from perfpilot.agents.step import PolicySettings, SkillRequest, StepAgent
 from perfpilot.agents.steps.profiling import database_notes, load_test
 from perfpilot.artifacts import ValidationReport
 from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.skills.validation.profile_shares import with_hot_function_shares
 
 
 class ValidationJudgement(Judgement):
@@ -49,6 +50,8 @@ def assemble(session: StepSession) -> ValidationReport:
     ]
     if written:
         report = report.model_copy(update={"artifacts": sorted({*report.artifacts, *written})})
+    inventory, load_tests = session.inputs.get("inventory"), session.outputs("load-test-runner")
+    report = with_hot_function_shares(report, inventory, load_tests)  # the hot functions, before -> after
     if database := database_notes(session):
         report = report.model_copy(update={"notes": [*report.notes, *database]})
     return report

@@ -39,7 +39,7 @@ class Pattern:
     """Frames that make a marked stack idle rather than a hit (a pool worker waiting for work)."""
 
 
-_WAITING_FOR_WORK = _matcher(
+WAITING_FOR_WORK = _matcher(
     r"^((Simple)?Queue\.)?get @ .*queue\.py|^_worker @ .*concurrent/futures/thread\.py|"
     r"^java/util/concurrent/ThreadPoolExecutor\.getTask"
 )
@@ -115,7 +115,7 @@ PATTERNS: tuple[Pattern, ...] = (
         "finer-grained ones, or use a lock-free / per-worker structure; in CPython, CPU-bound threads also "
         "contend for the GIL: move that work to processes.",
         0.5,
-        idle=_WAITING_FOR_WORK,
+        idle=WAITING_FOR_WORK,
     ),
     Pattern(
         "blocking_io_on_event_loop",

@@ -1,4 +1,7 @@
-"""Watch a process and its children while a load test runs: RSS and I/O bytes, once a second (psutil)."""
+"""Watch a process and its children while a load test runs, once a second (psutil, from /proc on Linux):
+RSS, and the counters whose change over the window the report gives - CPU seconds, I/O bytes and calls
+(read/write system calls, characters through them, bytes that reached the storage layer), and context
+switches (voluntary: the thread waited - I/O, a lock, a sleep; involuntary: it was preempted)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,34 @@ from dataclasses import dataclass, field
 import psutil
 
 INTERVAL_S = 1.0
+COUNTERS = (
+    "cpu_s",
+    "read_bytes",
+    "write_bytes",
+    "read_syscalls",
+    "write_syscalls",
+    "read_chars",
+    "write_chars",
+    "voluntary_switches",
+    "involuntary_switches",
+)
+
+
+def _counters(proc: psutil.Process) -> dict[str, float]:
+    """One process's counters; I/O ones only where the platform exposes them (KeyError-free subset)."""
+    cpu = proc.cpu_times()
+    switches = proc.num_ctx_switches()
+    found = {
+        "cpu_s": cpu.user + cpu.system,
+        "voluntary_switches": float(switches.voluntary),
+        "involuntary_switches": float(switches.involuntary),
+    }
+    io = proc.io_counters()
+    found |= {"read_bytes": float(io.read_bytes), "write_bytes": float(io.write_bytes)}
+    found |= {"read_syscalls": float(io.read_count), "write_syscalls": float(io.write_count)}
+    if hasattr(io, "read_chars"):  # Linux: rchar / wchar of /proc/<pid>/io
+        found |= {"read_chars": float(io.read_chars), "write_chars": float(io.write_chars)}
+    return found
 
 
 @dataclass
@@ -18,8 +49,8 @@ class ProcessWatch:
     pid: int
     interval_s: float = INTERVAL_S
     rss: list[tuple[float, float]] = field(default_factory=list)
-    io_first: tuple[int, int] | None = None
-    io_last: tuple[int, int] | None = None
+    first: dict[str, float] | None = None
+    last: dict[str, float] | None = None
     started: float = 0.0
     ended: float = 0.0
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -34,18 +65,24 @@ class ProcessWatch:
             tree = self._tree()
         except psutil.Error:
             return
-        rss, read, written, io_known = 0, 0, 0, True
+        rss, totals, known = 0, dict.fromkeys(COUNTERS, 0.0), True
         for proc in tree:
             try:
                 rss += proc.memory_info().rss
-                counters = proc.io_counters()
-                read, written = read + counters.read_bytes, written + counters.write_bytes
+                for name, value in _counters(proc).items():
+                    totals[name] += value
             except (psutil.Error, AttributeError):
-                io_known = False  # a child gone, or I/O counters not readable: RSS still counts
+                known = False  # a child gone, or counters not readable: RSS still counts
         self.rss.append((time.monotonic() - self.started, float(rss)))
-        if io_known:
-            self.io_first = self.io_first or (read, written)
-            self.io_last = (read, written)
+        if known:
+            self.first = self.first or totals
+            self.last = totals
+
+    def change(self, name: str) -> float | None:
+        """How much a counter grew over the window (None when it was never read)."""
+        if self.first is None or self.last is None:
+            return None
+        return self.last[name] - self.first[name]
 
     def _loop(self) -> None:
         while not self._stop.is_set():

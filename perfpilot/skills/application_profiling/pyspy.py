@@ -62,7 +62,9 @@ def _alive(pid: int) -> bool:
 class PySpyRecording:
     """One `py-spy record` subprocess; stop() ends it early (SIGINT: py-spy writes what it has)."""
 
-    def __init__(self, pid: int, output: Path, *, duration_s: float, rate_hz: int) -> None:
+    def __init__(
+        self, pid: int, output: Path, *, duration_s: float, rate_hz: int, idle: bool = False
+    ) -> None:
         binary = pyspy_binary()
         if binary is None:
             raise FileNotFoundError("py-spy")
@@ -74,6 +76,7 @@ class PySpyRecording:
             str(pid),
             "--subprocesses",
             "--nonblocking",
+            *(["--idle"] if idle else []),
             "--format",
             "raw",
             "--rate",

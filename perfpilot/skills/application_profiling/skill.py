@@ -12,6 +12,7 @@ from perfpilot.skills.application_profiling.hot_functions import (
     hot_functions,
 )
 from perfpilot.skills.application_profiling.patterns import pattern_hits
+from perfpilot.skills.application_profiling.toggles import with_toggles
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
 
 HOT_PATH_FLOOR = 0.05
@@ -53,6 +54,9 @@ def run(inp: ApplicationProfilerInput, ctx: SkillContext) -> ApplicationProfiler
                 "(the time is spread, or spent in libraries and the runtime)."
             )
     output.endpoint_cpu_share = endpoint_shares(profiles)
+    service = ctx.evidence.target.evidence.service
+    if service is not None and service.toggles:
+        output.findings = with_toggles(output.findings, service.toggles)
     ctx.log.info("application_profiler.done", profiles=len(profiles), findings=len(output.findings))
     return output
 

@@ -54,7 +54,8 @@ class LoadTestOutput(SkillOutput):
         description="What the database measured over each run (live PostgreSQL runs).",
     )
     live_profile: LiveProfile | None = Field(
-        default=None, description="py-spy's sampling of the service during the first baseline run."
+        default=None,
+        description="py-spy's sampling of the service during the first baseline run (before or after).",
     )
 
 
@@ -79,7 +80,7 @@ def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
         if observer is not None:
             observer.start(name)
         if wants_profile(ctx, inp.profile, inp.label, index):
-            result, live_profile = profiled(ctx, plan.duration_s, run_once)
+            result, live_profile = profiled(ctx, plan.duration_s, run_once, inp.label or "before")
         else:
             result = run_once()
         if observer is not None:

@@ -135,3 +135,27 @@ def test_no_profile_says_so(tmp_path: Path) -> None:
     output = _run([], tmp_path)
     assert output.findings == []
     assert output.notes == ["No stack profile in the evidence: application time cannot be split by function."]
+
+
+def test_a_hot_function_a_declared_toggle_addresses_gets_an_auto_applicable_toggle_change(
+    tmp_path: Path,
+) -> None:
+    profile = _folded("serve (app.py:1);score_products (shop/catalog.py:42) 70\nserve (app.py:1) 30")
+    service = {
+        "command": ["app"],
+        "toggles": [
+            {"name": "cache", "env": {"CACHE": "1"}, "addresses": ["shop/catalog.py"],
+             "description": "score each product once"},
+        ],
+    }  # fmt: skip
+    target = Target.model_validate({"name": "t", "evidence": {"plans": ["x.json"], "service": service}})
+    ctx = SkillContext(evidence=EvidenceBundle(target=target, profiles=[profile]), workdir=tmp_path)
+    output = SKILL.invoke({}, ctx)
+    toggled, other = output.findings
+    assert toggled.subject == "score_products (shop/catalog.py:42)" and toggled.impact == 0.7
+    rem = toggled.remediation
+    assert rem is not None and (rem.kind, rem.toggle, rem.auto_applicable) == ("config", "cache", True)
+    assert rem.title == "Enable the service toggle cache (CACHE=1)"
+    assert rem.content.startswith("Restart the service with CACHE=1: score each product once\n\n")
+    assert "shop/catalog.py:42" in rem.content and rem.rollback == "Restart the service without CACHE=1."
+    assert other.remediation is not None and other.remediation.toggle is None  # app.py: not addressed
