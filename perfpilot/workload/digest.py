@@ -87,6 +87,7 @@ def digest_file(
     workers: int | None = None,
     max_bytes: int | None = None,
     fingerprint_rules: str = "perfpilot",
+    keep_streams: bool = True,
 ) -> WorkloadDigest:
     """Digest one workload file (shapes by perfpilot's fingerprint rules, or "pt": pt-query-digest's
     classes, workload/fingerprint_pt.py); WorkloadError when it is missing, over `max_bytes` (default: the
@@ -95,10 +96,11 @@ def digest_file(
     Large MySQL slow logs are split at entry boundaries and parsed by `workers` processes (default:
     one per idle CPU, at most 4; 1 turns this off); the result is the same as a sequential run's.
     The digest keeps the statement streams of session-tagged statements (not when a slow log is
-    split across processes; pg_stat_statements and SQL files carry no sessions).
+    split across processes; pg_stat_statements and SQL files carry no sessions) unless `keep_streams`
+    is False (`perfpilot db digest` prints no streams, so it does not collect them).
     """
     try:
-        return _digest_file(path, format, dialect, top, workers, max_bytes, fingerprint_rules)
+        return _digest_file(path, format, dialect, top, workers, max_bytes, fingerprint_rules, keep_streams)
     except RecursionError:
         raise WorkloadError(f"{path}: a record nests too deeply to read") from None
     except csv.Error as exc:  # a pg_stat_statements CSV field past the csv module's limit, ...
@@ -107,7 +109,7 @@ def digest_file(
 
 def _digest_file(
     path: Path, format: str, dialect: str | None, top: int | None, workers: int | None, max_bytes: int | None,
-    rules: str = "perfpilot",
+    rules: str = "perfpilot", keep_streams: bool = True,
 ) -> WorkloadDigest:
     from perfpilot.workload.parallel import digest_slow_log_in_parallel, worth_splitting
     from perfpilot.workload.regroup import regroup_shapes
@@ -118,12 +120,14 @@ def _digest_file(
         shapes, unparsed = digest_slow_log_in_parallel(path, dialect, workers)
         return build_digest(regroup_shapes(shapes, rules), str(path), chosen, top, unparsed)
     stats = ParseStats(str(path))
-    streams = StreamRecorder()
+    streams = StreamRecorder() if keep_streams else None
     if chosen == "mysql_slow":  # the hot path: rows as tuples, no QueryEvent per entry
         with open_workload(path) as handle:
-            shapes = aggregate_rows(iter_slow_log_rows(handle, stats), dialect, on_row=streams.add_row)
+            rows = iter_slow_log_rows(handle, stats)
+            shapes = aggregate_rows(rows, dialect, on_row=streams.add_row if streams else None)
     else:
-        shapes = aggregate_events(iter_events(path, chosen, stats, max_bytes), dialect, on_event=streams.add)
+        events = iter_events(path, chosen, stats, max_bytes)
+        shapes = aggregate_events(events, dialect, on_event=streams.add if streams else None)
     return build_digest(
         regroup_shapes(shapes, rules), str(path), chosen, top, stats.unparsed_lines, streams,
         stats.slowest_plans(), stats.lock_waits,

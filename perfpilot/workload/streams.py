@@ -25,14 +25,22 @@ def epoch_of(stamp: str | None) -> float | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
+_Kept = tuple[str, float | None, int | None, str | None, str | None]
+"""One recorded statement until the streams are built: (shape text, duration, line, stamp, application)."""
+
+
 class StreamRecorder:
-    """Collects the single executions of session-tagged events, by session, as the digest reads them."""
+    """Collects the single executions of session-tagged events, by session, as the digest reads them.
+
+    Recording keeps a plain tuple per statement; the StatementStream models (with shape ids and epoch
+    seconds, each computed once per distinct value) are built when `streams()` is asked for.
+    """
 
     def __init__(self, limit: int = MAX_STREAM_STATEMENTS) -> None:
         self.limit = limit
         self.kept = 0
         self.truncated = False
-        self._streams: dict[str, StatementStream] = {}
+        self._kept: dict[str, tuple[bool, list[_Kept]]] = {}
 
     def add(self, event: QueryEvent, shape_text: str) -> None:
         """Record one event whose fingerprint text is `shape_text` (aggregates and untagged are left out)."""
@@ -53,14 +61,30 @@ class StreamRecorder:
         if self.kept >= self.limit:
             self.truncated = True
             return
-        stream = self._streams.get(session)
+        stream = self._kept.get(session)
         if stream is None:
-            stream = self._streams[session] = StatementStream(key=session, request=request == session)
-        stream.statements.append(StreamStatement(
-            shape_id=fingerprint_id(shape_text), duration_s=duration_s or 0.0, line=line or None,
-            at=epoch_of(stamp), application=application,
-        ))
+            stream = self._kept[session] = (request == session, [])
+        stream[1].append((shape_text, duration_s, line, stamp, application))
         self.kept += 1
 
     def streams(self) -> list[StatementStream]:
-        return list(self._streams.values())
+        """The recorded statements as StatementStream models, by session in first-seen order."""
+        shape_ids: dict[str, str] = {}
+        epochs: dict[str | None, float | None] = {}
+        built = []
+        for key, (request, kept) in self._kept.items():
+            statements = []
+            for shape_text, duration_s, line, stamp, application in kept:
+                shape_id = shape_ids.get(shape_text)
+                if shape_id is None:
+                    shape_id = shape_ids[shape_text] = fingerprint_id(shape_text)
+                if stamp in epochs:
+                    at = epochs[stamp]
+                else:
+                    at = epochs[stamp] = epoch_of(stamp)
+                statements.append(StreamStatement(
+                    shape_id=shape_id, duration_s=duration_s or 0.0, line=line or None, at=at,
+                    application=application,
+                ))
+            built.append(StatementStream(key=key, request=request, statements=statements))
+        return built
