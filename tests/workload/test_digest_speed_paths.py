@@ -77,3 +77,13 @@ def test_time_header_ends_at_its_last_non_blank_character(tmp_path: Path, time_l
     )
     (shape,) = digest_file(path, workers=1).queries
     assert shape.first_seen == "2026-11-01T10:00:00Z"
+
+
+def test_a_malformed_query_time_in_the_common_layout_is_an_unparsed_line(tmp_path: Path) -> None:
+    log = tmp_path / "slow.log"
+    log.write_text(
+        "# Time: 2024-01-01T00:00:00.000000Z\n# User@Host: a[a] @ localhost []  Id: 1\n"
+        "# Query_time: 1.2.3  Lock_time: 0.0 Rows_sent: 1  Rows_examined: 1\nSET timestamp=1;\nselect 1;\n"
+    )
+    digest = digest_file(log, "mysql_slow", workers=1)
+    assert (digest.unparsed_lines, digest.total_count, digest.total_time_s) == (1, 1, 0.0)

@@ -19,7 +19,8 @@ from perfpilot.workload.events import ParseStats, QueryEvent
 _ADMIN = "# administrator command:"
 _ENTRY = re.compile(
     r"(?:(?:# Time: ((?:[^\n]*[^ \t\r\n])?)[ \t\r]*\n)?# User@Host: [^\n]*Id:[ \t]*(\d+)[ \t\r]*\n"
-    r"# Query_time: ([0-9.]+)\s+Lock_time: [0-9.]+\s+Rows_sent: (\d+)\s+Rows_examined: (\d+)[^\n]*\n"
+    r"# Query_time: ([0-9]+(?:\.[0-9]*)?)\s+Lock_time: [0-9.]+\s+"
+    r"Rows_sent: (\d+)\s+Rows_examined: (\d+)[^\n]*\n"
     r"(?!#(?! administrator command:))"
     r"|((?:(?!# administrator command:)#[^\n]*\n)+))"
     r"(?:[Uu][Ss][Ee] +`?([^\s;`]+)`?;?[ \t\r]*\n)?(?:SET timestamp=(\d+);[ \t\r]*\n)?"
