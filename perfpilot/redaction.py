@@ -155,9 +155,10 @@ def _mask_random(match: re.Match[str]) -> str:
     return match.group("head") + MASK
 
 
-_MEMO_MAX_CHARS = 4096
-"""Texts up to this length are redacted once per process and remembered: a run writes the same titles,
-evidence lines and SQL into four reports and its logs (~4,000 calls, ~400 distinct texts)."""
+_MEMO_MAX_CHARS = 2048
+"""Texts up to this length are redacted once per process and remembered (at most 4,096 of them, so at most
+~16 MB held): a run writes the same titles, evidence lines and SQL into four reports, its logs and its
+checkpoints (~4,000 calls, ~400 distinct texts, on the recorded example)."""
 
 
 def redact(text: str) -> str:
@@ -177,7 +178,7 @@ def _redact(text: str) -> str:
     return _ASSIGNED.sub(_mask_random, text)
 
 
-_redact_remembered = lru_cache(maxsize=8192)(_redact)
+_redact_remembered = lru_cache(maxsize=4096)(_redact)
 
 
 def looks_secret(value: str) -> bool:

@@ -64,7 +64,7 @@ def entropy_limit() -> float:
     return float(_entropy_plugin().entropy_limit)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def shannon_entropy(text: str) -> float:
     """Bits per character of `text`, as detect-secrets computes it (remembered: a page repeats its
     attribute values and a run its identifiers)."""
