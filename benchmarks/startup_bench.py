@@ -4,6 +4,7 @@ and import time (`python -X importtime`), each repeated, with the machine's load
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import resource
@@ -20,18 +21,24 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = "examples/recorded/target.yaml"
 CLI = ("-m", "perfpilot.cli.app")  # what the `perfpilot` script runs (perfpilot.cli.app:main)
 WHERE_THE_TIME_GOES = (
-    "What remains of the offline run's time is mostly imports perfpilot does not control. LangGraph brings "
-    "in langsmith although nothing is traced: `langchain_core.runnables.base` imports "
-    "`langchain_core.tracers.event_stream`, whose chain reaches `langchain_core.tracers.schemas` "
-    "(`from langsmith import RunTree`); `langgraph._internal._runnable` imports `LangChainTracer` "
-    "(langsmith's client) for an isinstance check; and `graph.stream()` calls "
-    "`CallbackManager.configure`, which imports `langsmith.run_helpers` on every run, tracing or not. "
-    "Stand-ins for the first two were tried and measured: langsmith then loads at the first "
-    "`graph.stream()` instead, so nothing is saved short of replacing langchain_core internals, and they "
-    "were not kept. `langgraph.runtime` imports `langgraph_sdk.auth.types`, which loads the whole "
-    "LangGraph SDK client (httpx, and click through httpx's command line). perfpilot's own share: "
-    "discovering the skills (importing their code, which the run uses), parsing the example's evidence "
-    "(PostgreSQL log, metrics), the four steps, and the tokenizer (~0.2 s, loaded on the first count).",
+    "What remains: the largest phase is importing LangGraph, which perfpilot does not control. "
+    "`langgraph.types` reaches langsmith although nothing is traced (`langchain_core.runnables.base` -> "
+    "`langchain_core.tracers.event_stream` -> ... -> `langchain_core.tracers.schemas`: `from langsmith "
+    "import RunTree`); `langsmith.run_trees` imports `langsmith._internal._v2_migration_utils`, which "
+    "imports `langsmith.types.run_select_field`, so the whole generated `langsmith.types` package loads "
+    "(~310 pydantic models) with `langsmith.schemas` (~50), `langsmith.client`, requests, urllib3, psutil "
+    "and opentelemetry's SDK. `graph.stream()` calls `CallbackManager.configure`, which imports "
+    "`langsmith.run_helpers` on every run, traced or not, so deferring the first import only moves it. "
+    "`langgraph.runtime` imports `langgraph_sdk.auth.types`, which loads the SDK client (httpx, "
+    "websockets). Logging's share is structlog, whose `structlog.dev` imports rich (rich.traceback, "
+    "rich.pretty: pygments, attrs) whenever rich is installed (typer installs it). Evidence loading and "
+    "skill discovery include loading sqlglot's PostgreSQL dialect (its tokenizer tries are built at class "
+    "creation) and detect-secrets (which imports requests); the evidence itself is ~4,000 PostgreSQL log "
+    "lines, a Prometheus snapshot and DDL. The tokenizer is tiktoken's cl100k: reading its 100,256 ranks "
+    "and building the BPE core (~0.2 s; a hand-written parser of the same file measured ~25 ms faster "
+    "and was not kept). The process-level CPU above is higher than the phase total: the `perfpilot` "
+    "command also pays the interpreter's teardown of ~1,750 modules and the children it runs "
+    "(`promtool check rules`, `hadolint`, ~0.06 s; real checks, run on every run).",
 )
 IMPORTTIME = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)$")
 
@@ -43,13 +50,26 @@ class Timing:
     label: str
     wall: list[float]
     cpu: list[float]
+    load: list[float]  # 1-minute load average before each run
+
+
+def child_env(source: Path) -> dict[str, str]:
+    """The environment of a measured run: this checkout first on the path, no API key, and Python allowed
+    to keep its bytecode cache (`__pycache__`), as it does after any `pip install`. With
+    PYTHONDONTWRITEBYTECODE set (some CI images and this machine set it) every run would compile
+    perfpilot's ~350 modules from source again (~0.5-0.8 s of CPU), which no installed copy does."""
+    env = {**os.environ, "PYTHONPATH": str(source), "ANTHROPIC_API_KEY": ""}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def timed(label: str, args: list[str], runs: int, source: Path) -> Timing:
-    """Run `python args` `runs` times from `source`, measuring each run's wall and child CPU time."""
-    wall, cpu = [], []
-    env = {**os.environ, "PYTHONPATH": str(source), "ANTHROPIC_API_KEY": ""}
-    for _ in range(runs):
+    """Run `python args` `runs` times from `source`, measuring each run's wall and child CPU time, after
+    one run left out of the figures (it writes the bytecode cache of whatever changed since the last)."""
+    wall, cpu, load = [], [], []
+    env = child_env(source)
+    for attempt in range(runs + 1):
+        load.append(os.getloadavg()[0])
         with tempfile.TemporaryDirectory() as tmp:
             command = [sys.executable, *[a.replace("{tmp}", tmp) for a in args]]
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -59,15 +79,35 @@ def timed(label: str, args: list[str], runs: int, source: Path) -> Timing:
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode not in (0, 4):  # 4: the example's run ends `projected`, as it should
             raise SystemExit(f"{label} failed ({done.returncode}): {done.stderr[-800:]}")
+        if attempt == 0:
+            wall.pop()
+            load.pop()
+            continue
         cpu.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
-    return Timing(label, wall, cpu)
+    return Timing(label, wall, cpu, load)
+
+
+def phases(runs: int, source: Path) -> dict[str, list[float]]:
+    """CPU seconds per phase of the offline run (benchmarks/startup_phases.py), one fresh process per run;
+    the script is this checkout's, the perfpilot it measures is `source`'s."""
+    script = Path(__file__).with_name("startup_phases.py")
+    found: dict[str, list[float]] = {}
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, str(script)], cwd=source, env=child_env(source), capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"startup_phases failed: {done.stderr[-800:]}")
+        for name, seconds in json.loads(done.stdout.splitlines()[-1]).items():
+            found.setdefault(name, []).append(seconds)
+    return found
 
 
 def import_profile(module: str, runs: int, source: Path) -> tuple[list[float], dict[str, float]]:
     """Cumulative import time (s) of `module` per run, and the median self time (s) per top-level package."""
     totals: list[float] = []
     per_package: defaultdict[str, list[float]] = defaultdict(list)
-    env = {**os.environ, "PYTHONPATH": str(source)}
+    env = child_env(source)
     for _ in range(runs):
         done = subprocess.run(
             [sys.executable, "-X", "importtime", "-c", f"import {module}"],
@@ -114,13 +154,28 @@ def measure(source: Path, runs: int, top: int) -> list[str]:
             source,
         ),
     ]
+    by_phase = phases(runs, source)
     cli_imports, _ = import_profile("perfpilot.cli.app", runs, source)
     run_imports, packages = import_profile("perfpilot.run.request", runs, source)
     heaviest = sorted(packages.items(), key=lambda item: -item[1])[:top]
     return [
-        "| command | wall median (s) | wall range | CPU median (s) | CPU range |",
-        "|---|---|---|---|---|",
-        *(f"| {t.label} | {spread(t.wall)} | {spread(t.cpu)} |" for t in timings),
+        "| command | wall median (s) | wall range | CPU median (s) | CPU range | load avg (1 min) |",
+        "|---|---|---|---|---|---|",
+        *(
+            f"| {t.label} | {spread(t.wall)} | {spread(t.cpu)} | {min(t.load):.1f}–{max(t.load):.1f} |"
+            for t in timings
+        ),
+        "",
+        f"Where the offline run's CPU goes (`benchmarks/startup_phases.py`: one process, {runs} runs, "
+        "each import phase counting only what the phases above it did not load; s):",
+        "",
+        "| phase | CPU median | range | share of the median total |",
+        "|---|---|---|---|",
+        *(
+            f"| {name} | {spread(values)} | "
+            f"{statistics.median(values) / statistics.median(by_phase['total']):.0%} |"
+            for name, values in by_phase.items()
+        ),
         "",
         "Import time (`python -X importtime -c 'import MODULE'`, cumulative, s):",
         "",

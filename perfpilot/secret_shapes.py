@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, cast
 
 MASK = "***"
@@ -64,8 +64,10 @@ def entropy_limit() -> float:
     return float(_entropy_plugin().entropy_limit)
 
 
+@lru_cache(maxsize=4096)
 def shannon_entropy(text: str) -> float:
-    """Bits per character of `text`, as detect-secrets computes it."""
+    """Bits per character of `text`, as detect-secrets computes it (remembered: a page repeats its
+    attribute values and a run its identifiers)."""
     return float(_entropy_plugin().calculate_shannon_entropy(text)) if text else 0.0
 
 
@@ -98,7 +100,7 @@ def _quoted_random_spans(text: str) -> Iterator[tuple[int, int]]:
     plugin = _entropy_plugin()
     for match in plugin.regex.finditer(text):
         value = match.group(2)
-        if plugin.calculate_shannon_entropy(value) > plugin.entropy_limit:
+        if shannon_entropy(value) > plugin.entropy_limit:
             yield match.span(2)
 
 

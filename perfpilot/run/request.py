@@ -201,37 +201,44 @@ def _perform_held(req: RunRequest, thread_id: str) -> RunReport:
 
 
 def _run_graph(req: RunRequest, spec: Any, options: Any, log: Any) -> RunReport:
-    """The graph on recorded evidence, or live inside the service's session."""
+    """The graph on recorded evidence, or live inside the service's session. The live modules (psycopg,
+    the sandbox) load only for a live run."""
     from perfpilot.evidence.errors import EvidenceError
     from perfpilot.evidence.load import load_evidence
+    from perfpilot.run.graph_run import run_workflow
+
+    try:
+        if req.live:
+            return _run_live(req, spec, options, log)
+        return run_workflow(load_evidence(spec, strict=req.strict), options)
+    except EvidenceError as exc:
+        raise RunInputError(f"{exc} (--strict)") from None
+
+
+def _run_live(req: RunRequest, spec: Any, options: Any, log: Any) -> RunReport:
+    """The graph inside the service's live session: captured evidence, sandboxed changes."""
     from perfpilot.live.pg_live import LiveDatabaseError
     from perfpilot.live.service import ServiceError
     from perfpilot.live.session import LiveSession
     from perfpilot.run.graph_run import run_workflow
 
     try:
-        if req.live:
-            session = LiveSession(
-                spec, options, log, warmup_s=req.warmup_s, keep_sandbox=req.keep_sandbox,
-                sandbox_dsn=req.sandbox_dsn,
-            )
-            with session as ready:
-                if not ready:
-                    raise RunInputError(
-                        f"{req.target}: a live run needs evidence.http, evidence.service and a sqlite: or "
-                        "postgresql:// evidence.database.dsn"
-                    )
-                evidence = session.capture(lambda s: _warm_up(spec, options.workdir, s), req.strict)
-                report = run_workflow(evidence, options)
-        else:
-            report = run_workflow(load_evidence(spec, strict=req.strict), options)
-    except EvidenceError as exc:
-        raise RunInputError(f"{exc} (--strict)") from None
+        session = LiveSession(
+            spec, options, log, warmup_s=req.warmup_s, keep_sandbox=req.keep_sandbox,
+            sandbox_dsn=req.sandbox_dsn,
+        )
+        with session as ready:
+            if not ready:
+                raise RunInputError(
+                    f"{req.target}: a live run needs evidence.http, evidence.service and a sqlite: or "
+                    "postgresql:// evidence.database.dsn"
+                )
+            evidence = session.capture(lambda s: _warm_up(spec, options.workdir, s), req.strict)
+            return run_workflow(evidence, options)
     except ServiceError as exc:
         raise RunInputError(f"{req.target}: the service could not be started: {exc}") from None
     except LiveDatabaseError as exc:
         raise RunInputError(f"{req.target}: {exc}") from None
-    return report
 
 
 def _warm_up(spec: Any, workdir: Path, seconds: float) -> None:

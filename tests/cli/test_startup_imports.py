@@ -1,13 +1,24 @@
-"""Fast start: `--help` and `version` load neither the workflow, the tokenizer nor the logging stack."""
+"""Fast start: `--help` and `version` load neither the workflow, the tokenizer nor the logging stack; an
+offline run loads no live-service module (psycopg, the sandbox) and no parser of evidence it lacks."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "recorded" / "target.yaml"
+LIVE_ONLY = (
+    "psycopg",
+    "perfpilot.live.pg_live",
+    "perfpilot.live.pg_sandbox",
+    "perfpilot.live.session",
+    "perfpilot.live.service",
+    "google.protobuf",  # pprof profiles only; the example has none
+)
 HEAVY = (
     "langgraph",
     "langsmith",
@@ -21,8 +32,9 @@ HEAVY = (
 def modules_after(code: str) -> set[str]:
     """The modules a fresh interpreter holds after running `code` (a new process: nothing preloaded)."""
     script = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    env = {key: value for key, value in os.environ.items() if key != "ANTHROPIC_API_KEY"}
     done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     return set(json.loads(done.stdout.splitlines()[-1]))
 
@@ -49,3 +61,12 @@ def test_importing_the_budget_does_not_load_the_tokenizer() -> None:
         "assert _encoding.cache_info().currsize == 0, 'the encoding was loaded at import'"
     )
     assert "perfpilot.agents.budget" in loaded and "tiktoken" not in loaded
+
+
+def test_an_offline_run_loads_no_live_module(tmp_path: Path) -> None:
+    loaded = modules_after(
+        run_cli("run", str(EXAMPLE), "--out", str(tmp_path / "out"), "--headless", "--log-level", "warning")
+    )
+    assert "perfpilot.run.request" in loaded and "langgraph" in loaded  # the run did happen
+    assert (tmp_path / "out" / "report.json").is_file()
+    assert not {name for name in LIVE_ONLY if name in loaded}

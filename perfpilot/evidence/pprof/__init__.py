@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import zlib
 from pathlib import Path
-
-from google.protobuf.message import DecodeError
+from typing import TYPE_CHECKING
 
 from perfpilot.evidence.errors import EvidenceError
 from perfpilot.evidence.frame_index import FrameIndex
-from perfpilot.evidence.pprof import profile_pb2
 from perfpilot.evidence.profile_models import Profile, ProfileStack
+
+if TYPE_CHECKING:
+    from perfpilot.evidence.pprof import profile_pb2
 
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_INFLATED_RATIO = 20
@@ -50,6 +51,10 @@ def _value_index(profile: profile_pb2.Profile, strings: list[str], wanted: str |
 def parse_pprof(data: bytes, source: str, *, sample_type: str | None = None, max_bytes: int) -> Profile:
     if data[:2] == GZIP_MAGIC:
         data = _inflate(data, max_bytes * MAX_INFLATED_RATIO, source)
+    from google.protobuf.message import DecodeError  # the protobuf runtime loads with the first pprof
+
+    from perfpilot.evidence.pprof import profile_pb2
+
     profile = profile_pb2.Profile()
     try:
         profile.ParseFromString(data)

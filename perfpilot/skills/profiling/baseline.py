@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from perfpilot.artifacts import Baseline, EndpointStats, LatencyPercentiles, ResourceUsage
 from perfpilot.evidence.bundle import EvidenceBundle
-from perfpilot.evidence.histograms import histogram_quantile
+from perfpilot.evidence.histograms import bucket_counts, quantile_from_buckets
 from perfpilot.evidence.models import AccessLogEntry, MetricSample
 from perfpilot.evidence.scrape_window import common_window_s
 from perfpilot.skills.load_test.k6_baseline import baseline_from_k6
@@ -74,8 +74,10 @@ def _route_labels(samples: list[MetricSample]) -> list[dict[str, str]]:
 def _stats_from_histogram(
     samples: list[MetricSample], name: str, labels: dict[str, str], window_s: float | None = None
 ) -> EndpointStats:
+    buckets = bucket_counts(samples, HTTP_HISTOGRAM, labels)  # once, for the four quantiles
+
     def q(quantile: float) -> float | None:
-        value = histogram_quantile(samples, HTTP_HISTOGRAM, quantile, labels)
+        value = quantile_from_buckets(quantile, buckets)
         return round(value * 1000, 3) if value is not None and math.isfinite(value) else None
 
     counts = [
