@@ -7,6 +7,7 @@ import re
 import secrets
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +18,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from perfpilot.skills.database_optimization.api import redact_dsn
 
+SESSIONS_SETTLE_S = 5.0
 MAX_COPY_BYTES = 2 * 1024**3  # a dump/restore copy of a larger database is refused (template copies are not)
 NAME_LIMIT = 63  # PostgreSQL's identifier length (NAMEDATALEN - 1)
 SANDBOX_MARK = "_sbx_"
@@ -105,6 +107,16 @@ def other_sessions(admin: Any, database: str) -> int:
     return int(row[0])
 
 
+def settled_sessions(admin: Any, database: str, wait_s: float = SESSIONS_SETTLE_S) -> int:
+    """Other sessions on `database` once those that are ending have gone: a backend whose client just
+    disconnected stays in pg_stat_activity until it has exited. PostgreSQL's own CREATE DATABASE waits
+    the same 5 seconds for other backends of its template to exit before refusing."""
+    deadline = time.monotonic() + wait_s
+    while (busy := other_sessions(admin, database)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return busy
+
+
 def database_bytes(admin: Any, database: str) -> int:
     row = admin.execute("SELECT pg_database_size(%s)", (database,)).fetchone()
     return int(row[0])
@@ -119,7 +131,7 @@ def create_sandbox(dsn: str, *, max_copy_bytes: int = MAX_COPY_BYTES) -> Sandbox
     with connect_admin(dsn) as admin:
         if (refusal := creation_refusal(admin)) is not None:
             raise SandboxRefused(refusal)
-        busy = other_sessions(admin, original)
+        busy = settled_sessions(admin, original)
         if busy == 0:
             try:
                 admin.execute(
