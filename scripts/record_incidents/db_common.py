@@ -208,6 +208,18 @@ class Recorder:
         report = out.stdout.replace(str(work) + "/", "")
         return PgbenchRun(report=report, latencies_ms=latencies)
 
+    def measure_phase(
+        self, phase: str, scripts: dict[str, tuple[str, int]], **pgbench: Any
+    ) -> tuple[PgbenchRun, str]:
+        """One phase's pgbench run with its pg_stat_statements export (`_after` suffix after the fix) and
+        its server log; only the before-state's log is kept as evidence (the after-state's is measured)."""
+        self.reset_pg_stat_statements()
+        offset = self.log_offset()
+        run = self.pgbench(scripts, **pgbench)
+        log = self.cut_server_log(offset, "postgresql.log" if phase == "before" else None)
+        self.export_pg_stat_statements(f"pg_stat_statements{'' if phase == 'before' else '_after'}.csv")
+        return run, log
+
     def write(self, filename: str, text: str) -> Path:
         path = self.folder / filename
         path.write_text(text, encoding="utf-8")

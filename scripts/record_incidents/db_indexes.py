@@ -134,13 +134,9 @@ def record(
         if phase == "after":
             rec.execute(*fix)
             rec.explain(explain_sql, "explain_after.json")
-        rec.reset_pg_stat_statements()
-        offset = rec.log_offset()
-        runs[phase] = rec.pgbench(workload, clients=4, seconds=seconds, rate=40, protocol=protocol)
-        # the after-state's log is measured (measurements.json "server") but not kept
-        logs[phase] = rec.cut_server_log(offset, "postgresql.log" if phase == "before" else None)
-        suffix = "" if phase == "before" else "_after"
-        rec.export_pg_stat_statements(f"pg_stat_statements{suffix}.csv")
+        runs[phase], logs[phase] = rec.measure_phase(
+            phase, workload, clients=4, seconds=seconds, rate=40, protocol=protocol
+        )
         if phase == "before":
             rec.dump_schema("schema.sql")
     rec.log_statements(False)

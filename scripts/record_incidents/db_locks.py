@@ -70,13 +70,7 @@ def record(seconds: int) -> dict[str, object]:
     runs, logs = {}, {}
     for phase, place_order in (("before", PLACE_ORDER_FAULTY), ("after", PLACE_ORDER_FIXED)):
         workload = {"place_order": (place_order, 1), "product_page": (PRODUCT_PAGE, 1)}
-        rec.reset_pg_stat_statements()
-        offset = rec.log_offset()
-        runs[phase] = rec.pgbench(workload, clients=8, seconds=seconds)
-        # the after-state's log is measured (measurements.json "server") but not kept
-        logs[phase] = rec.cut_server_log(offset, "postgresql.log" if phase == "before" else None)
-        suffix = "" if phase == "before" else "_after"
-        rec.export_pg_stat_statements(f"pg_stat_statements{suffix}.csv")
+        runs[phase], logs[phase] = rec.measure_phase(phase, workload, clients=8, seconds=seconds)
     rec.log_statements(False)
     rec.execute(f'ALTER DATABASE "{rec.database}" RESET ALL')
     return write_measurements(rec, runs, logs)

@@ -118,13 +118,8 @@ def record_n_plus_one(seconds: int) -> dict[str, object]:
     runs, logs = {}, {}
     for phase in ("before", "after"):
         workload = {**SINGLE_STATEMENT, "order_page": (_order_page(batched=phase == "after"), 3)}
-        rec.reset_pg_stat_statements()
-        offset = rec.log_offset()
-        runs[phase] = rec.pgbench(workload, clients=4, seconds=seconds, rate=20)
-        # the after-state's log is measured (measurements.json "server") but not kept
-        logs[phase] = rec.cut_server_log(offset, "postgresql.log" if phase == "before" else None)
+        runs[phase], logs[phase] = rec.measure_phase(phase, workload, clients=4, seconds=seconds, rate=20)
         suffix = "" if phase == "before" else "_after"
-        rec.export_pg_stat_statements(f"pg_stat_statements{suffix}.csv")
         rec.write(f"order_page{suffix}.pgbench.sql", workload["order_page"][0])
     rec.log_statements(False)
     return write_measurements(rec, runs, logs)

@@ -89,13 +89,7 @@ def record(seconds: int) -> dict[str, object]:
         if phase == "after":
             rec.execute("ANALYZE jobs")
             rec.explain(NEXT_JOBS, "explain_after.json")
-        rec.reset_pg_stat_statements()
-        offset = rec.log_offset()
-        runs[phase] = rec.pgbench(WORKLOAD, clients=2, seconds=seconds, rate=20)
-        # the after-state's log is measured (measurements.json "server") but not kept
-        logs[phase] = rec.cut_server_log(offset, "postgresql.log" if phase == "before" else None)
-        suffix = "" if phase == "before" else "_after"
-        rec.export_pg_stat_statements(f"pg_stat_statements{suffix}.csv")
+        runs[phase], logs[phase] = rec.measure_phase(phase, WORKLOAD, clients=2, seconds=seconds, rate=20)
     rec.log_statements(False)
     rec.execute(f'ALTER DATABASE "{rec.database}" RESET ALL')
     return write_measurements(rec, runs, logs)
