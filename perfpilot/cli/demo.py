@@ -54,23 +54,38 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def _summary(report: dict[str, Any]) -> list[str]:
     """The measured before/after p95 lines of report.json (what the run measured, nothing projected)."""
-    validation = report.get("validation") or {}
+    from perfpilot.figures import change, duration_ms, share
+
+    validation = report.get("validation")
+    if not validation:
+        return ["demo: no validation ran (the report says why)"]
+    floor = validation.get("noise_floor_pct")
     lines = [
-        f"demo: validation {validation.get('method', 'not run')}, verdict {validation.get('verdict')}, "
-        f"noise floor {validation.get('noise_floor_pct')} %"
+        f"demo: validation {validation.get('method', 'not run')}, verdict {validation.get('verdict')}"
+        + (f" (noise floor {share(floor / 100)})" if floor is not None else "")
     ]
+    judged = set()
     for row in validation.get("comparisons", []):
-        if row.get("metric", "").startswith("p95"):
-            change = row.get("change") or {}
-            beyond = None if change.get("low") is None else change["low"] > 0 or change["high"] < 0
-            lines.append(
-                f"demo: {row['metric']}: {row['before']} -> {row['after']} ms (beyond noise: {beyond})"
-            )
+        if not row.get("metric", "").startswith("p95"):
+            continue
+        judged.add(row["metric"].split(":", 1)[-1])
+        verdict = (row.get("verdict") or "not judged").replace("_", " ")
+        if row.get("verdict") == "too_few_samples":
+            verdict += f": {row.get('requests_after')} requests after, {row.get('min_requests')} needed"
+        target = f", target {duration_ms(row['target'])}" if row.get("target") is not None else ""
+        lines.append(
+            f"demo: {row['metric']}: {duration_ms(row['before'])} -> {duration_ms(row['after'])} "
+            f"({change(row['before'], row['after'])}; {verdict}{target})"
+        )
     for row in validation.get("endpoints", []):
-        lines.append(f"demo:   {row['name']}: p95 {row['p95_ms_before']} -> {row['p95_ms_after']} ms")
+        if row["name"] not in judged:
+            lines.append(
+                f"demo: p95_ms:{row['name']}: {duration_ms(row['p95_ms_before'])} -> "
+                f"{duration_ms(row['p95_ms_after'])} (no target)"
+            )
     for row in validation.get("hot_functions", []):
         shares = (
-            f"{row['before_share']} -> {row['after_share']} of the profile's samples"
+            f"{share(row['before_share'])} -> {share(row['after_share'])} of the profile's samples"
             if row["status"] == "measured"
             else f"not profiled ({row['reason']})"
         )
