@@ -7,7 +7,7 @@ import math
 DASH = "–"
 MINUS = "−"  # U+2212, the typographic minus
 SIGNIFICANT = 3
-UNIT_ALIASES = {"fraction": "%", "usd_month": "USD/month", "USD/month": "USD/month"}
+UNIT_ALIASES = {"fraction": "%", "share": "%", "usd_month": "USD/month", "USD/month": "USD/month"}
 
 
 def _missing(value: float | None) -> bool:
@@ -61,8 +61,10 @@ def change(before: float | None, after: float | None) -> str:
     if abs(pct) < 0.01:
         return f"{sign}<0.01%"
     size = abs(pct)
-    if 99.5 <= size < 100:  # a partial change never reads as 100%
-        return f"{sign}{'>99.9' if size >= 99.95 else f'{size:.1f}'}%"
+    if 99.95 <= size < 100:  # a partial change never reads as 100%
+        return f"<{MINUS}99.9%" if pct < 0 else ">+99.9%"
+    if 99.5 <= size < 100:
+        return f"{sign}{size:.1f}%"
     return f"{sign}{plain(size, 2) if size < 10 else f'{round(size):,}'}%"
 
 

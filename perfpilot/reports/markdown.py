@@ -251,6 +251,7 @@ def _interval(change: ChangeInterval | None) -> str | None:
 
     if change.low is None or change.high is None:
         return f"{pct(change.log_ratio)} (noise unknown)"
+
     def value(v: float) -> str:
         return f"{v:,.0f}" if v >= 100 else f"{v:.3g}"
 

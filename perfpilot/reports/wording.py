@@ -28,15 +28,20 @@ def finding_title(title: str, kind: str, subject: str) -> str:
     return f"{words} on {subject}" if subject.strip() and not is_bare_hash(subject) else words
 
 
+# A metric name's unit suffix; the figures beside it carry the unit already.
+_UNIT_SUFFIX = re.compile(r"_(?:ms|s|mb|kb|bytes_per_min)$")
+_NAMED = {"usd_month": "cost"}
+
+
 def metric_words(metric: str) -> str:
-    """'p95_ms:GET /orders' -> 'p95 (GET /orders)'; 'usd_month' -> 'usd month'."""
+    """'p95_ms:GET /orders' -> 'p95 (GET /orders)'; 'workload_time_s' -> 'workload time'."""
     name, _, subject = metric.partition(":")
-    words = name.removesuffix("_ms").replace("_", " ")
+    words = _NAMED.get(name) or _UNIT_SUFFIX.sub("", name).replace("_", " ")
     return f"{words} ({subject})" if subject else words
 
 
 def estimate_text(estimate: ImpactEstimate) -> str:
-    """'workload time s: 131 s → 25 s (−81%)': both figures with units, and the change they imply."""
+    """'workload time: 131 s → 25 s (−81%)': both figures with units, and the change they imply."""
     current, expected = (
         with_unit(estimate.current, estimate.unit),
         with_unit(estimate.expected, estimate.unit),

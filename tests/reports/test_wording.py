@@ -41,10 +41,14 @@ def test_estimates_read_with_units_and_an_agreeing_change() -> None:
     uid = ImpactEstimate(metric="container_uid:Dockerfile", current=0, expected=10001, unit="uid")
     assert estimate_text(uid) == "container uid (Dockerfile): 0 uid → 10,001 uid (new)"
     db = ImpactEstimate(metric="workload_time_s", current=130.98, expected=25.0, unit="s")
-    assert estimate_text(db) == "workload time s: 131 s → 25 s (−81%)"
+    assert estimate_text(db) == "workload time: 131 s → 25 s (−81%)"
     cpu = ImpactEstimate(metric="cpu_util_p95:checkout-db", current=0.94, expected=0.47, unit="fraction")
     assert estimate_text(cpu) == "cpu util p95 (checkout-db): 94% → 47% (−50%)"
     assert metric_words("p95_ms:GET /orders/{id}") == "p95 (GET /orders/{id})"
+    share = ImpactEstimate(metric="cpu_share:Database.query", current=0.756, expected=0.378, unit="share")
+    assert estimate_text(share) == "cpu share (Database.query): 76% → 38% (−50%)"
+    cost = ImpactEstimate(metric="usd_month", current=561.0, expected=280.5, unit="USD/month")
+    assert estimate_text(cost) == "cost: 561 USD/month → 280 USD/month (−50%)"
 
 
 def test_a_change_interval_reads_as_percentages_without_negative_zero() -> None:
