@@ -163,7 +163,7 @@ def uninterrupted(
     report: dict[str, Any] = json.loads((out / "report.json").read_text(encoding="utf-8"))
     (thread,) = [p.stem for p in (out / "threads").glob("*.json")]
     ledger = _ledger(out, thread)
-    assert report["decision_path"] == NODES
+    assert report["decision_path"] == NODES, report["decisions"]
     assert len(_applied(report)) == 3, report["applied"]  # orders(customer_id), order_items(order_id), ...
     return {"report": report, "code": done.returncode, "load_tests": _kinds(ledger, "load_test", "key")}
 
@@ -171,11 +171,20 @@ def uninterrupted(
 def _start(folder: Path, database: Path, k6: str, **extra: str) -> tuple[subprocess.Popen[bytes], Path, int]:
     target, port = _live_target(folder, database)
     out = folder / "out"
-    process = subprocess.Popen(
-        [*RUN, str(target), "--out", str(out), *LIVE],
-        env=_env(k6, **extra), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    with (folder / "first.stderr").open("wb") as stderr:  # read back when the run ends early
+        process = subprocess.Popen(
+            [*RUN, str(target), "--out", str(out), *LIVE],
+            env=_env(k6, **extra), stdout=subprocess.DEVNULL, stderr=stderr,
+        )  # fmt: skip
     return process, out, port
+
+
+def _why_it_ended(out: Path, stderr: Path) -> str:
+    """What a run that ended before its hold point decided (or its last log lines when it wrote no report)."""
+    report = out / "report.json"
+    if report.is_file():
+        return "decisions: " + json.dumps(json.loads(report.read_text(encoding="utf-8"))["decisions"])
+    return stderr.read_text(encoding="utf-8", errors="replace")[-3000:]
 
 
 def _resume_and_check(
@@ -234,6 +243,7 @@ def test_a_live_run_killed_before_a_node_resumes_to_the_uninterrupted_outcome(
             if marker.exists() or first.poll() is not None:
                 break
             time.sleep(0.5)
+        assert marker.exists(), _why_it_ended(out, tmp_path / "first.stderr")
         assert marker.read_text(encoding="utf-8") == node
     finally:
         first.send_signal(signal.SIGKILL)
