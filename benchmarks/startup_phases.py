@@ -48,10 +48,14 @@ def _timed_calls(module: str, name: str, totals: dict[str, float], label: str) -
 def main() -> None:
     phases: dict[str, float] = {"interpreter start (to the first line)": time.process_time()}
     mark = time.process_time()
-    for label, modules in IMPORT_PHASES:
-        for module in modules:
-            importlib.import_module(module)
-        phases[label], mark = time.process_time() - mark, time.process_time()
+    from perfpilot.cli import collector
+
+    collector.arm()  # as the `perfpilot` command's main() does
+    with collector.loading_modules():  # as `perfpilot run` loads its modules
+        for label, modules in IMPORT_PHASES:
+            for module in modules:
+                importlib.import_module(module)
+            phases[label], mark = time.process_time() - mark, time.process_time()
     from perfpilot.logs import configure_logging
     from perfpilot.run.request import RunRequest, perform_run
 

@@ -56,9 +56,13 @@ def version() -> None:
 
 def main() -> None:
     """The console entry point, behind the error boundary (`--debug` anywhere prints a crash's traceback)."""
+    from perfpilot.cli import collector
     from perfpilot.cli.crash import guarded
 
-    raise SystemExit(guarded(app, sys.argv))
+    collector.arm()
+    code = guarded(app, sys.argv)
+    collector.before_exit()
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":

@@ -190,10 +190,13 @@ def _announcer(out: Path) -> Callable[[str], None]:
 def execute_run(req: RunRequest, *, headless: bool, log_level: str = "info") -> int:
     """The process exit code of a run; bad input prints a message naming the file and field, and gives 2.
     On a terminal, progress is drawn step by step."""
-    from perfpilot.cli.progress import StepProgress
-    from perfpilot.logs import configure_logging
-    from perfpilot.run.request import RunInputError, perform_run
-    from perfpilot.run.threads import new_thread_id
+    from perfpilot.cli.collector import loading_modules
+
+    with loading_modules():
+        from perfpilot.cli.progress import StepProgress
+        from perfpilot.logs import configure_logging
+        from perfpilot.run.request import RunInputError, perform_run
+        from perfpilot.run.threads import new_thread_id
 
     configure_logging(headless=headless, level=log_level)
     req = replace(req, thread_id=req.thread_id or new_thread_id(), on_start=_announcer(req.out))
