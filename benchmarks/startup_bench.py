@@ -24,21 +24,23 @@ WHERE_THE_TIME_GOES = (
     "What remains: the largest phase is importing LangGraph, which perfpilot does not control. "
     "`langgraph.types` reaches langsmith although nothing is traced (`langchain_core.runnables.base` -> "
     "`langchain_core.tracers.event_stream` -> ... -> `langchain_core.tracers.schemas`: `from langsmith "
-    "import RunTree`); `langsmith.run_trees` imports `langsmith._internal._v2_migration_utils`, which "
-    "imports `langsmith.types.run_select_field`, so the whole generated `langsmith.types` package loads "
-    "(~310 pydantic models) with `langsmith.schemas` (~50), `langsmith.client`, requests, urllib3, psutil "
-    "and opentelemetry's SDK. `graph.stream()` calls `CallbackManager.configure`, which imports "
-    "`langsmith.run_helpers` on every run, traced or not, so deferring the first import only moves it. "
-    "`langgraph.runtime` imports `langgraph_sdk.auth.types`, which loads the SDK client (httpx, "
-    "websockets). Logging's share is structlog, whose `structlog.dev` imports rich (rich.traceback, "
-    "rich.pretty: pygments, attrs) whenever rich is installed (typer installs it). Evidence loading and "
-    "skill discovery include loading sqlglot's PostgreSQL dialect (its tokenizer tries are built at class "
-    "creation) and detect-secrets (which imports requests); the evidence itself is ~4,000 PostgreSQL log "
-    "lines, a Prometheus snapshot and DDL. The tokenizer is tiktoken's cl100k: reading its 100,256 ranks "
-    "and building the BPE core (~0.2 s; a hand-written parser of the same file measured ~25 ms faster "
-    "and was not kept). The process-level CPU above is higher than the phase total: the `perfpilot` "
-    "command also pays the interpreter's teardown of ~1,750 modules and the children it runs "
-    "(`promtool check rules`, `hadolint`, ~0.06 s; real checks, run on every run).",
+    "import RunTree`, at module level in langchain-core 1.8.3); `langsmith.run_trees` imports "
+    "`langsmith._internal._v2_migration_utils`, which imports `langsmith.types.run_select_field`, so the "
+    "whole generated `langsmith.types` package loads (~310 pydantic models) with `langsmith.schemas` "
+    "(~50), `langsmith.client`, urllib3, psutil and opentelemetry's SDK: ~0.2 s of CPU with collection "
+    "paused (langsmith 0.14.9, the oldest langchain-core 1.8 accepts, has the same chain). No setting "
+    "turns this off: LangGraph's `Pregel` is a `Runnable`, so the graph cannot be built without "
+    "`langchain_core.runnables.base`, and `graph.stream()` configures callbacks (importing "
+    "`langsmith.run_helpers`) on every run, traced or not. `langgraph.runtime` imports "
+    "`langgraph_sdk.auth.types`, which loads the SDK client (httpx, which imports rich, and websockets). "
+    "Logging's share is structlog, whose package imports `structlog.dev` and with it rich's traceback "
+    "and pretty printers (pygments, attrs). Evidence loading and skill discovery include loading "
+    "sqlglot's PostgreSQL dialect and detect-secrets' plugins (~25 regexes compiled); the evidence "
+    "itself is ~4,000 PostgreSQL log lines, a Prometheus snapshot and DDL. The tokenizer is tiktoken's "
+    "cl100k: reading its 100,256 ranks (~0.08 s) and building the BPE core (~0.07 s). The process-level "
+    "CPU above is higher than the phase total: the `perfpilot` command also pays the interpreter's "
+    "teardown of ~1,750 modules and the children it runs (`promtool check rules`, `hadolint`, ~0.06 s; "
+    "real checks, run on every run).",
 )
 IMPORTTIME = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)$")
 
@@ -63,43 +65,51 @@ def child_env(source: Path) -> dict[str, str]:
     return env
 
 
-def timed(label: str, args: list[str], runs: int, source: Path) -> Timing:
-    """Run `python args` `runs` times from `source`, measuring each run's wall and child CPU time, after
-    one run left out of the figures (it writes the bytecode cache of whatever changed since the last)."""
-    wall, cpu, load = [], [], []
-    env = child_env(source)
+def timed(label: str, args: list[str], runs: int, sources: list[Path]) -> list[Timing]:
+    """Run `python args` `runs` times from each source, measuring each run's wall and child CPU time, after
+    one run left out of the figures (it writes the bytecode cache of whatever changed since the last). The
+    sources take turns (A, B, A, B, ...), so a change in the machine's load falls on all of them."""
+    timings = [Timing(label, [], [], []) for _ in sources]
     for attempt in range(runs + 1):
-        load.append(os.getloadavg()[0])
-        with tempfile.TemporaryDirectory() as tmp:
-            command = [sys.executable, *[a.replace("{tmp}", tmp) for a in args]]
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            started = time.perf_counter()
-            done = subprocess.run(command, cwd=source, env=env, capture_output=True, text=True)
-            wall.append(time.perf_counter() - started)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if done.returncode not in (0, 4):  # 4: the example's run ends `projected`, as it should
-            raise SystemExit(f"{label} failed ({done.returncode}): {done.stderr[-800:]}")
-        if attempt == 0:
-            wall.pop()
-            load.pop()
-            continue
-        cpu.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
-    return Timing(label, wall, cpu, load)
+        for source, timing in zip(sources, timings, strict=True):
+            load = os.getloadavg()[0]
+            with tempfile.TemporaryDirectory() as tmp:
+                command = [sys.executable, *[a.replace("{tmp}", tmp) for a in args]]
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                started = time.perf_counter()
+                done = subprocess.run(
+                    command, cwd=source, env=child_env(source), capture_output=True, text=True
+                )
+                wall = time.perf_counter() - started
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if done.returncode not in (0, 4):  # 4: the example's run ends `projected`, as it should
+                raise SystemExit(f"{label} failed ({done.returncode}): {done.stderr[-800:]}")
+            if attempt == 0:
+                continue
+            timing.wall.append(wall)
+            timing.load.append(load)
+            timing.cpu.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return timings
 
 
-def phases(runs: int, source: Path) -> dict[str, list[float]]:
-    """CPU seconds per phase of the offline run (benchmarks/startup_phases.py), one fresh process per run;
-    the script is this checkout's, the perfpilot it measures is `source`'s."""
+def phases(runs: int, sources: list[Path]) -> list[dict[str, list[float]]]:
+    """CPU seconds per phase of the offline run (benchmarks/startup_phases.py), one fresh process per run,
+    the sources taking turns; the script is this checkout's, the perfpilot it measures is each source's."""
     script = Path(__file__).with_name("startup_phases.py")
-    found: dict[str, list[float]] = {}
+    found: list[dict[str, list[float]]] = [{} for _ in sources]
     for _ in range(runs):
-        done = subprocess.run(
-            [sys.executable, str(script)], cwd=source, env=child_env(source), capture_output=True, text=True
-        )
-        if done.returncode != 0:
-            raise SystemExit(f"startup_phases failed: {done.stderr[-800:]}")
-        for name, seconds in json.loads(done.stdout.splitlines()[-1]).items():
-            found.setdefault(name, []).append(seconds)
+        for source, into in zip(sources, found, strict=True):
+            done = subprocess.run(
+                [sys.executable, str(script)],
+                cwd=source,
+                env=child_env(source),
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode != 0:
+                raise SystemExit(f"startup_phases failed: {done.stderr[-800:]}")
+            for name, seconds in json.loads(done.stdout.splitlines()[-1]).items():
+                into.setdefault(name, []).append(seconds)
     return found
 
 
@@ -142,19 +152,28 @@ def load_average() -> str:
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min; {os.cpu_count()} CPUs)"
 
 
-def measure(source: Path, runs: int, top: int) -> list[str]:
-    """The timing and import tables for one checkout."""
-    timings = [
-        timed("`perfpilot --help`", [*CLI, "--help"], runs, source),
-        timed("`perfpilot version`", [*CLI, "version"], runs, source),
-        timed(
+def measure(sources: list[Path], runs: int, top: int) -> list[list[str]]:
+    """The timing and import tables of each checkout, their runs taking turns."""
+    commands = (
+        ("`perfpilot --help`", [*CLI, "--help"]),
+        ("`perfpilot version`", [*CLI, "version"]),
+        (
             f"`perfpilot run {EXAMPLE} --out X` (offline)",
             [*CLI, "run", EXAMPLE, "--out", "{tmp}/out", "--headless", "--log-level", "warning"],
-            runs,
-            source,
         ),
+    )
+    per_command = [timed(label, args, runs, sources) for label, args in commands]
+    per_source_phases = phases(runs, sources)
+    return [
+        tables(source, [timing[i] for timing in per_command], per_source_phases[i], runs, top)
+        for i, source in enumerate(sources)
     ]
-    by_phase = phases(runs, source)
+
+
+def tables(
+    source: Path, timings: list[Timing], by_phase: dict[str, list[float]], runs: int, top: int
+) -> list[str]:
+    """One checkout's tables: commands, phases, import time."""
     cli_imports, _ = import_profile("perfpilot.cli.app", runs, source)
     run_imports, packages = import_profile("perfpilot.run.request", runs, source)
     heaviest = sorted(packages.items(), key=lambda item: -item[1])[:top]
@@ -204,8 +223,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     runs = max(3, args.runs)
     load_before = load_average()
-    compared = measure(Path(args.compare[0]).resolve(), runs, args.top) if args.compare else []
-    current = measure(args.source.resolve(), runs, args.top)
+    sources = [Path(args.compare[0]).resolve()] if args.compare else []
+    *compared_tables, current = measure([*sources, args.source.resolve()], runs, args.top)
+    compared = compared_tables[0] if compared_tables else []
     load_after = load_average()
     command = f".venv/bin/python -m benchmarks.startup_bench --runs {runs}"
     if args.compare:
@@ -215,7 +235,12 @@ def main(argv: list[str] | None = None) -> None:
         "",
         f"Command: `{command}` ({runs} runs of each, one process per run; the commands run as "
         "`python -m perfpilot.cli.app`, what the `perfpilot` script calls). CPU is the child's user + "
-        "system time: on a shared machine it is the steadier figure; wall time includes waiting for a core.",
+        "system time: on a shared machine it is the steadier figure; wall time includes waiting for a core."
+        + (
+            " The two checkouts' runs take turns (one of each, then again), so load changes fall on both."
+            if args.compare
+            else ""
+        ),
         "",
         f"Load average before: {load_before}; after: {load_after}.",
         "",

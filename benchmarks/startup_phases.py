@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +46,21 @@ def _timed_calls(module: str, name: str, totals: dict[str, float], label: str) -
     setattr(target, name, wrapper)
 
 
+def _as_the_command_loads() -> AbstractContextManager[object]:
+    """The `perfpilot` command's garbage-collection policy while `run` loads its modules (armed as main()
+    arms it), or nothing for a checkout that predates it (a `--compare` baseline)."""
+    try:
+        from perfpilot.cli import collector
+    except ImportError:
+        return nullcontext()
+    collector.arm()
+    return collector.loading_modules()
+
+
 def main() -> None:
     phases: dict[str, float] = {"interpreter start (to the first line)": time.process_time()}
     mark = time.process_time()
-    from perfpilot.cli import collector
-
-    collector.arm()  # as the `perfpilot` command's main() does
-    with collector.loading_modules():  # as `perfpilot run` loads its modules
+    with _as_the_command_loads():
         for label, modules in IMPORT_PHASES:
             for module in modules:
                 importlib.import_module(module)
