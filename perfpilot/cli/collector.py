@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _armed = False
+_loaded = False  # start-up happens once: a second run in the process (`perfpilot demo`) collects as usual
 
 
 def arm() -> None:
@@ -31,10 +32,13 @@ def armed() -> bool:
 @contextmanager
 def loading_modules() -> Iterator[None]:
     """No collection while the block imports; what it loaded is then frozen (it lives as long as the
-    process) and collection resumes. Does nothing unless armed, or when collection was already off."""
-    if not _armed or not gc.isenabled():
+    process) and collection resumes. Does nothing unless armed, after the first time (a later run's
+    garbage is never frozen), or when collection was already off."""
+    global _loaded
+    if not _armed or _loaded or not gc.isenabled():
         yield
         return
+    _loaded = True
     gc.disable()
     try:
         yield

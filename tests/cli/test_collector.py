@@ -47,6 +47,22 @@ def test_armed_collection_pauses_while_loading_then_resumes_over_a_frozen_heap()
     assert isinstance(result["frozen"], int) and result["frozen"] > 0
 
 
+def test_only_the_first_loading_block_freezes() -> None:
+    result = in_fresh_process(
+        "import gc, json\n"
+        "from perfpilot.cli import collector\n"
+        "collector.arm()\n"
+        "with collector.loading_modules():\n"
+        "    pass\n"
+        "first = gc.get_freeze_count()\n"
+        "garbage = [[] for _ in range(1000)]\n"
+        "with collector.loading_modules():\n"
+        "    inside = gc.isenabled()\n"
+        "print(json.dumps({'same': gc.get_freeze_count() == first, 'inside': inside}))"
+    )
+    assert result == {"same": True, "inside": True}
+
+
 def test_armed_collection_left_off_by_the_caller_stays_off() -> None:
     result = in_fresh_process(
         "import gc, json\n"
