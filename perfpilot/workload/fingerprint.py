@@ -30,7 +30,7 @@ _PLACEHOLDER = re.compile(r"\$\d+|(?<![:\w]):[a-z_]\w*|%(?:\([a-z_]\w*\))?s\b")
 _SPACE = re.compile(r"\s+")
 _OPERATOR = re.compile(r" ?(<=>|<>|!=|>=|<=|:=|\|\||->>|->|[=<>+\-*/%]) ?")
 _NEGATIVE = re.compile(
-    r"(^|[(,=<>]|\b(?:select|where|and|or|not|then|else|when|between|values|in|set|return|limit|offset"
+    r"(^|[(,=<>+\-*/%]|\b(?:select|where|and|or|not|then|else|when|between|values|in|set|return|limit|offset"
     r"|by|like|is|on|having|case)) [-+] \?"
 )
 _OPEN = re.compile(r"(?:(?<=\w) )?\( ?")
