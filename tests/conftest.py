@@ -76,6 +76,15 @@ def promtool() -> str:
     return found
 
 
+@pytest.fixture(scope="session")
+def pgbadger() -> str:
+    """The pgbadger program (Debian package pgbadger)."""
+    found = shutil.which("pgbadger")
+    require("pgBadger", found is not None, "apt-get install pgbadger (scripts/install-system-deps.sh)")
+    assert found is not None
+    return found
+
+
 @pytest.fixture
 def loopback_module() -> ModuleType:
     """tests/fixtures/load_test/loopback_server.py, for tests that start servers of their own."""
