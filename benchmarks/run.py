@@ -15,6 +15,7 @@ OUTPUT = ROOT / "docs" / "benchmarks.md"
 BENCHMARKS: tuple[tuple[str, list[str]], ...] = (
     ("benchmarks.workflow_bench", ["--markdown", str(SECTIONS / "workflow.md")]),
     ("benchmarks.digest_bench", ["--markdown", str(SECTIONS / "digest.md")]),
+    ("benchmarks.pgbadger_bench", ["--markdown", str(SECTIONS / "digest-postgres.md")]),
     ("benchmarks.tpch_bench", ["--markdown", str(SECTIONS / "index-advice.md")]),
     (
         "benchmarks.tpch_bench",
@@ -25,6 +26,7 @@ BENCHMARKS: tuple[tuple[str, list[str]], ...] = (
 ORDER = (
     "digest.md",
     "fingerprint-rules.md",  # written by hand: the rules the tests check, nothing measured
+    "digest-postgres.md",
     "index-advice.md",
     "index-advice-100.md",
     "demo.md",
