@@ -9,7 +9,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from benchmarks.pgbadger_classes import OurClass, match, pgbadger_command, read_pgbadger
+import pytest
+
+from benchmarks.pgbadger_classes import BadgerClass, OurClass, match, pgbadger_command, read_pgbadger
+from benchmarks.pgbadger_report import Run, report
 from perfpilot.workload.digest import digest_file
 
 LOG = Path(__file__).resolve().parents[1] / "fixtures" / "workload" / "postgres_pgbench.log"
@@ -46,11 +49,16 @@ def test_our_classes_of_the_recorded_log() -> None:
     assert sum(c.count for c in ours) == 548
 
 
-def test_pgbadger_agrees_on_every_shape(pgbadger: str, tmp_path: Path) -> None:
-    out = tmp_path / "pgbadger.json"
+@pytest.fixture(scope="module")
+def badger(pgbadger: str, tmp_path_factory: pytest.TempPathFactory) -> list[BadgerClass]:
+    """pgBadger's classes of the fixture, from the command the benchmark runs."""
+    out = tmp_path_factory.mktemp("pgbadger") / "pgbadger.json"
     command = pgbadger_command(str(LOG), str(out))
     subprocess.run([pgbadger, *command[1:]], check=True, capture_output=True, timeout=120)
-    badger = read_pgbadger(out)
+    return read_pgbadger(out)
+
+
+def test_pgbadger_agrees_on_every_shape(badger: list[BadgerClass]) -> None:
     shapes = match(_ours(), badger)
 
     assert [s.fingerprint for s in shapes if not s.agrees()] == []
@@ -65,3 +73,18 @@ def test_pgbadger_agrees_on_every_shape(pgbadger: str, tmp_path: Path) -> None:
     }
     assert len(badger) == len(EXPECTED) + 1
     assert sum(c.count for c in badger) == 548
+
+
+def test_the_benchmark_report_states_agreement_and_splits(badger: list[BadgerClass]) -> None:
+    shapes = match(_ours(), badger)
+    runs = [Run("perfpilot db digest", 2.0, 1.0, 50.0, 0.5)] * 3
+    badger_runs = [Run("pgBadger", 3.0, 2.0, 40.0, 0.5)] * 3
+    text = report(runs, badger_runs, shapes)
+
+    assert "- statements (executions logged): ours 548, pgBadger 548; classes: ours 13, pgBadger 14" in text
+    assert "| perfpilot db digest | 2.0 (2.0-2.0) | 274 | 1.0 (1.0-1.0) | 548 | 50 | 0.5-0.5 |" in text
+    assert "- perfpilot per CPU second: 2.0x pgBadger's rate (CPU medians); wall clock: 1.5x" in text
+    assert "(to the microsecond per statement): 13 of 13" in text
+    assert "same top 10 in the same order (pgBadger's classes added up per shape): yes" in text
+    assert "Shapes pgBadger splits (1):" in text
+    assert "Shapes that disagree" not in text
