@@ -5,6 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 
+from perfpilot.workload.accel import accelerator
+
+# The C accelerator's version of the literal steps below (same text, or None outside the simple path).
+_mask_literals = accelerator.mask_literals if accelerator is not None else None
+
 # Quoted text is found by one left-to-right scan so that a quote inside a comment (or a comment
 # marker inside a string) is never misread. Groups: 1 comment, 2 string, 3 double-quoted, 4 backtick,
 # 5 dollar-quoted body.
@@ -143,6 +148,11 @@ def _restore_identifiers(shape: str, identifiers: list[str]) -> str:
 
 def fingerprint(sql: str, dialect: str | None = None) -> str:
     """The normalised shape of one statement: equal for statements that differ only in literals."""
+    if _mask_literals is not None:
+        masked = _mask_literals(sql)
+        if masked is not None:
+            shape = _shape_cache.get(masked)
+            return shape if shape is not None else _cache_shape(masked)
     sql = sql.lstrip()
     while sql.startswith("/*"):  # a leading comment cannot hide inside a string: strip it cheaply
         end = sql.find("*/")
@@ -162,11 +172,17 @@ def fingerprint(sql: str, dialect: str | None = None) -> str:
     # Everything after this point depends on `text` alone, so its result is cached.
     shape = _shape_cache.get(text)
     if shape is None:
-        shape = _normalise_layout(text)
-        if len(_shape_cache) >= _CACHE_LIMIT:
-            _shape_cache.clear()
-        _shape_cache[text] = shape
+        shape = _cache_shape(text)
     return _restore_identifiers(shape, identifiers) if identifiers else shape
+
+
+def _cache_shape(text: str) -> str:
+    """_normalise_layout(text), kept in the bounded cache."""
+    shape = _normalise_layout(text)
+    if len(_shape_cache) >= _CACHE_LIMIT:
+        _shape_cache.clear()
+    _shape_cache[text] = shape
+    return shape
 
 
 def fingerprint_id(fingerprint_text: str) -> str:

@@ -7,10 +7,11 @@ per-entry work stays in C as far as possible: a 1,000,000-entry log is parsed in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import UTC, datetime
 from typing import Protocol
 
+from perfpilot.workload.accel import accelerator
 from perfpilot.workload.events import ParseStats, QueryEvent
 
 # One entry: either the common header layout (groups 1-5: time, thread id, query time, rows sent, rows
@@ -39,6 +40,8 @@ _SESSION_SET = re.compile(
 )
 _SET_TIMESTAMP = re.compile(r"timestamp=(\d+)", re.IGNORECASE)
 _CHUNK = 4 << 20
+# The C reader of common-layout entries (perfpilot/workload/_slowlog_c.c), or None: the regex reads all.
+_scan_entries = accelerator.scan_entries if accelerator is not None else None
 
 
 def _line_value(header: str, key: str) -> str | None:
@@ -189,42 +192,7 @@ def iter_slow_log_rows(stream: TextSource, stats: ParseStats, first_line: int = 
             limit = _complete_end(text)
             if limit <= 0:  # no entry starts here yet: read on (bounded below)
                 limit = 0
-        position = 0
-        for match in _ENTRY.finditer(text, 0, limit):
-            start = match.start()
-            if start != position:
-                _gap(text[position:start], stats, line)
-                line += text.count("\n", position, start)
-            stamp, session, duration, sent, examined, header, database, epoch, body = match.groups()
-            position = match.end()
-            if header is not None:  # an unusual header: the general reader
-                event = _generic_entry(match, state, stats, line)
-                if event is not None:
-                    yield event
-                line += text.count("\n", start, position)
-                continue
-            # The common layout, read by the regex alone.
-            entry_line = line
-            line += body.count("\n") + 2
-            if stamp is not None:
-                state.timestamp = stamp
-                line += 1
-            if database is not None:
-                state.database = database
-                line += 1
-            if epoch is not None:
-                line += 1
-            if body.startswith(_PEELED) or _ADMIN in body or _BANNER in body or _PORT in body:
-                sql, peeled_epoch = _body_statement(body, state, stats, entry_line)
-                epoch = peeled_epoch or epoch
-            else:
-                sql = body.rstrip().rstrip(";").rstrip()
-            if sql:
-                when = state.timestamp
-                if when is None and epoch is not None:
-                    when = _stamp(state, epoch)
-                database = state.database
-                yield sql, float(duration), int(examined), int(sent), session, when, entry_line, database
+        position, line = yield from _chunk_rows(text, limit, state, stats, line)
         if final:
             if position < len(text) and text[position:].strip():
                 _gap(text[position:], stats, line)
@@ -234,3 +202,58 @@ def iter_slow_log_rows(stream: TextSource, stats: ParseStats, first_line: int = 
             _gap(pending, stats, line)
             line += pending.count("\n")
             pending = ""
+
+
+def _chunk_rows(
+    text: str, limit: int, state: _State, stats: ParseStats, line: int
+) -> Generator[SlowLogRow, None, tuple[int, int]]:
+    """The rows of the entries in text[:limit]; returns where the last one ended and its line number.
+
+    With the C accelerator, runs of common-layout entries are read by `scan_entries` (the same rows);
+    the entry where it stops, and every entry without it, is read by the regex below.
+    """
+    scan = _scan_entries
+    position = 0
+    while True:
+        if scan is not None:
+            rows, position, line, state.timestamp = scan(
+                text, position, limit, line, state.timestamp, state.database
+            )
+            yield from rows
+        match = _ENTRY.search(text, position, limit)
+        if match is None:
+            return position, line
+        start = match.start()
+        if start != position:
+            _gap(text[position:start], stats, line)
+            line += text.count("\n", position, start)
+        stamp, session, duration, sent, examined, header, database, epoch, body = match.groups()
+        position = match.end()
+        if header is not None:  # an unusual header: the general reader
+            event = _generic_entry(match, state, stats, line)
+            if event is not None:
+                yield event
+            line += text.count("\n", start, position)
+            continue
+        # The common layout, read by the regex alone.
+        entry_line = line
+        line += body.count("\n") + 2
+        if stamp is not None:
+            state.timestamp = stamp
+            line += 1
+        if database is not None:
+            state.database = database
+            line += 1
+        if epoch is not None:
+            line += 1
+        if body.startswith(_PEELED) or _ADMIN in body or _BANNER in body or _PORT in body:
+            sql, peeled_epoch = _body_statement(body, state, stats, entry_line)
+            epoch = peeled_epoch or epoch
+        else:
+            sql = body.rstrip().rstrip(";").rstrip()
+        if sql:
+            when = state.timestamp
+            if when is None and epoch is not None:
+                when = _stamp(state, epoch)
+            database = state.database
+            yield sql, float(duration), int(examined), int(sent), session, when, entry_line, database
