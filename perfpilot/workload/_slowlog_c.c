@@ -234,6 +234,9 @@ static int special_body(PyObject *text, const Text *t, Py_ssize_t from, Py_ssize
     for (k = 0; peeled[k]; k++) {
         if (starts(t, from, peeled[k]) && from + (Py_ssize_t)strlen(peeled[k]) <= to) return 1;
     }
+    Py_ssize_t colon = PyUnicode_FindChar(text, ':', from, to, 1); /* every needle holds a colon */
+    if (colon == -2) return -1;
+    if (colon == -1) return 0;
     for (k = 0; k < 3; k++) {
         Py_ssize_t found = PyUnicode_Find(text, needles[k], from, to, 1);
         if (found == -2) return -1;
