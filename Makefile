@@ -13,7 +13,7 @@ help:
 	@echo "make test   - lint, type-check and run the tests (starts PostgreSQL when installed)"
 	@echo "make bench  - run the benchmarks in benchmarks/"
 
-$(STAMP): pyproject.toml setup.py perfpilot/workload/_slowlog_c.c
+$(STAMP): pyproject.toml setup.py $(wildcard perfpilot/workload/*.c)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'

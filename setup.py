@@ -1,6 +1,6 @@
-"""Build hook: the optional C accelerator of the digest (perfpilot/workload/_slowlog_c.c).
+"""Build hook: the optional C accelerators of the digest (perfpilot/workload/_slowlog_c.c, _tally_c.c).
 
-Everything else is declared in pyproject.toml. The extension is optional: when it cannot be built
+Everything else is declared in pyproject.toml. The extensions are optional: when they cannot be built
 (no C compiler or Python headers), the install goes on and the digest runs its pure-Python path.
 """
 
@@ -9,10 +9,11 @@ from setuptools import Extension, setup
 setup(
     ext_modules=[
         Extension(
-            "perfpilot.workload._slowlog_c",
-            sources=["perfpilot/workload/_slowlog_c.c"],
+            f"perfpilot.workload.{name}",
+            sources=[f"perfpilot/workload/{name}.c"],
             optional=True,
             extra_compile_args=["-O2"],
         )
+        for name in ("_slowlog_c", "_tally_c")
     ]
 )

@@ -1,43 +1,46 @@
-"""The digest's optional C accelerator (_slowlog_c.c): the loaded module, or None to run pure Python.
+"""The digest's optional C accelerators (_slowlog_c.c, _tally_c.c): loaded modules, or None for Python.
 
-The extension is built by `pip install -e .` (setup.py) next to its source. It is not used when it is
-missing, when PERFPILOT_PURE_PYTHON is set, or when its source file is newer than the built module (an
-edited source that was not rebuilt: `pip install -e .` or `make test` rebuilds it), so a stale compiled
-copy never runs; `stale()` says so and a test fails on it.
+The extensions are built by `pip install -e .` (setup.py) next to their sources. One is not used when
+it is missing, when PERFPILOT_PURE_PYTHON is set, or when its source file is newer than the built module
+(an edited source that was not rebuilt: `pip install -e .` or `make test` rebuilds it), so a stale
+compiled copy never runs; `stale()` says so and a test fails on it.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 from types import ModuleType
 
-SOURCE = Path(__file__).with_name("_slowlog_c.c")
+NAMES = ("_slowlog_c", "_tally_c")
 
 
-def _built(module: ModuleType) -> Path | None:
-    path = getattr(module, "__file__", None)
-    return Path(path) if path else None
+def source_of(name: str) -> Path:
+    """The C source of extension `name` (present in a source checkout)."""
+    return Path(__file__).with_name(f"{name}.c")
 
 
 def stale(module: ModuleType) -> bool:
     """True when the extension's C source (in a source checkout) is newer than the built module."""
-    built = _built(module)
+    built = getattr(module, "__file__", None)
     try:
-        return built is not None and SOURCE.stat().st_mtime > built.stat().st_mtime
+        source = source_of(module.__name__.rsplit(".", 1)[-1])
+        return built is not None and source.stat().st_mtime > Path(built).stat().st_mtime
     except OSError:  # an installed wheel ships no source: nothing to compare
         return False
 
 
-def load() -> ModuleType | None:
-    """The C accelerator when it is built, current and not switched off; else None."""
+def load(name: str) -> ModuleType | None:
+    """The extension `name` when it is built, current and not switched off; else None."""
     if os.environ.get("PERFPILOT_PURE_PYTHON"):
         return None
     try:
-        from perfpilot.workload import _slowlog_c
+        module = importlib.import_module(f"perfpilot.workload.{name}")
     except ImportError:
         return None
-    return None if stale(_slowlog_c) else _slowlog_c
+    return None if stale(module) else module
 
 
-accelerator = load()
+accelerator = load("_slowlog_c")
+tally = load("_tally_c")

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
+from perfpilot.workload import fingerprint as fingerprints
+from perfpilot.workload.accel import tally
 from perfpilot.workload.events import QueryEvent
 from perfpilot.workload.fingerprint import fingerprint
 from perfpilot.workload.formats.mysql_slow import SlowLogRow
 from perfpilot.workload.quantiles import QuantileSketch
+
+# The C version of aggregate_rows' loop (perfpilot/workload/_tally_c.c), or None: the loop below runs.
+_tally_rows = tally.tally_rows if tally is not None else None
 
 
 class ShapeTotals:
@@ -130,6 +136,9 @@ def aggregate_rows(
     on_row: Callable[[SlowLogRow, str], None] | None = None,
 ) -> dict[str, ShapeTotals]:
     """aggregate_events for slow-log rows (tuples), which skips building a QueryEvent per entry."""
+    mask = fingerprints._mask_literals
+    if _tally_rows is not None and mask is not None and on_row is None:
+        return _aggregate_rows_in_c(_tally_rows, rows, dialect, mask)
     shapes: dict[str, ShapeTotals] = {}
     shape_of = fingerprint
     find = shapes.get
@@ -142,4 +151,25 @@ def aggregate_rows(
         totals.add_one(sql, duration, examined, sent, stamp)
         if on_row is not None:
             on_row(row, text)
+    return shapes
+
+
+def _aggregate_rows_in_c(
+    tally_rows: Callable[..., None], rows: Iterable[SlowLogRow], dialect: str | None,
+    mask: Callable[[str], str | None],
+) -> dict[str, ShapeTotals]:
+    """aggregate_rows' loop run by the C tally; the same ShapeTotals, in the same order."""
+    tallies: dict[str, Any] = {}
+    tally_rows(
+        rows, mask, fingerprints._shape_cache, lambda sql: fingerprint(sql, dialect), QuantileSketch, tallies
+    )
+    shapes: dict[str, ShapeTotals] = {}
+    for text, running in tallies.items():
+        count, timed, total, longest, example, example_time, examined, sent, first, last, sketch = (
+            running.totals()
+        )
+        totals = shapes[text] = ShapeTotals(example, first)
+        totals.count, totals.timed, totals.total_time, totals.max_time = count, timed, total, longest
+        totals.example_time, totals.rows_examined, totals.rows_sent = example_time, examined, sent
+        totals.last_seen, totals.sketch = last, sketch
     return shapes

@@ -1,24 +1,26 @@
-"""The digest's C accelerator (perfpilot/workload/_slowlog_c.c) against its pure-Python reference: the
-same digests on every fixture log, the same fingerprints and slow-log rows on generated odd input, the
-fallback when the extension is absent, and no stale build."""
+"""The digest's C accelerators (perfpilot/workload/_slowlog_c.c, _tally_c.c) against their pure-Python
+reference: the same digests on every fixture log, the same fingerprints and slow-log rows on generated
+odd input, the fallback when an extension is absent, and no stale build."""
 
 from __future__ import annotations
 
 import io
 import random
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from perfpilot.workload import accel
+from perfpilot.workload import accel, aggregate
 from perfpilot.workload import fingerprint as fingerprint_module
 from perfpilot.workload.digest import digest_file
 from perfpilot.workload.events import ParseStats
 from perfpilot.workload.fingerprint import fingerprint
 from perfpilot.workload.formats import mysql_slow
 from perfpilot.workload.formats.mysql_slow import SlowLogRow, iter_slow_log_rows
+from perfpilot.workload.quantiles import QuantileSketch
 from tests.conftest import require
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -30,24 +32,32 @@ WORKLOAD_FILES = sorted(
 GOLDEN = (FIXTURES / "workload" / "fingerprints.txt").read_text().split("\n====\n")[1:]
 
 
-@pytest.fixture
-def pure_python(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Run the pure-Python path, as when the extension is not built."""
+def _pure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the pure-Python path, as when the extensions are not built."""
     monkeypatch.setattr(fingerprint_module, "_mask_literals", None)
     monkeypatch.setattr(mysql_slow, "_scan_entries", None)
+    monkeypatch.setattr(aggregate, "_tally_rows", None)
+
+
+@pytest.fixture
+def pure_python(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    _pure(monkeypatch)
     yield
 
 
 def _accelerated() -> None:
-    require("the digest's C accelerator", accel.accelerator is not None, "pip install -e . builds it (gcc)")
+    built = accel.accelerator is not None and accel.tally is not None
+    require("the digest's C accelerators", built, "pip install -e . builds them (gcc)")
 
 
-def test_the_extension_is_built_from_its_current_source() -> None:
-    built = sorted(accel.SOURCE.parent.glob("_slowlog_c*.so"))
-    for path in built:  # an edited source that was not rebuilt would silently not run: say so here
-        assert path.stat().st_mtime >= accel.SOURCE.stat().st_mtime, f"{path.name} is older than its source"
+@pytest.mark.parametrize("name", accel.NAMES)
+def test_each_extension_is_built_from_its_current_source(name: str) -> None:
+    source = accel.source_of(name)
+    for path in sorted(source.parent.glob(f"{name}*.so")):  # an edited source not rebuilt: say so here
+        assert path.stat().st_mtime >= source.stat().st_mtime, f"{path.name} is older than {source.name}"
     _accelerated()
-    assert not accel.stale(accel.accelerator)  # type: ignore[arg-type]
+    module = accel.load(name)
+    assert module is not None and not accel.stale(module)
 
 
 def test_a_stale_or_switched_off_extension_is_not_used(
@@ -56,13 +66,26 @@ def test_a_stale_or_switched_off_extension_is_not_used(
     _accelerated()
     newer = tmp_path / "_slowlog_c.c"
     newer.write_text("/* edited */\n")
-    monkeypatch.setattr(accel, "SOURCE", newer)
+    monkeypatch.setattr(accel, "source_of", lambda name: tmp_path / f"{name}.c")
     assert accel.stale(accel.accelerator)  # type: ignore[arg-type]
-    assert accel.load() is None
-    monkeypatch.setattr(accel, "SOURCE", tmp_path / "absent.c")  # an installed wheel ships no source
-    assert accel.load() is accel.accelerator
+    assert accel.load("_slowlog_c") is None
+    assert accel.load("_tally_c") is accel.tally  # an installed wheel ships no source: nothing to compare
     monkeypatch.setenv("PERFPILOT_PURE_PYTHON", "1")
-    assert accel.load() is None
+    assert accel.load("_tally_c") is None
+
+
+def test_packed_durations_make_the_same_sketch_as_one_at_a_time() -> None:
+    rng = random.Random(5)
+    values = [rng.lognormvariate(-3, 1.5) for _ in range(3000)]
+    one_at_a_time, packed = QuantileSketch(), QuantileSketch()
+    for value in values:
+        one_at_a_time.add(value)
+    for start in range(0, 3000, 64):
+        packed.add_packed(array("d", values[start : start + 64]).tobytes())
+        if start < 512:  # exact while small
+            assert packed.quantile(0.95) == sorted(values[: start + 64])[-(-95 * (start + 64) // 100) - 1]
+    quantiles = (0.5, 0.95, 0.99)
+    assert [packed.quantile(q) for q in quantiles] == [one_at_a_time.quantile(q) for q in quantiles]
 
 
 def test_without_the_extension_the_python_path_runs(pure_python: None, tmp_path: Path) -> None:
@@ -73,10 +96,15 @@ def test_without_the_extension_the_python_path_runs(pure_python: None, tmp_path:
     assert fingerprint("SELECT 1, 'a'") == "select ?, ?"
 
 
-def _digests(path: Path) -> dict[str, object]:
+def _digests(path: Path) -> dict[tuple[str, bool], object]:
+    """The digest by both fingerprint rules, with streams (rows seen one by one) and without (the C tally
+    when it is built, as `perfpilot db digest` runs)."""
     return {
-        rules: digest_file(path, workers=1, fingerprint_rules=rules).model_dump(mode="json")
+        (rules, streams): digest_file(
+            path, workers=1, fingerprint_rules=rules, keep_streams=streams
+        ).model_dump(mode="json")
         for rules in ("perfpilot", "pt")
+        for streams in (False, True)
     }
 
 
@@ -84,8 +112,7 @@ def _digests(path: Path) -> dict[str, object]:
 def test_every_fixture_log_digests_alike_on_both_paths(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _accelerated()
     fast = _digests(path)
-    monkeypatch.setattr(fingerprint_module, "_mask_literals", None)
-    monkeypatch.setattr(mysql_slow, "_scan_entries", None)
+    _pure(monkeypatch)
     assert _digests(path) == fast
 
 
@@ -125,7 +152,7 @@ def test_generated_statements_fingerprint_alike_on_both_paths(monkeypatch: pytes
 def _entry(rng: random.Random, n: int) -> str:
     """One slow-log entry, usually of the common layout, sometimes with an odd part."""
     odd = rng.random() < 0.35
-    pick = rng.randint(0, 14) if odd else -1
+    pick = rng.randint(0, 15) if odd else -1
     parts = []
     if rng.random() < 0.8 or pick == 0:
         parts.append(f"# Time: 2026-11-01T10:00:{n % 60:02d}.{n:06d}Z{' ' if pick == 0 else ''}\n")
@@ -134,9 +161,11 @@ def _entry(rng: random.Random, n: int) -> str:
     duration = {5: "1.5.2", 6: "7", 7: "0."}.get(pick, f"{rng.random():.6f}")
     gap = "\t" if pick == 8 else " "
     examined = "5٣" if pick == 9 else str(n * 1000)
-    parts.append(
-        f"# Query_time: {duration}{gap} Lock_time: 0.000010 Rows_sent: {n % 4}  Rows_examined: {examined}\n"
-    )
+    if pick != 15:  # 15: no figures at all
+        parts.append(
+            f"# Query_time: {duration}{gap} Lock_time: 0.000010 Rows_sent: {n % 4}"
+            f"  Rows_examined: {examined}\n"
+        )
     if pick == 10:
         parts.append("# Schema: shop  Last_errno: 0\n")
     if pick == 11 or rng.random() < 0.05:
@@ -154,6 +183,18 @@ def _entry(rng: random.Random, n: int) -> str:
 
 def _odd_log(rng: random.Random, entries: int) -> str:
     return "".join(_entry(rng, n) for n in range(entries))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_generated_slow_logs_digest_alike_on_both_paths(
+    seed: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _accelerated()
+    path = tmp_path / "slow.log"
+    path.write_text(_odd_log(random.Random(seed), 1500), encoding="utf-8")
+    fast = _digests(path)
+    _pure(monkeypatch)
+    assert _digests(path) == fast
 
 
 def _rows(text: str) -> tuple[list[SlowLogRow], int]:
