@@ -8,6 +8,10 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#ifndef SOURCE_DIGEST
+#define SOURCE_DIGEST "" /* set by setup.py: the SHA-256 of this file */
+#endif
+
 /* ---------------------------------------------------------------------------------------------- */
 /* mask_literals: fingerprint()'s steps before its cache, for statements on its simple path.        */
 /* ---------------------------------------------------------------------------------------------- */
@@ -437,5 +441,11 @@ PyMODINIT_FUNC PyInit__slowlog_c(void) {
     needle_banner = PyUnicode_InternFromString("started with:");
     needle_port = PyUnicode_InternFromString("Tcp port: ");
     if (needle_admin == NULL || needle_banner == NULL || needle_port == NULL) return NULL;
-    return PyModule_Create(&module_def);
+    PyObject *module = PyModule_Create(&module_def);
+    if (module == NULL) return NULL;
+    if (PyModule_AddStringConstant(module, "SOURCE_DIGEST", SOURCE_DIGEST) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
 }

@@ -2,6 +2,8 @@
 
 from perfpilot.workload.formats.mysql_slow import SlowLogRow
 
+SOURCE_DIGEST: str
+
 def mask_literals(sql: str, /) -> str | None: ...
 def scan_entries(
     text: str, pos: int, limit: int, line: int, timestamp: str | None, database: str | None, /

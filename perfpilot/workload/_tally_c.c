@@ -7,6 +7,10 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#ifndef SOURCE_DIGEST
+#define SOURCE_DIGEST "" /* set by setup.py: the SHA-256 of this file */
+#endif
+
 #define FLUSH_EVERY 64 /* 512 bytes per shape */
 
 typedef struct {
@@ -228,6 +232,10 @@ PyMODINIT_FUNC PyInit__tally_c(void) {
     if (PyType_Ready(&TallyType) < 0) return NULL;
     module = PyModule_Create(&module_def);
     if (module == NULL) return NULL;
+    if (PyModule_AddStringConstant(module, "SOURCE_DIGEST", SOURCE_DIGEST) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
     Py_INCREF(&TallyType);
     if (PyModule_AddObject(module, "Tally", (PyObject *)&TallyType) < 0) {
         Py_DECREF(&TallyType);

@@ -5,6 +5,8 @@ from collections.abc import Callable, Iterable
 from perfpilot.workload.formats.mysql_slow import SlowLogRow
 from perfpilot.workload.quantiles import QuantileSketch
 
+SOURCE_DIGEST: str
+
 class Tally:
     def totals(
         self,

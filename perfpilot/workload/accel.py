@@ -1,13 +1,15 @@
 """The digest's optional C accelerators (_slowlog_c.c, _tally_c.c): loaded modules, or None for Python.
 
-The extensions are built by `pip install -e .` (setup.py) next to their sources. One is not used when
-it is missing, when PERFPILOT_PURE_PYTHON is set, or when its source file is newer than the built module
-(an edited source that was not rebuilt: `pip install -e .` or `make test` rebuilds it), so a stale
-compiled copy never runs; `stale()` says so and a test fails on it.
+The extensions are built by `pip install -e .` (setup.py) next to their sources, each recording the
+SHA-256 of the source it was built from. One is not used when it is missing, when PERFPILOT_PURE_PYTHON
+is set, or when its source file (in a source checkout) no longer matches that digest (an edited source
+that was not rebuilt: `pip install -e .` or `make test` rebuilds it), so a stale compiled copy never
+runs; `stale()` says so and a test fails on it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
 from pathlib import Path
@@ -22,13 +24,12 @@ def source_of(name: str) -> Path:
 
 
 def stale(module: ModuleType) -> bool:
-    """True when the extension's C source (in a source checkout) is newer than the built module."""
-    built = getattr(module, "__file__", None)
+    """True when the extension's C source (in a source checkout) is not the one it was built from."""
     try:
-        source = source_of(module.__name__.rsplit(".", 1)[-1])
-        return built is not None and source.stat().st_mtime > Path(built).stat().st_mtime
+        source = source_of(module.__name__.rsplit(".", 1)[-1]).read_bytes()
     except OSError:  # an installed wheel ships no source: nothing to compare
         return False
+    return getattr(module, "SOURCE_DIGEST", None) != hashlib.sha256(source).hexdigest()
 
 
 def load(name: str) -> ModuleType | None:
