@@ -5,7 +5,7 @@
 # Usage: bash scripts/install-system-deps.sh [--required]
 set -uo pipefail
 
-packages=(postgresql-15 postgresql-15-hypopg postgresql-contrib percona-toolkit pgbadger prometheus chromium nginx)
+packages=(postgresql-15 postgresql-15-hypopg postgresql-contrib percona-toolkit pgbadger prometheus chromium nginx gcc)  # gcc: the digest's C extensions
 required=0
 [ "${1:-}" = "--required" ] && required=1
 
