@@ -1,4 +1,4 @@
-"""Build hook: the optional C accelerators of the digest (perfpilot/workload/_slowlog_c.c, _tally_c.c).
+"""Build hook: the optional C accelerators of the digest (perfpilot/workload/_*_c.c).
 
 Everything else is declared in pyproject.toml. The extensions are optional: when they cannot be built
 (no C compiler or Python headers), the install goes on and the digest runs its pure-Python path. Each
@@ -24,4 +24,4 @@ def _extension(name: str) -> Extension:
     )
 
 
-setup(ext_modules=[_extension(name) for name in ("_slowlog_c", "_tally_c")])
+setup(ext_modules=[_extension(name) for name in ("_slowlog_c", "_literals_c", "_tally_c")])

@@ -1,4 +1,4 @@
-"""The digest's optional C accelerators (_slowlog_c.c, _tally_c.c): loaded modules, or None for Python.
+"""The digest's optional C accelerators (_slowlog_c.c, _literals_c.c, _tally_c.c): modules, or None.
 
 The extensions are built by `pip install -e .` (setup.py) next to their sources, each recording the
 SHA-256 of the source it was built from. One is not used when it is missing, when PERFPILOT_PURE_PYTHON
@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from types import ModuleType
 
-NAMES = ("_slowlog_c", "_tally_c")
+NAMES = ("_slowlog_c", "_literals_c", "_tally_c")
 
 
 def source_of(name: str) -> Path:
@@ -43,5 +43,6 @@ def load(name: str) -> ModuleType | None:
     return None if stale(module) else module
 
 
-accelerator = load("_slowlog_c")
+slowlog = load("_slowlog_c")
+literals = load("_literals_c")
 tally = load("_tally_c")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 
-from perfpilot.workload.accel import accelerator
+from perfpilot.workload.accel import literals
 
 # The C accelerator's version of the literal steps below (same text, or None outside the simple path).
-_mask_literals = accelerator.mask_literals if accelerator is not None else None
+_mask_literals = literals.mask_literals if literals is not None else None
 
 # Quoted text is found by one left-to-right scan so that a quote inside a comment (or a comment
 # marker inside a string) is never misread. Groups: 1 comment, 2 string, 3 double-quoted, 4 backtick,

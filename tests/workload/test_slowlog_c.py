@@ -1,6 +1,6 @@
-"""The digest's C accelerators (perfpilot/workload/_slowlog_c.c, _tally_c.c) against their pure-Python
-reference: the same digests on every fixture log, the same fingerprints and slow-log rows on generated
-odd input, the fallback when an extension is absent, and no stale build."""
+"""The digest's C accelerators (perfpilot/workload/_slowlog_c.c, _literals_c.c, _tally_c.c) against their
+pure-Python reference: the same digests on every fixture log, the same fingerprints and slow-log rows on
+generated odd input, the fallback when an extension is absent, and no stale build."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def pure_python(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _accelerated() -> None:
-    built = accel.accelerator is not None and accel.tally is not None
+    built = accel.slowlog is not None and accel.literals is not None and accel.tally is not None
     require("the digest's C accelerators", built, "pip install -e . builds them (gcc)")
 
 
@@ -71,9 +71,9 @@ def test_a_stale_or_switched_off_extension_is_not_used(
     copy = tmp_path / "_slowlog_c.c"
     copy.write_bytes(source)  # the same text, newer (a checkout): still current
     monkeypatch.setattr(accel, "source_of", lambda name: tmp_path / f"{name}.c")
-    assert accel.load("_slowlog_c") is accel.accelerator
+    assert accel.load("_slowlog_c") is accel.slowlog
     copy.write_bytes(source + b"/* edited */\n")
-    assert accel.stale(accel.accelerator)  # type: ignore[arg-type]
+    assert accel.stale(accel.slowlog)  # type: ignore[arg-type]
     assert accel.load("_slowlog_c") is None
     assert accel.load("_tally_c") is accel.tally  # an installed wheel ships no source: nothing to compare
     monkeypatch.setenv("PERFPILOT_PURE_PYTHON", "1")
@@ -149,7 +149,7 @@ def test_generated_statements_fingerprint_alike_on_both_paths(monkeypatch: pytes
     rng = random.Random(20261207)
     statements = [_statement(rng) for _ in range(6000)]
     fast = [fingerprint(sql, "mysql") for sql in statements]
-    masks = [accel.accelerator.mask_literals(sql) for sql in statements]  # type: ignore[union-attr]
+    masks = [accel.literals.mask_literals(sql) for sql in statements]  # type: ignore[union-attr]
     assert sum(mask is not None for mask in masks) > 1500  # most take the C path
     monkeypatch.setattr(fingerprint_module, "_mask_literals", None)
     assert [fingerprint(sql, "mysql") for sql in statements] == fast
@@ -217,7 +217,7 @@ def test_generated_slow_logs_read_alike_on_both_paths(seed: int, monkeypatch: py
         text = text.replace("\n", "\r\n", 7)
     if seed == 4:
         text = text[: len(text) // 2]  # the last entry cut short
-    scan = accel.accelerator.scan_entries  # type: ignore[union-attr]
+    scan = accel.slowlog.scan_entries  # type: ignore[union-attr]
     read_in_c = []
 
     def counting_scan(*args: Any) -> Any:

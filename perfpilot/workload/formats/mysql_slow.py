@@ -11,7 +11,7 @@ from collections.abc import Generator, Iterator
 from datetime import UTC, datetime
 from typing import Protocol
 
-from perfpilot.workload.accel import accelerator
+from perfpilot.workload.accel import slowlog
 from perfpilot.workload.events import ParseStats, QueryEvent
 
 # One entry: either the common header layout (groups 1-5: time, thread id, query time, rows sent, rows
@@ -41,7 +41,7 @@ _SESSION_SET = re.compile(
 _SET_TIMESTAMP = re.compile(r"timestamp=(\d+)", re.IGNORECASE)
 _CHUNK = 4 << 20
 # The C reader of common-layout entries (perfpilot/workload/_slowlog_c.c), or None: the regex reads all.
-_scan_entries = accelerator.scan_entries if accelerator is not None else None
+_scan_entries = slowlog.scan_entries if slowlog is not None else None
 
 
 def _line_value(header: str, key: str) -> str | None:
