@@ -87,10 +87,25 @@ def hot_functions(profile: Profile, limit: int = 20) -> list[HotFunction]:
     return found
 
 
+def _entry_point_only(own: list[ProfileFrame], leaf: ProfileFrame) -> bool:
+    """True when the innermost application frame only started the program (a script's `<module>`, or the
+    function it calls, such as `main` running a server's event loop) and the sample's time is in library
+    code beneath it: that is the framework's own work (uvicorn parsing HTTP, asyncio), not a function of
+    the application to change. Its own lines (the leaf) still count."""
+    inner = own[-1]
+    if leaf is inner:
+        return False
+    return inner.function == "<module>" or (
+        len(own) >= 2 and all(frame.function == "<module>" for frame in own[:-1])
+    )
+
+
 def application_hot_paths(profile: Profile, min_share: float, limit: int = 3) -> list[HotFunction]:
     """The application's own functions that hold at least `min_share` of the samples as the innermost
     application frame on the stack (exclusive_share: each sample counts for one function only, so a
-    `main` that passes everything on holds nothing, and callers of a hot helper are its `callers`)."""
+    `main` that passes everything on holds nothing, and callers of a hot helper are its `callers`).
+    Samples whose innermost application frame is only the program's entry point, with the time in
+    library code beneath it, count for no function (`_entry_point_only`)."""
     total = profile.total
     if total <= 0:
         return []
@@ -98,7 +113,7 @@ def application_hot_paths(profile: Profile, min_share: float, limit: int = 3) ->
     callers: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for stack in profile.stacks:
         own = [profile.frames[i] for i in stack.frames if origin(profile.frames[i]) == "application"]
-        if own:
+        if own and not _entry_point_only(own, profile.frames[stack.frames[-1]]):
             innermost[_key(own[-1])] += stack.value
             if len(own) > 1:
                 callers[_key(own[-1])][own[-2].label] += stack.value

@@ -159,3 +159,20 @@ def test_a_hot_function_a_declared_toggle_addresses_gets_an_auto_applicable_togg
     assert rem.content.startswith("Restart the service with CACHE=1: score each product once\n\n")
     assert "shop/catalog.py:42" in rem.content and rem.rollback == "Restart the service without CACHE=1."
     assert other.remediation is not None and other.remediation.toggle is None  # app.py: not addressed
+
+
+def test_a_server_entry_point_is_no_hot_path_but_its_own_lines_are() -> None:
+    runpy = "_run_module_as_main (<frozen runpy>:198);_run_code (<frozen runpy>:88)"
+    loop = f"{runpy};<module> (app/serve.py:39);main (app/serve.py:35);run (uvicorn/main.py:643)"
+    profile = _folded(
+        f"""
+{loop};Runner.run (asyncio/runners.py:118) 60
+{loop};Starlette.__call__ (starlette/applications.py:96);handler (app/views.py:12) 30
+{runpy};<module> (app/batch.py:3);main (app/batch.py:9) 10
+"""
+    )
+    paths = application_hot_paths(profile, 0.05)
+    assert [(h.label, h.exclusive_share) for h in paths] == [
+        ("handler (app/views.py:12)", 0.3),
+        ("main (app/batch.py:9)", 0.1),  # a script's main doing its own work is still a hot path
+    ]
