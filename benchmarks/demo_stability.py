@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- demo-stability:start -->", "<!-- demo-stability:end -->"
 BUSY_LOOP = "while True: pass"
 _PSI_SOME = re.compile(r"^some\b.*\btotal=(\d+)", re.MULTILINE)
-_WAIT = re.compile(r"waited ([\d.]+) ms per request for a CPU and ran ([\d.]+) ms")
+_WAIT = re.compile(r"waited ([\d.]+) ms/request for a CPU, ran ([\d.]+) ms")
 
 
 @dataclass

@@ -2,8 +2,10 @@
 CPU pressure, read around one run.
 
 Linux only, and only what the kernel exposes: /proc/PID/task/*/schedstat gives each thread's time on a
-CPU and time runnable but waiting for one (ns; threads that exited during the run are not counted, so
-the figures are lower bounds); /proc/pressure/cpu (PSI) gives the time some runnable task waited for a
+CPU and time runnable but waiting for one (ns), taken per thread between the two readings (a thread
+started during the run counts from zero; one that exited during it is lost, so the figures are lower
+bounds; a thread pool retires idle workers: a sum over the threads alive is not monotonic);
+/proc/pressure/cpu (PSI) gives the time some runnable task waited for a
 CPU, host-wide (`some total=`, microseconds). A service that waited for a CPU at least as long as it ran
 was slowed by the host it ran on, not only by its own work. Elsewhere every reading is None.
 """
@@ -23,12 +25,20 @@ _PSI_SOME = re.compile(r"^some\b.*\btotal=(\d+)", re.MULTILINE)
 
 @dataclass(frozen=True)
 class CpuSnapshot:
-    """Cumulative counters at one instant (None where the kernel did not give them)."""
+    """Cumulative counters at one instant (None where the kernel did not give them): per thread id of the
+    service, (ns on a CPU, ns runnable waiting for one); the host's PSI `some` total."""
 
     at_s: float
-    service_run_ns: int | None
-    service_wait_ns: int | None
+    threads: dict[int, tuple[int, int]] | None
     pressure_us: int | None
+
+    @property
+    def service_run_ns(self) -> int | None:
+        return sum(run for run, _ in self.threads.values()) if self.threads is not None else None
+
+    @property
+    def service_wait_ns(self) -> int | None:
+        return sum(wait for _, wait in self.threads.values()) if self.threads is not None else None
 
 
 class RunContention(BaseModel):
@@ -61,8 +71,9 @@ class RunContention(BaseModel):
         return round(seconds / self.requests * 1000, 2)
 
 
-def _schedstat(pid: int, proc: Path) -> tuple[int, int] | None:
-    run = wait = 0
+def _schedstat(pid: int, proc: Path) -> dict[int, tuple[int, int]] | None:
+    """Per thread id: (ns on a CPU, ns runnable waiting for one); None when the process is gone."""
+    threads: dict[int, tuple[int, int]] = {}
     try:
         tasks = list((proc / str(pid) / "task").iterdir())
     except OSError:
@@ -72,9 +83,9 @@ def _schedstat(pid: int, proc: Path) -> tuple[int, int] | None:
             fields = (task / "schedstat").read_text().split()
         except OSError:  # the thread ended between listing and reading
             continue
-        if len(fields) >= 2:
-            run, wait = run + int(fields[0]), wait + int(fields[1])
-    return (run, wait) if tasks else None
+        if len(fields) >= 2 and task.name.isdigit():
+            threads[int(task.name)] = (int(fields[0]), int(fields[1]))
+    return threads or None
 
 
 def _pressure(proc: Path) -> int | None:
@@ -86,30 +97,43 @@ def _pressure(proc: Path) -> int | None:
 
 
 def snapshot(pid: int | None, proc: Path = PROC) -> CpuSnapshot:
-    """The service's (pid) summed thread counters and the host's CPU pressure now."""
-    stat = _schedstat(pid, proc) if pid is not None else None
+    """The service's (pid) per-thread counters and the host's CPU pressure now."""
     return CpuSnapshot(
         at_s=time.monotonic(),
-        service_run_ns=stat[0] if stat else None,
-        service_wait_ns=stat[1] if stat else None,
+        threads=_schedstat(pid, proc) if pid is not None else None,
         pressure_us=_pressure(proc),
     )
 
 
+def _thread_deltas(start: CpuSnapshot, end: CpuSnapshot) -> tuple[int, int] | None:
+    """(run ns, wait ns) summed over the threads alive at the end, each from its value at the start (or
+    zero: started since, or an id reused by a new thread whose counters are below the old one's)."""
+    if start.threads is None or end.threads is None:
+        return None
+    run = wait = 0
+    for tid, (end_run, end_wait) in end.threads.items():
+        start_run, start_wait = start.threads.get(tid, (0, 0))
+        if end_run < start_run or end_wait < start_wait:
+            start_run = start_wait = 0
+        run, wait = run + end_run - start_run, wait + end_wait - start_wait
+    return run, wait
+
+
 def between(run: str, start: CpuSnapshot, end: CpuSnapshot, requests: float | None) -> RunContention:
-    """What happened between two snapshots of the same service (a restart in between reads as None)."""
+    """What happened between two snapshots of the same service (pid)."""
     wall = max(end.at_s - start.at_s, 1e-9)
 
     def delta(a: int | None, b: int | None, scale: float) -> float | None:
         return round((b - a) / scale, 4) if a is not None and b is not None and b >= a else None
 
     pressure = delta(start.pressure_us, end.pressure_us, 1e6)
+    service = _thread_deltas(start, end)
     return RunContention(
         run=run,
         wall_s=round(wall, 3),
         requests=int(requests) if requests is not None else None,
-        service_cpu_s=delta(start.service_run_ns, end.service_run_ns, 1e9),
-        service_wait_s=delta(start.service_wait_ns, end.service_wait_ns, 1e9),
+        service_cpu_s=round(service[0] / 1e9, 4) if service is not None else None,
+        service_wait_s=round(service[1] / 1e9, 4) if service is not None else None,
         cpu_pressure_share=round(min(pressure / wall, 1.0), 4) if pressure is not None else None,
     )
 
@@ -137,17 +161,17 @@ def combined(runs: list[RunContention]) -> RunContention | None:
 
 
 def describe(runs: list[RunContention]) -> str | None:
-    """One line for the report: what the service waited for and what it ran, per request."""
+    """One short line for the report (the validation step's budget is small): CPU wait and CPU time per
+    request of the service, and the host's CPU pressure."""
     both = combined(runs)
     if both is None or (both.service_wait_s is None and both.cpu_pressure_share is None):
         return None
     parts = []
     if both.service_wait_s is not None and both.service_cpu_s is not None and both.requests:
         parts.append(
-            f"the service waited {both.per_request_ms(both.service_wait_s)} ms per request for a CPU and "
-            f"ran {both.per_request_ms(both.service_cpu_s)} ms (schedstat)"
+            f"service waited {both.per_request_ms(both.service_wait_s)} ms/request for a CPU, ran "
+            f"{both.per_request_ms(both.service_cpu_s)} ms"
         )
     if both.cpu_pressure_share is not None:
-        parts.append(f"some task waited for a CPU {both.cpu_pressure_share:.0%} of the time (PSI)")
-    verdict = ": contended (a miss whose median met its target: host_contended)" if both.contended else ""
-    return f"host CPU over the after-runs: {'; '.join(parts)}{verdict}"
+        parts.append(f"CPU pressure {both.cpu_pressure_share:.0%}")
+    return f"host CPU, after-runs: {', '.join(parts)}" + (" (contended)" if both.contended else "")

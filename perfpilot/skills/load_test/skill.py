@@ -81,14 +81,12 @@ def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
     observer = ctx.load_observer
     live_profile = None
     contention: list[RunContention] = []
-    extra: list[LoadTestResult] = []
     if inp.label == "after" and wants_profile(ctx, inp.profile, inp.label, 0):
         # the after-state is profiled in a run of its own: a run under py-spy (its CPU taken from the
         # service's on a busy host) is no repeat of the unprofiled ones the targets are judged on
         name = f"after-{inp.profile}-profiled"
         run_once = partial(run_profile, http, plan, out_dir, run_name=name, label=inp.label)
         profiled_run, live_profile = profiled(ctx, plan.duration_s, run_once, "after")
-        extra.append(profiled_run)
         ctx.log.info("load_test.run", run=name, exit_code=profiled_run.exit_code, judged=False)
         if profiled_run.interrupted:
             raise RunInterrupted(_output(inp, [], endpoint_names(http)), f"load test {name} interrupted")
@@ -112,9 +110,8 @@ def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
             raise RunInterrupted(_output(inp, runs, endpoint_names(http)), f"load test {name} interrupted")
         if not result.complete:
             break
-    output = _output(inp, runs, endpoint_names(http))
-    files = [str(p) for r in extra for p in _run_files(r) if p.exists()]
-    output = output.model_copy(update={"contention": contention, "files": [*files, *output.files]})
+    # the profiled run's files stay in the run's folder, not listed (the step budgets are small)
+    output = _output(inp, runs, endpoint_names(http)).model_copy(update={"contention": contention})
     if live_profile is not None:
         output = output.model_copy(update={"live_profile": live_profile})
     if observer is None or not runs:

@@ -41,17 +41,20 @@ def test_a_snapshot_sums_the_services_threads_and_reads_psi_some(tmp_path: Path)
 
 
 def test_between_two_snapshots_gives_seconds_and_the_pressure_share() -> None:
-    start = CpuSnapshot(at_s=100.0, service_run_ns=1_000_000_000, service_wait_ns=0, pressure_us=0)
-    end = CpuSnapshot(at_s=160.0, service_run_ns=7_000_000_000, service_wait_ns=9_000_000_000,
-                      pressure_us=45_000_000)  # fmt: skip
+    # thread 2 (an idle pool worker) retired during the run, thread 3 started: per-thread deltas
+    start = CpuSnapshot(at_s=100.0, threads={1: (1_000_000_000, 0), 2: (5_000_000_000, 1)}, pressure_us=0)
+    threads = {1: (5_000_000_000, 6_000_000_000), 3: (2_000_000_000, 3_000_000_000)}
+    end = CpuSnapshot(at_s=160.0, threads=threads, pressure_us=45_000_000)
     run = between("after-baseline-1", start, end, 1200.0)
     assert run == RunContention(
         run="after-baseline-1", wall_s=60.0, requests=1200, service_cpu_s=6.0, service_wait_s=9.0,
         cpu_pressure_share=0.75,
     )  # fmt: skip
     assert run.contended and run.per_request_ms(run.service_wait_s) == 7.5
-    restarted = CpuSnapshot(at_s=160.0, service_run_ns=10, service_wait_ns=10, pressure_us=None)
-    assert between("x", start, restarted, None).service_cpu_s is None  # counters went back: not this one
+    gone = CpuSnapshot(at_s=160.0, threads=None, pressure_us=None)
+    assert between("x", start, gone, None).service_cpu_s is None  # the process ended: nothing measured
+    reused = CpuSnapshot(at_s=160.0, threads={2: (1_000, 2_000)}, pressure_us=None)  # a new thread, same id
+    assert between("x", start, reused, None).service_wait_s == 0.0
 
 
 def test_a_service_that_ran_longer_than_it_waited_is_not_contended() -> None:
@@ -73,9 +76,8 @@ def test_runs_combine_and_read_as_one_note() -> None:
         service_wait_s=12.0, cpu_pressure_share=0.75,
     )  # fmt: skip
     assert describe(runs) == (
-        "host CPU over the after-runs: the service waited 5.0 ms per request for a CPU and ran 5.0 ms "
-        "(schedstat); some task waited for a CPU 75% of the time (PSI): contended (a miss whose median met "
-        "its target: host_contended)"
+        "host CPU, after-runs: service waited 5.0 ms/request for a CPU, ran 5.0 ms, CPU pressure 75% "
+        "(contended)"
     )
     assert describe([]) is None and combined([]) is None
     assert describe([RunContention(run="x", wall_s=60)]) is None

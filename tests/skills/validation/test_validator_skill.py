@@ -140,9 +140,8 @@ def test_the_after_runs_host_contention_is_stated_and_leaves_a_tail_miss_undecid
     row = next(r for r in report.comparisons if r.metric == f"p95_ms:{ENDPOINT}")
     assert row.verdict == "host_contended" and row.met is None
     assert report.notes[-1] == (
-        "host CPU over the after-runs: the service waited 20.0 ms per request for a CPU and ran 10.0 ms "
-        "(schedstat); some task waited for a CPU 90% of the time (PSI): contended (a miss whose median met "
-        "its target: host_contended)"
+        "host CPU, after-runs: service waited 20.0 ms/request for a CPU, ran 10.0 ms, CPU pressure 90% "
+        "(contended)"
     )
     quiet = after.model_copy(
         update={"contention": [runs[0].model_copy(update={"service_wait_s": 0.1})]}
@@ -150,4 +149,6 @@ def test_the_after_runs_host_contention_is_stated_and_leaves_a_tail_miss_undecid
     report = SKILL.run(ValidatorInput(), _context(tmp_path, {"load-test-runner": quiet})).report
     # without repeated baseline runs in this context the interval is the bootstrap's: not host_contended
     assert all(r.verdict != "host_contended" for r in report.comparisons)
-    assert report.notes[-1].endswith("some task waited for a CPU 90% of the time (PSI)")
+    assert report.notes[-1] == (
+        "host CPU, after-runs: service waited 1.0 ms/request for a CPU, ran 10.0 ms, CPU pressure 90%"
+    )
