@@ -68,7 +68,8 @@ def run(inp: ValidatorInput, ctx: SkillContext) -> ValidatorOutput:
     notes = [] if rows else ["The target defines no SLOs: nothing to judge against (share set to 1)."]
     if projection is not None:
         notes += projection.notes
-    if (host := describe(contention)) is not None:
+    # stated where it decided a verdict: the step's budget is small (a PostgreSQL run's notes fill it)
+    if any(r.verdict == "host_contended" for r in rows) and (host := describe(contention)) is not None:
         notes.append(host)
     report = ValidationReport(
         method="measured" if measured else "projected",

@@ -147,8 +147,6 @@ def test_the_after_runs_host_contention_is_stated_and_leaves_a_tail_miss_undecid
         update={"contention": [runs[0].model_copy(update={"service_wait_s": 0.1})]}
     )
     report = SKILL.run(ValidatorInput(), _context(tmp_path, {"load-test-runner": quiet})).report
-    # without repeated baseline runs in this context the interval is the bootstrap's: not host_contended
+    # a service that waited less than it ran: no host_contended verdict, and no note (budgets are small)
     assert all(r.verdict != "host_contended" for r in report.comparisons)
-    assert report.notes[-1] == (
-        "host CPU, after-runs: service waited 1.0 ms/request for a CPU, ran 10.0 ms, CPU pressure 90%"
-    )
+    assert not any(n.startswith("host CPU") for n in report.notes)
