@@ -13,10 +13,12 @@ from perfpilot.artifacts.profiles import HotFunctionShare, LiveProfile
 # met_beyond_noise / not_met_beyond_noise: the after-value's whole 95% interval is at / beyond the target;
 # not_beyond_noise: the interval straddles the target; too_few_samples: fewer requests than the percentile
 # needs (validation.change_interval.min_requests); noise_unknown: no per-request durations and no repeated
-# baseline to estimate the noise from; no_data: a value is missing.
+# baseline to estimate the noise from; no_data: a value is missing; host_contended: not shown met while
+# the service waited for a CPU as long as it ran (host contention) and its median request met the target:
+# the miss is the host's tail as much as the service's, undecided (never met).
 LatencyVerdict = Literal[
     "met_beyond_noise", "not_met_beyond_noise", "not_beyond_noise", "too_few_samples", "noise_unknown",
-    "no_data",
+    "no_data", "host_contended",
 ]
 # The report's: met (every target row met), not_met (a row missed beyond noise), inconclusive (otherwise).
 ValidationVerdict = Literal["met", "not_met", "inconclusive"]

@@ -69,6 +69,7 @@ class LiveSession:
         self.pg = PgLive(dsn, self.dir, sandbox_dsn=sandbox_dsn) if dsn else None
         self.evidence: EvidenceBundle | None = None
         self.ledger = RunLedger(options.workdir, options.run_id)
+        self.warmup: Any = None  # capture's warm-up, run again on each restart apply makes
 
     def _argv(self, db: Path | str) -> list[str]:
         http, service = self.spec.evidence.http, self.spec.evidence.service
@@ -177,6 +178,7 @@ class LiveSession:
         run reuses the evidence its thread captured (the same measurements, no second warm-up)."""
         from perfpilot.evidence.load import load_evidence
 
+        self.warmup = warmup
         if (captured := load_captured(self.ledger.dir, self.live_target())) is not None:
             self.log.info("evidence.reused", folder=str(self.ledger.dir))
             self.evidence = captured
@@ -195,7 +197,7 @@ class LiveSession:
         toggled = self._enable_toggles(plan)
         if not changes:
             if toggled:
-                self.service.restart(self._argv(self.serving), self._env())
+                self._restart(self.serving)
             return toggled
         if self.pg is not None:
             return self._apply_postgres(changes) + toggled
@@ -211,9 +213,17 @@ class LiveSession:
 
         apply_ddl(target_db, [c for c in changes if c.id not in done], on_applied=record)
         applied = [entry.change for entry in self.ledger.applied(target_db)]
-        self.service.restart(self._argv(target_db), self._env())
+        self._restart(target_db)
         self.log.info("apply.done", changes=applied, where=where)
         return [f"{cid} ({where})" for cid in applied] + toggled
+
+    def _restart(self, db: Path | str) -> None:
+        """Restart the service on `db` and warm it up as the before-state was (a fresh process has cold
+        caches: measured cold, the after-state would not be measured like the before-state)."""
+        assert self.service is not None
+        self.service.restart(self._argv(db), self._env())
+        if self.warmup is not None and self.warmup_s > 0:
+            self.warmup(self.warmup_s, "warmup-after")
 
     def _enable_toggles(self, plan: ImplementationPlan) -> list[str]:
         """Record each toggle the plan turns on (the next start of the service uses it); all enabled."""
@@ -250,7 +260,7 @@ class LiveSession:
         self.service.stop()
         workloads = self.evidence.workloads if self.evidence is not None else []
         checks, where = self.pg.apply(changes, workloads)
-        self.service.restart(self._argv(self.pg.serving), self._env())
+        self._restart(self.pg.serving)
         applied = [c for c in checks if c.outcome == "applied"]
         self.log.info("apply.done", changes=[c.change_id for c in applied], where=where)
         return [applied_entry(c, where) for c in applied]

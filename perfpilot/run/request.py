@@ -233,7 +233,9 @@ def _run_live(req: RunRequest, spec: Any, options: Any, log: Any) -> RunReport:
                     f"{req.target}: a live run needs evidence.http, evidence.service and a sqlite: or "
                     "postgresql:// evidence.database.dsn"
                 )
-            evidence = session.capture(lambda s: _warm_up(spec, options.workdir, s), req.strict)
+            evidence = session.capture(
+                lambda s, folder="warmup": _warm_up(spec, options.workdir / folder, s), req.strict
+            )
             return run_workflow(evidence, options)
     except ServiceError as exc:
         raise RunInputError(f"{req.target}: the service could not be started: {exc}") from None
@@ -241,13 +243,14 @@ def _run_live(req: RunRequest, spec: Any, options: Any, log: Any) -> RunReport:
         raise RunInputError(f"{req.target}: {exc}") from None
 
 
-def _warm_up(spec: Any, workdir: Path, seconds: float) -> None:
-    """A short baseline-profile load that warms caches and fills the service's logs before profiling."""
+def _warm_up(spec: Any, folder: Path, seconds: float) -> None:
+    """A short baseline-profile load that warms caches and fills the service's logs before profiling (and
+    warms the restarted service before validation)."""
     from perfpilot.evidence.bundle import EvidenceBundle
     from perfpilot.skills.base import SkillContext
     from perfpilot.skills.registry import default_registry
 
-    ctx = SkillContext(evidence=EvidenceBundle(target=spec), workdir=workdir / "warmup", live=True)
+    ctx = SkillContext(evidence=EvidenceBundle(target=spec), workdir=folder, live=True)
     default_registry().get("load-test-runner").skill.invoke(
         {"profile": "baseline", "duration_s": seconds}, ctx
     )

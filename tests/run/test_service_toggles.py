@@ -110,3 +110,14 @@ def test_a_toggle_declares_what_switches_it_and_what_it_fixes() -> None:
     assert toggle.addresses_frame("_shingles", "elsewhere.py")
     assert toggle.addresses_frame("score", "/srv/app/shop/related.py")
     assert not toggle.addresses_frame("score", "/srv/app/myshop/related.py")
+
+
+def test_a_restarted_service_is_warmed_up_like_the_before_state(tmp_path: Path) -> None:
+    session, service = _session(tmp_path)
+    warmups: list[tuple[float, str]] = []
+    session.warmup = lambda seconds, folder="warmup": warmups.append((seconds, folder))
+    session.apply(_plan(_change("chg-t", "fast")))
+    assert len(service.restarts) == 1 and warmups == [(5.0, "warmup-after")]
+    session.warmup_s = 0  # a run asked for no warm-up: the restart is not warmed either
+    session.apply(_plan(_change("chg-t", "fast")))
+    assert len(service.restarts) == 2 and warmups == [(5.0, "warmup-after")]

@@ -1,9 +1,10 @@
 """Baseline runs of a live service, profiled: py-spy samples the service while k6 drives it.
 
 The first `before` run's stacks join the run's evidence (evidence.profiles), so the performance-profiler
-names the hot paths and the application-profiler explains them. The first `after` run (validation,
-after the plan was applied and the service restarted) is sampled the same way into files of its own,
-for validation to compare the hot functions' shares. The LiveProfile (flame graph, RSS, I/O, or why
+names the hot paths and the application-profiler explains them. The after-state (validation, after the
+plan was applied and the service restarted) is sampled the same way into files of its own, in a run of
+its own before the judged after-runs (load_test.skill), for validation to compare the hot functions'
+shares. The LiveProfile (flame graph, RSS, I/O, or why
 py-spy could not attach) goes into the load test's output for the report."""
 
 from __future__ import annotations

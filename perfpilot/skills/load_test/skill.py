@@ -12,8 +12,9 @@ from perfpilot.artifacts import Baseline
 from perfpilot.artifacts.profiles import LiveProfile
 from perfpilot.skills.base import RunInterrupted, Skill, SkillContext, SkillError, SkillInput, SkillOutput
 from perfpilot.skills.load_test.execution import LoadTestResult, run_profile
+from perfpilot.skills.load_test.host_contention import RunContention, between, snapshot
 from perfpilot.skills.load_test.k6_baseline import baseline_from_k6
-from perfpilot.skills.load_test.live_profiling import profiled, wants_profile
+from perfpilot.skills.load_test.live_profiling import profiled, requests_sent, service_pid, wants_profile
 from perfpilot.skills.load_test.noise import median_index, spread_pct, with_run_noise
 from perfpilot.skills.load_test.profiles import ProfileName, plan_profile
 from perfpilot.skills.load_test.scripts import endpoint_names
@@ -57,6 +58,11 @@ class LoadTestOutput(SkillOutput):
         default=None,
         description="py-spy's sampling of the service during the first baseline run (before or after).",
     )
+    contention: list[RunContention] = Field(
+        default_factory=list,
+        exclude=True,  # validation states it in a note; not charged to the step's budget twice
+        description="Per run: the service's CPU time and run-queue wait, the host's CPU pressure.",
+    )
 
 
 def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
@@ -74,15 +80,28 @@ def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
     runs: list[LoadTestResult] = []
     observer = ctx.load_observer
     live_profile = None
+    contention: list[RunContention] = []
+    if inp.label == "after" and wants_profile(ctx, inp.profile, inp.label, 0):
+        # the after-state is profiled in a run of its own: a run under py-spy (its CPU taken from the
+        # service's on a busy host) is no repeat of the unprofiled ones the targets are judged on
+        name = f"after-{inp.profile}-profiled"
+        run_once = partial(run_profile, http, plan, out_dir, run_name=name, label=inp.label)
+        profiled_run, live_profile = profiled(ctx, plan.duration_s, run_once, "after")
+        ctx.log.info("load_test.run", run=name, exit_code=profiled_run.exit_code, judged=False)
+        if profiled_run.interrupted:
+            raise RunInterrupted(_output(inp, [], endpoint_names(http)), f"load test {name} interrupted")
     for index in range(inp.repeat):
         name = "-".join(p for p in (inp.label, inp.profile, str(index + 1)) if p)
         run_once = partial(run_profile, http, plan, out_dir, run_name=name, label=inp.label)
         if observer is not None:
             observer.start(name)
-        if wants_profile(ctx, inp.profile, inp.label, index):
+        pid = service_pid(ctx)
+        started = snapshot(pid)
+        if inp.label != "after" and wants_profile(ctx, inp.profile, inp.label, index):
             result, live_profile = profiled(ctx, plan.duration_s, run_once, inp.label or "before")
         else:
             result = run_once()
+        contention.append(between(name, started, snapshot(pid), requests_sent(result)))
         if observer is not None:
             observer.finish(name, request_seconds(result))
         runs.append(result)
@@ -91,7 +110,8 @@ def run(inp: LoadTestInput, ctx: SkillContext) -> LoadTestOutput:
             raise RunInterrupted(_output(inp, runs, endpoint_names(http)), f"load test {name} interrupted")
         if not result.complete:
             break
-    output = _output(inp, runs, endpoint_names(http))
+    # the profiled run's files stay in the run's folder, not listed (the step budgets are small)
+    output = _output(inp, runs, endpoint_names(http)).model_copy(update={"contention": contention})
     if live_profile is not None:
         output = output.model_copy(update={"live_profile": live_profile})
     if observer is None or not runs:

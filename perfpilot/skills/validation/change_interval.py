@@ -8,10 +8,13 @@ Two sources of noise, each giving a 95% interval; the reported interval spans bo
   k-th smallest of n uniforms, which is Beta(k, n - k + 1) distributed; so each replicate draws one Beta
   variate instead of resampling n requests (exact, and cheap for any n).
 - run to run, when the baseline (and the after-run) was repeated: the standard deviation of
-  log(percentile) over each side's runs; the change varies by the root of their summed squares (sqrt(2)
-  times the one known when only one side was repeated), the after-value by the after-runs' own spread
-  (the baseline's when the after-run was not repeated: an overloaded baseline is noisier than a healthy
-  after-state, so that fallback is conservative). Normal, 1.96 sigma.
+  log(percentile) over each side's runs, estimated from few runs, so scaled by Student's t with the
+  runs' degrees of freedom (two runs: 1 degree, t = 12.71), not by 1.96 as if the spread were known.
+  The change varies by the root of their summed squares (sqrt(2) times the one known when only one side
+  was repeated; t with the degrees of freedom summed); the after-value is the after-state's level, the
+  geometric mean of its runs, with the interval of a mean (t * sd / sqrt(runs)); without repeated
+  after-runs, the baseline's spread stands in (an overloaded baseline is noisier than a healthy
+  after-state, so that fallback is conservative) around the one after-value.
 
 Without either, the noise is unknown and nothing is said to be beyond it.
 """
@@ -26,6 +29,8 @@ from collections.abc import Sequence
 from perfpilot.artifacts.validation import ChangeInterval
 
 Z_95 = 1.96
+# Two-sided 95% quantiles of Student's t by degrees of freedom; past the table, the normal's 1.96 + a margin.
+T_95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228}
 RESAMPLES = 4000
 SEED = 18
 # A percentile needs this many requests beyond it before it means anything (p95: 100, p99: 500 requests).
@@ -76,9 +81,18 @@ def bootstrap_log_spread(
     return spread[int(0.025 * RESAMPLES)], spread[int(0.975 * RESAMPLES) - 1]
 
 
+def t_95(degrees: int) -> float:
+    """Student's t two-sided 95% quantile for `degrees` of freedom (>= 1)."""
+    return T_95.get(degrees, Z_95 + 2.4 / degrees)
+
+
+def _logs(values: Sequence[float]) -> list[float]:
+    return [math.log(v) for v in values if v > 0]
+
+
 def run_log_sd(values: Sequence[float]) -> float | None:
     """Standard deviation of log(value) over repeated runs; None with fewer than two positive values."""
-    logs = [math.log(v) for v in values if v > 0]
+    logs = _logs(values)
     return statistics.stdev(logs) if len(logs) >= 2 else None
 
 
@@ -108,11 +122,19 @@ def change_interval(
     known = [v for v in (sd, sd_after) if v is not None]
     if known:
         both = math.sqrt(sum(v * v for v in known) * (2 / len(known)))
-        half = Z_95 * both
+        sides = ((baseline_runs, sd), (after_runs, sd_after))
+        degrees = sum(len(_logs(runs)) - 1 for runs, spread in sides if spread is not None)
+        half = t_95(max(degrees, 1)) * both
         low, high = min(low, effect - half), max(high, effect + half)
-        own = sd_after if sd_after is not None else sd
-        assert own is not None
-        after_low, after_high = min(after_low, -Z_95 * own), max(after_high, Z_95 * own)
+        if sd_after is not None:  # the after-state's level: the mean of its runs' log percentiles
+            logs = _logs(after_runs)
+            mean_half = t_95(len(logs) - 1) * sd_after / math.sqrt(len(logs))
+            centre = statistics.fmean(logs) - math.log(after)
+            after_low, after_high = min(after_low, centre - mean_half), max(after_high, centre + mean_half)
+        else:
+            assert sd is not None
+            own = t_95(len(_logs(baseline_runs)) - 1) * sd
+            after_low, after_high = min(after_low, -own), max(after_high, own)
         runs = [f"{len(baseline_runs)} baseline runs"] if sd is not None else []
         runs += [f"{len(after_runs)} after-runs"] if sd_after is not None else []
         sources.append(f"spread of {' and '.join(runs)}")

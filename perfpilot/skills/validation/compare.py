@@ -41,6 +41,7 @@ def _target_rows(
     slo: EndpointSlo,
     noise: float | None,
     samples: _Samples | None,
+    contended: bool = False,
 ) -> list[MetricComparison]:
     """One row per metric with a target; p95/p99 of a measured run (`samples` given) get a verdict."""
     rows = []
@@ -60,6 +61,7 @@ def _target_rows(
                 latency_row(
                     metric, label, (b_val, a_val), target, (before.requests, a.requests),
                     samples=samples.of(before.name), baseline_runs=runs, after_runs=after_runs,
+                    contended=contended, median=a.latency.p50_ms,
                 )
             )
             continue
@@ -79,17 +81,19 @@ def _target_rows(
 
 
 def compare(
-    before: Baseline, after: Baseline, slos: Slos, *, measured: bool = False
+    before: Baseline, after: Baseline, slos: Slos, *, measured: bool = False, contended: bool = False
 ) -> list[MetricComparison]:
     """Rows per target. For a measured after-run, p95/p99 targets are judged from the confidence interval
-    of the change (latency_verdict); a projection keeps the point comparison."""
+    of the change (latency_verdict; `contended`: the host kept the service waiting for a CPU during the
+    after-runs); a projection keeps the point comparison."""
     noise = before.noise_floor_pct
     samples = _Samples(before, after) if measured else None
-    rows = _target_rows("overall", before.overall, after.overall, slos, noise, samples)
+    rows = _target_rows("overall", before.overall, after.overall, slos, noise, samples, contended)
     for stats in before.endpoints:
         slo = slo_for(slos, stats.name)
         if slo is not None:
-            rows += _target_rows(stats.name, stats, after.endpoint(stats.name), slo, noise, samples)
+            after_stats = after.endpoint(stats.name)
+            rows += _target_rows(stats.name, stats, after_stats, slo, noise, samples, contended)
     return rows
 
 

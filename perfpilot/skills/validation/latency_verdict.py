@@ -10,7 +10,7 @@ from perfpilot.skills.validation.change_interval import change_interval, min_req
 
 QUANTILES = {"p95_ms": 0.95, "p99_ms": 0.99}
 UNDECIDED: frozenset[LatencyVerdict] = frozenset(
-    {"not_beyond_noise", "too_few_samples", "noise_unknown", "no_data"}
+    {"not_beyond_noise", "too_few_samples", "noise_unknown", "no_data", "host_contended"}
 )
 
 
@@ -21,11 +21,18 @@ def judge(
     interval: ChangeInterval | None,
     requests: tuple[int, int],
     needed: int,
+    *,
+    contended: bool = False,
+    median: float | None = None,
 ) -> LatencyVerdict:
     """Judged on the after-value's own 95% interval [after_low, after_high]: met when all of it is at or
     under the target, not met when all of it is above, otherwise not beyond noise. Only the after-run's
     request count decides "too few samples": a target is about the after-state (an overloaded baseline
-    that completed few requests widens the change's interval, not the after-value's)."""
+    that completed few requests widens the change's interval, not the after-value's).
+
+    On a contended host (`contended`: the service waited for a CPU at least as long as it ran) a target not
+    shown met whose `median` (the after-state's p50) is within it is host_contended: undecided. Contention
+    only adds latency, so a target met beyond noise stays met, and a miss of the median stays a miss."""
     if before is None or after is None or before <= 0 or after <= 0:
         return "no_data"
     if requests[1] < needed:
@@ -34,6 +41,8 @@ def judge(
         return "noise_unknown"
     if interval.after_high <= target:
         return "met_beyond_noise"
+    if contended and median is not None and 0 < median <= target:
+        return "host_contended"
     if interval.after_low > target:
         return "not_met_beyond_noise"
     return "not_beyond_noise"
@@ -49,6 +58,8 @@ def latency_row(
     samples: tuple[Sequence[float] | None, Sequence[float] | None] = (None, None),
     baseline_runs: Sequence[float] = (),
     after_runs: Sequence[float] = (),
+    contended: bool = False,
+    median: float | None = None,
 ) -> MetricComparison:
     """One p95/p99 row: the change interval, the verdict, and `met` only where the verdict decides it."""
     before, after = values
@@ -61,7 +72,7 @@ def latency_row(
             before_samples=samples[0], after_samples=samples[1], baseline_runs=baseline_runs,
             after_runs=after_runs,
         )
-    verdict = judge(before, after, target, interval, requests, needed)
+    verdict = judge(before, after, target, interval, requests, needed, contended=contended, median=median)
     return MetricComparison(
         metric=f"{metric}:{label}",
         before=before,

@@ -7,6 +7,7 @@ from pydantic import Field
 from perfpilot.artifacts import Baseline, Finding, ValidationReport
 from perfpilot.artifacts.findings import net_monthly_cost_change
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
+from perfpilot.skills.load_test.host_contention import RunContention, combined, describe
 from perfpilot.skills.validation.compare import (
     HOURS_PER_MONTH,
     compare,
@@ -32,6 +33,12 @@ def _measured_after(ctx: SkillContext) -> Baseline | None:
     return baseline if isinstance(baseline, Baseline) and getattr(out, "label", "after") == "after" else None
 
 
+def _after_contention(ctx: SkillContext) -> list[RunContention]:
+    out = ctx.earlier.get("load-test-runner")
+    runs = getattr(out, "contention", None) or []
+    return runs if getattr(out, "label", "after") == "after" else []
+
+
 def run(inp: ValidatorInput, ctx: SkillContext) -> ValidatorOutput:
     prior = ctx.prior
     before = prior.inventory.baseline if prior.inventory is not None else Baseline()
@@ -44,7 +51,12 @@ def run(inp: ValidatorInput, ctx: SkillContext) -> ValidatorOutput:
         None if measured else project(before, planned_findings, prior.plan, ctx.evidence, workload_total)
     )
     after = measured or (projection.after if projection else before)
-    rows = compare(before, after, ctx.evidence.target.slos, measured=measured is not None)
+    contention = _after_contention(ctx) if measured is not None else []
+    both = combined(contention)
+    rows = compare(
+        before, after, ctx.evidence.target.slos, measured=measured is not None,
+        contended=both is not None and both.contended,
+    )
     verdict, undecided = report_verdict(rows) if measured is not None else (None, [])
     planned = {c.finding_id for c in prior.plan.changes} if prior.plan else set()
     cost_change = net_monthly_cost_change(f for f in planned_findings if f.id in planned) or 0.0
@@ -56,6 +68,9 @@ def run(inp: ValidatorInput, ctx: SkillContext) -> ValidatorOutput:
     notes = [] if rows else ["The target defines no SLOs: nothing to judge against (share set to 1)."]
     if projection is not None:
         notes += projection.notes
+    # stated where it decided a verdict: the step's budget is small (a PostgreSQL run's notes fill it)
+    if any(r.verdict == "host_contended" for r in rows) and (host := describe(contention)) is not None:
+        notes.append(host)
     report = ValidationReport(
         method="measured" if measured else "projected",
         comparisons=rows,

@@ -117,3 +117,44 @@ def test_a_load_observer_brackets_each_run(loopback: Any, k6_binary: str, tmp_pa
     assert out.database_notes == ["database over after-baseline-1 and after-baseline-2"]
     assert "database_notes" not in out.model_dump()  # charged once, in the step's artifact
     assert not any(n.startswith("database over") for n in out.notes)
+
+
+def test_the_after_state_is_profiled_in_a_run_of_its_own_not_judged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from perfpilot.artifacts.profiles import LiveProfile
+    from perfpilot.skills.load_test import skill as module
+    from perfpilot.skills.load_test.execution import LoadTestResult
+
+    ran: list[tuple[str, bool]] = []
+    profiling: list[bool] = [False]
+
+    def fake_run(http: Any, plan: Any, out_dir: Path, *, run_name: str, label: str | None) -> LoadTestResult:
+        ran.append((run_name, profiling[0]))
+        return LoadTestResult(
+            profile="baseline", label=label, planned_duration_s=1, exit_code=0,
+            script_path=out_dir / f"{run_name}.js", summary_path=out_dir / f"{run_name}.summary.json", pid=1,
+        )  # fmt: skip
+
+    def fake_profiled(ctx: Any, duration_s: float, run: Any, label: str = "") -> tuple[Any, LiveProfile]:
+        profiling[0] = True
+        result = run()
+        profiling[0] = False
+        return result, LiveProfile(status="recorded", pid=4242, rate_hz=50, window_s=duration_s)
+
+    monkeypatch.setattr(module, "run_profile", fake_run)
+    monkeypatch.setattr(module, "profiled", fake_profiled)
+    bundle = EvidenceBundle(target=_target("http://127.0.0.1:18999"))
+    ctx = SkillContext(evidence=bundle, workdir=tmp_path, live=True, service_pid=4242)
+    after = SKILL.invoke({"profile": "baseline", "duration_s": 1, "repeat": 2, "label": "after"}, ctx)
+    assert ran == [
+        ("after-baseline-profiled", True), ("after-baseline-1", False), ("after-baseline-2", False)
+    ]  # fmt: skip
+    assert [r.script_path.stem for r in after.runs] == ["after-baseline-1", "after-baseline-2"]
+    assert after.live_profile is not None and [c.run for c in after.contention] == [
+        "after-baseline-1", "after-baseline-2"
+    ]  # fmt: skip
+    ran.clear()
+    before = SKILL.invoke({"profile": "baseline", "duration_s": 1, "repeat": 2, "label": "before"}, ctx)
+    assert ran == [("before-baseline-1", True), ("before-baseline-2", False)]  # the evidence's profile
+    assert len(before.runs) == 2

@@ -100,12 +100,12 @@ def test_a_target_missed_by_the_whole_interval_is_not_met_beyond_noise() -> None
     assert report_verdict([row]) == ("not_met", [])
 
 
-def test_the_run_noise_interval_is_two_runs_difference_at_95_percent() -> None:
+def test_the_run_noise_interval_is_two_runs_difference_at_95_percent_with_students_t() -> None:
     interval = change_interval(1000, 500, 0.95, baseline_runs=[900, 1000, 1100])
-    sd = 0.100335  # stdev of log(900), log(1000), log(1100)
+    sd = 0.100335  # stdev of log(900), log(1000), log(1100): 2 degrees of freedom, t = 4.303
     assert interval.run_log_sd == pytest.approx(sd, abs=1e-4)
     assert interval.log_ratio == pytest.approx(math.log(0.5), abs=1e-4)
-    assert interval.high == pytest.approx(math.log(0.5) + 1.96 * math.sqrt(2) * sd, abs=1e-3)
+    assert interval.high == pytest.approx(math.log(0.5) + 4.303 * math.sqrt(2) * sd, abs=1e-3)
     assert interval.beyond_noise is True
     assert change_interval(1000, 500, 0.95).low is None  # nothing measured: no interval
 
@@ -117,12 +117,16 @@ def test_repeated_after_runs_give_the_after_value_its_own_noise() -> None:
     sd_b = abs(math.log(5000 / 2000)) / math.sqrt(2)
     sd_a = abs(math.log(12.5 / 12)) / math.sqrt(2)
     interval = change_interval(5000, 12.5, 0.95, baseline_runs=baseline, after_runs=after)
-    assert interval.after_high == pytest.approx(12.5 * math.exp(1.96 * sd_a), abs=1e-3)
-    assert interval.high == pytest.approx(math.log(12.5 / 5000) + 1.96 * math.hypot(sd_b, sd_a), abs=1e-3)
+    # the after-state's level: the geometric mean of its two runs, +- t(1 degree) * sd / sqrt(2)
+    level = math.sqrt(12.0 * 12.5)
+    assert interval.after_high == pytest.approx(level * math.exp(12.706 * sd_a / math.sqrt(2)), abs=1e-3)
+    assert interval.after_low == pytest.approx(level * math.exp(-12.706 * sd_a / math.sqrt(2)), abs=1e-3)
+    # the change: both sides' spreads, t with their degrees of freedom summed (2: 4.303)
+    assert interval.high == pytest.approx(math.log(12.5 / 5000) + 4.303 * math.hypot(sd_b, sd_a), abs=1e-3)
     assert interval.method == "spread of 2 baseline runs and 2 after-runs"
     # without repeated after-runs the baseline's spread stands in for the after-value (conservative)
     fallback = change_interval(5000, 12.5, 0.95, baseline_runs=baseline)
-    assert fallback.after_high == pytest.approx(12.5 * math.exp(1.96 * sd_b), abs=1e-3)
+    assert fallback.after_high == pytest.approx(12.5 * math.exp(12.706 * sd_b), abs=1e-3)
     verdicts = [
         latency_row("p95_ms", "x", (5000, 12.5), 30, (200, 200), baseline_runs=baseline, after_runs=r).verdict
         for r in (after, ())
@@ -169,3 +173,29 @@ def test_report_md_shows_the_change_and_the_after_values_interval() -> None:
     assert _interval(wide) == "+134% [+73%, +216%]; after 1,150-1,960"
     assert _interval(ChangeInterval(log_ratio=-0.3)) == "-26% (noise unknown)"
     assert _interval(None) is None
+
+
+def test_a_contended_host_leaves_a_miss_whose_median_met_the_target_undecided() -> None:
+    baseline, after_runs = [5000.0, 6000.0], [60.0, 62.0]  # both after-runs clearly over a 30 ms target
+
+    def verdict(contended: bool, median: float | None) -> str | None:
+        row = latency_row(
+            "p95_ms", "x", (5500.0, 61.0), 30, (200, 200), baseline_runs=baseline, after_runs=after_runs,
+            contended=contended, median=median,
+        )  # fmt: skip
+        return row.verdict
+
+    assert verdict(False, 2.5) == "not_met_beyond_noise"  # a quiet host: the miss is the service's
+    assert verdict(True, 2.5) == "host_contended"  # the typical request met it; the tail waited for a CPU
+    assert verdict(True, 45.0) == "not_met_beyond_noise"  # even the median misses: contention or not
+    assert verdict(True, None) == "not_met_beyond_noise"
+    met = latency_row(
+        "p95_ms", "x", (5500.0, 12.0), 30, (200, 200), baseline_runs=baseline, after_runs=[12.0, 12.1],
+        contended=True, median=2.0,
+    )  # fmt: skip
+    assert met.verdict == "met_beyond_noise" and met.met is True  # contention only adds latency
+    row = latency_row(
+        "p95_ms", "x", (5500.0, 61.0), 30, (200, 200), baseline_runs=baseline, after_runs=after_runs,
+        contended=True, median=2.5,
+    )  # fmt: skip
+    assert row.met is None and report_verdict([row]) == ("inconclusive", ["p95_ms:x"])
