@@ -30,6 +30,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.sections import replace_generated
+
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- demo-stability:start -->", "<!-- demo-stability:end -->"
 BUSY_LOOP = "while True: pass"
@@ -175,10 +177,7 @@ def markdown(runs: list[DemoRun], head: str, *, background: int = 0, streams: in
 
 def write_markdown(path: Path, text: str) -> None:
     """Replace the text between the markers in path."""
-    document = path.read_text(encoding="utf-8")
-    before, _, rest = document.partition(START)
-    _, _, after = rest.partition(END)
-    path.write_text(f"{before}{START}\n{text}\n{END}{after}", encoding="utf-8")
+    replace_generated(path, START, END, text)
 
 
 def run_streams(runs: int, streams: int, folder: Path, *, namespace: bool = True) -> list[DemoRun]:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from benchmarks.sections import cpu_model, replace_generated
+
 HEADER = (
     "/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:\n"
     "Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock\n"
@@ -307,7 +309,7 @@ def main(argv: list[str] | None = None) -> None:
     ours, pt = our_runs[0], pt_runs[0]
     report = _report(args.entries, size_mb, our_runs, pt_runs)
     header = (
-        f"- machine: {os.cpu_count()} CPUs, {_cpu_model()}; Python {platform.python_version()}\n"
+        f"- machine: {os.cpu_count()} CPUs, {cpu_model()}; Python {platform.python_version()}\n"
         f"- command: `.venv/bin/python -m benchmarks.digest_bench --entries {args.entries}"
         + (f" --repeats {args.repeats}" if args.repeats != 3 else "")
         + "`\n"
@@ -315,32 +317,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     text = header + report + "\n"
     if args.markdown:
-        _write_section(args.markdown, text)
+        replace_generated(
+            args.markdown, START, END, text, "Digest: perfpilot db digest against pt-query-digest"
+        )
     sys.stdout.write(text)
 
 
 START, END = "<!-- digest-bench:start -->", "<!-- digest-bench:end -->"
 
-
-def _write_section(path: Path, text: str) -> None:
-    """Replace the generated part of the doc between START and END (the prose around it is kept)."""
-    old = path.read_text() if path.exists() else ""
-    if START in old and END in old:
-        before, rest = old.split(START, 1)
-        after = rest.split(END, 1)[1]
-        path.write_text(f"{before}{START}\n{text}{END}{after}")
-    else:
-        path.write_text(f"## Digest: perfpilot db digest against pt-query-digest\n\n{START}\n{text}{END}\n")
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 if __name__ == "__main__":

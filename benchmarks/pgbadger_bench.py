@@ -14,6 +14,7 @@ from pathlib import Path
 
 from benchmarks.pgbadger_classes import match, pgbadger_command, read_ours, read_pgbadger
 from benchmarks.pgbadger_report import Run, report
+from benchmarks.sections import cpu_model, replace_generated
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / ".data"
@@ -50,12 +51,6 @@ def _python() -> str:
     return os.path.relpath(venv, ROOT) if venv.exists() else sys.executable
 
 
-def _cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown CPU"
-
 
 def main(argv: list[str] | None = None) -> None:
     """Record (or reuse) the log, run both tools on it alternately and print a markdown report."""
@@ -82,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
         ours = read_ours(ours_out.read_text(encoding="utf-8"))
         shapes = match(ours, read_pgbadger(badger_out))
     header = (
-        f"- machine: {os.cpu_count()} CPUs, {_cpu_model()}; Python {platform.python_version()}; "
+        f"- machine: {os.cpu_count()} CPUs, {cpu_model()}; Python {platform.python_version()}; "
         f"pgBadger {_pgbadger_version()}\n"
         f"- command: `.venv/bin/python -m benchmarks.pgbadger_bench --statements {args.statements}"
         + (f" --repeats {args.repeats}" if args.repeats != 3 else "")
@@ -93,7 +88,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     text = header + report(ours_runs, badger_runs, shapes) + "\n"
     if args.markdown:
-        write_section(args.markdown, text)
+        replace_generated(
+            args.markdown, START, END, text, "Digest of PostgreSQL logs: perfpilot against pgBadger"
+        )
     sys.stdout.write(text)
 
 
@@ -101,15 +98,6 @@ def _pgbadger_version() -> str:
     done = subprocess.run(["pgbadger", "--version"], capture_output=True, text=True, check=False)
     return done.stdout.strip().rsplit(" ", 1)[-1] or "unknown"
 
-
-def write_section(path: Path, text: str) -> None:
-    """Replace the generated part of the section file between START and END (the prose is kept)."""
-    old = path.read_text() if path.exists() else ""
-    if START in old and END in old:
-        before, rest = old.split(START, 1)
-        path.write_text(f"{before}{START}\n{text}{END}{rest.split(END, 1)[1]}")
-    else:
-        path.write_text(f"## Digest of PostgreSQL logs: perfpilot against pgBadger\n\n{START}\n{text}{END}\n")
 
 
 if __name__ == "__main__":

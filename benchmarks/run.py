@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks.sections import cpu_model
+
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ROOT / "docs" / "bench"
 OUTPUT = ROOT / "docs" / "benchmarks.md"
@@ -36,15 +38,7 @@ ORDER = (
 
 
 def machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown CPU",
-    )
-    return f"{platform.system()} {platform.machine()}, {cpu}, Python {platform.python_version()}"
+    return f"{platform.system()} {platform.machine()}, {cpu_model()}, Python {platform.python_version()}"
 
 
 def assemble() -> None:

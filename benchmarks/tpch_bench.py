@@ -13,7 +13,6 @@ all its indexes made hypothetical at once in a fresh session, every query EXPLAI
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import platform
 import statistics
@@ -23,6 +22,7 @@ from typing import Any
 from benchmarks.anchors.contenders import CONTENDERS
 from benchmarks.anchors.measure import summarise, timed_selection
 from benchmarks.anchors.surface import IndexCandidate, analyse_shape, open_postgres_readonly, plan_cost
+from benchmarks.sections import cpu_model
 from benchmarks.tpch_data import DATA_DIR, TPCH_DB, admin_dsn, generate, load, query_texts
 from benchmarks.tpch_workload import varied_workload
 
@@ -113,12 +113,7 @@ def machine() -> str:
     """CPU model, core count and load average at the time of the run (the host may be shared)."""
     import os
 
-    model = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError):
-        lines = Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
-        model = next(
-            (line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), model
-        )
+    model = cpu_model()
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     return f"{model}, {os.cpu_count()} cores, load average {load}, python {platform.python_version()}"
 
