@@ -1,7 +1,8 @@
 """Watch a process and its children while a load test runs, once a second (psutil, from /proc on Linux):
 RSS, and the counters whose change over the window the report gives - CPU seconds, I/O bytes and calls
 (read/write system calls, characters through them, bytes that reached the storage layer), and context
-switches (voluntary: the thread waited - I/O, a lock, a sleep; involuntary: it was preempted)."""
+switches (voluntary: the thread waited - I/O, a lock, a sleep; involuntary: it was preempted), summed over
+every thread (thread_switches.py) where /proc has them, since a process's own figure is its main thread's."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import time
 from dataclasses import dataclass, field
 
 import psutil
+
+from perfpilot.skills.application_profiling.thread_switches import ThreadSwitchWindow, read_thread_switches
 
 INTERVAL_S = 1.0
 COUNTERS = (
@@ -53,6 +56,7 @@ class ProcessWatch:
     last: dict[str, float] | None = None
     started: float = 0.0
     ended: float = 0.0
+    switches: ThreadSwitchWindow = field(default_factory=ThreadSwitchWindow)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -66,6 +70,8 @@ class ProcessWatch:
         except psutil.Error:
             return
         rss, totals, known = 0, dict.fromkeys(COUNTERS, 0.0), True
+        threads: dict[int, tuple[float, float]] = {}
+        per_thread = True
         for proc in tree:
             try:
                 rss += proc.memory_info().rss
@@ -73,6 +79,13 @@ class ProcessWatch:
                     totals[name] += value
             except (psutil.Error, AttributeError):
                 known = False  # a child gone, or counters not readable: RSS still counts
+            found = read_thread_switches(proc.pid)
+            if found is not None:
+                threads |= found
+            elif proc.pid == self.pid:  # no per-thread counters here (not Linux): the process's own figure
+                per_thread = False
+        if per_thread:
+            self.switches.add(threads)
         self.rss.append((time.monotonic() - self.started, float(rss)))
         if known:
             self.first = self.first or totals
@@ -82,6 +95,9 @@ class ProcessWatch:
         """How much a counter grew over the window (None when it was never read)."""
         if self.first is None or self.last is None:
             return None
+        per_thread = self.switches.change()
+        if per_thread is not None and name in ("voluntary_switches", "involuntary_switches"):
+            return per_thread[0 if name == "voluntary_switches" else 1]
         return self.last[name] - self.first[name]
 
     def _loop(self) -> None:
