@@ -76,7 +76,9 @@ def render_artifact(artifact: BaseModel) -> str:
         ]
     if "bottlenecks" in data:
         data["bottlenecks"] = [{k: b.get(k) for k in ("id", "layer", "impact")} for b in data["bottlenecks"]]
-    computed_keys = ("baseline", "comparisons", "endpoints", "slo_breaches", "live_profile")
-    for computed in (*computed_keys, "hot_functions", "after_profile"):
+    # computed by the skills, never written by a model (its submit is a judgement: agents/judgements.py):
+    # figures and comparisons, the validator's ROI and undecided targets, the files the configurator wrote
+    computed_keys = ("baseline", "comparisons", "endpoints", "slo_breaches", "live_profile", "roi")
+    for computed in (*computed_keys, "hot_functions", "after_profile", "undecided", "artifacts"):
         data.pop(computed, None)
     return json.dumps(compact(data), separators=(",", ":"), default=str)
