@@ -131,6 +131,19 @@ def chromium_binary() -> str:
     return found
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """perfpilot's cache files (tokenizer, compiled templates) go to a folder of this test session, not
+    the user's ~/.cache (the CLI runs tests start inherit it)."""
+    previous = os.environ.get("PERFPILOT_CACHE_DIR")
+    os.environ["PERFPILOT_CACHE_DIR"] = str(tmp_path_factory.mktemp("perfpilot-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("PERFPILOT_CACHE_DIR", None)
+    else:
+        os.environ["PERFPILOT_CACHE_DIR"] = previous
+
+
 @pytest.fixture(autouse=True)
 def _structlog_defaults() -> Iterator[None]:
     """A test that configures logging (a CLI run sets a level filter) leaves no trace in the next one."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from perfpilot import figures
+from perfpilot.reports.html.template_cache import TemplateCodeCache
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -20,6 +21,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=TemplateCodeCache(),
     )
     env.filters.update(
         plain=figures.plain,
