@@ -20,11 +20,13 @@ SkillRequest = tuple[str, dict[str, Any]]
 
 @dataclass(frozen=True)
 class PolicySettings:
-    """What an offline policy reads of the run: live load-test duration and rate, baseline repetitions."""
+    """What an offline policy reads of the run: live load-test duration and rate, baseline repetitions, and
+    after-runs (three: with two, the after-state's level rests on one degree of freedom, t = 12.71)."""
 
     load_test_duration_s: float | None = None
     load_test_rate_rps: float | None = None
     baseline_repeats: int = 2
+    after_repeats: int = 3
 
 
 Policy = Callable[["StepSession", PolicySettings], list[SkillRequest]]

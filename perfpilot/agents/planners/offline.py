@@ -18,11 +18,13 @@ class OfflinePlanner:
         load_test_duration_s: float | None = None,
         load_test_rate_rps: float | None = None,
         baseline_repeats: int = 2,
+        after_repeats: int = 3,
     ) -> None:
         self.settings = PolicySettings(
             load_test_duration_s=load_test_duration_s,
             load_test_rate_rps=load_test_rate_rps,
             baseline_repeats=baseline_repeats,
+            after_repeats=after_repeats,
         )
 
     def decide(self, session: StepSession) -> Decision:

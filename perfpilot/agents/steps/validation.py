@@ -23,11 +23,11 @@ def context(evidence: EvidenceBundle, inputs: dict[str, BaseModel]) -> list[Cont
 
 
 def policy(session: StepSession, settings: PolicySettings) -> list[SkillRequest]:
-    """Measure again when live (repeated like the baseline), compare (measured or projected), then write
-    the regression gates."""
+    """Measure again when live (repeated: the after-state's own run-to-run noise), compare (measured or
+    projected), then write the regression gates."""
     calls: list[SkillRequest] = []
     if session.skill_context.live and session.evidence.target.evidence.http is not None:
-        calls.append(load_test(settings, settings.baseline_repeats, "after"))  # its own run-to-run noise
+        calls.append(load_test(settings, settings.after_repeats, "after"))  # its own run-to-run noise
     calls.append(("performance-validator", {}))
     calls.append(("observability-stack-configurator", {"mode": "regression"}))
     return calls

@@ -6,7 +6,9 @@ import math
 
 from perfpilot.artifacts import Baseline, EndpointComparison, EndpointStats, MetricComparison, Roi
 from perfpilot.skills.profiling.slos import slo_for
-from perfpilot.skills.validation.latency_verdict import latency_row
+from perfpilot.skills.validation.change_interval import min_requests
+from perfpilot.skills.validation.latency_verdict import QUANTILES, latency_row
+from perfpilot.skills.validation.pooled_spread import PooledSpread, pooled_spread
 from perfpilot.skills.validation.request_samples import load_durations
 from perfpilot.target.spec import EndpointSlo, Slos
 
@@ -23,12 +25,25 @@ def _significant(before: float | None, after: float | None, noise_pct: float | N
     return abs(math.log(after / before)) > math.log1p(noise_pct / 100)
 
 
+def _run_values(stats: EndpointStats, metric: str) -> list[float]:
+    return (stats.run_p95_ms if metric == "p95_ms" else stats.run_p99_ms) or []
+
+
+def after_spread(after: Baseline, metric: str) -> PooledSpread | None:
+    """The after-runs' spread of `metric`, pooled over the endpoints with enough requests for it (the
+    overall figure is their mixture, not one more endpoint)."""
+    needed = min_requests(QUANTILES[metric])
+    return pooled_spread([_run_values(e, metric) for e in after.endpoints if e.requests >= needed])
+
+
 class _Samples:
-    """Per-request durations of the before and after runs, loaded once per comparison."""
+    """Per-request durations of the before and after runs, loaded once per comparison, and the after-runs'
+    pooled spread per percentile."""
 
     def __init__(self, before: Baseline, after: Baseline) -> None:
         self.before = load_durations(before.request_durations)
         self.after = load_durations(after.request_durations)
+        self.pooled = {metric: after_spread(after, metric) for metric in QUANTILES}
 
     def of(self, name: str) -> tuple[list[float] | None, list[float] | None]:
         return self.before.get(name), self.after.get(name)
@@ -55,13 +70,12 @@ def _target_rows(
         if target is None:
             continue
         if samples is not None and metric in ("p95_ms", "p99_ms"):
-            runs = (before.run_p95_ms if metric == "p95_ms" else before.run_p99_ms) or []
-            after_runs = (a.run_p95_ms if metric == "p95_ms" else a.run_p99_ms) or []
             rows.append(
                 latency_row(
                     metric, label, (b_val, a_val), target, (before.requests, a.requests),
-                    samples=samples.of(before.name), baseline_runs=runs, after_runs=after_runs,
-                    contended=contended, median=a.latency.p50_ms,
+                    samples=samples.of(before.name), baseline_runs=_run_values(before, metric),
+                    after_runs=_run_values(a, metric), contended=contended, median=a.latency.p50_ms,
+                    pooled=samples.pooled[metric],
                 )
             )
             continue

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from perfpilot.artifacts import ChangeInterval, MetricComparison
 from perfpilot.artifacts.validation import LatencyVerdict, ValidationVerdict
 from perfpilot.skills.validation.change_interval import change_interval, min_requests
+from perfpilot.skills.validation.pooled_spread import PooledSpread
 
 QUANTILES = {"p95_ms": 0.95, "p99_ms": 0.99}
 UNDECIDED: frozenset[LatencyVerdict] = frozenset(
@@ -60,6 +61,7 @@ def latency_row(
     after_runs: Sequence[float] = (),
     contended: bool = False,
     median: float | None = None,
+    pooled: PooledSpread | None = None,
 ) -> MetricComparison:
     """One p95/p99 row: the change interval, the verdict, and `met` only where the verdict decides it."""
     before, after = values
@@ -70,7 +72,7 @@ def latency_row(
         interval = change_interval(
             before, after, quantile,
             before_samples=samples[0], after_samples=samples[1], baseline_runs=baseline_runs,
-            after_runs=after_runs,
+            after_runs=after_runs, pooled=pooled,
         )
     verdict = judge(before, after, target, interval, requests, needed, contended=contended, median=median)
     return MetricComparison(

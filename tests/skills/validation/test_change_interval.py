@@ -14,9 +14,11 @@ from perfpilot.skills.validation.change_interval import (
     change_interval,
     min_requests,
     nearest_rank,
+    t_95,
 )
 from perfpilot.skills.validation.compare import _significant
 from perfpilot.skills.validation.latency_verdict import latency_row, report_verdict
+from perfpilot.skills.validation.pooled_spread import pooled_spread
 
 
 def _lognormal(n: int, median_ms: float, sigma: float, seed: int) -> list[float]:
@@ -199,3 +201,62 @@ def test_a_contended_host_leaves_a_miss_whose_median_met_the_target_undecided() 
         contended=True, median=2.5,
     )  # fmt: skip
     assert row.met is None and report_verdict([row]) == ("inconclusive", ["p95_ms:x"])
+
+
+def test_the_pooled_spread_splits_the_runs_shared_effect_from_each_endpoints_own() -> None:
+    e = math.exp
+    # logs [[0, .2], [1, 1.4], [2, 2]]: run means 1.0, 1.2 (MS_run .06), residual MS .02 (2 df);
+    # s^2 = .06/3 + 2/3 * .02 = 1/30; Satterthwaite: (1/30)^2 / (.02^2 / 1 + (.02*2/3)^2 / 2) = 2.27 -> 2
+    mixed = pooled_spread([[e(0), e(0.2)], [e(1), e(1.4)], [e(2), e(2)]])
+    assert mixed is not None and (mixed.degrees, mixed.endpoints, mixed.runs) == (2, 3, 2)
+    assert mixed.sd == pytest.approx(math.sqrt(1 / 30), abs=1e-9)
+    # every endpoint moved by the same factor: one draw per run, however many endpoints: 1 degree
+    shared = pooled_spread([[e(0), e(0.3)], [e(1), e(1.3)], [e(2), e(2.3)]])
+    assert shared is not None and shared.degrees == 1
+    assert shared.sd == pytest.approx(0.3 / math.sqrt(2), abs=1e-9)
+    # no shared effect: the residuals' (E-1)(R-1) = 3 degrees
+    own = pooled_spread([[e(0), e(0.2)], [e(1), e(0.8)], [e(2), e(2.2)], [e(3), e(2.8)]])
+    assert own is not None and own.degrees == 3 and own.sd == pytest.approx(math.sqrt(0.02), abs=1e-9)
+    # only endpoints with a value in each of the most runs count; one run or no spread: nothing to pool
+    longest = pooled_spread([[e(0), e(0.2), e(0.1)], [e(1), e(1.4)], [0.0, 1.0, 2.0]])
+    assert longest is not None and (longest.endpoints, longest.runs, longest.degrees) == (1, 3, 2)
+    assert longest.sd == pytest.approx(0.1, abs=1e-9)
+    assert pooled_spread([[1.0], [2.0]]) is None and pooled_spread([[1.0, 1.0], [2.0, 2.0]]) is None
+
+
+def test_students_t_past_the_table_follows_the_cornish_fisher_expansion() -> None:
+    assert [t_95(d) for d in (1, 2, 16, 30)] == [12.706, 4.303, 2.120, 2.042]
+    assert {d: round(t_95(d), 4) for d in (31, 40, 60, 120)} == {31: 2.0395, 40: 2.0211, 60: 2.0003, 120: 1.98}
+    exact = {31: 2.03951, 40: 2.02108, 60: 2.00030, 120: 1.97993}  # Student's t 97.5% quantiles
+    assert all(abs(t_95(d) - value) < 1e-3 for d, value in exact.items())
+
+
+def test_a_pooled_spread_gives_the_after_value_its_degrees_of_freedom() -> None:
+    e = math.exp
+    pooled = pooled_spread([[e(0), e(0.2)], [e(1), e(1.4)], [e(2), e(2)]])
+    assert pooled is not None
+    interval = change_interval(
+        5000, 12.0, 0.95, baseline_runs=[2000.0, 5000.0], after_runs=[10.0, 12.0], pooled=pooled
+    )
+    # the geometric mean of the after-runs +- t(2 df) * pooled sd / sqrt(2 runs)
+    half = 4.303 * math.sqrt(1 / 30) / math.sqrt(2)
+    assert interval.after_high == pytest.approx(math.sqrt(120) * math.exp(half), abs=1e-3)
+    assert (interval.after_low, interval.after_high) == (6.285, 19.092)
+    assert interval.method == "spread of 2 baseline runs and 2 after-runs pooled (2 df)"
+    # the change keeps the endpoint's own runs; a pooled spread of other runs is not used
+    other = change_interval(
+        5000, 12.0, 0.95, baseline_runs=[2000.0, 5000.0], after_runs=[10.0, 12.0, 11.0], pooled=pooled
+    )
+    assert other.method == "spread of 2 baseline runs and 3 after-runs"
+
+
+def test_high_noise_pooled_over_endpoints_stays_not_beyond_noise() -> None:
+    # four endpoints whose two after-runs disagree by 2-3x, unevenly: pooled, the level is still undecided
+    runs = [[10.0, 25.0], [8.0, 30.0], [12.0, 20.0], [9.0, 27.0]]
+    pooled = pooled_spread(runs)
+    assert pooled is not None and pooled.degrees == 1  # the runs' shared effect dominates
+    row = latency_row(
+        "p95_ms", "x", (5000.0, 25.0), 50, (200, 200), baseline_runs=[4000.0, 6000.0],
+        after_runs=runs[0], pooled=pooled,
+    )  # fmt: skip
+    assert row.verdict == "not_beyond_noise" and row.met is None
