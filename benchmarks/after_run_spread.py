@@ -60,7 +60,9 @@ def first_run_effect(demos: list[dict[str, list[float]]]) -> tuple[float, float,
     per_demo = []
     for demo in demos:
         ratios = [
-            math.log(v[0]) - statistics.fmean(math.log(x) for x in v[1:]) for v in demo.values() if len(v) >= 2
+            math.log(v[0]) - statistics.fmean(math.log(x) for x in v[1:])
+            for v in demo.values()
+            if len(v) >= 2
         ]
         if ratios:
             per_demo.append(statistics.fmean(ratios))

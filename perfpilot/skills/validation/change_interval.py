@@ -153,11 +153,11 @@ def change_interval(
             assert sd is not None
             own = t_95(len(_logs(baseline_runs)) - 1) * sd
             after_low, after_high = min(after_low, -own), max(after_high, own)
-        runs = [f"{len(baseline_runs)} baseline runs"] if sd is not None else []
-        runs += [f"{len(after_runs)} after-runs"] if sd_after is not None else []
+        runs = [f"{len(baseline_runs)} before"] if sd is not None else []
+        runs += [f"{len(after_runs)} after"] if sd_after is not None else []
         if sd_after is not None and pooled is not None and pooled.runs == len(_logs(after_runs)):
-            runs[-1] += f" pooled ({pooled.degrees} df)"
-        sources.append(f"spread of {' and '.join(runs)}")
+            runs[-1] += f" (pooled {pooled.degrees} df)"
+        sources.append(f"runs {', '.join(runs)}")
     return ChangeInterval(
         log_ratio=round(effect, 4),
         low=round(low, 4) if sources else None,

@@ -125,7 +125,7 @@ def test_repeated_after_runs_give_the_after_value_its_own_noise() -> None:
     assert interval.after_low == pytest.approx(level * math.exp(-12.706 * sd_a / math.sqrt(2)), abs=1e-3)
     # the change: both sides' spreads, t with their degrees of freedom summed (2: 4.303)
     assert interval.high == pytest.approx(math.log(12.5 / 5000) + 4.303 * math.hypot(sd_b, sd_a), abs=1e-3)
-    assert interval.method == "spread of 2 baseline runs and 2 after-runs"
+    assert interval.method == "runs 2 before, 2 after"
     # without repeated after-runs the baseline's spread stands in for the after-value (conservative)
     fallback = change_interval(5000, 12.5, 0.95, baseline_runs=baseline)
     assert fallback.after_high == pytest.approx(12.5 * math.exp(12.706 * sd_b), abs=1e-3)
@@ -226,7 +226,8 @@ def test_the_pooled_spread_splits_the_runs_shared_effect_from_each_endpoints_own
 
 def test_students_t_past_the_table_follows_the_cornish_fisher_expansion() -> None:
     assert [t_95(d) for d in (1, 2, 16, 30)] == [12.706, 4.303, 2.120, 2.042]
-    assert {d: round(t_95(d), 4) for d in (31, 40, 60, 120)} == {31: 2.0395, 40: 2.0211, 60: 2.0003, 120: 1.98}
+    rounded = {d: round(t_95(d), 4) for d in (31, 40, 60, 120)}
+    assert rounded == {31: 2.0395, 40: 2.0211, 60: 2.0003, 120: 1.98}
     exact = {31: 2.03951, 40: 2.02108, 60: 2.00030, 120: 1.97993}  # Student's t 97.5% quantiles
     assert all(abs(t_95(d) - value) < 1e-3 for d, value in exact.items())
 
@@ -242,12 +243,12 @@ def test_a_pooled_spread_gives_the_after_value_its_degrees_of_freedom() -> None:
     half = 4.303 * math.sqrt(1 / 30) / math.sqrt(2)
     assert interval.after_high == pytest.approx(math.sqrt(120) * math.exp(half), abs=1e-3)
     assert (interval.after_low, interval.after_high) == (6.285, 19.092)
-    assert interval.method == "spread of 2 baseline runs and 2 after-runs pooled (2 df)"
+    assert interval.method == "runs 2 before, 2 after (pooled 2 df)"
     # the change keeps the endpoint's own runs; a pooled spread of other runs is not used
     other = change_interval(
         5000, 12.0, 0.95, baseline_runs=[2000.0, 5000.0], after_runs=[10.0, 12.0, 11.0], pooled=pooled
     )
-    assert other.method == "spread of 2 baseline runs and 3 after-runs"
+    assert other.method == "runs 2 before, 3 after"
 
 
 def test_high_noise_pooled_over_endpoints_stays_not_beyond_noise() -> None:
