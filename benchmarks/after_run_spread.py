@@ -6,7 +6,11 @@ Checks the two things the validator's pooled after-run spread rests on or could 
   per-demo mean, pooled over the demos (demos x (runs - 1) degrees of freedom each), side by side;
 - a systematic first-run effect: log(p95 of the first judged after-run / geometric mean of the others),
   averaged over endpoints per demo, then over demos with a Student's t 95% interval (one value per demo:
-  the endpoints of one run share its conditions, so they are not independent).
+  the endpoints of one run share its conditions, so they are not independent);
+- what each part of the method does (an ablation): in how many demos every endpoint's p95 target
+  (examples/shop/target.yaml) is under the upper bound of the after-state's level, with the first two or
+  all three after-runs, each endpoint's own spread or the pooled one (the run-to-run bound only: the
+  bootstrap bound and the overall row are left out).
 
 p95s are nearest-rank over each run's per-request durations (work/load_test/after-baseline-N.durations.json),
 for endpoints with at least 100 requests. `--markdown FILE` writes the table between the
@@ -23,8 +27,11 @@ from pathlib import Path
 
 from benchmarks.sections import replace_generated
 from perfpilot.skills.validation.change_interval import min_requests, nearest_rank, t_95
+from perfpilot.skills.validation.pooled_spread import pooled_spread
+from perfpilot.target import load_target
 
 START, END = "<!-- after-run-spread:start -->", "<!-- after-run-spread:end -->"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def after_p95s(run_dir: Path) -> dict[str, list[float]]:
@@ -73,8 +80,30 @@ def first_run_effect(demos: list[dict[str, list[float]]]) -> tuple[float, float,
     return mean, mean - half, mean + half, len(per_demo)
 
 
-def markdown(demos: list[dict[str, list[float]]]) -> str:
-    """The per-endpoint SDs and the first-run effect as a short section."""
+def all_met(demo: dict[str, list[float]], targets: dict[str, float], runs: int, pooled: bool) -> bool:
+    """Whether every target of the demo's endpoints is under the level's upper bound (mean of the first
+    `runs` log p95s + t x SD / sqrt(runs); SD: the endpoint's own, or pooled over the endpoints)."""
+    used = {name: values[:runs] for name, values in demo.items() if name in targets}
+    spread = pooled_spread(list(used.values())) if pooled else None
+    for name, values in used.items():
+        logs = [math.log(v) for v in values]
+        if spread is not None:
+            half = t_95(spread.degrees) * spread.sd / math.sqrt(runs)
+        else:
+            half = t_95(runs - 1) * statistics.stdev(logs) / math.sqrt(runs)
+        if math.exp(statistics.fmean(logs) + half) > targets[name]:
+            return False
+    return bool(used)
+
+
+def shop_targets() -> dict[str, float]:
+    """The shop example's per-endpoint p95 targets, in ms."""
+    slos = load_target(ROOT / "examples" / "shop" / "target.yaml").slos
+    return {name: slo.p95_ms for name, slo in slos.endpoints.items() if slo.p95_ms is not None}
+
+
+def markdown(demos: list[dict[str, list[float]]], targets: dict[str, float] | None = None) -> str:
+    """The per-endpoint SDs, the first-run effect and the ablation as a short section."""
     lines = ["| endpoint | SD of log p95, run to run | degrees of freedom |", "|---|---:|---:|"]
     lines += [f"| {name} | {sd:.3f} | {df} |" for name, (sd, df) in endpoint_sds(demos).items()]
     effect = first_run_effect(demos)
@@ -86,6 +115,21 @@ def markdown(demos: list[dict[str, list[float]]]) -> str:
             f"(95% interval x{math.exp(low):.2f} to x{math.exp(high):.2f}; log-ratio averaged over the "
             "endpoints per demo, Student's t over demos).",
         ]
+    if targets:
+        counts = {
+            (runs, pooled): sum(all_met(d, targets, runs, pooled) for d in demos)
+            for runs in (2, 3)
+            for pooled in (False, True)
+        }
+        lines += [
+            "",
+            f"Demos in which every endpoint's target is under the run-to-run bound, of {len(demos)}: "
+            + "; ".join(
+                f"{runs} after-runs, {'pooled' if pooled else 'own'} spread: {count}"
+                for (runs, pooled), count in counts.items()
+            )
+            + ".",
+        ]
     return "\n".join(lines)
 
 
@@ -95,7 +139,7 @@ def main() -> int:
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
     demos = [d for run in sorted(args.folder.glob("run-*")) if (d := after_p95s(run))]
-    text = markdown(demos)
+    text = markdown(demos, shop_targets())
     print(text)
     if args.markdown:
         replace_generated(args.markdown, START, END, text)

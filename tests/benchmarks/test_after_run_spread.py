@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.after_run_spread import after_p95s, endpoint_sds, first_run_effect, markdown
+from benchmarks.after_run_spread import after_p95s, all_met, endpoint_sds, first_run_effect, markdown
 
 
 def _demo(folder: Path, runs: list[dict[str, float]]) -> Path:
@@ -46,3 +46,19 @@ def test_endpoint_sds_and_the_first_run_effect(tmp_path: Path) -> None:
     assert first_run_effect(demos[:1]) is None
     text = markdown(demos)
     assert "| a | 0.158 | 4 |" in text and "p95 x1.22" in text
+
+
+def test_the_ablation_counts_demos_whose_every_target_is_under_the_bound() -> None:
+    e = math.exp
+    # logs a: [0, .2, .1], b: [1, 1.4, 1.2]; first two runs, own spread: mean + 12.706 * sd / sqrt(2)
+    demo = {"a": [e(0.0), e(0.2), e(0.1)], "b": [e(1.0), e(1.4), e(1.2)]}
+    own_2 = e(1.2 + 12.706 * (0.4 / math.sqrt(2)) / math.sqrt(2))  # b's bound: 42.1
+    assert all_met(demo, {"a": 100.0, "b": own_2 + 0.01}, 2, pooled=False)
+    assert not all_met(demo, {"a": 100.0, "b": own_2 - 0.01}, 2, pooled=False)
+    # three runs, own spread: b's sd .2 (2 df): e^(1.2 + 4.303 * .2 / sqrt(3)) = 5.46
+    assert all_met(demo, {"a": 100.0, "b": 5.47}, 3, pooled=False)
+    assert not all_met(demo, {"a": 100.0, "b": 5.45}, 3, pooled=False)
+    assert all_met(demo, {"a": 100.0, "b": 100.0}, 3, pooled=True)
+    assert not all_met(demo, {"c": 1.0}, 3, pooled=True)  # no endpoint with a target: nothing shown met
+    text = markdown([demo], {"a": 100.0, "b": 5.47})
+    assert "2 after-runs, own spread: 0; 2 after-runs, pooled spread: 0; 3 after-runs, own spread: 1" in text
