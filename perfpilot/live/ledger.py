@@ -95,8 +95,10 @@ class RunLedger:
         path = Path(found[-1].output) if found else None
         return path if path is not None and path.is_file() else None
 
-    def stop_left_service(self, log: Any) -> None:
-        """Stop the service a killed run of this thread left running (only if it is still that command)."""
+    def stop_left_service(self, log: Any) -> bool:
+        """Stop the service a killed run of this thread left running (only if it is still that command);
+        whether one was stopped."""
+        stopped = False
         for entry in self.entries():
             if isinstance(entry, ServiceStarted) and _runs(entry.pid, entry.argv):
                 try:
@@ -107,6 +109,8 @@ class RunLedger:
                 while not _exited(entry.pid) and time.monotonic() < deadline:
                     time.sleep(0.05)
                 log.warning("service.left_running_stopped", pid=entry.pid)
+                stopped = True
+        return stopped
 
 
 def _exited(pid: int) -> bool:

@@ -14,6 +14,7 @@ from types import TracebackType
 from urllib.parse import urlsplit
 
 import httpx
+import psutil
 import structlog
 
 READY_TIMEOUT_S = 60.0
@@ -45,10 +46,17 @@ class ServiceProcess:
         self.on_spawn: Callable[[int, list[str]], None] | None = None  # hears each pid started
         self.log = structlog.get_logger("perfpilot.live.service")
 
-    def start(self) -> None:
+    def start(self, port_wait_s: float = 0.0) -> None:
+        """Start and wait until ready; port_wait_s: how long a port still held (by a service just stopped)
+        may take to be released before that is an error."""
         parts = urlsplit(self.ready_url)
-        if port_in_use(parts.hostname or "127.0.0.1", parts.port or 80):
-            raise ServiceError(f"{parts.hostname}:{parts.port} is already in use: stop what listens there")
+        host, port = parts.hostname or "127.0.0.1", parts.port or 80
+        deadline = time.monotonic() + port_wait_s
+        while port_in_use(host, port):
+            if time.monotonic() >= deadline:
+                held = f"{host}:{port} is already in use{listener(port)}"
+                raise ServiceError(f"{held}: stop what listens there")
+            time.sleep(0.05)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as out:
             self.proc = subprocess.Popen(
@@ -118,6 +126,18 @@ class ServiceProcess:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def listener(port: int) -> str:
+    """Which process listens on port, as " (pid N, name)"; empty when that cannot be told (the name only:
+    a command line may carry a secret)."""
+    try:
+        for conn in psutil.net_connections(kind="inet"):
+            if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port == port and conn.pid:
+                return f" (pid {conn.pid}, {psutil.Process(conn.pid).name()})"
+    except (psutil.Error, OSError):
+        pass
+    return ""
 
 
 def port_in_use(host: str, port: int) -> bool:

@@ -14,7 +14,14 @@ from perfpilot.artifacts import ImplementationPlan
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.live.apply import applicable, apply_ddl, sandbox_copy
 from perfpilot.live.captured import load_captured, save_captured
-from perfpilot.live.ledger import ChangeApplied, RunLedger, SandboxMade, ServiceStarted, ToggleEnabled
+from perfpilot.live.ledger import (
+    STOP_WAIT_S,
+    ChangeApplied,
+    RunLedger,
+    SandboxMade,
+    ServiceStarted,
+    ToggleEnabled,
+)
 from perfpilot.live.memtrace import memtrace_dir, traced
 from perfpilot.live.pg_live import PgLive, applied_entry
 from perfpilot.live.service import ServiceError, ServiceProcess, fill
@@ -113,7 +120,8 @@ class LiveSession:
         elif self.db is not None and not self.db.exists():
             raise ServiceError(f"{self.spec.evidence.database}: database file {self.db} does not exist")
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.ledger.stop_left_service(self.log)  # a killed run of this thread left its service running
+        # a killed run of this thread left its service running: its port may take a moment to be released
+        port_wait_s = STOP_WAIT_S if self.ledger.stop_left_service(self.log) else 0.0
         workdir = service.workdir or self.spec.root
         initial: Path | str
         if self.pg is not None:
@@ -133,7 +141,7 @@ class LiveSession:
             env=self._env(),
         )
         self.service.on_spawn = lambda pid, argv: self.ledger.add(ServiceStarted(pid=pid, argv=argv))
-        self.service.start()
+        self.service.start(port_wait_s)
         self.options.service_pid = self.service.pid
         self.options.running_service = lambda: self.service.pid if self.service is not None else None
         if self.options.apply != "none":
