@@ -1,9 +1,9 @@
 """Regenerate the recorded checkout-api evidence from one seeded simulation, so every file tells one story.
 
 Run `python examples/recorded/make_evidence.py [OUT_DIR]`; the output is deterministic (the tests check
-that the committed files match it).
-The simulation is a 10-minute k6 run at 40 requests/s against three app instances sharing one
-PostgreSQL server whose `orders.customer_id` and `order_items.order_id` have no index.
+that the committed files match it). The simulation is checkout_simulation.py's; this module writes
+what each component would have recorded of it: Prometheus metrics, the PostgreSQL log, OTLP traces and
+k6's summary.
 """
 
 from __future__ import annotations
@@ -14,144 +14,23 @@ import json
 import math
 import random
 import sys
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from checkout_simulation import (
+    BUCKETS,
+    DURATION_S,
+    INSTANCES,
+    LOG_WINDOW,
+    ROUTES,
+    SEED,
+    T0,
+    Request,
+    lognormal,
+    simulate,
+)
+
 HERE = Path(__file__).resolve().parent
-SEED = 20241128
-T0 = datetime(2024, 11, 28, 14, 0, 0, tzinfo=UTC).timestamp()
-DURATION_S = 600.0
-RATE = 40.0
-INSTANCES = ("app-1:8000", "app-2:8000", "app-3:8000")
-BUCKETS = (
-    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0
-)
-LOG_WINDOW = (T0 + 240.0, T0 + 270.0)  # the 30 s of PostgreSQL log kept (log_min_duration_statement = 0)
-POOL_TIMEOUT_S = 2.0
-
-ROUTES = (  # (method, route, weight, 5xx probability)
-    ("GET", "/products/{id}", 35, 0.0005),
-    ("GET", "/products/search", 10, 0.0005),
-    ("GET", "/orders/{id}", 25, 0.004),
-    ("GET", "/customers/{id}/orders", 20, 0.01),
-    ("POST", "/checkout", 10, 0.002),
-)
-
-ORDERS_BY_CUSTOMER = (
-    "SELECT id, status, total_cents, created_at FROM orders WHERE customer_id = $1 ORDER BY created_at DESC"
-)
-SEARCH_TERMS = ("mug", "lamp", "oak", "kettle", "wireless", "bamboo", "vintage", "linen")
-
-
-@dataclass
-class Query:
-    """One statement a request ran: the log text, optional bind parameters, start offset and duration."""
-
-    sql: str
-    duration_ms: float
-    offset_ms: float
-    params: list[str] | None = None
-    otel: str = ""  # the sanitised db.statement an OTel instrumentation would record
-
-
-@dataclass
-class Request:
-    """One simulated request as the server and k6 saw it."""
-
-    start: float
-    method: str
-    route: str
-    path: str
-    instance: str
-    status: int
-    server_s: float
-    client_s: float
-    response_bytes: int
-    pid: int
-    queries: list[Query] = field(default_factory=list)
-
-
-def _lognormal(rng: random.Random, median: float, sigma: float) -> float:
-    return rng.lognormvariate(math.log(median), sigma)
-
-
-def _queries(rng: random.Random, route: str) -> tuple[str, list[Query], int]:
-    """The path, the SQL a route runs (sequential, with app time between) and the response size."""
-    queries: list[Query] = []
-    clock = _lognormal(rng, 1.5, 0.3)
-
-    def run(sql: str, ms: float, params: list[str] | None = None, otel: str = "") -> None:
-        nonlocal clock
-        queries.append(Query(sql, ms, clock, params, otel or sql))
-        clock += ms + _lognormal(rng, 0.35, 0.4)
-
-    if route == "/products/{id}":
-        pid = rng.randint(1, 20000)
-        run("SELECT * FROM products WHERE id = $1", _lognormal(rng, 0.12, 0.3), [str(pid)])
-        return f"/products/{pid}", queries, rng.randint(900, 1400)
-    if route == "/products/search":
-        term = rng.choice(SEARCH_TERMS)
-        sql = f"SELECT id, name, price_cents FROM products WHERE name LIKE '%{term}%' ORDER BY name LIMIT 20"
-        run(sql, _lognormal(rng, 38.0, 0.2),
-            otel="SELECT id, name, price_cents FROM products WHERE name LIKE ? ORDER BY name LIMIT ?")
-        return f"/products/search?q={term}", queries, rng.randint(2000, 4000)
-    if route == "/orders/{id}":
-        order, customer = rng.randint(1, 1_480_000), rng.randint(1, 250_000)
-        run("SELECT * FROM orders WHERE id = $1", _lognormal(rng, 0.18, 0.3), [str(order)])
-        run(f"SELECT * FROM order_items WHERE order_id = {order}", _lognormal(rng, 31.0, 0.18),
-            otel="SELECT * FROM order_items WHERE order_id = ?")
-        run(ORDERS_BY_CUSTOMER, _lognormal(rng, 235.0, 0.22), [str(customer)])
-        return f"/orders/{order}", queries, rng.randint(1500, 2600)
-    if route == "/customers/{id}/orders":
-        customer = rng.randint(1, 250_000)
-        run(ORDERS_BY_CUSTOMER, _lognormal(rng, 235.0, 0.22), [str(customer)])
-        count = rng.choices(range(1, 13), weights=(6, 9, 12, 13, 13, 12, 10, 8, 6, 5, 3, 3))[0]
-        first = rng.randint(1, 1_480_000 - 100)
-        for order in sorted(rng.sample(range(first, first + 100), count), reverse=True):
-            run(f"SELECT * FROM order_items WHERE order_id = {order}", _lognormal(rng, 31.0, 0.18),
-                otel="SELECT * FROM order_items WHERE order_id = ?")
-        return f"/customers/{customer}/orders", queries, 600 + count * rng.randint(700, 1100)
-    items = rng.randint(1, 4)
-    run("BEGIN", 0.02)
-    run("INSERT INTO orders (customer_id, status, total_cents, currency, shipping_address, created_at) "
-        "VALUES ($1, $2, $3, $4, $5, now()) RETURNING id", _lognormal(rng, 0.9, 0.3),
-        [str(rng.randint(1, 250_000)), "pending", str(rng.randint(900, 25000)), "EUR", '{"city": "Lyon"}'])
-    for _ in range(items):
-        product = str(rng.randint(1, 20000))
-        run("INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents) "
-            "VALUES ($1, $2, $3, $4)", _lognormal(rng, 0.35, 0.3),
-            [str(rng.randint(1_480_000, 1_490_000)), product, "1", "1299"])
-        run("UPDATE products SET stock = stock - $1 WHERE id = $2", _lognormal(rng, 0.3, 0.3), ["1", product])
-    run("COMMIT", _lognormal(rng, 1.8, 0.4))
-    return "/checkout", queries, rng.randint(300, 500)
-
-
-def simulate() -> list[Request]:
-    """Every request of the run, in start order."""
-    rng = random.Random(SEED)
-    weights = [r[2] for r in ROUTES]
-    pids = {inst: [23000 + 40 * i + k for k in range(10)] for i, inst in enumerate(INSTANCES)}
-    requests: list[Request] = []
-    for index in range(int(DURATION_S * RATE)):
-        method, route, _, fail = rng.choices(ROUTES, weights=weights)[0]
-        start = T0 + index / RATE + rng.uniform(0, 1 / RATE)
-        instance = INSTANCES[index % len(INSTANCES)]
-        path, queries, size = _queries(rng, route)
-        app_ms = _lognormal(rng, 6.0, 0.35) + 0.25 * len(queries)
-        status = 201 if method == "POST" else 200
-        if rng.random() < fail:  # the connection pool timed out: no SQL ran
-            status, queries, size = 500, [], 141
-            server_s = POOL_TIMEOUT_S + _lognormal(rng, 0.004, 0.3)
-        else:
-            last = max((q.offset_ms + q.duration_ms for q in queries), default=0.0)
-            server_s = (last + app_ms) / 1000
-        client_s = server_s + _lognormal(rng, 0.6, 0.3) / 1000
-        requests.append(Request(start, method, route, path, instance, status, server_s, client_s, size,
-                                rng.choice(pids[instance]), queries))
-    return requests
-
-
 def _fmt(value: float) -> str:
     return repr(float(value))
 
@@ -339,12 +218,12 @@ def write_k6_summary(requests: list[Request], rng: random.Random, out: Path) -> 
     elapsed_ms = DURATION_S * 1000 + 1873.4
     failed = sum(1 for r in requests if r.status >= 400)
     durations = [r.client_s * 1000 for r in requests]
-    sending = [_lognormal(rng, 0.021, 0.3) for _ in requests]
-    receiving = [_lognormal(rng, 0.09, 0.4) + r.response_bytes / 40000 for r in requests]
+    sending = [lognormal(rng, 0.021, 0.3) for _ in requests]
+    receiving = [lognormal(rng, 0.09, 0.4) + r.response_bytes / 40000 for r in requests]
     waiting = [d - s - rv for d, s, rv in zip(durations, sending, receiving, strict=True)]
     fresh = set(rng.sample(range(len(requests)), 31))  # new keep-alive connections as VUs were added
-    connecting = [_lognormal(rng, 0.35, 0.3) if i in fresh else 0.0 for i in range(len(requests))]
-    blocked = [c + _lognormal(rng, 0.004, 0.3) for c in connecting]
+    connecting = [lognormal(rng, 0.35, 0.3) if i in fresh else 0.0 for i in range(len(requests))]
+    blocked = [c + lognormal(rng, 0.004, 0.3) for c in connecting]
     vus_min, vus_max, vus_last = _concurrency(requests)
     received = sum(r.response_bytes + 180 for r in requests)
     sent = sum(410 if r.method == "POST" else 120 for r in requests)
@@ -377,7 +256,7 @@ def write_k6_summary(requests: list[Request], rng: random.Random, out: Path) -> 
         "http_req_connecting": trend(connecting),
         "http_req_blocked": trend(blocked),
         "http_req_tls_handshaking": trend([0.0] * len(requests)),
-        "iteration_duration": trend([d + _lognormal(rng, 0.35, 0.3) for d in durations]),
+        "iteration_duration": trend([d + lognormal(rng, 0.35, 0.3) for d in durations]),
         "vus": {"type": "gauge", "contains": "default", "values": {"value": vus_last, "min": vus_min,
                                                                     "max": vus_max}},
         "vus_max": {"type": "gauge", "contains": "default",

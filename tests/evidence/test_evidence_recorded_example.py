@@ -100,6 +100,7 @@ def test_committed_files_match_the_generator(tmp_path: Path, monkeypatch: pytest
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, "make_evidence", module)  # dataclasses look their module up
+    monkeypatch.syspath_prepend(str(EXAMPLE))  # its simulation is a module beside it, as when run
     spec.loader.exec_module(module)
     module.main(tmp_path)
     for name in GENERATED:
