@@ -141,10 +141,11 @@ def change_interval(
         degrees = sum(len(_logs(runs)) - 1 for runs, spread in sides if spread is not None)
         half = t_95(max(degrees, 1)) * both
         low, high = min(low, effect - half), max(high, effect + half)
+        logs = _logs(after_runs)
+        pooled_here = sd_after is not None and pooled is not None and pooled.runs == len(logs)
         if sd_after is not None:  # the after-state's level: the mean of its runs' log percentiles
-            logs = _logs(after_runs)
             spread, degrees = sd_after, len(logs) - 1
-            if pooled is not None and pooled.runs == len(logs):  # the same runs' spread, pooled
+            if pooled is not None and pooled_here:  # the same runs' spread, pooled
                 spread, degrees = pooled.sd, pooled.degrees
             mean_half = t_95(degrees) * spread / math.sqrt(len(logs))
             centre = statistics.fmean(logs) - math.log(after)
@@ -155,7 +156,7 @@ def change_interval(
             after_low, after_high = min(after_low, -own), max(after_high, own)
         runs = [f"{len(baseline_runs)} before"] if sd is not None else []
         runs += [f"{len(after_runs)} after"] if sd_after is not None else []
-        if sd_after is not None and pooled is not None and pooled.runs == len(_logs(after_runs)):
+        if pooled is not None and pooled_here:
             runs[-1] += f" (pooled {pooled.degrees} df)"
         sources.append(f"runs {', '.join(runs)}")
     return ChangeInterval(
