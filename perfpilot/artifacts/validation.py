@@ -104,8 +104,9 @@ class ValidationReport(Artifact):
     budget_exhausted: bool = False
     verdict: ValidationVerdict | None = Field(
         default=None,
-        description="Measured runs only: met, not_met (a target missed beyond noise) or inconclusive "
-        "(a row not beyond noise, with too few samples, unknown noise or no data).",
+        description="Measured runs only, over every target: met, not_met (a target missed beyond noise) or "
+        "inconclusive (a row not beyond noise, with too few samples, unknown noise or no data). The run's "
+        "status applies the 80% rule to the same rows.",
     )
     undecided: list[str] | None = Field(
         default=None, description="Target rows the noise or the sample count leaves undecided."

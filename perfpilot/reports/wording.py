@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from perfpilot.artifacts.findings import ImpactEstimate
+from perfpilot.artifacts.validation import ValidationVerdict
 from perfpilot.figures import change, with_unit
 
 _EMBEDDED_HASH = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{12,}\b", re.IGNORECASE)
@@ -48,3 +49,17 @@ def estimate_text(estimate: ImpactEstimate) -> str:
     )
     moved = change(estimate.current, estimate.expected)
     return f"{metric_words(estimate.metric)}: {current} → {expected} ({moved})"
+
+
+# The validator's verdict is over every target; the run's status applies the workflow's 80% rule to the
+# same rows, so "acceptable" beside one undecided or missed target is not a contradiction: say which is which.
+_EVERY_TARGET = {
+    "met": "every target met beyond noise",
+    "not_met": "at least one target missed beyond noise",
+    "inconclusive": "not every target could be decided",
+}
+
+
+def every_target_text(verdict: ValidationVerdict) -> str:
+    """The validator's verdict over all targets, in words that cannot be read as the run's status."""
+    return _EVERY_TARGET[verdict]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from perfpilot.artifacts.report import RunReport, RunStatus
 from perfpilot.figures import plain, share
 from perfpilot.reports.markdown import STATUS_TEXT
+from perfpilot.reports.wording import every_target_text
 
 SYMBOL: dict[RunStatus, tuple[str, str]] = {  # symbol, tone (the CSS class)
     "targets_met": ("✓", "good"),
@@ -50,7 +51,7 @@ def _basis(report: RunReport) -> tuple[str, list[str]]:
     if unknown:
         facts.append("Not judged (no figure): " + ", ".join(unknown) + ".")
     if v.verdict is not None:
-        facts.append(f"Validation verdict: {str(v.verdict).replace('_', ' ')}.")
+        facts.append(f"Across all targets: {every_target_text(v.verdict)}.")
     if v.undecided:
         facts.append("Undecided (noise or too few samples): " + ", ".join(v.undecided) + ".")
     if v.noise_floor_pct is not None:
