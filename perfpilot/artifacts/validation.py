@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import Field
 
@@ -22,6 +22,18 @@ LatencyVerdict = Literal[
 ]
 # The report's: met (every target row met), not_met (a row missed beyond noise), inconclusive (otherwise).
 ValidationVerdict = Literal["met", "not_met", "inconclusive"]
+
+
+class TargetTally(NamedTuple):
+    """The rows with a target: met and missed beyond noise, and undecided (noise, samples, no figure)."""
+
+    met: int
+    missed: int
+    undecided: int
+
+    @property
+    def total(self) -> int:
+        return self.met + self.missed + self.undecided
 
 
 class ChangeInterval(Artifact):
@@ -97,7 +109,11 @@ class ValidationReport(Artifact):
     comparisons: list[MetricComparison] = Field(default_factory=list)
     endpoints: list[EndpointComparison] = Field(default_factory=list)
     noise_floor_pct: float | None = None
-    targets_met_share: float = Field(default=0, ge=0, le=1)
+    targets_met_share: float = Field(
+        default=0, ge=0, le=1,
+        description="Share of the decided targets that are met: undecided rows are left out, and it is 1 "
+        "when no target is decided, so read it with the comparisons' met flags, never alone.",
+    )
     roi: Roi = Field(default_factory=Roi)
     artifacts: list[str] = Field(default_factory=list, description="Regression-prevention files written.")
     notes: list[str] = Field(default_factory=list)
@@ -118,3 +134,10 @@ class ValidationReport(Artifact):
     after_profile: LiveProfile | None = Field(
         default=None, description="Live runs: py-spy's sampling of the service under the after load test."
     )
+
+    def tally(self) -> TargetTally:
+        """Met, missed and undecided among the rows that have a target."""
+        targets = [c for c in self.comparisons if c.target is not None]
+        met = sum(c.met is True for c in targets)
+        missed = sum(c.met is False for c in targets)
+        return TargetTally(met, missed, len(targets) - met - missed)

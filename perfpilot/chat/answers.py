@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from perfpilot.artifacts.report import RunReport
+from perfpilot.reports.wording import met_text, targets_text
 
 HELP = """Commands:
   status            the outcome, tier and decision path, with the reason for each branch
@@ -93,9 +94,9 @@ def validation(report: RunReport) -> str:
     v = report.validation
     if v is None:
         return "Validation did not run."
-    lines = [f"{v.method}: {v.targets_met_share:.0%} of targets met"]
+    lines = [f"{v.method}: {targets_text(v)}"]
     lines += [
-        f"  {c.metric}: {c.before} -> {c.after} (target {c.target}, {'met' if c.met else 'not met'})"
+        f"  {c.metric}: {c.before} -> {c.after} (target {c.target}, {met_text(c)})"
         for c in v.comparisons
     ]
     return "\n".join(lines)

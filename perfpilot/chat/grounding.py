@@ -59,7 +59,7 @@ def _items(report: RunReport) -> list[ContextItem]:
     if report.validation is not None:
         v = report.validation
         record = {
-            "validation": v.method, "targets_met_share": v.targets_met_share, "verdict": v.verdict,
+            "validation": v.method, "targets": v.tally()._asdict(), "verdict": v.verdict,
             "comparisons": [c.model_dump(exclude_none=True, exclude={"change"}) for c in v.comparisons],
             "notes": v.notes,
         }  # fmt: skip

@@ -169,10 +169,8 @@ def tier_after_analysis(profiling: ProfilingVerdict, analysis: AnalysisVerdict) 
 def targets_met_share(report: ValidationReport) -> tuple[float, int, int]:
     """(share met, targets, undecided). A target is met or missed only beyond the noise (the validator's
     verdict); one with no after figure, too few samples or a change within the noise is undecided."""
-    targets = [c for c in report.comparisons if c.target is not None]
-    met = sum(c.met is True for c in targets)
-    undecided = sum(c.met is None for c in targets)
-    return (met / len(targets) if targets else 0.0), len(targets), undecided
+    tally = report.tally()
+    return (tally.met / tally.total if tally.total else 0.0), tally.total, tally.undecided
 
 
 def _undecided_names(report: ValidationReport) -> str:

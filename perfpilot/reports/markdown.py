@@ -12,7 +12,7 @@ from perfpilot.artifacts.report import RunReport, RunStatus
 from perfpilot.figures import days, plain, share, signed_pct, usd
 from perfpilot.redaction import redact
 from perfpilot.reports.live_profile import live_profile_markdown
-from perfpilot.reports.wording import estimate_text, every_target_text, finding_title
+from perfpilot.reports.wording import estimate_text, every_target_text, finding_title, targets_text
 
 STATUS_TEXT: dict[RunStatus, str] = {
     "targets_met": "Targets met (measured)",
@@ -270,9 +270,9 @@ def _validation(report: RunReport) -> list[str]:
     lines = [
         f"## Validation ({v.method})",
         "",
-        f"Targets met: {share(v.targets_met_share)}"
+        targets_text(v).capitalize()
         + (f"; noise floor {plain(v.noise_floor_pct)}%" if v.noise_floor_pct is not None else "")
-        + (f"; {every_target_text(v.verdict)}" if v.verdict is not None else "")
+        + (f"; across all targets: {every_target_text(v.verdict)}" if v.verdict is not None else "")
         + (f" (undecided: {', '.join(v.undecided)})" if v.undecided else ""),
         "",
     ]

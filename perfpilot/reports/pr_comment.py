@@ -11,7 +11,7 @@ from perfpilot.artifacts.report import RunReport
 from perfpilot.figures import share
 from perfpilot.redaction import redact
 from perfpilot.reports.markdown import STATUS_TEXT, table
-from perfpilot.reports.wording import estimate_text, finding_title
+from perfpilot.reports.wording import estimate_text, finding_title, met_text, targets_text
 
 MAX_FINDINGS = 10
 MAX_CHANGES = 10
@@ -45,16 +45,15 @@ def _validation(report: RunReport) -> list[str]:
         return ["Not validated: the run ended before its validation step.", ""]
     if v.method == "projected":
         lines = [
-            f"**Validation (projected)**: {share(v.targets_met_share)} of targets would be met if the "
-            "projections hold; nothing was measured after the changes.",
+            f"**Validation (projected)**: {targets_text(v)}: nothing was measured after the changes.",
             "",
         ]
         headers = ("target", "before", "after (projected)", "target", "met (projected)")
     else:
-        lines = [f"**Validation (measured)**: targets met {share(v.targets_met_share)}", ""]
+        lines = [f"**Validation (measured)**: {targets_text(v)}", ""]
         headers = ("target", "before", "after", "target", "met")
     rows = [
-        (c.metric, c.before, c.after, c.target, "unknown" if c.met is None else c.met) for c in v.comparisons
+        (c.metric, c.before, c.after, c.target, met_text(c)) for c in v.comparisons
     ]
     return lines + (table(headers, rows) if rows else [])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from perfpilot.artifacts.findings import ImpactEstimate
-from perfpilot.artifacts.validation import ValidationVerdict
+from perfpilot.artifacts.validation import MetricComparison, ValidationReport, ValidationVerdict
 from perfpilot.figures import change, with_unit
 
 _EMBEDDED_HASH = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{12,}\b", re.IGNORECASE)
@@ -63,3 +63,26 @@ _EVERY_TARGET = {
 def every_target_text(verdict: ValidationVerdict) -> str:
     """The validator's verdict over all targets, in words that cannot be read as the run's status."""
     return _EVERY_TARGET[verdict]
+
+
+def targets_text(v: ValidationReport) -> str:
+    """'3 of 9 targets met beyond noise, 6 undecided': counts, never a share that leaves the undecided out."""
+    tally = v.tally()
+    if not tally.total:
+        return "no targets to judge"
+    if v.method != "measured":
+        return f"{tally.met} of {tally.total} targets would be met if the projections hold (not measured)"
+    words = [f"{tally.met} of {tally.total} targets met beyond noise"]
+    words += [f"{tally.missed} missed"] if tally.missed else []
+    words += [f"{tally.undecided} undecided"] if tally.undecided else []
+    return ", ".join(words)
+
+
+def met_text(row: MetricComparison) -> str:
+    """'met', 'not met', 'no target', or why it is undecided ('undecided: too few samples')."""
+    if row.met is not None:
+        return "met" if row.met else "not met"
+    if row.target is None:
+        return "no target"
+    reason = (row.verdict or "no_data").replace("_", " ")
+    return f"undecided: {reason}"

@@ -30,7 +30,7 @@ def test_the_comment_of_the_recorded_example(example_reports: Path) -> None:
     assert shown == [f.id for f in ranked[:MAX_FINDINGS]]
     assert f"…and {len(ranked) - MAX_FINDINGS} more in report.md." in lines
     # projected: no target is said to be met, only that it would be if the projections hold
-    assert "of targets would be met if the projections hold; nothing was measured" in text
+    assert "targets would be met if the projections hold (not measured): nothing was measured after" in text
     assert "| target | before | after (projected) | target | met (projected) |" in lines
     assert "targets met" not in text
     assert report.plan is not None
@@ -52,9 +52,9 @@ def test_a_measured_run_says_targets_met_and_lists_what_was_applied(example_repo
         update={"status": "acceptable", "validation": measured, "applied": ["chg-1 (sandbox copy /tmp/x)"]}
     )
     lines = render(report).splitlines()
-    assert "**Validation (measured)**: targets met 50%" in lines
-    assert "| p95_ms:overall | 500 | 90 | 100 | yes |" in lines
-    assert "| error_rate:overall | 0.01 | – | 0.01 | unknown |" in lines
+    assert "**Validation (measured)**: 1 of 2 targets met beyond noise, 1 undecided" in lines
+    assert "| p95_ms:overall | 500 | 90 | 100 | met |" in lines
+    assert "| error_rate:overall | 0.01 | – | 0.01 | undecided: no data |" in lines
     assert lines[lines.index("**Applied**") + 2] == "- chg-1 (sandbox copy /tmp/x)"
 
 

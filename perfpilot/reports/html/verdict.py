@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from perfpilot.artifacts.report import RunReport, RunStatus
-from perfpilot.figures import plain, share
+from perfpilot.figures import plain
 from perfpilot.reports.markdown import STATUS_TEXT
-from perfpilot.reports.wording import every_target_text
+from perfpilot.reports.wording import every_target_text, targets_text
 
 SYMBOL: dict[RunStatus, tuple[str, str]] = {  # symbol, tone (the CSS class)
     "targets_met": ("✓", "good"),
@@ -38,15 +38,13 @@ def _basis(report: RunReport) -> tuple[str, list[str]]:
         if report.status in ("targets_met", "acceptable"):
             return "measured baseline", ["No change was needed: the verdict rests on the measured baseline."]
         return "no after-state", ["No validation ran, so nothing after a change was measured or projected."]
-    judged = [c for c in v.comparisons if c.met is not None]
     undecided = set(v.undecided or [])
     unknown = [c.metric for c in v.comparisons if c.met is None and c.metric not in undecided]
     facts = [
         "The after-state was measured with a load test after applying the changes."
         if v.method == "measured"
         else "The after-state is a projection from the findings' estimates: it was not measured.",
-        f"{sum(c.met is True for c in judged)} of {len(judged)} judged targets "
-        f"{'met' if v.method == 'measured' else 'projected to be met'} ({share(v.targets_met_share)}).",
+        targets_text(v).capitalize() + ".",
     ]
     if unknown:
         facts.append("Not judged (no figure): " + ", ".join(unknown) + ".")
