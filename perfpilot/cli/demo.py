@@ -34,7 +34,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="20-second load tests (about 1.5 minutes; too short to judge most endpoints)",
+        help="20-second load tests (about 2.5 minutes; too short to judge most endpoints)",
     )
     parser.add_argument("--out", type=Path, default=ROOT / "perfpilot-report")
     parser.add_argument("--db", choices=("sqlite", "postgres"), help="env PERFPILOT_DEMO_DB; default sqlite")
