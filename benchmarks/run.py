@@ -47,7 +47,8 @@ def assemble() -> None:
         "",
         f"Machine: {machine()}.",
         "",
-        "Each section names the command that produced it; `make bench` re-runs them all.",
+        "Each section names the command that produced it; `make bench` re-runs them all but the closed-loop"
+        " demo's (minutes of load tests: run its command) and the fingerprint rules (written by hand).",
         "",
     ]
     names = sorted(
