@@ -7,12 +7,14 @@ import sys
 import typer
 
 from perfpilot import __version__
-from perfpilot.cli import db, db_commands, graph, schema, skills
+from perfpilot.cli import db, db_commands, skills
 from perfpilot.cli import eval as eval_cli
 from perfpilot.cli.chat import chat
+from perfpilot.cli.graph import graph
 from perfpilot.cli.mcp import mcp
 from perfpilot.cli.report import report
 from perfpilot.cli.run import run, validate
+from perfpilot.cli.schema import schema
 from perfpilot.cli.threads import resume, threads
 
 app = typer.Typer(
@@ -29,8 +31,8 @@ app.command()(threads)
 app.command()(resume)
 app.command()(mcp)
 app.command()(report)
-app.add_typer(graph.app, name="graph")
-app.add_typer(schema.app, name="schema")
+app.command()(graph)
+app.command()(schema)
 app.add_typer(skills.app, name="skills")
 app.add_typer(eval_cli.app, name="eval")
 db.app.command("advise")(db_commands.advise_command)

@@ -27,7 +27,8 @@ class _RunByDefault(TyperGroup):
 
 app = typer.Typer(
     cls=_RunByDefault,
-    help="Evaluate perfpilot on recorded incidents: `eval [PATH ...]`, `eval new ID`, `eval record TARGET`.",
+    help="Evaluate perfpilot on incidents (recorded from real components or generated): `eval [PATH ...]`, "
+    "`eval new ID`, `eval record TARGET`.",
 )
 
 PLANNERS = ("offline", "claude", "replay")

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="Print the orchestrator graph.")
 
-
-@app.callback(invoke_without_command=True)
 def graph(
     mermaid: bool = typer.Option(True, "--mermaid/--ascii", help="Mermaid (default) or ASCII."),
 ) -> None:
+    """Print the orchestrator graph."""
     from perfpilot.graphs.orchestrator import build_graph
 
     drawable = build_graph().compile().get_graph()

@@ -9,8 +9,6 @@ import typer
 
 from perfpilot.cli.errors import fail
 
-app = typer.Typer(help="Print JSON Schemas: target, report, incident.")
-
 
 def _models() -> dict[str, Any]:
     from perfpilot.artifacts.report import RunReport
@@ -26,8 +24,8 @@ def _models() -> dict[str, Any]:
     return models
 
 
-@app.callback(invoke_without_command=True)
 def schema(name: str = typer.Argument(..., help="target, report or incident")) -> None:
+    """Print the JSON Schema of a public model: target, report or incident."""
     models = _models()
     if name not in models:
         fail(f"no schema named {name!r}; choose from {', '.join(models)}")
