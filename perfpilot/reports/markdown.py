@@ -7,12 +7,12 @@ import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from perfpilot.artifacts import ChangeInterval, Finding, LoadTestRun, ValidationReport
+from perfpilot.artifacts import ChangeInterval, Finding, LoadTestRun, MetricComparison, ValidationReport
 from perfpilot.artifacts.report import RunReport, RunStatus
 from perfpilot.figures import days, plain, share, signed_pct, usd
 from perfpilot.redaction import redact
 from perfpilot.reports.live_profile import live_profile_markdown
-from perfpilot.reports.wording import estimate_text, every_target_text, finding_title, targets_text
+from perfpilot.reports.wording import estimate_text, every_target_text, finding_title, met_text, targets_text
 
 STATUS_TEXT: dict[RunStatus, str] = {
     "targets_met": "Targets met (measured)",
@@ -263,6 +263,16 @@ def _interval(change: ChangeInterval | None) -> str | None:
     return f"{pct(change.log_ratio)} [{pct(change.low)}, {pct(change.high)}]{after}"
 
 
+MEASURED_COLUMNS = (
+    "target", "before", "after", "target", "met", "beyond noise", "verdict", "change (95% interval)",
+)  # fmt: skip
+PROJECTED_COLUMNS = ("target", "before", "after (projected)", "target", "met (projected)")
+
+
+def _measured_row(c: MetricComparison) -> tuple[object, ...]:
+    return (c.metric, c.before, c.after, c.target, met_text(c), c.significant, c.verdict, _interval(c.change))
+
+
 def _validation(report: RunReport) -> list[str]:
     v = report.validation
     if v is None:
@@ -299,22 +309,11 @@ def _validation(report: RunReport) -> list[str]:
             for e in v.endpoints
         ],
     )
-    lines += table(
-        ("target", "before", "after", "target", "met", "beyond noise", "verdict", "change (95% interval)"),
-        [
-            (
-                c.metric,
-                c.before,
-                c.after,
-                c.target,
-                "unknown" if c.met is None else c.met,
-                c.significant,
-                c.verdict,
-                _interval(c.change),
-            )
-            for c in v.comparisons
-        ],
-    )
+    if v.method == "measured":
+        lines += table(MEASURED_COLUMNS, [_measured_row(c) for c in v.comparisons])
+    else:  # nothing after the changes was measured: no column may read as a measured outcome
+        projected = [(c.metric, c.before, c.after, c.target, met_text(c)) for c in v.comparisons]
+        lines += table(PROJECTED_COLUMNS, projected)
     lines += [roi_line(v), ""]
     if v.artifacts:
         lines += ["Regression prevention:", "", *[f"- `{a}`" for a in v.artifacts], ""]

@@ -75,3 +75,14 @@ def test_the_verdict_over_all_targets_in_words(
     assert words in render(report)
     said = words.split(": ")[-1]
     assert any(fact.startswith(f"Across all targets: {said}") for fact in verdict(report).facts)
+
+
+def test_a_projected_validation_has_no_measured_columns() -> None:
+    rows = [MetricComparison(metric="p95_ms:overall", before=509.0, after=200.0, target=300.0, met=True)]
+    projection = ValidationReport(method="projected", comparisons=rows)
+    report = RunReport(run_id="r", target="shop", status="projected", validation=projection)
+    lines = render(report).splitlines()
+    assert "1 of 1 targets would be met if the projections hold (not measured)" in lines
+    assert "| target | before | after (projected) | target | met (projected) |" in lines
+    assert "| p95_ms:overall | 509 | 200 | 300 | met |" in lines
+    assert not any("beyond noise" in line for line in lines)
