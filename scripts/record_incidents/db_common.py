@@ -76,6 +76,9 @@ class PgbenchRun:
 class Recorder:
     """One incident's database, its workload runs and the evidence files written into its folder."""
 
+    pgss_columns = PGSS_COLUMNS
+    """The pg_stat_statements columns exported (an incident may add some, e.g. temp_blks_written)."""
+
     def __init__(self, name: str, incident_id: str) -> None:
         self.database = PREFIX + name
         self.folder = INCIDENTS / incident_id
@@ -123,7 +126,7 @@ class Recorder:
     def export_pg_stat_statements(self, filename: str) -> Path:
         """What `\\copy (SELECT ... FROM pg_stat_statements ...) TO file CSV HEADER` writes."""
         sql = (
-            f"COPY (SELECT {PGSS_COLUMNS} FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database"
+            f"COPY (SELECT {self.pgss_columns} FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database"
             " WHERE datname = current_database()) AND query NOT ILIKE '%pg_stat_statements%'"
             " ORDER BY total_exec_time DESC) TO STDOUT WITH (FORMAT csv, HEADER)"
         )
