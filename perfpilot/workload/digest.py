@@ -13,7 +13,7 @@ from perfpilot.workload.events import ParseStats, QueryEvent
 from perfpilot.workload.fingerprint import fingerprint_id
 from perfpilot.workload.formats.mysql_slow import iter_slow_log_rows
 from perfpilot.workload.ingest import iter_events, open_workload, resolve_format
-from perfpilot.workload.models import LockWaits, LoggedPlan, QueryShape, WorkloadDigest
+from perfpilot.workload.models import LockWaits, LoggedPlan, QueryShape, TempFiles, WorkloadDigest
 from perfpilot.workload.streams import StreamRecorder
 from perfpilot.workload.tables import tables_of
 
@@ -46,7 +46,7 @@ def _shape(text: str, totals: ShapeTotals, grand_total: float) -> QueryShape:
 def build_digest(
     shapes: dict[str, ShapeTotals], source: str, format: str, top: int | None = None, unparsed_lines: int = 0,
     streams: StreamRecorder | None = None, plans: list[LoggedPlan] | None = None,
-    lock_waits: list[LockWaits] | None = None,
+    lock_waits: list[LockWaits] | None = None, temp_files: list[TempFiles] | None = None,
 ) -> WorkloadDigest:
     """Rank shapes by total time, then count, then fingerprint (so the order is deterministic)."""
     grand_total = sum(t.total_time for t in shapes.values())
@@ -64,6 +64,7 @@ def build_digest(
         streams_truncated=streams.truncated if streams is not None else False,
         plans=plans or [],
         lock_waits=lock_waits or [],
+        temp_files=temp_files or [],
     )
 
 
@@ -130,5 +131,5 @@ def _digest_file(
         shapes = aggregate_events(events, dialect, on_event=streams.add if streams else None)
     return build_digest(
         regroup_shapes(shapes, rules), str(path), chosen, top, stats.unparsed_lines, streams,
-        stats.slowest_plans(), stats.lock_waits,
+        stats.slowest_plans(), stats.lock_waits, stats.temp_files,
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import structlog
 
-from perfpilot.workload.models import LockWaits, LoggedPlan
+from perfpilot.workload.models import LockWaits, LoggedPlan, TempFiles
 
 _log = structlog.get_logger(__name__)
 _LOUD_SKIPS = 10
@@ -41,13 +41,14 @@ class QueryEvent:
 @dataclass(slots=True)
 class ParseStats:
     """What parsing one source saw besides its statements: malformed input (counted, and logged with
-    file:line), the plans auto_explain logged (the slowest MAX_LOGGED_PLANS) and the lock waits the server
-    logged."""
+    file:line), the plans auto_explain logged (the slowest MAX_LOGGED_PLANS), and the lock waits and
+    temporary files the server logged."""
 
     source: str
     unparsed_lines: int = 0
     plans: list[LoggedPlan] = field(default_factory=list)
     lock_waits: list[LockWaits] = field(default_factory=list)
+    temp_files: list[TempFiles] = field(default_factory=list)
 
     def keep_plan(self, plan: LoggedPlan) -> None:
         """Keep a logged plan; past twice the bound, only the slowest MAX_LOGGED_PLANS stay."""

@@ -82,6 +82,20 @@ class LockWaits(BaseModel):
     first_line: int
 
 
+class TempFiles(BaseModel):
+    """Temporary files a server log recorded (`log_temp_files`) for one statement shape, summed over the
+    log. Files smaller than the server's log_temp_files threshold are not logged: the figures are a floor."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fingerprint: str | None = Field(default=None, description="The statement's shape; None: none logged.")
+    statement: str | None = Field(default=None, description="The statement that wrote them (redacted).")
+    files: int
+    total_bytes: int
+    max_bytes: int
+    first_line: int
+
+
 class WorkloadDigest(BaseModel):
     """A digest of one workload source."""
 
@@ -102,4 +116,8 @@ class WorkloadDigest(BaseModel):
     )
     lock_waits: list[LockWaits] = Field(
         default_factory=list, exclude=True, description="Logged lock waits per relation, the longest first."
+    )
+    temp_files: list[TempFiles] = Field(
+        default_factory=list, exclude=True,
+        description="Logged temporary files per statement, the most bytes first.",
     )

@@ -2,7 +2,8 @@
 
 auto_explain's `duration: X ms  plan:` messages are plans, not statement executions (the statement's own
 duration line, from log_min_duration_statement, times it): they are kept in `ParseStats.plans`; lock waits
-(`log_lock_waits`) in `ParseStats.lock_waits`."""
+(`log_lock_waits`) in `ParseStats.lock_waits`; temporary files (`log_temp_files`) in
+`ParseStats.temp_files`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from perfpilot.workload.events import ParseStats, QueryEvent
 from perfpilot.workload.formats.auto_explain import PLAN_MESSAGE, UnreadablePlan, logged_plan
 from perfpilot.workload.formats.lock_waits import LockWaitReader
+from perfpilot.workload.formats.temp_files import TempFileReader
 
 # The message starts at the severity; everything before it is the log_line_prefix.
 _MESSAGE = re.compile(
@@ -78,10 +80,12 @@ def parse_postgres_log(lines: Iterable[str], stats: ParseStats) -> Iterator[Quer
     current: _Pending | _PendingPlan | None = None  # the message that tab-indented lines continue
     waiting: dict[str | None, _Pending] = {}  # `statement:` lines (log_statement) awaiting a duration
     locks = LockWaitReader()
+    temps = TempFileReader()
 
     for line_no, raw in enumerate(lines, 1):
         line = raw.rstrip("\r\n")
         if line.startswith("\t"):
+            temps.continuation(line[1:])
             if current is not None:
                 current.parts.append(line[1:])
             continue
@@ -98,6 +102,7 @@ def parse_postgres_log(lines: Iterable[str], stats: ParseStats) -> Iterator[Quer
             continue
         body = message.group(2)
         locks.message(message.group(1), body, line_no)
+        temps.message(message.group(1), body, line_no)
         if message.group(1) != "LOG":
             continue
         stamp, session, database = _prefix_fields(line[: message.start()])
@@ -139,3 +144,4 @@ def parse_postgres_log(lines: Iterable[str], stats: ParseStats) -> Iterator[Quer
     for earlier in waiting.values():
         yield _finish(earlier)
     stats.lock_waits = locks.summaries()
+    stats.temp_files = temps.summaries()
