@@ -19,11 +19,13 @@ from perfpilot.skills.database_optimization.findings.index_worth import (
 from perfpilot.skills.database_optimization.findings.lock_contention import lock_contention_findings
 from perfpilot.skills.database_optimization.findings.nplusone import nplusone_finding
 from perfpilot.skills.database_optimization.findings.plan_statistics import plan_statistics_findings
+from perfpilot.skills.database_optimization.findings.work_mem_spill import work_mem_spill_findings
 from perfpilot.skills.database_optimization.indexes.advisor import advise
 from perfpilot.skills.database_optimization.ingest.log_streams import log_n_plus_one
 from perfpilot.skills.database_optimization.ingest.workload import shape_analysis, top_shapes, workload_time_s
 from perfpilot.skills.database_optimization.nplusone.detect import DEFAULT_MIN_REPEATS, detect_in_traces
 from perfpilot.skills.database_optimization.plans.evidence import evidence_plan_findings
+from perfpilot.skills.database_optimization.plans.range_shares import with_range_shares
 from perfpilot.skills.database_optimization.shapes.models import ShapeDialect
 
 
@@ -41,7 +43,8 @@ class DbAnalyzerInput(SkillInput):
 
 class DbAnalyzerOutput(SkillOutput):
     """Findings (missing_index, n_plus_one, n_plus_one_hint, anti_pattern:<check>, cacheable_query,
-    stale_statistics, lock_contention, unused_index, duplicate_index, plan:<kind>) plus what was analysed."""
+    stale_statistics, lock_contention, work_mem_spill, unused_index, duplicate_index, plan:<kind>) plus what
+    was analysed."""
 
     shapes_analyzed: int = 0
     shapes_unparsed: int = 0
@@ -80,7 +83,7 @@ def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
     if inp.include_index_advice and catalog is not None and shapes:
         advice = advise(
             [s for s, _ in shapes],
-            catalog,
+            with_range_shares(catalog, ctx.evidence.plans),
             dsn=loaded.dsn,
             dialect=dialect,
             storage_budget_mb=inp.storage_budget_mb,
@@ -96,6 +99,7 @@ def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
     findings += evidence_plan_findings(ctx.evidence.plans, catalog)
     findings += plan_statistics_findings(ctx.evidence.plans, catalog, ctx.evidence.workloads)
     findings += lock_contention_findings(ctx.evidence.workloads, dialect)
+    findings += work_mem_spill_findings(ctx.evidence.workloads)
     unique: dict[str, Finding] = {}
     for finding in sorted(findings, key=lambda f: -f.impact):  # one finding per id: the weightiest
         unique.setdefault(finding.id, finding)
