@@ -23,6 +23,11 @@ class Column(CatalogModel):
     nullable: bool = True
     avg_width: float | None = None
     n_distinct: float | None = None
+    range_share: float | None = Field(
+        default=None, ge=0, le=1,
+        description="Share of examined rows a range condition on this column kept in an analyzed plan "
+        "(the smallest seen; plans/range_shares.py).",
+    )
 
 
 class Index(CatalogModel):

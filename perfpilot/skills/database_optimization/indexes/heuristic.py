@@ -3,7 +3,8 @@
 Per table a query touches: with no usable index, all its rows. An index is usable when its leading
 columns are the query's equality (or join) columns on that table, optionally followed by one range
 column; each matched equality keeps 1/n_distinct of the rows (n_distinct from statistics when known,
-else 1/10), a range keeps 1/4; touching costs twice the matched rows (index + table) plus log2(rows).
+else 1/10), a range keeps 1/4, or the share an analyzed plan measured for a range on that column
+(Column.range_share); touching costs twice the matched rows (index + table) plus log2(rows).
 The query's cost is the sum over its tables, so only filters and joins on indexed keys count.
 
 Order and LIMIT (single-table SELECTs only, where the plan is a scan of that one table): when the
@@ -33,6 +34,7 @@ from perfpilot.skills.database_optimization.indexes.whatif import Config, WhatIf
 
 DEFAULT_ROWS = 1000.0
 SORT_COST_PER_ROW = 1.0
+DEFAULT_RANGE_SHARE = 0.25
 
 
 def _selectivity(table: Table, column: str, rows: float, by_value: bool) -> float:
@@ -47,6 +49,12 @@ def _selectivity(table: Table, column: str, rows: float, by_value: bool) -> floa
         return 0.1
     values = -distinct * rows if distinct < 0 else distinct
     return 1.0 / max(values, 1.0)
+
+
+def _range_share(table: Table, column: str) -> float:
+    """Share of rows a range on the column keeps: measured in an analyzed plan when known, else 1/4."""
+    found = table.column(key_column(column) or column)
+    return found.range_share if found is not None and found.range_share is not None else DEFAULT_RANGE_SHARE
 
 
 def _equality_fraction(table: Table, use: TableUse, rows: float) -> float:
@@ -84,7 +92,7 @@ def _index_rows(
             fraction *= _selectivity(table, column, rows, column in use.equality)
             matched += 1
         elif column in use.range:
-            fraction *= 0.25
+            fraction *= _range_share(table, column)
             matched += 1
             ranged = True
             break
