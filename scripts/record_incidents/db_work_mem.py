@@ -62,7 +62,9 @@ def record(seconds: int, name: str) -> dict[str, object]:
     rec.fresh_database()
     rec.execute_script(SCHEMA)
     rec.dump_schema("schema.sql")
-    rec.execute(f'ALTER DATABASE "{rec.database}" {FAULT}', f'ALTER DATABASE "{rec.database}" SET log_temp_files = 0')
+    rec.execute(
+        f'ALTER DATABASE "{rec.database}" {FAULT}', f'ALTER DATABASE "{rec.database}" SET log_temp_files = 0'
+    )
     rec.log_statements(True)
     workload = {"spend_report": (SPEND_REPORT, 1), "customer_page": (CUSTOMER_PAGE, 9)}
     runs, logs = {}, {}
