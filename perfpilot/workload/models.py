@@ -83,16 +83,20 @@ class LockWaits(BaseModel):
 
 
 class TempFiles(BaseModel):
-    """Temporary files a server log recorded (`log_temp_files`) for one statement shape, summed over the
-    log. Files smaller than the server's log_temp_files threshold are not logged: the figures are a floor."""
+    """Temporary files one statement shape wrote, summed over a source: as a server log recorded them
+    (`log_temp_files`; files under its threshold are not logged, so a floor), or as pg_stat_statements
+    counted them (temp_blks_written, in PostgreSQL's default 8 kB blocks, over the statement's calls)."""
 
     model_config = ConfigDict(extra="forbid")
 
     fingerprint: str | None = Field(default=None, description="The statement's shape; None: none logged.")
     statement: str | None = Field(default=None, description="The statement that wrote them (redacted).")
-    files: int
+    files: int | None = Field(default=None, description="Files a log recorded (None: pg_stat_statements).")
+    calls: int | None = Field(default=None, description="pg_stat_statements: calls that wrote the blocks.")
     total_bytes: int
-    max_bytes: int
+    spill_bytes: int = Field(
+        description="What one spill wrote: the largest file logged, or pg_stat_statements' mean per call."
+    )
     first_line: int
 
 

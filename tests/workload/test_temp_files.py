@@ -6,6 +6,7 @@ from pathlib import Path
 
 from perfpilot.workload.digest import digest_file
 from perfpilot.workload.events import ParseStats
+from perfpilot.workload.formats.pg_stat_statements import parse_pg_stat_statements_csv
 from perfpilot.workload.formats.postgres_log import parse_postgres_log
 
 PREFIX = "2026-12-07 07:30:03.497 UTC [{pid}] perfpilot@shop "
@@ -45,7 +46,8 @@ def test_files_are_summed_per_statement_shape_with_continuation_lines() -> None:
     events = list(parse_postgres_log(LOG, stats))
     assert [round(e.duration_s or 0, 6) for e in events] == [0.002245, 1.453696, 1.453696, 0.000305]
     report, unnamed = stats.temp_files  # the most bytes first
-    assert (report.files, report.total_bytes, report.max_bytes, report.first_line) == (2, 4472832, 3424256, 2)
+    assert (report.files, report.total_bytes, report.spill_bytes) == (2, 4472832, 3424256)
+    assert report.first_line == 2
     assert report.fingerprint == (
         "select customer_id, count(*) as orders, sum(amount_cents) as spent from orders where created_at >= "
         "date ? + ? group by customer_id order by spent desc"
@@ -73,5 +75,33 @@ def test_a_statement_after_another_message_is_not_the_files() -> None:
 def test_the_recorded_log_gives_the_report_its_temporary_files() -> None:
     digest = digest_file(RECORDED / "postgresql.log")
     [report] = digest.temp_files
-    assert (report.files, report.total_bytes, report.max_bytes) == (22, 22 * 3424256, 3424256)
+    assert (report.files, report.total_bytes, report.spill_bytes) == (22, 22 * 3424256, 3424256)
     assert report.fingerprint == digest.queries[0].fingerprint  # the shape that takes the time
+
+
+PGSS = [
+    "userid,dbid,queryid,query,calls,total_exec_time,rows,temp_blks_read,temp_blks_written\n",
+    '16384,1,-87,"SELECT customer_id, sum(amount_cents) FROM orders\n',  # a statement on two lines
+    'GROUP BY customer_id",20,700.5,20,400,420\n',
+    '16385,1,-88,"SELECT customer_id, sum(amount_cents) FROM orders GROUP BY customer_id",2,70.5,2,0,60\n',
+    "16384,1,-89,SELECT id FROM orders WHERE id = $1,142,12.5,142,0,0\n",
+    "16384,1,-90,SELECT 1,3,0.1,3,,\n",
+]
+
+
+def test_pg_stat_statements_temp_blocks_are_summed_per_shape_in_8_kb_blocks() -> None:
+    stats = ParseStats("pgss.csv")
+    events = list(parse_pg_stat_statements_csv(PGSS, stats))
+    assert [e.count for e in events] == [20, 2, 142, 3]
+    [spill] = stats.temp_files  # two users' rows of one shape; rows without temp blocks are not spills
+    assert (spill.files, spill.calls, spill.total_bytes, spill.spill_bytes, spill.first_line) == (
+        None, 22, 480 * 8192, 480 * 8192 // 22, 3
+    )
+    assert spill.fingerprint == "select customer_id, sum(amount_cents) from orders group by customer_id"
+
+
+def test_an_export_without_temp_columns_has_no_spills() -> None:
+    stats = ParseStats("pgss.csv")
+    rows = ["query,calls,total_exec_time\n", "SELECT 1,3,0.1\n"]
+    assert len(list(parse_pg_stat_statements_csv(rows, stats))) == 1
+    assert stats.temp_files == []

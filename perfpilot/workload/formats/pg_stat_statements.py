@@ -1,4 +1,8 @@
-"""pg_stat_statements rows (CSV with header, a JSON list, or live from a DSN): one aggregate event per row."""
+"""pg_stat_statements rows (CSV with header, a JSON list, or live from a DSN): one aggregate event per row.
+
+A file export with `temp_blks_written` also says which statements spilled to temporary files: those
+rows' blocks (PostgreSQL's default 8 kB each) go to `ParseStats.temp_files`, summed per statement shape.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from perfpilot.redaction import redact
 from perfpilot.workload.errors import WorkloadError
 from perfpilot.workload.events import ParseStats, QueryEvent
+from perfpilot.workload.fingerprint import fingerprint
+from perfpilot.workload.models import TempFiles
 
 _TOTAL_COLUMNS = ("total_exec_time", "total_time")  # PG13+ first, then PG <= 12 (both in ms)
+BLOCK_BYTES = 8192
+"""PostgreSQL's default block size (BLCKSZ): the unit of temp_blks_written."""
+MAX_TEMP_SHAPES = 20
 
 
 def row_event(row: Mapping[str, Any], line: int) -> QueryEvent:
@@ -35,15 +45,42 @@ def row_event(row: Mapping[str, Any], line: int) -> QueryEvent:
     )
 
 
+def _temp_blocks(row: Mapping[str, Any]) -> int:
+    """temp_blks_written of a row; 0 when the export has no such column or it is empty."""
+    value = row.get("temp_blks_written")
+    return int(float(value)) if value not in (None, "") else 0
+
+
+def _add_temp(spills: dict[str, TempFiles], event: QueryEvent, blocks: int, line: int) -> None:
+    shape = fingerprint(event.sql, "postgres")
+    seen = spills.get(shape)
+    calls = event.count + ((seen.calls or 0) if seen is not None else 0)
+    total = blocks * BLOCK_BYTES + (seen.total_bytes if seen is not None else 0)
+    spills[shape] = TempFiles(
+        fingerprint=shape,
+        statement=seen.statement if seen is not None else redact(" ".join(event.sql.split()))[:300],
+        calls=calls,
+        total_bytes=total,
+        spill_bytes=total // max(calls, 1),
+        first_line=seen.first_line if seen is not None else line,
+    )
+
+
 def _events(rows: Iterable[tuple[int, Mapping[str, Any]]], stats: ParseStats) -> Iterator[QueryEvent]:
+    spills: dict[str, TempFiles] = {}
     for line, row in rows:
         try:
             event = row_event(row, line)
+            blocks = _temp_blocks(row)
         except (KeyError, ValueError, TypeError) as exc:
             stats.skip(line, f"unusable pg_stat_statements row: {exc}")
             continue
         if event.count > 0:
+            if blocks > 0:
+                _add_temp(spills, event, blocks, line)
             yield event
+    ranked = sorted(spills.values(), key=lambda t: (-t.total_bytes, t.first_line))
+    stats.temp_files = ranked[:MAX_TEMP_SHAPES]
 
 
 def parse_pg_stat_statements_csv(lines: Iterable[str], stats: ParseStats) -> Iterator[QueryEvent]:

@@ -69,7 +69,7 @@ class TempFileReader:
                 statement=redact(" ".join(sql.split()))[:300] if sql else None,
                 files=len(files),
                 total_bytes=sum(f.size for f in files),
-                max_bytes=max(f.size for f in files),
+                spill_bytes=max(f.size for f in files),
                 first_line=min(f.line for f in files),
             )
             for key, (sql, files) in groups.items()

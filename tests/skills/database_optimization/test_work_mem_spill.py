@@ -19,6 +19,7 @@ REPORT = (
     "SELECT customer_id, count(*) AS orders, sum(amount_cents) AS spent FROM orders "
     "WHERE created_at >= date '2026-01-01' + 22 GROUP BY customer_id ORDER BY spent DESC"
 )
+MB_64 = 64 * 1024 * 1024
 PAGE = "SELECT id FROM orders WHERE customer_id = 98492 ORDER BY created_at DESC LIMIT 20"
 
 
@@ -40,7 +41,7 @@ def _digest(report_s: float, page_s: float, statement: str | None = REPORT) -> W
         temp_files=[
             TempFiles(
                 fingerprint=fingerprint(statement, "postgres") if statement else None, statement=statement,
-                files=22, total_bytes=22 * 3424256, max_bytes=3424256, first_line=12,
+                files=22, total_bytes=22 * 3424256, spill_bytes=3424256, first_line=12,
             )
         ],
     )
@@ -56,11 +57,12 @@ def test_a_spilling_report_is_one_finding_with_its_share_and_a_work_mem_change()
     assert finding.evidence[0].line == 12
     assert finding.evidence[0].values == {
         "temp_files": 22, "temp_bytes_floor": 75333632, "max_temp_file_bytes": 3424256,
-        "suggested_work_mem_mb": 16, "statement_calls": 22, "statement_time_s": 60.0,
+        "suggested_mb": 16, "statement_calls": 22, "statement_time_s": 60.0,
         "workload_time_s": 80.0, "workload_share": 0.75,
     }
-    assert "22 temporary file(s) for this statement, 71.8 MB in all and up to 3.3 MB each" in (
-        finding.root_cause
+    assert finding.title == f"Statement spills past work_mem: 71.8 MB of temporary files, in shape {shape_id}"
+    assert finding.root_cause.startswith(
+        "The server logged 22 temporary file(s) for this statement, 71.8 MB in all and up to 3.3 MB each"
     )
     remedy = finding.remediation
     assert remedy is not None
@@ -95,3 +97,32 @@ def test_the_recorded_log_names_the_spend_report() -> None:
     assert finding.subject == f"orders in shape {digest.queries[0].id}"
     assert finding.impact == round(digest.queries[0].total_time_s / digest.total_time_s, 4)
     assert finding.evidence[0].values["temp_files"] == 22
+
+
+def test_pg_stat_statements_temp_blocks_give_the_same_finding() -> None:
+    digest = digest_file(RECORDED / "pg_stat_statements.csv")
+    [finding] = work_mem_spill_findings([digest])
+    assert finding.subject == f"orders in shape {digest.queries[0].id}"
+    assert finding.root_cause.startswith(
+        "pg_stat_statements counted 9,240 temporary blocks written by this statement over 22 calls, 72.2 MB"
+        " in all (3.3 MB per call; 8 kB blocks)"
+    )
+    values = finding.evidence[0].values
+    assert (values["temp_bytes_per_call"], values["temp_calls"], values["suggested_mb"]) == (3440640, 22, 16)
+
+
+def test_an_index_build_spills_past_maintenance_work_mem() -> None:
+    build = "CREATE INDEX orders_created_at_idx ON orders (created_at)"
+    text = fingerprint(build, "postgres")
+    digest = WorkloadDigest(
+        source="postgresql.log", format="postgres_log", queries=[_shape(build, 1, 30.0)], total_time_s=30.0,
+        temp_files=[
+            TempFiles(
+                fingerprint=text, statement=build, files=1, total_bytes=MB_64, spill_bytes=MB_64, first_line=3
+            )
+        ],
+    )
+    [finding] = work_mem_spill_findings([digest])
+    assert finding.remediation is not None
+    assert "SET maintenance_work_mem = '256MB'" in finding.remediation.content
+    assert finding.title.startswith("Statement spills past maintenance_work_mem: 64.0 MB")
