@@ -95,7 +95,8 @@ class TempFiles(BaseModel):
     calls: int | None = Field(default=None, description="pg_stat_statements: calls that wrote the blocks.")
     total_bytes: int
     spill_bytes: int = Field(
-        description="What one spill wrote: the largest file logged, or pg_stat_statements' mean per call."
+        description="What one spill wrote: a log's largest execution (its files summed), or "
+        "pg_stat_statements' mean per call."
     )
     first_line: int
 

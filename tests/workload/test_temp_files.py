@@ -60,6 +60,25 @@ def test_files_are_summed_per_statement_shape_with_continuation_lines() -> None:
     assert (unnamed.files, unnamed.total_bytes) == (1, 8192)
 
 
+def test_one_execution_is_the_files_a_process_logs_before_its_duration_line() -> None:
+    """A hash in batches writes several files in one execution; a parallel worker is its own process."""
+    batch = 'temporary file: path "base/pgsql_tmp/pgsql_tmp{pid}.{n}", size {size}\n'
+    lines: list[str] = []
+    for pid, n, size in ((21, 0, 1000), (21, 1, 3000), (22, 0, 2500)):  # 21 the leader, 22 its worker
+        lines += [
+            _line(pid, "LOG", batch.format(pid=pid, n=n, size=size)),
+            _line(pid, "STATEMENT", REPORT[0]),
+            *REPORT[1:],
+        ]
+    lines += [_line(21, "LOG", "duration: 20.000 ms  statement: " + REPORT[0]), *REPORT[1:]]
+    lines += [_line(21, "LOG", batch.format(pid=21, n=2, size=3500)), _line(21, "STATEMENT", REPORT[0]),
+              *REPORT[1:]]  # the next execution of the leader
+    stats = ParseStats("pg.log")
+    list(parse_postgres_log(lines, stats))
+    [report] = stats.temp_files
+    assert (report.files, report.total_bytes, report.spill_bytes) == (4, 10000, 4000)
+
+
 def test_a_statement_after_another_message_is_not_the_files() -> None:
     stats = ParseStats("pg.log")
     lines = [

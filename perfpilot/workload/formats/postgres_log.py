@@ -102,10 +102,11 @@ def parse_postgres_log(lines: Iterable[str], stats: ParseStats) -> Iterator[Quer
             continue
         body = message.group(2)
         locks.message(message.group(1), body, line_no)
-        temps.message(message.group(1), body, line_no)
         if message.group(1) != "LOG":
+            temps.message(message.group(1), body, line_no, None)
             continue
         stamp, session, database = _prefix_fields(line[: message.start()])
+        temps.message("LOG", body, line_no, session)
         if body.startswith("duration: "):
             plan = PLAN_MESSAGE.match(body)
             if plan is not None:

@@ -56,19 +56,20 @@ def test_a_spilling_report_is_one_finding_with_its_share_and_a_work_mem_change()
     assert finding.estimate is None  # the time after the change is not projected
     assert finding.evidence[0].line == 12
     assert finding.evidence[0].values == {
-        "temp_files": 22, "temp_bytes_floor": 75333632, "max_temp_file_bytes": 3424256,
+        "temp_files": 22, "temp_bytes_floor": 75333632, "max_execution_temp_bytes": 3424256,
         "suggested_mb": 16, "statement_calls": 22, "statement_time_s": 60.0,
         "workload_time_s": 80.0, "workload_share": 0.75,
     }
     assert finding.title == f"Statement spills past work_mem: 71.8 MB of temporary files, in shape {shape_id}"
     assert finding.root_cause.startswith(
-        "The server logged 22 temporary file(s) for this statement, 71.8 MB in all and up to 3.3 MB each"
+        "The server logged 22 temporary file(s) for this statement, 71.8 MB in all and up to 3.3 MB in one "
+        "execution"
     )
     remedy = finding.remediation
     assert remedy is not None
     assert (remedy.kind, remedy.risk, remedy.auto_applicable) == ("config", "medium", False)
     assert "SET work_mem = '16MB'" in remedy.content and "SET LOCAL work_mem = '16MB'" in remedy.content
-    assert "not server-wide" in remedy.content
+    assert "not server-wide" in remedy.content and "double what it has instead" in remedy.content
 
 
 @pytest.mark.parametrize(

@@ -66,9 +66,10 @@ def _remediation(shape: QueryShape, setting: str, mb: int) -> Remediation:
             "-- of each session; hashes may use hash_mem_multiplier times work_mem):\n"
             f"ALTER ROLE <role that runs it> SET {setting} = '{mb}MB';\n"
             f"-- or inside its transaction: SET LOCAL {setting} = '{mb}MB';\n"
-            f"-- {mb}MB is a starting point ({MEMORY_PER_DISK_BYTE}x what one spill wrote, to a power of\n"
-            "-- two MB): check with EXPLAIN (ANALYZE) that its sorts say 'quicksort' and its hashes\n"
-            "-- 'Batches: 1', and that it writes no more temporary files."
+            f"-- {mb}MB is a starting point ({MEMORY_PER_DISK_BYTE}x what one execution wrote, to a power\n"
+            "-- of two MB): check with EXPLAIN (ANALYZE) that its sorts say 'quicksort' and its hashes\n"
+            "-- 'Batches: 1', and that it writes no more temporary files. If it already runs with\n"
+            f"-- {mb}MB or more, it spilled at that setting: double what it has instead."
         ),
         rollback=f"ALTER ROLE <role that runs it> RESET {setting}; (or remove the SET LOCAL)",
         effort_days=0.1,
@@ -83,9 +84,9 @@ def _spilled(temp: TempFiles) -> tuple[str, dict[str, float]]:
     if temp.files is not None:
         return (
             f"The server logged {temp.files} temporary file(s) for this statement, {total:,.1f} MB in all "
-            f"and up to {each:,.1f} MB each (only files past log_temp_files are logged: a floor)",
+            f"and up to {each:,.1f} MB in one execution (only files past log_temp_files are logged: a floor)",
             {"temp_files": temp.files, "temp_bytes_floor": temp.total_bytes,
-             "max_temp_file_bytes": temp.spill_bytes},
+             "max_execution_temp_bytes": temp.spill_bytes},
         )
     return (
         f"pg_stat_statements counted {temp.total_bytes // BLOCK_BYTES:,} temporary blocks written by this "
