@@ -124,3 +124,16 @@ def test_an_export_without_temp_columns_has_no_spills() -> None:
     rows = ["query,calls,total_exec_time\n", "SELECT 1,3,0.1\n"]
     assert len(list(parse_pg_stat_statements_csv(rows, stats))) == 1
     assert stats.temp_files == []
+
+
+def test_a_row_with_an_infinite_count_is_skipped_with_its_line() -> None:
+    stats = ParseStats("pgss.csv")
+    rows = [
+        "query,calls,total_exec_time,temp_blks_written\n",
+        "SELECT 1,3,0.1,inf\n",
+        "SELECT 2,inf,0.1,0\n",
+        "SELECT 3,2,0.1,5\n",
+    ]
+    assert [e.sql for e in parse_pg_stat_statements_csv(rows, stats)] == ["SELECT 3"]
+    assert stats.unparsed_lines == 2
+    assert [t.total_bytes for t in stats.temp_files] == [5 * 8192]

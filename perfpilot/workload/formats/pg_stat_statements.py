@@ -72,7 +72,7 @@ def _events(rows: Iterable[tuple[int, Mapping[str, Any]]], stats: ParseStats) ->
         try:
             event = row_event(row, line)
             blocks = _temp_blocks(row)
-        except (KeyError, ValueError, TypeError) as exc:
+        except (KeyError, ValueError, TypeError, OverflowError) as exc:  # OverflowError: "inf" as a count
             stats.skip(line, f"unusable pg_stat_statements row: {exc}")
             continue
         if event.count > 0:
