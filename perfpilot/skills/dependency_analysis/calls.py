@@ -55,3 +55,10 @@ def union_ns(spans: list[Span]) -> int:
             covered += span.end_ns - start
         end = max(end, span.end_ns)
     return covered
+
+
+def uncovered_ns(start: int, end: int, others: list[Span]) -> int:
+    """Nanoseconds of [start, end) that no span starting inside it covers (a gap between two calls)."""
+    inside = [s for s in others if start <= s.start_ns < end]
+    clipped = [s.model_copy(update={"end_ns": min(s.end_ns, end)}) for s in inside]
+    return max(0, (end - start) - union_ns(clipped))

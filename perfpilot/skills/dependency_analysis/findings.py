@@ -28,6 +28,7 @@ def _evidence(wait: PeerWait) -> EvidenceRef:
             "call_p50_ms": round(percentile(wait.call_ms, 0.5), 3),
             "call_p95_ms": round(percentile(wait.call_ms, 0.95), 3),
             "call_error_rate": round(wait.failed_calls / wait.calls, 4) if wait.calls else 0.0,
+            "between_calls_ms_per_request": round(_mean(wait.between_ms), 3),
             "request_p95_ms": round(percentile(wait.request_ms, 0.95), 3),
         },
     )
@@ -96,10 +97,12 @@ def dependency_finding(wait: PeerWait, all_request_ms: float) -> Finding:
 
 def sequential_finding(wait: PeerWait, all_request_ms: float) -> Finding:
     """Several calls per request, one after another: issuing them concurrently (or as one batch call)
-    makes the wait that of the longest call."""
-    current = _mean(wait.wait_ms)
+    makes the wait that of the longest call, and the time spent between the calls goes with them."""
+    waited = _mean(wait.wait_ms)
+    between = _mean(wait.between_ms)
+    current = waited + between
     expected = _mean(wait.longest_ms)
-    saved = sum(wait.wait_ms) - sum(wait.longest_ms)
+    saved = sum(wait.wait_ms) + sum(wait.between_ms) - sum(wait.longest_ms)
     impact = min(1.0, saved / all_request_ms) if all_request_ms > 0 else 0.0
     return Finding(
         id=stable_id("dep", "sequential_external_calls", wait.endpoint, wait.peer),
@@ -111,8 +114,9 @@ def sequential_finding(wait: PeerWait, all_request_ms: float) -> Finding:
         "after another",
         root_cause=(
             f"The calls to {wait.peer} do not overlap: the request waits for their sum "
-            f"({current:.0f} ms on average). If they do not need each other's results, issued together "
-            "they take as long as the longest one."
+            f"({waited:.0f} ms on average) and spends {between:.0f} ms more between them issuing the next "
+            "one. If they do not need each other's results, issued together (or as one batch call) they "
+            "take about as long as the longest one."
         ),
         impact=round(impact, 4),
         estimate=ImpactEstimate(
@@ -120,8 +124,9 @@ def sequential_finding(wait: PeerWait, all_request_ms: float) -> Finding:
             current=round(current, 3),
             expected=round(expected, 3),
             unit="ms",
-            method="mean wait per request now (calls in sequence) vs the mean longest single call (calls "
-            "issued concurrently); a batch endpoint of the peer would be one call",
+            method="mean per request now: the calls' wait plus the time between consecutive calls that no "
+            "other span covers (issuing each call); after: the mean longest single call (calls issued "
+            "concurrently, or the peer's batch endpoint as one call)",
         ),
         priority=priority_from_impact(impact),
         complexity="complex",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from perfpilot.evidence.models import Span
-from perfpilot.skills.dependency_analysis.calls import is_database, union_ns
+from perfpilot.skills.dependency_analysis.calls import is_database, uncovered_ns
 from perfpilot.workload.fingerprint import fingerprint
 
 MIN_RUN = 5
@@ -36,12 +36,6 @@ def _runs(calls: list[Span]) -> list[list[Span]]:
     return [run for run in runs if len(run) >= MIN_RUN]
 
 
-def _uncovered_ns(start: int, end: int, others: list[Span]) -> int:
-    inside = [s for s in others if start <= s.start_ns < end]
-    clipped = [s.model_copy(update={"end_ns": min(s.end_ns, end)}) for s in inside]
-    return max(0, (end - start) - union_ns(clipped))
-
-
 def round_trip_gaps_ns(spans: list[Span]) -> int:
     """Nanoseconds between consecutive calls of one repeated statement shape that no other span covers."""
     calls = sorted((s for s in spans if is_database(s)), key=lambda s: (s.start_ns, s.end_ns))
@@ -50,5 +44,5 @@ def round_trip_gaps_ns(spans: list[Span]) -> int:
     for run in _runs(calls):
         for before, after in pairwise(run):
             if after.start_ns > before.end_ns:
-                total += _uncovered_ns(before.end_ns, after.start_ns, others)
+                total += uncovered_ns(before.end_ns, after.start_ns, others)
     return total

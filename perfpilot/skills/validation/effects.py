@@ -1,5 +1,6 @@
 """What each planned finding does to latency: a database cut, a CPU utilisation change, cache hits, or
-waiting removed from the request (a mean request time before and after)."""
+waiting removed from the request (a mean request time before and after, or a wait on other services
+per request before and after)."""
 
 from __future__ import annotations
 
@@ -165,3 +166,22 @@ def request_time_cut(finding: Finding, names: list[str]) -> RequestTimeCut | Non
         return None
     tied = tied_endpoints(finding, names) if ":" in est.metric else ()
     return RequestTimeCut(finding.id, tied, max(0.0, min(1.0, est.expected / est.current)))
+
+
+EXTERNAL_WAIT = "external_ms_per_request"
+
+
+def external_wait_cut(finding: Finding, split: LayerSplit, names: list[str]) -> RequestTimeCut | None:
+    """An 'external_ms_per_request:<endpoint>' estimate (time per request spent on calls to other
+    services, before and after): on the endpoint it names, the saved milliseconds over the endpoint's
+    mean traced request time give the factor 1 - saved / mean. Needs the traces' per-endpoint request
+    times; without them nothing is modelled."""
+    est = finding.estimate
+    if est is None or est.metric.split(":", 1)[0] != EXTERNAL_WAIT or ":" not in est.metric:
+        return None
+    saved = max(0.0, est.current - est.expected)
+    tied = tied_endpoints(finding, names)
+    means = [split.endpoints[n].mean_request_ms for n in tied if n in split.endpoints]
+    if split.method != "traces" or len(means) != 1 or means[0] <= 0:
+        return None
+    return RequestTimeCut(finding.id, tied, max(0.0, min(1.0, 1 - saved / means[0])))

@@ -18,10 +18,16 @@ class EndpointLayers:
 
     database_s: float
     application_s: float
+    requests: float = 0.0
+    """Requests those seconds came from (traces: one per trace; 0 when unknown)."""
 
     @property
     def total_s(self) -> float:
         return self.database_s + self.application_s
+
+    @property
+    def mean_request_ms(self) -> float:
+        return self.total_s * 1000 / self.requests if self.requests > 0 else 0.0
 
     @property
     def database_share(self) -> float:
@@ -80,6 +86,7 @@ def endpoint_layers(evidence: EvidenceBundle) -> LayerSplit:
                     database_s=v.get("database", 0.0),
                     # time waiting on other services is not database time: it stays with the rest
                     application_s=v.get("application", 0.0) + v.get("external", 0.0),
+                    requests=v.get("requests", 0.0),
                 )
                 for name, v in sorted(traced.per_endpoint.items())
             },

@@ -14,7 +14,9 @@ The model, per endpoint e with latency percentile v (p50 .. p99, max):
 3. CPU. A planned 'cpu_util_p95:<instance>' change from rho_b to rho_a multiplies the time of the layer
    that instance serves by the M/M/c response-time ratio q (queueing.py; c = the instance's vCPUs).
 4. Waiting removed. A planned 'request_time_ms' estimate (mean request time before and after, e.g. a
-   pool wait removed) gives w_e = after / before on the endpoints it names (1 elsewhere).
+   pool wait removed) gives w_e = after / before on the endpoints it names (1 elsewhere); a planned
+   'external_ms_per_request:<e>' estimate (time per request spent on calls to other services, e.g.
+   sequential calls batched) gives w_e = 1 - (before - after) / e's mean traced request time.
 5. Core factor g_e = (d_e (1 - r_e) q_db + (1 - d_e) q_app) w_e; v' = g_e v.
 6. Caches. A planned cache with hit ratio h answers h of e's requests at a hit cost H (CDN edge hit
    EDGE_HIT_MS, application cache CACHE_HIT_MS) instead of computing them: v'' = (1 - h) v' + h min(H, v').
@@ -38,6 +40,7 @@ from perfpilot.skills.validation.effects import (
     RequestTimeCut,
     cache_hits,
     database_cut,
+    external_wait_cut,
     relief,
     request_time_cut,
 )
@@ -85,7 +88,9 @@ def collect_effects(
             effects.reliefs.append(eased)
         elif (cached := cache_hits(finding, names)) is not None:
             effects.caches.append(cached)
-        elif (waited := request_time_cut(finding, names)) is not None:
+        elif (
+            waited := request_time_cut(finding, names) or external_wait_cut(finding, split, names)
+        ) is not None:
             effects.waits.append(waited)
         else:
             effects.unmodelled.append(f"{finding.id} ({finding.kind})")
