@@ -29,7 +29,8 @@ def test_the_parser_gives_light_records_with_its_own_labels() -> None:
 
 
 def test_kept_models_equal_validated_ones_and_dump_the_same() -> None:
-    batch = MetricBatch("m.prom", samples=parse_prometheus_text(TEXT, "m.prom"), target_labels={"job": "shop"})
+    samples = parse_prometheus_text(TEXT, "m.prom")
+    batch = MetricBatch("m.prom", samples=samples, target_labels={"job": "shop"})
     series = join_series([batch])
     metrics = [window_sample(s) for s in series]
     expected = [
