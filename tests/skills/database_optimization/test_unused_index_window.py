@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from perfpilot.skills.database_optimization.catalog.models import Catalog, Index, StatsWindow, Table
 from perfpilot.skills.database_optimization.findings.hygiene import (
     MIN_UNUSED_WINDOW_DAYS,
@@ -86,14 +88,20 @@ def test_stats_never_reset_counts_from_the_server_start_as_a_floor() -> None:
     )
 
 
-def test_a_table_not_read_in_the_window_is_no_evidence_of_an_unused_index() -> None:
+@pytest.mark.parametrize(("seq_scans", "index_scans"), [(0, 0), (30, 18)])
+def test_a_table_barely_read_in_the_window_is_no_evidence_of_an_unused_index(
+    seq_scans: int, index_scans: int
+) -> None:
     window = StatsWindow(since="2026-10-20T08:00:00+00:00", days=48.25)
-    result = _run(_catalog(window, seq_scans=0, index_scans=0))
+    result = _run(_catalog(window, seq_scans=seq_scans, index_scans=index_scans))
     assert result.findings == []
     assert result.notes == [
-        "orders was not read at all in the 48.2 days since statistics began on 2026-10-20T08:00:00+00:00 "
-        "(seq_scan + idx_scan = 0): no workload seen, so its 1 unscanned index(es) are not judged unused"
+        f"orders was read {seq_scans + index_scans} times in the 48.2 days since statistics began on "
+        "2026-10-20T08:00:00+00:00 (seq_scan + idx_scan, under 1 a day): too little workload seen, so its 1 "
+        "unscanned index(es) are not judged unused"
     ]
+    [finding] = _run(_catalog(window, seq_scans=30, index_scans=19)).findings  # 49 reads: judged
+    assert finding.kind == "unused_index"
 
 
 def test_an_unknown_window_recommends_no_drop() -> None:

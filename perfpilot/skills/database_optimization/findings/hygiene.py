@@ -29,6 +29,9 @@ MIN_UNUSED_WINDOW_DAYS = 30.0
 unused indexes" asks that stats_reset be old enough for "usage data for at least 1 month" and to postpone
 the analysis otherwise; a month holds the weekly business cycle four times and most month-end jobs once.
 https://postgres.ai/docs/postgres-howtos/performance-optimization/indexing/how-to-find-unused-indexes"""
+MIN_READS_PER_DAY = 1.0
+"""A table read (seq_scan + idx_scan) less than once a day over the window shows too little workload for
+its unscanned indexes to count as unused: the drop is not recommended (the cautious side)."""
 
 
 def stale_statistics_findings(catalog: Catalog) -> list[Finding]:
@@ -188,10 +191,11 @@ def index_hygiene_findings(conn: Any, catalog: Catalog) -> IndexHygiene:
             continue
         assert window is not None
         reads = (table.seq_scans or 0) + (table.index_scans or 0)
-        if reads == 0:
+        if reads < MIN_READS_PER_DAY * window.days:
             result.notes.append(
-                f"{qualified_name(table)} was not read at all in {window.phrase()} (seq_scan + idx_scan = "
-                f"0): no workload seen, so its {len(unscanned)} unscanned index(es) are not judged unused"
+                f"{qualified_name(table)} was read {reads:,} times in {window.phrase()} (seq_scan + "
+                f"idx_scan, under {MIN_READS_PER_DAY:g} a day): too little workload seen, so its "
+                f"{len(unscanned)} unscanned index(es) are not judged unused"
             )
             continue
         for index in unscanned:
