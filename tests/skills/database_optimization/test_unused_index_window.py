@@ -53,6 +53,9 @@ def test_a_long_window_recommends_the_drop_and_says_over_what_window() -> None:
         "2026-10-20T08:00:00+00:00 (idx_scan = 0, while the table was read 940 times) yet costs 3.0 MB and "
         "slows writes"
     )
+    assert finding.evidence[0].values == {
+        "idx_scan": 0.0, "size_bytes": float(3 << 20), "stats_window_days": 48.25, "table_reads": 940.0
+    }
     assert finding.remediation is not None
     assert finding.remediation.content == "DROP INDEX CONCURRENTLY IF EXISTS orders_status_idx;"
     assert result.notes == []

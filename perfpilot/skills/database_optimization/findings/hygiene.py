@@ -89,7 +89,13 @@ def _index_definitions(conn: Any) -> dict[tuple[str, str], str]:
 
 
 def _drop_finding(
-    catalog: Catalog, table: Table, index: Index, kind: str, why: str, definition: str
+    catalog: Catalog,
+    table: Table,
+    index: Index,
+    kind: str,
+    why: str,
+    definition: str,
+    window: dict[str, float] | None = None,
 ) -> Finding:
     schema = f"{table.schema_name}." if table.schema_name not in {"public", ""} else ""
     size_mb = (index.size_bytes or 0) / 1048576
@@ -117,7 +123,11 @@ def _drop_finding(
             EvidenceRef(
                 source=catalog.source,
                 excerpt=definition,
-                values={"idx_scan": float(index.scans or 0), "size_bytes": float(index.size_bytes or 0)},
+                values={
+                    "idx_scan": float(index.scans or 0),
+                    "size_bytes": float(index.size_bytes or 0),
+                    **(window or {}),
+                },
             )
         ],
     )
@@ -205,7 +215,10 @@ def index_hygiene_findings(conn: Any, catalog: Catalog) -> IndexHygiene:
                 f"{(index.size_bytes or 0) / 1048576:.1f} MB and slows writes"
             )
             definition = definitions.get((table.schema_name, index.name), "")
-            result.findings.append(_drop_finding(catalog, table, index, "unused_index", why, definition))
+            counted = {"stats_window_days": round(window.days, 2), "table_reads": float(reads)}
+            result.findings.append(
+                _drop_finding(catalog, table, index, "unused_index", why, definition, counted)
+            )
     if unjudged:
         result.notes.insert(0, _window_note(window, unjudged))
     return result
