@@ -23,11 +23,12 @@ from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.evidence.dockerfile import load_dockerfile
 from perfpilot.evidence.errors import EvidenceError
 from perfpilot.evidence.explain import load_explain, logged_plan
+from perfpilot.evidence.gc_pause import cyclic_gc_paused
 from perfpilot.evidence.inventory import load_inventory
 from perfpilot.evidence.k6_summary import load_k6_summary
 from perfpilot.evidence.k6_timeseries import load_k6_timeseries
 from perfpilot.evidence.kubernetes import HpaBounds, apply_hpas, parse_manifests
-from perfpilot.evidence.models import ExplainPlan, K6Summary, K8sWorkload, MetricSample
+from perfpilot.evidence.models import ExplainPlan, ExpositionSample, K6Summary, K8sWorkload
 from perfpilot.evidence.node_usage import node_usage
 from perfpilot.evidence.otlp import load_otlp
 from perfpilot.evidence.process_usage import process_usage
@@ -142,7 +143,7 @@ class _Loader:
         return self.run(label, checked, count)
 
 
-def _live_metrics(url: str, label: str) -> list[MetricSample]:
+def _live_metrics(url: str, label: str) -> list[ExpositionSample]:
     import httpx  # only live sources need it
 
     try:
@@ -189,10 +190,11 @@ def _metrics_batch(loader: _Loader, source: MetricsSource, *, live: bool) -> Met
 def _load_metrics(loader: _Loader, bundle: EvidenceBundle, *, live: bool) -> None:
     """Join every metrics source into series and read them over their scrape windows."""
     sources = loader.target.evidence.metrics
-    found = [b for s in sources if (b := _metrics_batch(loader, s, live=live)) is not None]
-    series = join_series(found)
-    bundle.series = [s for s in series if is_timed(s)]
-    bundle.metrics = [window_sample(s) for s in series]
+    with cyclic_gc_paused():  # hundreds of thousands of acyclic records at the size cap
+        found = [b for s in sources if (b := _metrics_batch(loader, s, live=live)) is not None]
+        series = join_series(found)
+        bundle.series = [s.model() for s in series if is_timed(s)]
+        bundle.metrics = [window_sample(s) for s in series]
     bundle.windows = scrape_windows(series)
     bundle.nodes = node_usage(series)
     bundle.processes = process_usage(series)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +32,48 @@ class MetricSample(Record):
     value: float
     timestamp_ms: int | None = None
     kind: MetricKind = Field(default="untyped", description="The TYPE of the sample's metric family.")
+
+
+class ExpositionSample(NamedTuple):
+    """One sample as the exposition parser read it: a light record (~100 bytes), not a model, since an
+    exposition at the size cap holds ~300,000 of them. prometheus_client validated the name, labels and
+    value; the loader turns them into MetricSeries/MetricSample per series."""
+
+    name: str
+    labels: dict[str, str]
+    value: float
+    timestamp_ms: int | None
+    kind: MetricKind
+
+
+class SampleFields(Protocol):
+    """What reading a sample needs: a MetricSample or an ExpositionSample."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def labels(self) -> dict[str, str]: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def timestamp_ms(self) -> int | None: ...
+    @property
+    def kind(self) -> MetricKind: ...
+
+
+class SeriesFields(Protocol):
+    """What reading a series needs: a MetricSeries or the loader's lighter joined series."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def labels(self) -> dict[str, str]: ...
+    @property
+    def points(self) -> list[tuple[float, float]]: ...
+    @property
+    def kind(self) -> MetricKind: ...
+    @property
+    def sources(self) -> list[str]: ...
 
 
 class MetricSeries(Record):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 
 from perfpilot.evidence.counters import increase
-from perfpilot.evidence.models import MetricSeries
+from perfpilot.evidence.models import SeriesFields
 from perfpilot.evidence.scrape_window import is_timed
 from perfpilot.evidence.window_models import DiskBusy, FilesystemFree, NodeUsage, instance_host
 
@@ -27,16 +28,16 @@ SINGLE_SCRAPE = (
 NodeKey = tuple[str, str, str]
 
 
-def _last(series: MetricSeries) -> float:
+def _last(series: SeriesFields) -> float:
     return series.points[-1][1]
 
 
-def _rate(series: MetricSeries) -> float | None:
+def _rate(series: SeriesFields) -> float | None:
     grown = increase(series.points)
     return grown.rate if grown is not None else None
 
 
-def _cpu(members: list[MetricSeries]) -> tuple[int | None, dict[str, float]]:
+def _cpu(members: list[SeriesFields]) -> tuple[int | None, dict[str, float]]:
     """(CPUs, share of CPU time per mode over the window); modes without a rate for every CPU left out."""
     per_mode: dict[str, list[float | None]] = defaultdict(list)
     cpus = len({s.labels.get("cpu", "") for s in members if s.name == CPU}) or None
@@ -51,7 +52,7 @@ def _cpu(members: list[MetricSeries]) -> tuple[int | None, dict[str, float]]:
     return cpus, shares
 
 
-def _memory(by_name: dict[str, MetricSeries]) -> tuple[float | None, float | None]:
+def _memory(by_name: dict[str, SeriesFields]) -> tuple[float | None, float | None]:
     """(used at the last scrape, highest used) from points of both gauges taken at the same time."""
     available, total = by_name.get(MEM_AVAILABLE), by_name.get(MEM_TOTAL)
     if available is None or total is None:
@@ -64,7 +65,7 @@ def _memory(by_name: dict[str, MetricSeries]) -> tuple[float | None, float | Non
     return (used[-1], max(used)) if used else (None, None)
 
 
-def _disks(members: list[MetricSeries]) -> list[DiskBusy]:
+def _disks(members: list[SeriesFields]) -> list[DiskBusy]:
     disks = []
     for one in sorted(
         (s for s in members if s.name == DISK_IO_TIME), key=lambda s: s.labels.get("device", "")
@@ -75,7 +76,7 @@ def _disks(members: list[MetricSeries]) -> list[DiskBusy]:
     return disks
 
 
-def _filesystems(members: list[MetricSeries]) -> list[FilesystemFree]:
+def _filesystems(members: list[SeriesFields]) -> list[FilesystemFree]:
     sizes = {
         (s.labels.get("device", ""), s.labels.get("mountpoint", "")): _last(s)
         for s in members
@@ -90,7 +91,7 @@ def _filesystems(members: list[MetricSeries]) -> list[FilesystemFree]:
     return sorted(found, key=lambda f: f.mountpoint)
 
 
-def _node(key: NodeKey, members: list[MetricSeries]) -> NodeUsage:
+def _node(key: NodeKey, members: list[SeriesFields]) -> NodeUsage:
     job, instance, _ = key
     by_name = {s.name: s for s in members if s.name in (MEM_AVAILABLE, MEM_TOTAL, *LOADS)}
     uname = next((s for s in members if s.name == "node_uname_info"), None)
@@ -119,9 +120,9 @@ def _node(key: NodeKey, members: list[MetricSeries]) -> NodeUsage:
     )
 
 
-def node_usage(series: list[MetricSeries]) -> list[NodeUsage]:
+def node_usage(series: Sequence[SeriesFields]) -> list[NodeUsage]:
     """Usage of every node (job, instance) whose node_exporter metrics the series hold."""
-    groups: dict[NodeKey, list[MetricSeries]] = defaultdict(list)
+    groups: dict[NodeKey, list[SeriesFields]] = defaultdict(list)
     for one in series:
         if one.name.startswith("node_") and one.points:
             untimed_source = "" if is_timed(one) else one.sources[0]
@@ -129,5 +130,5 @@ def node_usage(series: list[MetricSeries]) -> list[NodeUsage]:
     return [_node(key, members) for key, members in sorted(groups.items()) if _has_usage(members)]
 
 
-def _has_usage(members: list[MetricSeries]) -> bool:
+def _has_usage(members: list[SeriesFields]) -> bool:
     return any(s.name in (CPU, MEM_TOTAL, *LOADS) for s in members)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 
 from perfpilot.evidence.counters import increase
-from perfpilot.evidence.models import MetricSeries
+from perfpilot.evidence.models import SeriesFields
 from perfpilot.evidence.scrape_window import is_timed
 from perfpilot.evidence.window_models import SINGLE_SCRAPE_NOTE, ProcessUsage
 
@@ -33,7 +34,7 @@ def rss_fit(points: list[tuple[float, float]]) -> tuple[float, float] | None:
     return slope * 60, r2
 
 
-def _usage(key: tuple[str, str, str], members: list[MetricSeries]) -> ProcessUsage:
+def _usage(key: tuple[str, str, str], members: list[SeriesFields]) -> ProcessUsage:
     job, instance, _ = key
     rss = next((s for s in members if s.name == RSS), None)
     cpu = next((s for s in members if s.name == CPU), None)
@@ -57,9 +58,9 @@ def _usage(key: tuple[str, str, str], members: list[MetricSeries]) -> ProcessUsa
     )
 
 
-def process_usage(series: list[MetricSeries]) -> list[ProcessUsage]:
+def process_usage(series: Sequence[SeriesFields]) -> list[ProcessUsage]:
     """Usage of every scrape target (job, instance) that exposes process_cpu_seconds_total or RSS."""
-    groups: dict[tuple[str, str, str], list[MetricSeries]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[SeriesFields]] = defaultdict(list)
     for one in series:
         if one.name in (CPU, RSS) and one.points:
             untimed_source = "" if is_timed(one) else one.sources[0]

@@ -1,4 +1,4 @@
-"""Prometheus text format or OpenMetrics (/metrics, /federate output) -> MetricSample, by prometheus_client.
+"""Prometheus text format or OpenMetrics (/metrics, /federate output) -> samples, by prometheus_client.
 
 Every sample keeps its family's type (counter, gauge, histogram, summary; `untyped` when no TYPE line
 says) and its own timestamp when the exposition carries one (/federate output does; a live /metrics
@@ -16,7 +16,7 @@ from prometheus_client.openmetrics.parser import text_fd_to_metric_families as o
 from prometheus_client.parser import text_fd_to_metric_families
 
 from perfpilot.evidence.errors import EvidenceError, read_text
-from perfpilot.evidence.models import MetricKind, MetricSample
+from perfpilot.evidence.models import ExpositionSample, MetricKind
 
 _KINDS: dict[str, MetricKind] = {
     "counter": "counter",
@@ -55,22 +55,21 @@ def _timestamp_ms(stamp: object) -> int | None:
 
 def parse_prometheus_lines(
     lines: Iterable[str], source: str, *, openmetrics: bool = False
-) -> list[MetricSample]:
+) -> list[ExpositionSample]:
     """Parse exposition-format lines (with or without newlines) into samples; `openmetrics` for the
-    OpenMetrics text format (which ends with `# EOF`) instead of Prometheus text format 0.0.4."""
+    OpenMetrics text format (which ends with `# EOF`) instead of Prometheus text format 0.0.4.
+
+    Each family the parser yields is turned into light records and let go before the next is read;
+    a sample keeps the parser's own labels dict (no copy)."""
     counted = _CountedLines(lines)
-    samples: list[MetricSample] = []
+    samples: list[ExpositionSample] = []
     families = openmetrics_families if openmetrics else text_fd_to_metric_families
     try:
         for family in families(cast(TextIO, counted)):
             kind = _KINDS.get(family.type, "untyped")
             samples.extend(
-                MetricSample(
-                    name=sample.name,
-                    labels=dict(sample.labels),
-                    value=float(sample.value),
-                    timestamp_ms=_timestamp_ms(sample.timestamp),
-                    kind=kind,
+                ExpositionSample(
+                    sample.name, sample.labels, float(sample.value), _timestamp_ms(sample.timestamp), kind
                 )
                 for sample in family.samples
             )
@@ -85,12 +84,12 @@ def is_openmetrics(text: str) -> bool:
     return text.rstrip().endswith("\n# EOF") or text.strip() == "# EOF"
 
 
-def parse_prometheus_text(text: str, source: str) -> list[MetricSample]:
+def parse_prometheus_text(text: str, source: str) -> list[ExpositionSample]:
     """Parse a whole exposition (e.g. a live /metrics response), Prometheus text format or OpenMetrics."""
     return parse_prometheus_lines(text.splitlines(), source, openmetrics=is_openmetrics(text))
 
 
-def load_prometheus(path: Path, *, source: str | None = None) -> list[MetricSample]:
+def load_prometheus(path: Path, *, source: str | None = None) -> list[ExpositionSample]:
     """Load a Prometheus text-format or OpenMetrics file; a malformed line raises EvidenceError naming it."""
     label = source or str(path)
     return parse_prometheus_text(read_text(path, label), label)

@@ -4,19 +4,30 @@ A sample's time is its own exposition timestamp (as /federate writes), else its 
 Timed samples of the same name and labels (`instance` and `job` included) are points of one series,
 whichever file they came from. A source without any time is one scrape on its own: its series are
 never joined with another source's, since nothing says when it was taken.
+
+An exposition at the size cap holds ~300,000 series, so series are joined as light slotted records and
+become models only where the bundle keeps them: a MetricSample per series, a MetricSeries per timed one.
+Those are built with model_construct from values the parser already validated, all sharing one fields-set
+(a pydantic model otherwise carries a ~700-byte set of its own): ~250 bytes a model instead of ~1 KiB,
+and no copy of the labels.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from perfpilot.evidence.counters import increase, is_cumulative
-from perfpilot.evidence.models import MetricSample, MetricSeries
+from perfpilot.evidence.models import MetricKind, MetricSample, MetricSeries, SampleFields, SeriesFields
 from perfpilot.evidence.window_models import SINGLE_SCRAPE_NOTE, ScrapeWindow
 
 UNTIMED = math.nan
+_SAMPLE_FIELDS = set(MetricSample.model_fields)
+_SERIES_FIELDS = set(MetricSeries.model_fields)
+"""Shared by every model built here: each is built with all its fields, and setting a field only adds a
+name already in the set."""
 
 
 @dataclass
@@ -24,7 +35,7 @@ class MetricBatch:
     """What one metrics source gave, with its scrape time and the target labels it stands for."""
 
     source: str
-    samples: list[MetricSample] = field(default_factory=list)
+    samples: Sequence[SampleFields] = field(default_factory=list)
     series: list[MetricSeries] = field(default_factory=list)
     scraped_at: float | None = None
     target_labels: dict[str, str] = field(default_factory=dict)
@@ -32,33 +43,66 @@ class MetricBatch:
 
 def _labelled(labels: dict[str, str], target_labels: dict[str, str]) -> dict[str, str]:
     """Add the source's instance/job where the sample has none, as a Prometheus scrape would."""
+    if not any(target_labels.values()):
+        return labels
     return {**{k: v for k, v in target_labels.items() if v}, **labels}
 
 
-def join_series(batches: list[MetricBatch]) -> list[MetricSeries]:
+@dataclass(slots=True)
+class JoinedSeries:
+    """A series while the loader reads it (the fields of MetricSeries, without a model's weight)."""
+
+    name: str
+    labels: dict[str, str]
+    kind: MetricKind
+    points: list[tuple[float, float]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def model(self) -> MetricSeries:
+        """The series as the bundle keeps it (sharing this one's labels, points and sources)."""
+        return MetricSeries.model_construct(
+            _SERIES_FIELDS,
+            name=self.name,
+            labels=self.labels,
+            points=self.points,
+            kind=self.kind,
+            sources=self.sources,
+        )
+
+
+def join_series(batches: list[MetricBatch]) -> list[JoinedSeries]:
     """Every series over all batches. Untimed series hold one point at time NaN and stay per source."""
-    joined: dict[tuple[object, ...], MetricSeries] = {}
-    stamps: dict[tuple[object, ...], set[float]] = defaultdict(set)
+    joined: dict[tuple[object, ...], JoinedSeries] = {}
+    stamps: dict[tuple[object, ...], set[float]] = {}  # timed series only: an untimed one has one point
     for batch in batches:
         for sample in batch.samples:
             labels = _labelled(sample.labels, batch.target_labels)
             stamp = sample.timestamp_ms / 1000 if sample.timestamp_ms is not None else batch.scraped_at
             untimed_source = batch.source if stamp is None else None
             key = (sample.name, tuple(sorted(labels.items())), untimed_source)
-            one = joined.setdefault(key, MetricSeries(name=sample.name, labels=labels, kind=sample.kind))
-            _add_point(one, stamps[key], UNTIMED if stamp is None else stamp, sample.value, batch.source)
+            one = joined.get(key)
+            if one is None:
+                one = joined[key] = JoinedSeries(sample.name, labels, sample.kind)
+            if stamp is None:
+                if not one.points:  # a repeated sample within one untimed file: the first one stands
+                    one.points.append((UNTIMED, sample.value))
+                    one.sources.append(batch.source)
+                continue
+            _add_point(one, stamps.setdefault(key, set()), stamp, sample.value, batch.source)
         for series in batch.series:
             labels = _labelled(series.labels, batch.target_labels)
             key = (series.name, tuple(sorted(labels.items())), None)
-            one = joined.setdefault(key, MetricSeries(name=series.name, labels=labels, kind=series.kind))
+            one = joined.get(key)
+            if one is None:
+                one = joined[key] = JoinedSeries(series.name, dict(labels), series.kind)
             for stamp, value in series.points:
-                _add_point(one, stamps[key], stamp, value, batch.source)
+                _add_point(one, stamps.setdefault(key, set()), stamp, value, batch.source)
     for one in joined.values():
         one.points.sort()
     return [one for one in joined.values() if one.points]  # a query_range result may have no values
 
 
-def _add_point(series: MetricSeries, seen: set[float], stamp: float, value: float, source: str) -> None:
+def _add_point(series: JoinedSeries, seen: set[float], stamp: float, value: float, source: str) -> None:
     if math.isnan(stamp) and series.points:
         return  # a repeated sample within one untimed file: the first one stands
     if stamp in seen:
@@ -69,12 +113,12 @@ def _add_point(series: MetricSeries, seen: set[float], stamp: float, value: floa
         series.sources.append(source)
 
 
-def is_timed(series: MetricSeries) -> bool:
+def is_timed(series: SeriesFields) -> bool:
     """Whether the series' points have times (untimed: one scrape of a file nobody dated)."""
     return bool(series.points) and not math.isnan(series.points[0][0])
 
 
-def window_sample(series: MetricSeries) -> MetricSample:
+def window_sample(series: SeriesFields) -> MetricSample:
     """The series as one sample: a counter's increase over the window when it has two points or more,
     else its last value (cumulative for a counter scraped once)."""
     last_stamp, last_value = series.points[-1]
@@ -82,18 +126,19 @@ def window_sample(series: MetricSeries) -> MetricSample:
     if is_cumulative(series.name, series.kind):
         grown = increase(series.points)
         value = grown.value if grown is not None else last_value
-    return MetricSample(
+    return MetricSample.model_construct(  # the series' own labels: evidence records are never changed
+        _SAMPLE_FIELDS,
         name=series.name,
-        labels=dict(series.labels),
+        labels=series.labels,
         value=value,
         timestamp_ms=None if math.isnan(last_stamp) else round(last_stamp * 1000),
         kind=series.kind,
     )
 
 
-def scrape_windows(series: list[MetricSeries]) -> list[ScrapeWindow]:
+def scrape_windows(series: Sequence[SeriesFields]) -> list[ScrapeWindow]:
     """One window per scrape target (job, instance), plus one per untimed source."""
-    groups: dict[tuple[str, str, str], list[MetricSeries]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[SeriesFields]] = defaultdict(list)
     for one in series:
         untimed_source = "" if is_timed(one) else one.sources[0]
         groups[(one.labels.get("job", ""), one.labels.get("instance", ""), untimed_source)].append(one)
@@ -129,7 +174,7 @@ def scrape_windows(series: list[MetricSeries]) -> list[ScrapeWindow]:
     return windows
 
 
-def common_window_s(series: list[MetricSeries], name: str) -> float | None:
+def common_window_s(series: Sequence[SeriesFields], name: str) -> float | None:
     """The window every series of this name covers, when all have two points or more and the same
     first and last time (one set of scrapes); None otherwise, so no rate is made of mixed windows."""
     spans = {(one.points[0][0], one.points[-1][0]) for one in series if one.name == name and one.points}

@@ -27,7 +27,7 @@ EvidenceKind = Literal[
 MiB = 1 << 20
 DEFAULT_MAX_BYTES: dict[str, int] = {
     "target": 1 * MiB,
-    "metrics": 16 * MiB,  # one scrape; prometheus-client parses ~0.5 CPU s per MiB, ~300 MiB RSS at the cap
+    "metrics": 16 * MiB,  # a dense scrape at the cap: ~7 CPU s, ~510 MiB RSS (benchmarks/metrics_cap.py)
     "workload": 1024 * MiB,  # query logs stream and digest in parallel
     "traces": 64 * MiB,
     "load_tests": 64 * MiB,

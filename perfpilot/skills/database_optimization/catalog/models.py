@@ -59,6 +59,8 @@ class Table(CatalogModel):
     deletes: int | None = None
     modified_since_analyze: int | None = None
     last_analyze: str | None = None
+    seq_scans: int | None = Field(default=None, description="pg_stat_user_tables.seq_scan over the window.")
+    index_scans: int | None = Field(default=None, description="pg_stat_user_tables.idx_scan over the window.")
     autovacuum_enabled: bool | None = Field(
         default=None, description="The table's autovacuum_enabled storage parameter, when set."
     )
@@ -83,12 +85,44 @@ def qualified_name(table: Table) -> str:
     return f"{table.schema_name}.{table.name}"
 
 
+class StatsWindow(CatalogModel):
+    """How long the cumulative statistics (pg_stat_*: idx_scan, seq_scan, n_tup_*) have been counting."""
+
+    since: str = Field(description="pg_stat_database.stats_reset, else pg_postmaster_start_time().")
+    days: float = Field(ge=0)
+    floor: bool = Field(
+        default=False,
+        description="Never reset: the counters go back at least to the server's start (PostgreSQL 15 keeps "
+        "them over a clean restart), perhaps further.",
+    )
+
+    def phrase(self) -> str:
+        """E.g. 'the 12.4 days since statistics began on <time>' or 'at least the 3.0 hours since the server
+        started (statistics never reset)'."""
+        span = _duration(self.days)
+        if self.floor:
+            return f"at least the {span} since the server started (statistics never reset)"
+        return f"the {span} since statistics began on {self.since}"
+
+
+def _duration(days: float) -> str:
+    seconds = days * 86400
+    if seconds < 3600:
+        return f"{seconds / 60:.1f} minutes"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} hours"
+    return f"{days:.1f} days"
+
+
 class Catalog(CatalogModel):
     """A database schema as perfpilot sees it."""
 
     dialect: Dialect
     source: str = Field(description="'ddl:<path>', 'sqlite:<path>' or 'postgresql:<host>/<db>' (no secrets).")
     tables: list[Table] = Field(default_factory=list)
+    stats_window: StatsWindow | None = Field(
+        default=None, description="What the live statistics cover; None when not read from a server."
+    )
 
     def table(self, name: str) -> Table | None:
         bare = name.split(".")[-1].strip('"').lower()

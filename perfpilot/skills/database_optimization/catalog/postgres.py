@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from perfpilot.skills.database_optimization.access.connect import open_postgres_readonly, parse_dsn
-from perfpilot.skills.database_optimization.catalog.models import Catalog, Column, Index, Table
+from perfpilot.skills.database_optimization.catalog.models import Catalog, Column, Index, StatsWindow, Table
 
 _TABLES = """
 SELECT c.oid, n.nspname, c.relname, greatest(c.reltuples, 0)::bigint, s.n_live_tup,
        pg_total_relation_size(c.oid), s.n_tup_ins, s.n_tup_upd, s.n_tup_del, s.n_mod_since_analyze,
-       greatest(s.last_analyze, s.last_autoanalyze)::text
+       greatest(s.last_analyze, s.last_autoanalyze)::text, s.seq_scan, s.idx_scan
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
@@ -47,6 +47,26 @@ ORDER BY i.indrelid, ic.relname
 """
 
 
+_STATS_WINDOW = """
+SELECT d.stats_reset, pg_postmaster_start_time(), now()
+FROM pg_stat_database d WHERE d.datname = current_database()
+"""
+
+
+def read_stats_window(conn: Any) -> StatsWindow | None:
+    """Since when the cumulative statistics count: the database's stats_reset, else (never reset) at least
+    since the server started. PostgreSQL 15 keeps the statistics over a clean shutdown and resets them
+    after a crash or immediate shutdown (docs, "The Cumulative Statistics System"), so with no reset the
+    server's start is a floor of the window, not its start."""
+    row = conn.execute(_STATS_WINDOW).fetchone()
+    if row is None:
+        return None
+    reset, started, now = row
+    since = reset if reset is not None else started
+    days = max(0.0, (now - since).total_seconds() / 86400)
+    return StatsWindow(since=since.isoformat(timespec="seconds"), days=days, floor=reset is None)
+
+
 def read_catalog(dsn: str, *, schemas: list[str] | None = None) -> Catalog:
     """The catalog of a live PostgreSQL database, read in a READ ONLY session."""
     with open_postgres_readonly(dsn) as conn:
@@ -57,7 +77,7 @@ def read_catalog_from(conn: Any, source: str, *, schemas: list[str] | None = Non
     """The catalog over an open psycopg connection (schemas: restrict to these, default all user schemas)."""
     tables: dict[int, Table] = {}
     for row in conn.execute(_TABLES, {"schemas": schemas}).fetchall():
-        oid, schema, name, reltuples, live, size, ins, upd, dele, mod, analyzed = row
+        oid, schema, name, reltuples, live, size, ins, upd, dele, mod, analyzed, seq, idx = row
         tables[oid] = Table(
             name=name,
             schema_name=schema,
@@ -68,9 +88,12 @@ def read_catalog_from(conn: Any, source: str, *, schemas: list[str] | None = Non
             deletes=dele,
             modified_since_analyze=mod,
             last_analyze=analyzed,
+            seq_scans=seq,
+            index_scans=idx,
         )
+    window = read_stats_window(conn)
     if not tables:
-        return Catalog(dialect="postgres", source=source)
+        return Catalog(dialect="postgres", source=source, stats_window=window)
     oids = list(tables)
     for relid, name, type_, nullable, width, distinct in conn.execute(_COLUMNS, {"oids": oids}).fetchall():
         tables[relid].columns.append(
@@ -93,4 +116,4 @@ def read_catalog_from(conn: Any, source: str, *, schemas: list[str] | None = Non
                 scans=scans,
             )
         )
-    return Catalog(dialect="postgres", source=source, tables=list(tables.values()))
+    return Catalog(dialect="postgres", source=source, tables=list(tables.values()), stats_window=window)

@@ -179,7 +179,9 @@ def advise(
         selection = selector.best()
         recommendations = _recommendations(selection, priced, whatif, dialect, total)
         if dsn is not None and dialect == "postgres" and whatif.method == "hypopg":
-            findings.extend(index_hygiene_findings(whatif.conn, catalog))  # type: ignore[attr-defined]
+            hygiene = index_hygiene_findings(whatif.conn, catalog)  # type: ignore[attr-defined]
+            findings.extend(hygiene.findings)
+            notes[:0] = hygiene.notes  # first: the skill passes on only the first few advice notes
         if dsn is not None and explain_plans:
             for shape_id, report in explain_workload(priced, catalog, dsn, dialect, whatif):
                 findings.extend(plan_issue_findings(report, shape_id, catalog.source))
