@@ -126,8 +126,9 @@ class Recorder:
     def export_pg_stat_statements(self, filename: str) -> Path:
         """What `\\copy (SELECT ... FROM pg_stat_statements ...) TO file CSV HEADER` writes."""
         sql = (
-            f"COPY (SELECT {self.pgss_columns} FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database"
-            " WHERE datname = current_database()) AND query NOT ILIKE '%pg_stat_statements%'"
+            f"COPY (SELECT {self.pgss_columns} FROM pg_stat_statements"
+            " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND query NOT ILIKE '%pg_stat_statements%'"
             " ORDER BY total_exec_time DESC) TO STDOUT WITH (FORMAT csv, HEADER)"
         )
         buffer = io.BytesIO()

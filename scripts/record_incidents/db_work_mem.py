@@ -38,7 +38,7 @@ SELECT 1 + (g::bigint * 7919) % 100000, 100 + (g * 37) % 50000, (ARRAY['paid', '
 FROM generate_series(1, 1000000) g;
 CREATE INDEX orders_customer_id_idx ON orders (customer_id);
 VACUUM ANALYZE;
-"""
+"""  # noqa: E501 (SQL kept as the recording ran it)
 
 # Every customer's orders and spend since a date, biggest spenders first (the account managers' export).
 SPEND_REPORT = """\\set days random(15, 25)
@@ -48,7 +48,7 @@ GROUP BY customer_id ORDER BY spent DESC;
 """
 CUSTOMER_PAGE = """\\set cid random(1, 100000)
 SELECT id, amount_cents, status, created_at FROM orders WHERE customer_id = :cid ORDER BY created_at DESC LIMIT 20;
-"""
+"""  # noqa: E501 (the statement as the server logged it)
 REPORT_EXAMPLE = (
     "SELECT customer_id, count(*) AS orders, sum(amount_cents) AS spent FROM orders"
     " WHERE created_at >= date '2026-01-01' + 20 GROUP BY customer_id ORDER BY spent DESC"
