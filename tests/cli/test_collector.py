@@ -76,12 +76,14 @@ def test_armed_collection_left_off_by_the_caller_stays_off() -> None:
     assert result == {"after": False, "frozen": 0}
 
 
-def test_the_entry_point_arms_it_and_freezes_the_heap_before_exit() -> None:
+def test_the_entry_point_arms_it_and_freezes_the_heap_before_an_ordinary_exit() -> None:
     result = in_fresh_process(
         "import gc, json, sys\n"
         "from perfpilot.cli import collector\n"
         "from perfpilot.cli.app import main\n"
         "sys.argv = ['perfpilot', 'version']\n"
+        "import threading, time\n"
+        "threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"  # no fast end (process_end)
         "try:\n"
         "    main()\n"
         "except SystemExit as done:\n"
