@@ -116,13 +116,8 @@ def digest(
         raise _fail(str(exc)) from None
     try:
         result = digest_file(
-            file,
-            format.value,
-            dialect.value if dialect else None,
-            top,
-            max_bytes=cap,
-            fingerprint_rules=fingerprint.value,
-            keep_streams=False,
+            file, format.value, dialect.value if dialect else None, top, max_bytes=cap,
+            fingerprint_rules=fingerprint.value, keep_streams=False,
         )
     except WorkloadError as exc:
         raise _fail(str(exc)) from None

@@ -6,8 +6,9 @@ ends; the operating system frees the same memory in no time. The command closes 
 only work left that matters is what the ordinary exit does first: flushing stdout and stderr and running
 `atexit` handlers (logging's shutdown, temporary folders' cleanup, coverage's data). This module does
 exactly that and ends the process with `os._exit`, and only when it can tell nothing is pending: the main
-thread is the only thread, and no file descriptor opened since start-up is still open for writing (an
-unclosed file's buffer is written by the ordinary teardown). Otherwise, or where /proc/self/fd cannot be
+thread is the only thread, no profiler or tracer is running (`python -m cProfile` writes its data after
+the program returns), and no file descriptor opened since start-up is still open for writing (an unclosed
+file's buffer is written by the ordinary teardown). Otherwise, or where /proc/self/fd cannot be
 read, the process exits the ordinary way. Only the console entry point calls it.
 """
 
@@ -66,6 +67,8 @@ def pending_writes() -> list[str]:
     """Why the process cannot end at once (empty when it can): other live threads, descriptors the command
     opened and left open for writing, or descriptors that cannot be listed."""
     reasons = [f"thread {t.name}" for t in threading.enumerate() if t is not threading.main_thread()]
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        reasons.append("a profiler or tracer is running (it writes its data when the program returns)")
     now = _open_descriptors()
     if now is None or _at_start is None:
         return [*reasons, "open descriptors unknown"]

@@ -75,8 +75,7 @@ def run(
         False, "--keep-sandbox", help="Keep the sandbox copy after the run (removed by default)"
     ),
     sandbox_dsn: str | None = typer.Option(
-        None,
-        "--sandbox-dsn",
+        None, "--sandbox-dsn",
         help="PostgreSQL: an empty database to restore the sandbox into (when the role lacks CREATEDB)",
     ),
     budget: list[str] = typer.Option([], "--budget", help="STEP=TOKENS, e.g. analysis=6000 (repeatable)"),

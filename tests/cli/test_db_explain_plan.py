@@ -37,18 +37,8 @@ def test_json_output_carries_per_loop_and_total_rows() -> None:
     assert result.exit_code == 0, result.output
     [report] = json.loads(result.stdout)
     assert (report["format"], report["analyzed"], report["line"]) == ("json", True, None)
-    rows = [
-        (
-            n["node_type"],
-            n["parallel_aware"],
-            n["rows"],
-            n["planned_total_rows"],
-            n["actual_rows"],
-            n["loops"],
-            n["actual_total_rows"],
-        )
-        for n in report["nodes"][:3]
-    ]
+    rows = [(n["node_type"], n["parallel_aware"], n["rows"], n["planned_total_rows"], n["actual_rows"],
+             n["loops"], n["actual_total_rows"]) for n in report["nodes"][:3]]
     assert rows == [
         ("Gather", False, 99_340, 99_340, 100_000, 1, 100_000),
         ("Nested Loop", False, 41_392, pytest.approx(41_392 * 2.4), 33_333, 3, 100_000),  # from the Gather
@@ -62,33 +52,21 @@ def test_a_file_of_several_plans_is_explained_plan_by_plan() -> None:
     result = runner.invoke(app, ["db", "explain", "--plan", str(path)])
     assert result.exit_code == 0, result.output
     assert [line.split(")")[0] for line in result.stdout.splitlines() if line.startswith("-- plan")] == [
-        f"-- plan 1 of 2 ({path}:2",
-        f"-- plan 2 of 2 ({path}:13",
+        f"-- plan 1 of 2 ({path}:2", f"-- plan 2 of 2 ({path}:13",
     ]
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (
-            '[\n  {"Plan": {"Node Type": "Seq Scan",\n   "Plan Rows": "many"}}\n]\n',
-            'bad.json: plan 1: Plan: "Plan Rows" is "many", not a number',
-        ),
-        (
-            '[\n  {"Plan": {"Node Type": "Seq Scan",\n   "Plan Rows": }}\n]\n',
-            "bad.json:3: not JSON: Expecting value (column 17)",
-        ),
-        (
-            '[{"Plan": {"Node Type": "Gather", "Plans": [{"Plan Rows": 3}]}}]',
-            'bad.json: plan 1: Plan > Plans[0]: no "Node Type" text',
-        ),
-        (
-            '[{"Plan": {"Node Type": "Gather", "Plans": {"Node Type": "Seq Scan"}}}]',
-            'bad.json: plan 1: Plan: "Plans" must be a list of plan nodes',
-        ),
-        ("just words\n", "bad.json: no EXPLAIN plan found"),
-    ],
-)
+@pytest.mark.parametrize(("content", "message"), [
+    ('[\n  {"Plan": {"Node Type": "Seq Scan",\n   "Plan Rows": "many"}}\n]\n',
+     'bad.json: plan 1: Plan: "Plan Rows" is "many", not a number'),
+    ('[\n  {"Plan": {"Node Type": "Seq Scan",\n   "Plan Rows": }}\n]\n',
+     "bad.json:3: not JSON: Expecting value (column 17)"),
+    ('[{"Plan": {"Node Type": "Gather", "Plans": [{"Plan Rows": 3}]}}]',
+     'bad.json: plan 1: Plan > Plans[0]: no "Node Type" text'),
+    ('[{"Plan": {"Node Type": "Gather", "Plans": {"Node Type": "Seq Scan"}}}]',
+     'bad.json: plan 1: Plan: "Plans" must be a list of plan nodes'),
+    ("just words\n", "bad.json: no EXPLAIN plan found"),
+])
 def test_bad_plan_files_exit_2_naming_file_and_field(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str, message: str
 ) -> None:
@@ -100,18 +78,13 @@ def test_bad_plan_files_exit_2_naming_file_and_field(
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["--plan", "missing.json"], "missing.json: cannot read the file: No such file or directory"),
-        ([], "give --plan FILE (a saved EXPLAIN), or --dsn and --sql to explain statements on a database"),
-        (
-            ["--plan", "x.json", "--dsn", "sqlite:///x.db"],
-            "--plan reads a saved plan: it takes no --dsn, --sql or --analyze",
-        ),
-        (["--plan", "x.json", "--format", "yaml"], "--format must be text or json, not 'yaml'"),
-    ],
-)
+@pytest.mark.parametrize(("args", "message"), [
+    (["--plan", "missing.json"], "missing.json: cannot read the file: No such file or directory"),
+    ([], "give --plan FILE (a saved EXPLAIN), or --dsn and --sql to explain statements on a database"),
+    (["--plan", "x.json", "--dsn", "sqlite:///x.db"],
+     "--plan reads a saved plan: it takes no --dsn, --sql or --analyze"),
+    (["--plan", "x.json", "--format", "yaml"], "--format must be text or json, not 'yaml'"),
+])
 def test_usage_errors_exit_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
 ) -> None:
