@@ -121,3 +121,15 @@ def test_another_live_thread_takes_the_ordinary_exit() -> None:
 
 def test_outside_the_entry_point_nothing_is_known_so_nothing_ends_early() -> None:
     assert process_end.pending_writes() == ["open descriptors unknown"]  # pytest never went through main()
+
+
+def test_a_profiled_command_keeps_its_profile(tmp_path: Path) -> None:
+    profile = tmp_path / "version.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "perfpilot.cli.app", "version"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert profile.stat().st_size > 0  # cProfile writes it after the program returns: no fast end
