@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-_ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_TWINS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+_ASCII_TWINS = str.maketrans(_TWINS)
 """Non-ASCII characters `re.IGNORECASE` matches to an ASCII letter (checked over all of Unicode by
 tests/test_regex_literal.py), mapped to it before lower-casing."""
 
@@ -34,7 +35,7 @@ class Literal:
 
 def fold(text: str) -> str:
     """text as a case-insensitive literal is compared with: lower case, the ASCII twins mapped first."""
-    if not text.isascii():
+    if not text.isascii() and any(twin in text for twin in _TWINS):  # rare: translate() is slow
         text = text.translate(_ASCII_TWINS)
     return text.lower()
 
