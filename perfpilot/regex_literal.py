@@ -1,6 +1,6 @@
 """The literal text every match of a regex contains, so a pass over a text lacking it can be skipped.
 
-Redaction runs ~50 regexes over every report page; most start with `\\b` or a lookbehind, which keeps
+Redaction runs 55 token regexes over every report page; most start with `\\b` or a lookbehind, which keeps
 Python's engine from searching for their first characters, so each pass tries every position of the page.
 A pass whose pattern needs, say, `sk-ant-` can be skipped when the text does not contain `sk-ant-`: it
 would find nothing. The literal is read from the compiled pattern's own parse (CPython's `re._parser`):
@@ -21,8 +21,8 @@ from typing import Any
 
 _TWINS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
 _ASCII_TWINS = str.maketrans(_TWINS)
-"""Non-ASCII characters `re.IGNORECASE` matches to an ASCII letter (checked over all of Unicode by
-tests/test_regex_literal.py), mapped to it before lower-casing."""
+"""The non-ASCII characters `re.IGNORECASE` matches to an ASCII character, all of them letters (checked over
+all of Unicode by tests/test_regex_literal.py), mapped to that letter before lower-casing."""
 
 
 @dataclass(frozen=True)
