@@ -41,11 +41,11 @@ WHERE_THE_TIME_GOES = (
     "itself is ~4,000 PostgreSQL log lines, a Prometheus snapshot and DDL. The tokenizer is tiktoken's "
     "cl100k: its 100,256 ranks read back from perfpilot's cache file (~0.04 s; tiktoken's own loader, "
     "which the first run uses, ~0.07 s) and tiktoken's BPE core built over them (~0.07-0.1 s). Reports "
-    "include the redaction pass over the whole HTML page (~0.07 s for ~72 KB; the templates' compiled "
-    "code comes from the cache folder too). The process-level "
-    "CPU above is higher than the phase total: the `perfpilot` command also pays the interpreter's "
-    "teardown of ~1,750 modules and the children it runs (`promtool check rules`, `hadolint`, ~0.06 s; "
-    "real checks, run on every run).",
+    "include the redaction pass over the whole HTML page (~0.045 s for ~72 KB, the passes whose required "
+    "literal the page lacks skipped; the templates' compiled code comes from the cache folder too). The "
+    "process-level CPU above differs from the phase total: the `perfpilot` command also runs children "
+    "(`promtool check rules`, `hadolint`, ~0.06 s; real checks, run on every run), and it ends without "
+    "the interpreter's teardown of ~1,750 modules (`perfpilot/cli/process_end.py`, ~0.1 s).",
 )
 IMPORTTIME = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)$")
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, SecretBytes, SecretStr
 
+from perfpilot.regex_literal import may_match
 from perfpilot.secret_shapes import mask_shapes, shannon_entropy
 
 MASK = "***"
@@ -172,8 +173,10 @@ def redact(text: str) -> str:
 
 
 def _redact(text: str) -> str:
+    folds: dict[str, str] = {}
     for pattern, replacement in _RULES:
-        text = pattern.sub(replacement, text)
+        if may_match(pattern, text, folds):  # a rule whose required literal is absent would find nothing
+            text = pattern.sub(replacement, text)
     text = mask_shapes(text)
     return _ASSIGNED.sub(_mask_random, text)
 

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache
 from typing import Any, cast
 
+from perfpilot.regex_literal import may_match
+
 MASK = "***"
 
 _TOKEN_TAIL = re.compile(r"[A-Za-z0-9_-]*")
@@ -88,7 +90,10 @@ def _secret_span(match: re.Match[str], text: str) -> tuple[int, int]:
 
 
 def _token_spans(text: str) -> Iterator[tuple[int, int]]:
+    folds: dict[str, str] = {}
     for pattern in shape_patterns():
+        if not may_match(pattern, text, folds):  # its required literal is absent: it would find nothing
+            continue
         for match in pattern.finditer(text):
             start, end = _secret_span(match, text)
             if end > start and text[start:end] != MASK:

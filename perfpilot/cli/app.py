@@ -58,11 +58,13 @@ def version() -> None:
 
 def main() -> None:
     """The console entry point, behind the error boundary (`--debug` anywhere prints a crash's traceback)."""
-    from perfpilot.cli import collector
+    from perfpilot.cli import collector, process_end
     from perfpilot.cli.crash import guarded
 
     collector.arm()
+    process_end.note_start()
     code = guarded(app, sys.argv)
+    process_end.end(code)  # returns when something is pending: the ordinary exit below handles it
     collector.before_exit()
     raise SystemExit(code)
 

@@ -100,8 +100,11 @@ def run(
 ) -> None:
     """Run the four-step workflow on a target and write the report. Exit 0 met/acceptable, 1 not met,
     2 bad input, 3 escalated, 4 projected, 5 inconclusive, 6 incomplete."""
-    from perfpilot.reports import FORMATS
-    from perfpilot.run.request import RunInputError, RunRequest, parse_budgets, resume_request
+    from perfpilot.cli.collector import loading_modules
+
+    with loading_modules():  # the workflow's modules (LangGraph, langsmith, ...) load here
+        from perfpilot.reports import FORMATS
+        from perfpilot.run.request import RunInputError, RunRequest, parse_budgets, resume_request
 
     headless = headless or not sys.stdout.isatty()
     if resume is not None:

@@ -37,8 +37,11 @@ def resume(
     log_level: str = typer.Option("info", "--log-level"),
 ) -> None:
     """Answer the escalation a headless run stopped at, and finish the run (same exit codes as `run`)."""
+    from perfpilot.cli.collector import loading_modules
     from perfpilot.cli.run import execute_run
-    from perfpilot.run.request import RunInputError, resume_request
+
+    with loading_modules():  # the workflow's modules load here (see perfpilot.cli.collector)
+        from perfpilot.run.request import RunInputError, resume_request
 
     decision = answer.strip().lower()
     if decision not in ("proceed", "stop"):

@@ -76,12 +76,14 @@ def test_armed_collection_left_off_by_the_caller_stays_off() -> None:
     assert result == {"after": False, "frozen": 0}
 
 
-def test_the_entry_point_arms_it_and_freezes_the_heap_before_exit() -> None:
+def test_the_entry_point_arms_it_and_freezes_the_heap_before_an_ordinary_exit() -> None:
     result = in_fresh_process(
         "import gc, json, sys\n"
         "from perfpilot.cli import collector\n"
         "from perfpilot.cli.app import main\n"
         "sys.argv = ['perfpilot', 'version']\n"
+        "import threading, time\n"
+        "threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"  # no fast end (process_end)
         "try:\n"
         "    main()\n"
         "except SystemExit as done:\n"
@@ -89,3 +91,31 @@ def test_the_entry_point_arms_it_and_freezes_the_heap_before_exit() -> None:
         "print(json.dumps({'code': code, 'armed': collector.armed(), 'frozen': gc.get_freeze_count() > 0}))"
     )
     assert result == {"code": 0, "armed": True, "frozen": True}
+
+
+def test_run_and_resume_load_the_workflow_with_collection_paused(tmp_path: Path) -> None:
+    resume = ["resume", "t-1", "--answer", "stop", "--out", str(tmp_path)]
+    for argv in (["run", "no-such-target.yaml"], resume):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import atexit, gc, json, sys\n"
+                "seen = {}\n"
+                "class Watch:\n"
+                "    def find_spec(self, name, path=None, target=None):\n"
+                "        if name in ('perfpilot.run.request', 'langgraph.types', 'langsmith'):\n"
+                "            seen[name] = gc.isenabled()\n"
+                "sys.meta_path.insert(0, Watch())\n"
+                "atexit.register(lambda: print(json.dumps(seen)))\n"
+                f"sys.argv = ['perfpilot', *{argv!r}]\n"
+                "from perfpilot.cli.app import main\n"
+                "main()\n",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 2, done.stderr  # no such target / thread: after the modules loaded
+        seen = json.loads(done.stdout.splitlines()[-1])
+        assert seen == {"perfpilot.run.request": False, "langgraph.types": False, "langsmith": False}, argv

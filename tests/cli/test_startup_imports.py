@@ -29,19 +29,22 @@ HEAVY = (
 )
 
 
-def modules_after(code: str) -> set[str]:
-    """The modules a fresh interpreter holds after running `code` (a new process: nothing preloaded)."""
+def modules_after(code: str, exit_code: int = 0) -> set[str]:
+    """The modules a fresh interpreter holds after running `code` (a new process: nothing preloaded), which
+    ends with exit_code."""
     script = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
     env = {key: value for key, value in os.environ.items() if key != "ANTHROPIC_API_KEY"}
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == exit_code, done.stderr[-2000:]
     return set(json.loads(done.stdout.splitlines()[-1]))
 
 
 def run_cli(*args: str) -> str:
+    """Code running the entry point that prints the modules loaded when the process ends (the entry point
+    may end it at once, after the atexit handlers: perfpilot.cli.process_end)."""
     return (
-        "import sys\nfrom perfpilot.cli.app import main\n"
+        "import atexit, json, sys\nfrom perfpilot.cli.app import main\n"
+        "atexit.register(lambda: print(json.dumps(sorted(sys.modules))))\n"
         f"sys.argv = ['perfpilot', *{list(args)!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass"
     )
@@ -65,7 +68,8 @@ def test_importing_the_budget_does_not_load_the_tokenizer() -> None:
 
 def test_an_offline_run_loads_no_live_module(tmp_path: Path) -> None:
     loaded = modules_after(
-        run_cli("run", str(EXAMPLE), "--out", str(tmp_path / "out"), "--headless", "--log-level", "warning")
+        run_cli("run", str(EXAMPLE), "--out", str(tmp_path / "out"), "--headless", "--log-level", "warning"),
+        exit_code=4,  # the example's run ends `projected`
     )
     assert "perfpilot.run.request" in loaded and "langgraph" in loaded  # the run did happen
     assert (tmp_path / "out" / "report.json").is_file()
