@@ -59,6 +59,11 @@ class Profile(Record):
     endpoint: str | None = Field(default=None, description="The endpoint the profile was taken under.")
     process: str | None = Field(default=None, description="The process (service) profiled.")
     node: str | None = Field(default=None, description="The node (inventory entry) it ran on.")
+    waiting: Profile | None = Field(
+        default=None,
+        description="The same window sampled with waiting threads too (py-spy --idle), when recorded: "
+        "where threads block (locks, I/O, sleeps), which a profile of running threads cannot show.",
+    )
 
     @property
     def total(self) -> float:

@@ -22,8 +22,13 @@ HOT_PATH_MIN_SHARE = MEDIUM_SHARE
 def measured_as(profile: Profile) -> str:
     """'CPU samples' / 'cpu time' / 'wall time': what a share of this profile is a share of."""
     if profile.format == "collapsed":
-        return "sampled CPU stacks"
+        waiting_too = profile.value_type == "wall"
+        return "sampled thread stacks (running or waiting)" if waiting_too else "sampled CPU stacks"
     return f"{profile.value_type} ({profile.unit})"
+
+
+def _profiled(profile: Profile) -> str:
+    return "sampled thread time" if profile.value_type == "wall" else "profiled CPU"
 
 
 def _where(profile: Profile) -> str:
@@ -93,12 +98,13 @@ def pattern_finding(profile: Profile, hit: PatternHit) -> Finding:
     root_cause = (
         f"{hit.share:.0%} of the profile's {measured_as(profile)}{_where(profile)} is spent {pattern.what}, "
         f"{caller_share:.0%} of it under {caller.label}" + (f" (also: {others})" if others else "") + "."
+        + (f" Source: {hit.detail}." if hit.detail else "")
     )
     return _finding(
         profile,
         pattern.kind,
         caller,
-        f"{caller.function}: {pattern.what} takes {hit.share:.0%} of profiled CPU",
+        f"{caller.function}: {pattern.what} takes {hit.share:.0%} of {_profiled(profile)}",
         hit.share,
         complexity=pattern.complexity,
         root_cause=root_cause,
@@ -137,7 +143,7 @@ def hot_path_finding(profile: Profile, hot: HotFunction) -> Finding:
         profile,
         "hot_path",
         frame,
-        f"Hot path {hot.function} takes {share:.0%} of profiled CPU",
+        f"Hot path {hot.function} takes {share:.0%} of {_profiled(profile)}",
         share,
         complexity="complex",
         root_cause=root_cause,

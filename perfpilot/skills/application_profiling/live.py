@@ -170,4 +170,7 @@ class LiveProfiler:
         except EvidenceError as exc:
             log.info("live_profile.no_idle_recording", reason=exc.message)
             return None
+        if self.profile is not None:  # where threads wait: the application-profiler reads lock waits there
+            waiting = everything.model_copy(update={"value_type": "wall", "process": f"pid {self.pid}"})
+            self.profile = self.profile.model_copy(update={"waiting": waiting})
         return thread_time_split(running, everything)

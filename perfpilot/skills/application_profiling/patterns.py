@@ -143,6 +143,8 @@ class PatternHit:
     share: float
     callers: list[tuple[ProfileFrame, float]]
     """(innermost application frame above the pattern, its share of the profile), largest first."""
+    detail: str = ""
+    """What else the evidence shows (the source lines a lock wait was read from)."""
 
 
 def _hit(profile: Profile, pattern: Pattern) -> PatternHit | None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pydantic import Field
 
 from perfpilot.skills.application_profiling.endpoints import endpoint_shares
-from perfpilot.skills.application_profiling.findings import profile_findings
+from perfpilot.skills.application_profiling.findings import pattern_finding, profile_findings
 from perfpilot.skills.application_profiling.hot_functions import (
     HotFunction,
     application_hot_paths,
     hot_functions,
 )
+from perfpilot.skills.application_profiling.lock_waits import lock_waits, source_roots, unexplained_note
 from perfpilot.skills.application_profiling.patterns import pattern_hits
 from perfpilot.skills.application_profiling.toggles import with_toggles
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
@@ -40,6 +41,7 @@ def run(inp: ApplicationProfilerInput, ctx: SkillContext) -> ApplicationProfiler
     if not profiles:
         output.notes.append("No stack profile in the evidence: application time cannot be split by function.")
         return output
+    roots = source_roots(ctx.evidence.target)
     for profile in profiles:
         if profile.total <= 0:
             output.notes.append(f"{profile.source}: the profile holds no samples.")
@@ -47,7 +49,15 @@ def run(inp: ApplicationProfilerInput, ctx: SkillContext) -> ApplicationProfiler
         paths = application_hot_paths(profile, HOT_PATH_FLOOR)
         output.hot_functions += hot_functions(profile, inp.top_functions)
         output.hot_paths += paths
-        output.findings += profile_findings(profile, pattern_hits(profile), paths)
+        hits = [h for h in pattern_hits(profile) if h.pattern.kind != "lock_contention"]
+        waiting = profile.waiting
+        lock_hit, unexplained = lock_waits(waiting or profile, roots, every_thread=waiting is not None)
+        if waiting is None:
+            hits += [lock_hit] if lock_hit is not None else []
+        output.findings += profile_findings(profile, hits, paths)
+        if waiting is not None and lock_hit is not None:
+            output.findings.append(pattern_finding(waiting, lock_hit))
+        output.notes += [unexplained_note(waiting or profile, wait) for wait in unexplained]
         if not paths:
             output.notes.append(
                 f"{profile.source}: no application function holds {HOT_PATH_FLOOR:.0%} of the samples "

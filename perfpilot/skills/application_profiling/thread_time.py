@@ -18,7 +18,8 @@ _SELECT = re.compile(r"^(\w+Selector\.)?select @ .*selectors\.py")
 _DRIVER = next(p.marks for p in PATTERNS if p.kind == "queries_in_hot_path")
 
 
-def _idle(frame: ProfileFrame) -> bool:
+def idle_for_work(frame: ProfileFrame) -> bool:
+    """A frame of a thread waiting for work: a pool worker on its queue, a server or event loop in select."""
     return WAITING_FOR_WORK(frame) or bool(_SELECT.search(f"{frame.function} @ {frame.file}"))
 
 
@@ -28,7 +29,7 @@ def _samples(profile: Profile, marked: Callable[[ProfileFrame], bool]) -> float:
 
 def thread_time_split(running: Profile, everything: Profile) -> ThreadTimeSplit:
     """The split, in shares of the working samples (None when there were none)."""
-    idle_all, idle_running = _samples(everything, _idle), _samples(running, _idle)
+    idle_all, idle_running = _samples(everything, idle_for_work), _samples(running, idle_for_work)
     working = everything.total - idle_all
     on_cpu = min(1.0, (running.total - idle_running) / working) if working > 0 else None
     driver = _samples(everything, _DRIVER)

@@ -231,6 +231,8 @@ def test_on_cpu_and_waiting_thread_time_and_process_counters_are_measured(tmp_pa
     split = result.threads
     assert split is not None, "the --idle recording gave no samples"
     assert "wait_on_something" in (tmp_path / "live-stacks-idle.txt").read_text()  # sleeping: --idle only
+    waiting = profiler.profile.waiting if profiler.profile is not None else None
+    assert waiting is not None and waiting.value_type == "wall" and waiting.total == split.all_samples
     assert split.all_samples > split.running_samples and split.waiting_for_work_samples == 0
     assert split.on_cpu_share is not None and 0 < split.on_cpu_share < 1
     assert split.waiting_share == round(1 - split.on_cpu_share, 4) and split.db_driver_share == 0
