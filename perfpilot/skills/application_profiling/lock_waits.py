@@ -129,6 +129,6 @@ def unexplained_note(profile: Profile, wait: UnexplainedWait) -> str:
     )
     return (
         f"{profile.source}: {wait.share:.0%} of the sampled thread time (running or waiting) ends in "
-        f"{wait.frame.label} with no Python frame below it: native code called at that line (a sleep, I/O, "
-        f"a C extension, or work in a builtin); {why}."
+        f"{wait.frame.label} with no Python frame below it: Python code running at that line, or native code "
+        f"called from it (a sleep, I/O, a lock, a C extension) running or waiting; {why}."
     )

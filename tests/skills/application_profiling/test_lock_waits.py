@@ -60,9 +60,9 @@ def test_without_the_source_a_wait_at_an_application_line_is_said_unexplained(tm
     assert not [f for f in out.findings if f.kind == "lock_contention"]
     assert out.notes[0] == (
         "lock-idle.txt: 94% of the sampled thread time (running or waiting) ends in locked_update "
-        "(service.py:30) with no Python frame below it: native code called at that line (a sleep, I/O, a C "
-        "extension, or work in a builtin); its source was not found under the service's folders, so what it "
-        "waits on is unknown."
+        "(service.py:30) with no Python frame below it: Python code running at that line, or native code "
+        "called from it (a sleep, I/O, a lock, a C extension) running or waiting; its source was not found "
+        "under the service's folders, so what it waits on is unknown."
     )
 
 
@@ -70,8 +70,9 @@ def test_the_lock_holders_sleep_is_a_wait_but_not_a_lock_wait(tmp_path: Path) ->
     out = _run(_live("lock"), LOCKS, tmp_path)
     assert [n for n in out.notes if "hold (service.py:15)" in n] == [
         "lock-idle.txt: 5% of the sampled thread time (running or waiting) ends in hold (service.py:15) with "
-        "no Python frame below it: native code called at that line (a sleep, I/O, a C extension, or work in "
-        "a builtin); the line is `time.sleep(0.02)`, not a lock acquisition."
+        "no Python frame below it: Python code running at that line, or native code called from it (a sleep, "
+        "I/O, a lock, a C extension) running or waiting; the line is `time.sleep(0.02)`, not a lock "
+        "acquisition."
     ]
 
 
