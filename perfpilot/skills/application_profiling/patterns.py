@@ -39,8 +39,12 @@ class Pattern:
     """Frames that make a marked stack idle rather than a hit (a pool worker waiting for work)."""
 
 
+# Threads waiting for work or for a signal, not for a lock another thread holds: a worker on its queue, a
+# thread in Event.wait (a periodic timer loop, Thread.start's handshake, a result handed over by another
+# thread; Event.wait runs Condition.wait on a lock of its own that nothing else contends for).
 WAITING_FOR_WORK = _matcher(
     r"^((Simple)?Queue\.)?get @ .*queue\.py|^_worker @ .*concurrent/futures/thread\.py|"
+    r"^Event\.wait @ .*threading\.py|"
     r"^java/util/concurrent/ThreadPoolExecutor\.getTask"
 )
 _EVENT_LOOP = _matcher(r"(^|\.)(_run_once|run_forever|run_until_complete) @ .*asyncio/base_events\.py")

@@ -39,20 +39,20 @@ def test_a_plain_lock_shows_no_acquire_frame_only_the_with_line() -> None:
 
 
 def test_lock_and_rlock_waits_are_read_from_the_with_line_of_the_service_source(tmp_path: Path) -> None:
-    for kind, share in (("lock", 0.9438), ("rlock", 0.9452)):
+    for kind, share in (("lock", 0.9437), ("rlock", 0.9451)):
         out = _run(_live(kind), LOCKS, tmp_path)
         locks = [f for f in out.findings if f.kind == "lock_contention"]
         assert [(f.subject, f.impact) for f in locks] == [("locked_update (service.py:30)", share)]
         assert locks[0].title == f"locked_update: waiting on locks takes {share:.0%} of sampled thread time"
         assert "Source: locked_update (service.py:30): `with LOCK:`." in locks[0].root_cause
         assert locks[0].evidence[0].source == f"{kind}-idle.txt"
-        assert locks[0].estimate is not None and locks[0].estimate.expected == round(share * 0.5, 4)
+        assert locks[0].estimate is not None and abs(locks[0].estimate.expected - share * 0.5) <= 1e-4
 
 
 def test_a_condition_wait_is_found_by_its_frame_without_the_source(tmp_path: Path) -> None:
     out = _run(_live("condition"), None, tmp_path)
     locks = [f for f in out.findings if f.kind == "lock_contention"]
-    assert [(f.subject, f.impact) for f in locks] == [("locked_update (service.py:23)", 0.9439)]
+    assert [(f.subject, f.impact) for f in locks] == [("locked_update (service.py:23)", 0.9437)]
 
 
 def test_without_the_source_a_wait_at_an_application_line_is_said_unexplained(tmp_path: Path) -> None:
@@ -77,12 +77,12 @@ def test_the_lock_holders_sleep_is_a_wait_but_not_a_lock_wait(tmp_path: Path) ->
 
 
 def test_the_waiting_recording_replaces_the_running_profiles_lock_guess(tmp_path: Path) -> None:
-    """Running threads alone hold 2 of the lock's samples and 5 of Thread.start's Event.wait (the server's
-    main thread starting a handler): the lock finding comes from the waiting recording only."""
+    """Running threads alone hold 2 of the lock's samples (and 5 of Thread.start's Event.wait, the server's
+    main thread starting a handler, which waits for a signal, not a lock): the finding's size comes from
+    the waiting recording only."""
     running = load_collapsed(LOCKS / "lock-running.txt", source="lock-running.txt")
     hit, _ = lock_waits(running, (LOCKS,), every_thread=False)
     assert hit is not None and [(c.label, round(s, 4)) for c, s in hit.callers] == [
-        ("<module> (service.py:46)", 0.1515),
         ("locked_update (service.py:30)", 0.0606),
     ]
     out = _run(_live("lock"), LOCKS, tmp_path)
@@ -125,3 +125,20 @@ def test_source_is_read_only_inside_the_declared_folders(tmp_path: Path) -> None
 def test_the_waiting_recording_survives_a_saved_and_resumed_run() -> None:
     profile = _live("lock")
     assert Profile.model_validate(profile.model_dump(mode="json")) == profile
+
+
+def test_a_thread_in_event_wait_waits_for_a_signal_not_a_lock(tmp_path: Path) -> None:
+    # the shop's log flusher (`while not self._closed.wait(every_s): self.flush()`) as py-spy --idle recorded
+    # it in a live demo, beside the real lock wait of fixtures/lock_waits and Thread.start's handshake
+    (tmp_path / "service.py").write_text((LOCKS / "service.py").read_text())
+    timer = (
+        'process 7:"python -m shop";Thread._bootstrap (threading.py:995);Thread._bootstrap_inner '
+        "(threading.py:1038);Thread.run (threading.py:975);"
+        "LineFile._flush_periodically (shop/linefile.py:43);Event.wait (threading.py:629);"
+        "Condition.wait (threading.py:331) 570"
+    )
+    lines = (LOCKS / "lock-idle.txt").read_text().splitlines()
+    hit, _ = lock_waits(parse_collapsed([*lines, timer], "idle.txt"), (tmp_path,), every_thread=True)
+    assert hit is not None and [c.label for c, _ in hit.callers] == ["locked_update (service.py:30)"]
+    alone, unexplained = lock_waits(parse_collapsed([timer], "idle.txt"), (tmp_path,), every_thread=True)
+    assert alone is None and unexplained == []
