@@ -75,12 +75,13 @@ def lock_waits(
     working = 0.0
     for stack in profile.stacks:
         frames = [profile.frames[i] for i in stack.frames]
-        if every_thread and any(idle_for_work(f) for f in frames):
+        idle = any(idle_for_work(f) for f in frames)
+        if every_thread and idle:
             continue
         working += stack.value
         first = next((n for n, f in enumerate(frames) if LOCK_CONTENTION.marks(f)), None)
         if first is not None:
-            if any(idle_for_work(f) for f in frames):
+            if idle:
                 continue
             caller = next((n for n in range(first - 1, -1, -1) if origin(frames[n]) == "application"), None)
             locks[stack.frames[caller] if caller is not None else -1] += stack.value
