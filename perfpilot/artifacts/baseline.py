@@ -21,7 +21,9 @@ class EndpointStats(Artifact):
     """Traffic figures for one endpoint, or for the whole system when name is 'overall'."""
 
     name: str
-    requests: int = 0
+    requests: int = Field(
+        default=0, ge=0, description="Requests measured; 0 when the evidence gives no count (a k6 threshold's submetric)."
+    )
     rps: float | None = None
     error_rate: float | None = Field(default=None, ge=0, le=1)
     latency: LatencyPercentiles = Field(default_factory=LatencyPercentiles)

@@ -92,8 +92,8 @@ def _baseline(report: RunReport) -> list[str]:
     if report.inventory is None:
         return []
     b = report.inventory.baseline
-    rows = [
-        (e.name, e.requests, e.rps, e.latency.p50_ms, e.latency.p95_ms, e.latency.p99_ms, e.error_rate)
+    rows = [  # a count of 0 is one the evidence did not give (a k6 threshold's submetric has none): "–"
+        (e.name, e.requests or None, e.rps, e.latency.p50_ms, e.latency.p95_ms, e.latency.p99_ms, e.error_rate)
         for e in [b.overall, *b.endpoints]
     ]
     lines = [
