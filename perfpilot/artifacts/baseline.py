@@ -22,7 +22,9 @@ class EndpointStats(Artifact):
 
     name: str
     requests: int = Field(
-        default=0, ge=0, description="Requests measured; 0 when the evidence gives no count (a k6 threshold's submetric)."
+        default=0,
+        ge=0,
+        description="Requests measured; 0 when the evidence gives no count (a k6 threshold's submetric).",
     )
     rps: float | None = None
     error_rate: float | None = Field(default=None, ge=0, le=1)

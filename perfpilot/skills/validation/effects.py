@@ -5,7 +5,7 @@ per request before and after)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from perfpilot.artifacts import Finding
 from perfpilot.evidence.bundle import EvidenceBundle
@@ -30,6 +30,9 @@ class DatabaseCut:
     endpoints: tuple[str, ...]
     share: float
     basis: str
+    workload_share: float = 0.0
+    """The share of all database time it removes (saved s / workload total s; 0 when unknown): what it
+    takes off the database's CPU work."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,24 @@ class Relief:
     rho_after: float
     servers: int
     factor: float
+    work_left: float = 1.0
+    """The share of the layer's CPU work the other planned changes leave (1: none removed)."""
+    own_factor: float | None = None
+    """The change's own factor once the other planned changes have landed (None: they remove nothing)."""
+
+    def after_other_changes(self, work_left: float) -> Relief:
+        """The same change on a layer whose CPU work the other planned changes cut to `work_left` of what
+        it was: utilisation scales with the work (rho_before * work_left before this change, rho_after *
+        work_left after), and the factor runs from today's utilisation to the one after everything."""
+        if work_left >= 1.0:
+            return self
+        fixed, both = self.rho_before * work_left, self.rho_after * work_left
+        return replace(
+            self,
+            factor=latency_factor(self.rho_before, both, self.servers),
+            work_left=work_left,
+            own_factor=latency_factor(fixed, both, self.servers),
+        )
 
 
 @dataclass(frozen=True)
@@ -108,19 +129,26 @@ def database_cut(
         return None
     tied = tied_endpoints(finding, names) or endpoints_running(finding, by_statement or {}, names)
     if est.metric == "workload_plan_cost":  # the advisor's impact is its share of the workload's cost
-        return DatabaseCut(finding.id, tied, finding.impact, "share of the workload's plan cost")
+        impact = finding.impact
+        return DatabaseCut(finding.id, tied, impact, "share of the workload's plan cost", impact)
     saved = max(0.0, est.current - est.expected)
     tied_db = sum(split.endpoints[n].database_s for n in tied if n in split.endpoints)
     from_traces = any("trace" in ref.source for ref in finding.evidence)
+    overall = min(1.0, saved / workload_total_s) if workload_total_s > 0 else 0.0
     if tied and tied_db > 0 and split.method == "traces" and from_traces:
-        return DatabaseCut(finding.id, tied, min(1.0, saved / tied_db), "saved s / endpoint's traced db s")
+        return DatabaseCut(
+            finding.id, tied, min(1.0, saved / tied_db), "saved s / endpoint's traced db s", overall
+        )
     if workload_total_s > 0:
-        share = saved / workload_total_s
         if tied and tied_db > 0:
             return DatabaseCut(
-                finding.id, tied, min(1.0, share * split.database_s / tied_db), "workload share on endpoint"
+                finding.id,
+                tied,
+                min(1.0, overall * split.database_s / tied_db),
+                "workload share on endpoint",
+                overall,
             )
-        return DatabaseCut(finding.id, (), min(1.0, share), "saved s / workload total s")
+        return DatabaseCut(finding.id, (), overall, "saved s / workload total s", overall)
     return DatabaseCut(finding.id, tied, finding.impact, "finding impact")
 
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 from perfpilot.artifacts import Baseline, EndpointStats, Finding, ImplementationPlan, LatencyPercentiles
 from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.skills.cost_optimization.pricing import CONSTRAINED_P95
 from perfpilot.skills.validation.effects import (
     CacheHits,
     DatabaseCut,
@@ -94,7 +95,15 @@ def collect_effects(
             effects.waits.append(waited)
         else:
             effects.unmodelled.append(f"{finding.id} ({finding.kind})")
+    left = database_work_left(effects)
+    effects.reliefs = [r.after_other_changes(left) if r.layer == "database" else r for r in effects.reliefs]
     return effects
+
+
+def database_work_left(effects: Effects) -> float:
+    """The share of the database's work the planned database changes leave: 1 - their shares of all
+    database time (capped like a cut), the CPU work taken as proportional to the query time removed."""
+    return 1.0 - min(MAX_REDUCTION, sum(c.workload_share for c in effects.cuts))
 
 
 def _applies(endpoints: tuple[str, ...], name: str | None) -> bool:
@@ -160,6 +169,27 @@ def _overall(before: Baseline, endpoints: list[EndpointStats], effects: Effects)
     return before.overall.model_copy(update={"latency": LatencyPercentiles(**values)})
 
 
+def _relief_note(r: Relief) -> str:
+    if r.own_factor is None:
+        return (
+            f"{r.finding_id}: CPU p95 {r.rho_before:.0%} -> {r.rho_after:.0%} on {r.servers} vCPU; M/M/c "
+            f"response-time ratio {r.factor:.3f} on {r.layer} time."
+        )
+    fixed, both = r.rho_before * r.work_left, r.rho_after * r.work_left
+    note = (
+        f"{r.finding_id}: CPU p95 {r.rho_before:.0%} -> {fixed:.0%} once the planned {r.layer} changes "
+        f"remove {1 - r.work_left:.0%} of {r.layer} time (CPU work taken as proportional to it), -> "
+        f"{both:.0%} with this change too, on {r.servers} vCPU; M/M/c response-time ratio {r.factor:.3f} "
+        f"on {r.layer} time, x{r.own_factor:.3f} of it from this change once the others have landed."
+    )
+    if fixed <= CONSTRAINED_P95:
+        note += (
+            f" At {fixed:.0%} the instance is no longer constrained (the finding's bound is "
+            f"{CONSTRAINED_P95:.0%}): re-measure its CPU after the other changes before paying for this one."
+        )
+    return note
+
+
 def _notes(split: LayerSplit, effects: Effects) -> list[str]:
     notes = [
         "Projected, not measured: the after-figures are estimates from the findings' quantified effects "
@@ -175,10 +205,7 @@ def _notes(split: LayerSplit, effects: Effects) -> list[str]:
         where = ", ".join(c.endpoints) or "every endpoint"
         notes.append(f"{c.finding_id}: removes {c.share:.1%} of database time on {where} ({c.basis}).")
     for r in effects.reliefs:
-        notes.append(
-            f"{r.finding_id}: CPU p95 {r.rho_before:.0%} -> {r.rho_after:.0%} on {r.servers} vCPU; M/M/c "
-            f"response-time ratio {r.factor:.3f} on {r.layer} time."
-        )
+        notes.append(_relief_note(r))
     for w in effects.waits:
         where = ", ".join(w.endpoints) or "every endpoint"
         notes.append(f"{w.finding_id}: mean request time x {w.factor:.3f} on {where} (waiting removed).")

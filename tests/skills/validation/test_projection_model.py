@@ -207,3 +207,43 @@ def test_only_database_time_estimates_cut_database_time() -> None:
     projection = project(before, [storage], None, _bundle(), workload_total_s=100)
     assert projection.after.overall.latency.p95_ms == 300
     assert any("No latency effect modelled for: u (k)" in n for n in projection.notes)
+
+
+def _database_plan(index_saves_s: float) -> tuple[Baseline, list[Finding], EvidenceBundle]:
+    before = Baseline(
+        overall=EndpointStats(name="overall", latency=LatencyPercentiles(p95_ms=1000)),
+        layer_time_share={"database": 1.0},
+    )
+    db = Instance(name="db", role="postgres", instance_type="r5.large", vcpu=1, memory_gib=16, hourly_usd=0.2)
+    index = _finding("i", "database", "workload_time_s", 10, 10 - index_saves_s)
+    scale_up = _finding("c", "infrastructure", "cpu_util_p95:db", 0.9, 0.45)
+    return before, [index, scale_up], _bundle(instances=[db])
+
+
+def test_scale_up_after_index_fixes_is_judged_at_the_utilisation_they_leave() -> None:
+    before, findings, evidence = _database_plan(index_saves_s=6)  # 60% of all database time
+    projection = project(before, findings, None, evidence, workload_total_s=10)
+    # The index leaves 40% of the work: rho 0.9 -> 0.36, and 0.18 with the scale-up too. M/M/1 factor from
+    # today's 0.9 to 0.18: (1 - 0.9) / (1 - 0.18); the database time itself x 0.4: g = 0.4 x 0.1 / 0.82.
+    assert projection.after.overall.latency.p95_ms == pytest.approx(1000 * 0.4 * 0.1 / 0.82, abs=1e-3)
+    note = next(n for n in projection.notes if n.startswith("c: "))
+    # The scale-up's own part once the index has landed: (1 - 0.36) / (1 - 0.18) = 0.780.
+    assert "CPU p95 90% -> 36% once the planned database changes remove 60% of database time" in note
+    assert "x0.780 of it from this change once the others have landed" in note
+    assert "no longer constrained" in note and "re-measure its CPU" in note
+
+
+def test_scale_up_still_needed_after_a_small_fix_gets_no_re_measure_advice() -> None:
+    before, findings, evidence = _database_plan(index_saves_s=0.3)  # 3%: rho 0.9 -> 0.873, still > 85%
+    projection = project(before, findings, None, evidence, workload_total_s=10)
+    note = next(n for n in projection.notes if n.startswith("c: "))
+    assert "CPU p95 90% -> 87% once" in note and "no longer constrained" not in note
+
+
+def test_scale_up_alone_keeps_todays_utilisation_model() -> None:
+    before, findings, evidence = _database_plan(index_saves_s=6)
+    projection = project(before, findings[1:], None, evidence, workload_total_s=10)
+    assert projection.after.overall.latency.p95_ms == pytest.approx(1000 * 0.1 / 0.55, abs=1e-3)
+    assert "c: CPU p95 90% -> 45% on 1 vCPU; M/M/c response-time ratio 0.182 on database time." in (
+        projection.notes
+    )
