@@ -10,6 +10,7 @@ from __future__ import annotations
 from perfpilot.artifacts import Baseline, Bottleneck, EvidenceRef, stable_id
 from perfpilot.artifacts.bottlenecks import pressure
 from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.figures import share as percent
 from perfpilot.skills.profiling.attribution import LayerTimes
 
 CPU_SATURATION = 0.85
@@ -83,7 +84,7 @@ def database_bottleneck(
     return Bottleneck(
         id=stable_id("bn", "database", subject),
         layer="database",
-        title=f"Database time is {share:.0%} of request time"
+        title=f"Database time is {percent(share)} of request time"
         + (f" on {', '.join(endpoints)}" if endpoints else ""),
         subject=subject,
         impact=round(min(1.0, share * press), 4),
@@ -103,7 +104,7 @@ def application_bottleneck(
     return Bottleneck(
         id=stable_id("bn", "application", subject),
         layer="application",
-        title=f"Application time (outside the database) is {share:.0%} of request time",
+        title=f"Application time (outside the database) is {percent(share)} of request time",
         subject=subject,
         impact=round(min(1.0, share * press), 4),
         time_share=round(share, 4),
