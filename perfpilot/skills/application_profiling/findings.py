@@ -6,17 +6,21 @@ where the work disappears (a regex compiled once), a stated projection where it 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from perfpilot.artifacts import EvidenceRef, Finding, ImpactEstimate, Remediation, stable_id
 from perfpilot.artifacts.findings import FixComplexity
 from perfpilot.artifacts.priority import priority_from_impact
 from perfpilot.evidence.profile_models import Profile, ProfileFrame
+from perfpilot.skills.application_profiling.driver_calls import DriverLine, driver_line, own_share
 from perfpilot.skills.application_profiling.hot_functions import HotFunction
-from perfpilot.skills.application_profiling.patterns import PatternHit
+from perfpilot.skills.application_profiling.patterns import PATTERNS, PatternHit
 
 SKILL_NAME = "application-profiler"
 HIGH_SHARE = 0.20
 MEDIUM_SHARE = 0.05
 HOT_PATH_MIN_SHARE = MEDIUM_SHARE
+QUERIES_IN_HOT_PATH = next(p for p in PATTERNS if p.kind == "queries_in_hot_path")
 
 
 def measured_as(profile: Profile) -> str:
@@ -118,15 +122,18 @@ def pattern_finding(profile: Profile, hit: PatternHit) -> Finding:
     )
 
 
-def hot_path_finding(profile: Profile, hot: HotFunction) -> Finding:
-    """An application function that holds a large share of the profile with no known pattern under it."""
+def hot_path_finding(profile: Profile, hot: HotFunction, driver: DriverLine | None = None) -> Finding:
+    """An application function that holds a large share of the profile with no known pattern under it
+    (less the time its driver line spends in a database driver, which is the database's)."""
     frame = ProfileFrame(function=hot.function, file=hot.file, line=hot.line)
-    share = hot.exclusive_share if hot.exclusive_share is not None else hot.total_share
+    share = own_share(hot, driver)
     apart = "" if share == hot.total_share else f", {share:.0%} with no application code below it"
+    if driver is not None:
+        apart += f" once its {driver.share:.0%} in the database driver (line {driver.frame.line}) is apart"
     if hot.callers:
         apart += "; called from " + ", ".join(f"{c} {v:.0%}" for c, v in hot.callers)
     own = f"{hot.self_share:.0%} in its own code"
-    if hot.self_line is not None and hot.self_share > 0:
+    if hot.self_line is not None and hot.self_share > 0 and driver is None:
         own += f", mostly at line {hot.self_line}: a loop there, or one call into native code (a C extension "
         own += "such as a database driver, or a builtin)"
     root_cause = (
@@ -158,15 +165,30 @@ def hot_path_finding(profile: Profile, hot: HotFunction) -> Finding:
     )
 
 
-def profile_findings(profile: Profile, hits: list[PatternHit], hot_paths: list[HotFunction]) -> list[Finding]:
-    """Pattern findings, then hot paths that no pattern finding already names."""
+def driver_hit(driver: DriverLine) -> PatternHit:
+    """The database-driver time a C driver hides at the line calling it, as the queries pattern's hit."""
+    detail = (
+        f"{driver.frame.label} reads `{driver.source}`: a DB-API call into a driver with no Python frame, "
+        "so the profile counts the driver's time (the queries, or the wait for the database) at this line"
+    )
+    return PatternHit(QUERIES_IN_HOT_PATH, driver.share, [(driver.frame, driver.share)], detail)
+
+
+def profile_findings(
+    profile: Profile, hits: list[PatternHit], hot_paths: list[HotFunction], roots: tuple[Path, ...] = ()
+) -> list[Finding]:
+    """Pattern findings (with the database-driver time hot lines hide, driver_calls.py), then hot paths
+    that no pattern finding already names, on their own time."""
+    drivers = {(h.function, h.file): d for h in hot_paths if (d := driver_line(h, roots)) is not None}
+    hits = [*hits, *map(driver_hit, drivers.values())]
     found = [pattern_finding(profile, hit) for hit in hits if hit.callers]
     named = {(h.callers[0][0].function, h.callers[0][0].file): h.share for h in hits if h.callers}
     for hot in hot_paths:
-        share = hot.exclusive_share if hot.exclusive_share is not None else hot.total_share
+        driver = drivers.get((hot.function, hot.file))
+        share = own_share(hot, driver)
         if share < HOT_PATH_MIN_SHARE:
             continue
-        if named.get((hot.function, hot.file), 0.0) >= share * 0.5:
+        if driver is None and named.get((hot.function, hot.file), 0.0) >= share * 0.5:
             continue  # a pattern finding already explains most of it
-        found.append(hot_path_finding(profile, hot))
+        found.append(hot_path_finding(profile, hot, driver))
     return found

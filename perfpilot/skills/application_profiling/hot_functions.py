@@ -25,6 +25,9 @@ class HotFunction(BaseModel):
     self_share: float = Field(ge=0, le=1)
     total_share: float = Field(ge=0, le=1)
     self_line: int | None = Field(default=None, description="The line holding most of its self time.")
+    self_line_share: float | None = Field(
+        default=None, ge=0, le=1, description="The share of the samples ending at self_line."
+    )
     exclusive_share: float | None = Field(
         default=None,
         ge=0,
@@ -80,6 +83,7 @@ def hot_functions(profile: Profile, limit: int = 20) -> list[HotFunction]:
                 origin=origin(frame),
                 self_share=round(self_value[key] / total, 4),
                 self_line=self_line,
+                self_line_share=round(own[self_line] / total, 4) if own else None,
                 total_share=round(total_value[key] / total, 4),
                 profile=profile.source,
             )

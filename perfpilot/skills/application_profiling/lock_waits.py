@@ -14,14 +14,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from perfpilot.evidence.profile_models import Profile, ProfileFrame
 from perfpilot.skills.application_profiling.origins import origin
 from perfpilot.skills.application_profiling.patterns import PATTERNS, PatternHit
+from perfpilot.skills.application_profiling.source_lines import source_line
 from perfpilot.skills.application_profiling.thread_time import idle_for_work
-from perfpilot.target.spec import Target
 
 LOCK_CONTENTION = next(p for p in PATTERNS if p.kind == "lock_contention")
 _LOCK_LINE = re.compile(
@@ -39,29 +38,6 @@ class UnexplainedWait:
     share: float
     source: str | None
     """The line's text, when the source was found."""
-
-
-@lru_cache(maxsize=256)
-def _lines(path: Path) -> tuple[str, ...]:
-    try:
-        return tuple(path.read_text(errors="replace").splitlines())
-    except OSError:
-        return ()
-
-
-def source_line(frame: ProfileFrame, roots: tuple[Path, ...]) -> str | None:
-    """The frame's line of Python source, read only from a file inside one of `roots`."""
-    if not frame.file.endswith(".py") or not frame.line:
-        return None
-    for root in roots:
-        base = root.resolve()
-        path = (base / frame.file).resolve()  # an absolute frame.file stays itself
-        if not path.is_relative_to(base) or not path.is_file():
-            continue
-        lines = _lines(path)
-        if frame.line <= len(lines):
-            return lines[frame.line - 1].strip()
-    return None
 
 
 def lock_waits(
@@ -112,13 +88,6 @@ def lock_waits(
         if v / working >= LOCK_CONTENTION.min_share
     ]
     return hit, unexplained
-
-
-def source_roots(target: Target) -> tuple[Path, ...]:
-    """Where the service's source is: its declared working folder, and the target file's folder."""
-    service = target.evidence.service
-    roots = [service.workdir] if service is not None and service.workdir is not None else []
-    return tuple(dict.fromkeys([*roots, target.root]))
 
 
 def unexplained_note(profile: Profile, wait: UnexplainedWait) -> str:

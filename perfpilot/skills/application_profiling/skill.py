@@ -11,8 +11,9 @@ from perfpilot.skills.application_profiling.hot_functions import (
     application_hot_paths,
     hot_functions,
 )
-from perfpilot.skills.application_profiling.lock_waits import lock_waits, source_roots, unexplained_note
+from perfpilot.skills.application_profiling.lock_waits import lock_waits, unexplained_note
 from perfpilot.skills.application_profiling.patterns import pattern_hits
+from perfpilot.skills.application_profiling.source_lines import source_roots
 from perfpilot.skills.application_profiling.toggles import with_toggles
 from perfpilot.skills.base import Skill, SkillContext, SkillInput, SkillOutput
 
@@ -54,7 +55,7 @@ def run(inp: ApplicationProfilerInput, ctx: SkillContext) -> ApplicationProfiler
         lock_hit, unexplained = lock_waits(waiting or profile, roots, every_thread=waiting is not None)
         if waiting is None:
             hits += [lock_hit] if lock_hit is not None else []
-        output.findings += profile_findings(profile, hits, paths)
+        output.findings += profile_findings(profile, hits, paths, roots)
         if waiting is not None and lock_hit is not None:
             output.findings.append(pattern_finding(waiting, lock_hit))
         output.notes += [unexplained_note(waiting or profile, wait) for wait in unexplained]
