@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from perfpilot.artifacts import ChangeInterval, Finding, LoadTestRun, MetricComparison, ValidationReport
+from perfpilot.artifacts import Finding, LoadTestRun, MetricComparison, ValidationReport
 from perfpilot.artifacts.report import RunReport, RunStatus
 from perfpilot.figures import days, plain, share, signed_pct, usd
 from perfpilot.redaction import redact
 from perfpilot.reports.live_profile import live_profile_markdown
-from perfpilot.reports.wording import estimate_text, every_target_text, finding_title, met_text, targets_text
+from perfpilot.reports.wording import (
+    estimate_text,
+    every_target_text,
+    finding_title,
+    interval_text,
+    met_text,
+    targets_text,
+)
 
 STATUS_TEXT: dict[RunStatus, str] = {
     "targets_met": "Targets met (measured)",
@@ -243,28 +249,6 @@ def roi_line(v: ValidationReport) -> str:
     return f"ROI: {money}, throughput {gain}, effort {days(r.effort_days)}, payback {payback}"
 
 
-def _interval(change: ChangeInterval | None) -> str | None:
-    """'-42% [-50%, -31%]; after 55-61': the change and its interval, then the after-value's interval."""
-    if change is None:
-        return None
-
-    def pct(log_ratio: float) -> str:
-        return f"{(math.exp(log_ratio) - 1) * 100:+.0f}%"
-
-    if change.low is None or change.high is None:
-        return f"{pct(change.log_ratio)} (noise unknown)"
-
-    def value(v: float) -> str:
-        return f"{v:,.0f}" if v >= 100 else f"{v:.3g}"
-
-    after = (
-        f"; after {value(change.after_low)}-{value(change.after_high)}"
-        if change.after_low is not None and change.after_high is not None
-        else ""
-    )
-    return f"{pct(change.log_ratio)} [{pct(change.low)}, {pct(change.high)}]{after}"
-
-
 MEASURED_COLUMNS = (
     "target", "before", "after", "target", "met", "beyond noise", "verdict", "change (95% interval)",
 )  # fmt: skip
@@ -272,7 +256,9 @@ PROJECTED_COLUMNS = ("target", "before", "after (projected)", "target", "met (pr
 
 
 def _measured_row(c: MetricComparison) -> tuple[object, ...]:
-    return (c.metric, c.before, c.after, c.target, met_text(c), c.significant, c.verdict, _interval(c.change))
+    unit = c.unit or ("ms" if c.metric.split(":", 1)[0].endswith("_ms") else "")
+    interval = interval_text(c.change, unit)
+    return (c.metric, c.before, c.after, c.target, met_text(c), c.significant, c.verdict, interval)
 
 
 def _validation(report: RunReport) -> list[str]:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from perfpilot.artifacts.findings import ImpactEstimate
-from perfpilot.artifacts.validation import MetricComparison, ValidationReport, ValidationVerdict
-from perfpilot.figures import change, with_unit
+from perfpilot.artifacts.validation import (
+    ChangeInterval,
+    MetricComparison,
+    ValidationReport,
+    ValidationVerdict,
+)
+from perfpilot.figures import MINUS, change, plain, with_unit
 
 _EMBEDDED_HASH = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{12,}\b", re.IGNORECASE)
 _HASH = re.compile(r"^(?:[a-z]+[-_:])?(?=[0-9a-f]*\d)[0-9a-f]{7,}$", re.IGNORECASE)
@@ -86,3 +92,31 @@ def met_text(row: MetricComparison) -> str:
         return "no target"
     reason = (row.verdict or "no_data").replace("_", " ")
     return f"undecided: {reason}"
+
+
+def _pct(log_ratio: float) -> str:
+    value = (math.exp(log_ratio) - 1) * 100
+    text = plain(abs(value), 2) if abs(value) < 10 else f"{round(abs(value)):,}"
+    return "0%" if text == "0" else f"{MINUS if value < 0 else '+'}{text}%"
+
+
+def interval_text(change: ChangeInterval | None, unit: str) -> str:
+    """'−42% [−50%, −31%]; after 55–61 ms': a measured change with its 95% interval, then the after-value's
+    (report.md and the HTML page)."""
+    if change is None:
+        return "–"
+    if change.low is None or change.high is None:
+        return f"{_pct(change.log_ratio)} (noise unknown)"
+    text = f"{_pct(change.log_ratio)} [{_pct(change.low)}, {_pct(change.high)}]"
+    if change.after_low is not None and change.after_high is not None:
+        text += f"; after {value_range(change.after_low, change.after_high, unit)}"
+    return text
+
+
+def value_range(low: float, high: float, unit: str) -> str:
+    """'55–61 ms', '980 ms–1.2 s': the unit once when both ends read in the same one."""
+    low_text, high_text = with_unit(low, unit), with_unit(high, unit)
+    number, _, low_unit = low_text.rpartition(" ")
+    if number and low_unit == high_text.rpartition(" ")[2]:
+        return f"{number}–{high_text}"
+    return f"{low_text}–{high_text}"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from perfpilot.artifacts import Change
 from perfpilot.artifacts.report import RunReport
-from perfpilot.artifacts.validation import ChangeInterval
-from perfpilot.figures import MINUS, days, plain, with_unit
-from perfpilot.reports.wording import metric_words
+from perfpilot.figures import days, with_unit
+from perfpilot.reports.wording import interval_text, metric_words
 
 
 @dataclass
@@ -52,24 +50,6 @@ class TargetRow:
     beyond_noise: str
     verdict: str
     interval: str
-
-
-def _pct(log_ratio: float) -> str:
-    value = (math.exp(log_ratio) - 1) * 100
-    text = plain(abs(value), 2) if abs(value) < 10 else f"{round(abs(value)):,}"
-    return "0%" if text == "0" else f"{MINUS if value < 0 else '+'}{text}%"
-
-
-def interval_text(change: ChangeInterval | None, unit: str) -> str:
-    """'−42% [−50%, −31%]; after 55–61 ms': the change with its 95% interval, then the after-value's."""
-    if change is None:
-        return "–"
-    if change.low is None or change.high is None:
-        return f"{_pct(change.log_ratio)} (noise unknown)"
-    text = f"{_pct(change.log_ratio)} [{_pct(change.low)}, {_pct(change.high)}]"
-    if change.after_low is not None and change.after_high is not None:
-        text += f"; after {plain(change.after_low)}–{with_unit(change.after_high, unit)}"
-    return text
 
 
 def _outcome(met: bool | None, measured: bool) -> str:

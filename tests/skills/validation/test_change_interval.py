@@ -169,12 +169,14 @@ def test_the_report_is_met_only_when_every_target_row_is() -> None:
 
 def test_report_md_shows_the_change_and_the_after_values_interval() -> None:
     from perfpilot.artifacts import ChangeInterval
-    from perfpilot.reports.markdown import _interval
+    from perfpilot.reports.wording import interval_text
 
     wide = ChangeInterval(log_ratio=0.85, low=0.55, high=1.15, after_low=1150.2, after_high=1960)
-    assert _interval(wide) == "+134% [+73%, +216%]; after 1,150-1,960"
-    assert _interval(ChangeInterval(log_ratio=-0.3)) == "-26% (noise unknown)"
-    assert _interval(None) is None
+    assert interval_text(wide, "ms") == "+134% [+73%, +216%]; after 1.15–1.96 s"
+    assert interval_text(ChangeInterval(log_ratio=-0.3), "ms") == "−26% (noise unknown)"
+    assert interval_text(None, "ms") == "–"
+    narrow = ChangeInterval(log_ratio=0.1, low=0.05, high=0.15, after_low=980, after_high=1200)
+    assert interval_text(narrow, "ms").endswith("; after 980 ms–1.2 s")
 
 
 def test_a_contended_host_leaves_a_miss_whose_median_met_the_target_undecided() -> None:
