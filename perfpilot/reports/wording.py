@@ -47,8 +47,15 @@ def metric_words(metric: str) -> str:
     return f"{words} ({subject})" if subject else words
 
 
+IDENTIFIER_UNITS = frozenset({"uid", "gid"})
+"""Units of an identifier, not a quantity: no thousands separator, no relative change."""
+
+
 def estimate_text(estimate: ImpactEstimate) -> str:
     """'workload time: 131 s → 25 s (−81%)': both figures with units, and the change they imply."""
+    if estimate.unit in IDENTIFIER_UNITS:  # 'container uid: 0 → 10001'
+        current_id, expected_id = (f"{v:g}" for v in (estimate.current, estimate.expected))
+        return f"{metric_words(estimate.metric)}: {current_id} → {expected_id}"
     current, expected = (
         with_unit(estimate.current, estimate.unit),
         with_unit(estimate.expected, estimate.unit),

@@ -39,7 +39,7 @@ def test_a_hash_title_is_replaced_by_the_kind_in_words() -> None:
 
 def test_estimates_read_with_units_and_an_agreeing_change() -> None:
     uid = ImpactEstimate(metric="container_uid:Dockerfile", current=0, expected=10001, unit="uid")
-    assert estimate_text(uid) == "container uid (Dockerfile): 0 uid → 10,001 uid (new)"
+    assert estimate_text(uid) == "container uid (Dockerfile): 0 → 10001"  # an identifier: no change
     db = ImpactEstimate(metric="workload_time_s", current=130.98, expected=25.0, unit="s")
     assert estimate_text(db) == "workload time: 131 s → 25 s (−81%)"
     cpu = ImpactEstimate(metric="cpu_util_p95:checkout-db", current=0.94, expected=0.47, unit="fraction")
@@ -63,3 +63,4 @@ def test_a_change_interval_reads_as_percentages_without_negative_zero() -> None:
     assert interval_text(change, "ms") == "−42% [−50%, −31%]; after 55.2–61.4 ms"
     assert interval_text(ChangeInterval(log_ratio=-0.0), "ms") == "0% (noise unknown)"  # never −0%
     assert interval_text(None, "ms") == "–"
+
