@@ -96,7 +96,10 @@ def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
         findings += worth
         notes += advice.notes[:10] + left_out
     findings += n_plus_one
-    findings += evidence_plan_findings(ctx.evidence.plans, catalog)
+    shares: dict[str, float] = {}
+    for q in (q for d in ctx.evidence.workloads for q in d.queries):  # a shape's largest share in any source
+        shares[q.id] = max(q.share, shares.get(q.id, 0.0))
+    findings += evidence_plan_findings(ctx.evidence.plans, catalog, shares)
     findings += plan_statistics_findings(ctx.evidence.plans, catalog, ctx.evidence.workloads)
     findings += lock_contention_findings(ctx.evidence.workloads, dialect)
     findings += work_mem_spill_findings(ctx.evidence.workloads)

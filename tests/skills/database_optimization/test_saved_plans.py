@@ -135,3 +135,18 @@ def test_stale_statistics_of_a_parallel_scan_compare_totals(ext: str) -> None:
     assert "estimated 2 rows in all (1 per process over 2.4), 50,000 came up from 3 processes" in (
         finding.root_cause
     )
+
+
+def test_a_plan_issue_weighs_what_its_statement_takes_of_the_workload_or_says_it_is_unknown() -> None:
+    from perfpilot.skills.database_optimization.plans.evidence import evidence_plan_findings, plan_subject
+
+    plan = _plan("parallel_seq_scan.json")
+    [unweighed] = evidence_plan_findings([plan], None)
+    assert (unweighed.kind, unweighed.impact, unweighed.priority) == ("plan:seq_scan_large", 0.0, "low")
+    assert unweighed.root_cause.endswith(
+        "The evidence gives no workload share for this statement: its cost is unknown."
+    )
+    [weighed] = evidence_plan_findings([plan], None, {plan_subject(plan, 0): 0.42})
+    assert (weighed.impact, weighed.priority) == (0.42, "high")
+    lead = "The statement takes 42% of the workload's time: the issue is a lead on where it goes."
+    assert lead in weighed.root_cause

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from perfpilot.artifacts import EvidenceRef, Finding
 from perfpilot.artifacts.priority import priority_from_impact
+from perfpilot.figures import share as percent
 from perfpilot.skills.database_optimization.findings.format import (
     db_finding,
     excerpt,
@@ -13,16 +14,23 @@ from perfpilot.skills.database_optimization.findings.format import (
 from perfpilot.skills.database_optimization.plans.postgres import PlanReport
 from perfpilot.workload.fingerprint import fingerprint
 
-PLAN_ISSUE_IMPACT = 0.1
-"""A plan issue is a lead, not a measured cost: a fixed, medium impact."""
-
 
 def plan_issue_findings(
-    report: PlanReport, shape_id: str, source: str, line: int | None = None
+    report: PlanReport, shape_id: str, source: str, line: int | None = None, share: float | None = None
 ) -> list[Finding]:
-    """A finding per plan issue (one per kind and relation); `source` (and `line`) name the plan's origin."""
+    """A finding per plan issue (one per kind and relation); `source` (and `line`) name the plan's origin.
+
+    A plan issue is a lead on where a statement's time goes, not a measured cost of its own: its impact is
+    the statement's measured share of the workload's time (`share`), or 0 when the evidence has no
+    workload share for it (a saved plan alone), and its text says which."""
     findings: dict[str, Finding] = {}
     shape = excerpt(fingerprint(report.statement), 60)  # literals out: a title names the query, not its data
+    impact = round(min(1.0, max(0.0, share)), 4) if share is not None else 0.0
+    weight = (
+        f" The statement takes {percent(share)} of the workload's time: the issue is a lead on where it goes."
+        if share is not None
+        else " The evidence gives no workload share for this statement: its cost is unknown."
+    )
     for issue in report.issues:
         kind = f"plan:{issue.kind}"
         subject = f"{shape_id}:{issue.relation}" if issue.relation else shape_id
@@ -32,9 +40,9 @@ def plan_issue_findings(
                 kind,
                 subject,
                 title=safe_label(f"{issue.message[:1].upper()}{issue.message[1:]} in {shape}", 120),
-                root_cause=issue.message,
-                impact=PLAN_ISSUE_IMPACT,
-                priority=priority_from_impact(PLAN_ISSUE_IMPACT),
+                root_cause=issue.message[:1].upper() + issue.message[1:] + "." + weight,
+                impact=impact,
+                priority=priority_from_impact(impact),
                 evidence=[
                     EvidenceRef(
                         source=source,

@@ -182,11 +182,12 @@ def advise(
             hygiene = index_hygiene_findings(whatif.conn, catalog)  # type: ignore[attr-defined]
             findings.extend(hygiene.findings)
             notes[:0] = hygiene.notes  # first: the skill passes on only the first few advice notes
-        if dsn is not None and explain_plans:
-            for shape_id, report in explain_workload(priced, catalog, dsn, dialect, whatif):
-                findings.extend(plan_issue_findings(report, shape_id, catalog.source))
         by_id = {shape.id: shape for shape in shapes}
         time_s = workload_time_s if workload_time_s is not None else sum(s.total_time_s for s in shapes)
+        if dsn is not None and explain_plans:
+            for shape_id, report in explain_workload(priced, catalog, dsn, dialect, whatif):
+                share = by_id[shape_id].share if shape_id in by_id else None  # within its own source
+                findings.extend(plan_issue_findings(report, shape_id, catalog.source, share=share))
         findings.extend(
             missing_index_finding(r, by_id, time_s, catalog.source)
             for r in recommendations

@@ -30,9 +30,15 @@ def saved_plan_reports(plans: list[ExplainPlan], catalog: Catalog | None = None)
     ]
 
 
-def evidence_plan_findings(plans: list[ExplainPlan], catalog: Catalog | None) -> list[Finding]:
-    """Issues (large sequential scans, spills, large nested loops, misestimates) of each declared plan."""
+def evidence_plan_findings(
+    plans: list[ExplainPlan], catalog: Catalog | None, shares: dict[str, float] | None = None
+) -> list[Finding]:
+    """Issues (large sequential scans, spills, large nested loops, misestimates) of each declared plan,
+    weighed by the explained statement's share of workload time where the digest has it (`shares`, by
+    shape id)."""
     findings: list[Finding] = []
     for index, (plan, report) in enumerate(zip(plans, saved_plan_reports(plans, catalog), strict=True)):
-        findings += plan_issue_findings(report, plan_subject(plan, index), plan.source, plan.line)
+        subject = plan_subject(plan, index)
+        share = (shares or {}).get(subject)
+        findings += plan_issue_findings(report, subject, plan.source, plan.line, share=share)
     return findings
