@@ -65,7 +65,9 @@ class LiveSession:
         self.options = options
         self.log = log
         self.warmup_s = warmup_s
-        self.dir: Path = options.workdir / "live"
+        # this run's own folder: the service appends to its logs, and another run's lines (an --out used
+        # before) must never become this run's evidence; a resumed run keeps its id and its logs
+        self.dir: Path = options.workdir / "live" / options.run_id
         self.service: ServiceProcess | None = None
         self.db: Path | None = sqlite_path(spec)
         self.generation = 0
