@@ -20,6 +20,7 @@ from perfpilot.cli.threads import resume, threads
 app = typer.Typer(
     name="perfpilot",
     help="A performance engineer's workflow: profile, analyse, optimise, validate.",
+    rich_markup_mode=None,  # a docstring's single line breaks are wrapping, not layout
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

@@ -13,7 +13,9 @@ import typer
 if TYPE_CHECKING:
     from perfpilot.workload.models import WorkloadDigest
 
-app = typer.Typer(help="Database workload tools: digest, advise, explain.", no_args_is_help=True)
+app = typer.Typer(
+    help="Database workload tools: digest, advise, explain.", rich_markup_mode=None, no_args_is_help=True
+)
 
 _FINGERPRINT_WIDTH = 70
 

@@ -26,6 +26,7 @@ class _RunByDefault(TyperGroup):
 
 
 app = typer.Typer(
+    rich_markup_mode=None,
     cls=_RunByDefault,
     help="Evaluate perfpilot on incidents (recorded from real components or generated): `eval [PATH ...]`, "
     "`eval new ID`, `eval record TARGET`.",

@@ -9,7 +9,7 @@ import typer
 
 from perfpilot.cli.errors import fail
 
-app = typer.Typer(help="List, show and run skills.", no_args_is_help=True)
+app = typer.Typer(help="List, show and run skills.", rich_markup_mode=None, no_args_is_help=True)
 
 
 @app.command("list")
