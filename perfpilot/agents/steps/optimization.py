@@ -12,6 +12,8 @@ from perfpilot.artifacts import Change, Finding, ImplementationPlan, RootCauseRe
 from perfpilot.artifacts.findings import rank_findings
 from perfpilot.artifacts.plan import ChangeGroup
 from perfpilot.evidence.bundle import EvidenceBundle
+from perfpilot.skills.cost_optimization.pricing import CONSTRAINED_P95
+from perfpilot.skills.validation.projection import capacity_reliefs, remeasure_first
 
 QUICK_WIN_DAYS = 1.0
 RISK_ORDER = {"low": 0, "medium": 1, "high": 2}
@@ -77,13 +79,31 @@ def plan_from_findings(findings: list[Finding]) -> ImplementationPlan:
     return ImplementationPlan(changes=unique, deployment_sequence=[c.id for c in order], notes=notes)
 
 
+def remeasure_notes(plan: ImplementationPlan, findings: list[Finding], evidence: EvidenceBundle) -> list[str]:
+    """A CPU capacity change the plan's other changes are projected to make unnecessary: deploy those
+    first and re-measure (the projection's model, skills/validation/projection.py)."""
+    by_finding = {c.finding_id: c for c in plan.changes}
+    planned = [f for f in findings if f.id in by_finding]
+    notes = []
+    for r in capacity_reliefs(planned, evidence):
+        if remeasure_first(r) and r.finding_id in by_finding:
+            title, after = by_finding[r.finding_id].title, r.rho_before * r.work_left
+            notes.append(
+                f"Re-measure before '{title}': the other planned {r.layer} changes are projected to take CPU "
+                f"p95 from {r.rho_before:.0%} to {after:.0%}, under the {CONSTRAINED_P95:.0%} that made it "
+                "constrained; deploy them first."
+            )
+    return notes
+
+
 def assemble(session: StepSession) -> ImplementationPlan:
     """The plan over the analysis findings and any this step's skills add (kept in the plan)."""
     root_cause = session.inputs.get("root_cause")
     findings = list(root_cause.findings) if isinstance(root_cause, RootCauseReport) else []
     added = [f for output in session.outputs() for f in output.findings]
     plan = plan_from_findings(findings + added)
-    return plan.model_copy(update={"findings": added})
+    notes = [*plan.notes, *remeasure_notes(plan, findings + added, session.evidence)]
+    return plan.model_copy(update={"findings": added, "notes": notes})
 
 
 def judge(artifact: ImplementationPlan, j: OptimizationJudgement, notes: list[str]) -> ImplementationPlan:

@@ -169,6 +169,19 @@ def _overall(before: Baseline, endpoints: list[EndpointStats], effects: Effects)
     return before.overall.model_copy(update={"latency": LatencyPercentiles(**values)})
 
 
+def capacity_reliefs(findings: list[Finding], evidence: EvidenceBundle) -> list[Relief]:
+    """The planned CPU capacity changes, each judged at the utilisation the other planned changes leave
+    (which does not depend on the endpoints they concern)."""
+    workload_total_s = sum(d.total_time_s for d in evidence.workloads)
+    effects = collect_effects(findings, evidence, endpoint_layers(evidence), workload_total_s, [])
+    return effects.reliefs
+
+
+def remeasure_first(r: Relief) -> bool:
+    """The other planned changes alone bring the instance under the bound that made it constrained."""
+    return r.own_factor is not None and r.rho_before * r.work_left <= CONSTRAINED_P95
+
+
 def _relief_note(r: Relief) -> str:
     if r.own_factor is None:
         return (
@@ -182,7 +195,7 @@ def _relief_note(r: Relief) -> str:
         f"{both:.0%} with this change too, on {r.servers} vCPU; M/M/c response-time ratio {r.factor:.3f} "
         f"on {r.layer} time, x{r.own_factor:.3f} of it from this change once the others have landed."
     )
-    if fixed <= CONSTRAINED_P95:
+    if remeasure_first(r):
         note += (
             f" At {fixed:.0%} the instance is no longer constrained (the finding's bound is "
             f"{CONSTRAINED_P95:.0%}): re-measure its CPU after the other changes before paying for this one."

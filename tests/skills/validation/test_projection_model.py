@@ -247,3 +247,24 @@ def test_scale_up_alone_keeps_todays_utilisation_model() -> None:
     assert "c: CPU p95 90% -> 45% on 1 vCPU; M/M/c response-time ratio 0.182 on database time." in (
         projection.notes
     )
+
+
+def test_the_plan_says_to_re_measure_before_a_scale_up_the_database_fixes_make_unneeded() -> None:
+    from perfpilot.agents.steps.optimization import plan_from_findings, remeasure_notes
+    from perfpilot.artifacts import Remediation
+    from perfpilot.workload.models import WorkloadDigest
+
+    def planned(f: Finding, title: str, kind: str) -> Finding:
+        rem = Remediation(kind=kind, title=title, content=title, rollback="undo", effort_days=1)  # type: ignore[arg-type]
+        return f.model_copy(update={"remediation": rem, "priority": "high"})
+
+    _, (index, scale_up), evidence = _database_plan(index_saves_s=6)
+    workload = WorkloadDigest(source="w", format="f", total_time_s=10)
+    evidence = evidence.model_copy(update={"workloads": [workload]})
+    findings = [planned(index, "Create the index", "ddl"), planned(scale_up, "Scale up db", "infra")]
+    assert remeasure_notes(plan_from_findings(findings), findings, evidence) == [
+        "Re-measure before 'Scale up db': the other planned database changes are projected to take CPU p95 "
+        "from 90% to 36%, under the 85% that made it constrained; deploy them first."
+    ]
+    alone = findings[1:]
+    assert remeasure_notes(plan_from_findings(alone), alone, evidence) == []
