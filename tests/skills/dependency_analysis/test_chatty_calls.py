@@ -13,6 +13,7 @@ from perfpilot.evidence.otlp import load_otlp
 from perfpilot.skills.dependency_analysis.call_gaps import GapTimes, gap_times
 from perfpilot.skills.dependency_analysis.dependencies import PeerWait, peer_waits
 from perfpilot.skills.dependency_analysis.findings import sequential_finding
+from perfpilot.skills.profiling.attribution import from_traces
 
 TRACES = Path(__file__).resolve().parents[2] / "fixtures" / "otel" / "storefront-chatty-quote.otlp.json"
 QUOTE = "GET /baskets/{id}/quote"
@@ -99,3 +100,18 @@ def test_a_span_wrapping_each_call_encloses_it_and_proves_no_work_between() -> N
     trace = Trace(trace_id="t", spans=[root, item1, a, item2, b])
     # 11 -> 18 ms between the calls: item1's and item2's own time around their calls is unexplained.
     assert gap_times([a, b], trace) == GapTimes(unattributed_ns=7_000_000)
+
+
+def test_profiler_puts_the_time_between_the_quote_calls_in_no_layer(traces: list[Trace]) -> None:
+    """The recorded quotes: one SELECT, then a run of GET /prices/{sku} calls with no storefront span
+    between them; that time (10.5 ms over the two quotes) is unattributed, not application time."""
+    times = from_traces(traces)
+    assert times is not None
+    quote = times.per_endpoint[QUOTE]
+    assert quote["between_calls"] == pytest.approx((4.084416 + 6.455315) / 1000, abs=1e-9)
+    assert quote["external"] == pytest.approx((11.271071 + 22.072909 + 0.411499 + 0.241818) / 1000, abs=1e-9)
+    assert quote["application"] == pytest.approx(0.025784513, abs=1e-9)
+    assert quote["database"] + quote["application"] + quote["external"] + quote["between_calls"] == (
+        pytest.approx((35.892753 + 40.046422) / 1000, abs=1e-9)
+    )
+    assert times.per_endpoint["GET /baskets/{id}"]["between_calls"] == 0.0
