@@ -91,13 +91,13 @@ def gap_times(calls: list[Span], trace: Trace) -> GapTimes:
     """Split the time between `calls` (spans of `trace`) into traced work, the peer still answering, and
     unattributed time; traced work wins where the peer's span is still open (the client has moved on)."""
     ancestors, under = _related(calls, trace)
-    passed_over = ancestors | {c.span_id for c in calls}
-    traced = [(s.start_ns, s.end_ns) for s in trace.spans if s.span_id not in passed_over | under]
-    answering = [(s.start_ns, s.end_ns) for s in trace.spans if s.span_id in under]
+    not_work = ancestors | under | {c.span_id for c in calls}
+    traced = [(s.start_ns, s.end_ns) for s in trace.spans if s.span_id not in not_work]
+    either = sorted(traced + [(s.start_ns, s.end_ns) for s in trace.spans if s.span_id in under])
     work = peer = idle = 0
     for lo, hi in gaps(calls):
         by_work = covered_ns(traced, lo, hi)
-        by_either = covered_ns(traced + answering, lo, hi)
+        by_either = covered_ns(either, lo, hi)
         work += by_work
         peer += by_either - by_work
         idle += (hi - lo) - by_either
