@@ -110,10 +110,11 @@ def _baseline(report: RunReport) -> list[str]:
         *table(("endpoint", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "error rate"), rows),
     ]
     if b.layer_time_share:
-        lines += [
-            "Share of request time: " + ", ".join(f"{k} {share(v)}" for k, v in b.layer_time_share.items()),
-            "",
-        ]
+        parts = [f"{k} {share(v)}" for k, v in b.layer_time_share.items()]
+        rest = 1 - sum(b.layer_time_share.values())
+        if rest >= 0.005:  # traced time between calls to other services that no span attributes
+            parts.append(f"unattributed between calls {share(rest)}")
+        lines += ["Share of request time: " + ", ".join(parts), ""]
     inv = report.inventory
     if inv.slo_breaches:
         lines += [

@@ -8,9 +8,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Literal
 
 from perfpilot.evidence.models import Span, Trace
-from perfpilot.skills.dependency_analysis.calls import is_external, peer_label, uncovered_ns, union_ns
+from perfpilot.skills.dependency_analysis.call_gaps import GapTimes, gap_times
+from perfpilot.skills.dependency_analysis.calls import is_external, peer_label, union_ns
 from perfpilot.skills.profiling.attribution import endpoint_of
 
 
@@ -31,7 +33,7 @@ class PeerWait:
     wait_ms: list[float]  # per trace of the endpoint: wall time waiting on this peer (overlaps merged)
     summed_ms: list[float]  # per trace: call durations added up (equals wait_ms when calls are sequential)
     longest_ms: list[float]  # per trace: the longest single call
-    between_ms: list[float]  # per trace: time between consecutive calls that no other span covers
+    between: list[GapTimes]  # per trace: the time between consecutive calls, by what the spans show of it
     request_ms: list[float]  # per trace: the root span's duration
     call_ms: list[float]  # every call's duration
     failed_calls: int
@@ -52,23 +54,17 @@ class PeerWait:
         waited = sum(self.wait_ms)
         return self.calls_per_request >= 2 and waited > 0 and waited >= 0.9 * sum(self.summed_ms)
 
+    def between_ms(self, part: Literal["traced", "answering", "unattributed"]) -> list[float]:
+        """Per trace, one part of the time between the calls ('traced', 'answering', 'unattributed')."""
+        return [int(getattr(g, f"{part}_ns")) / 1e6 for g in self.between]
+
     def request_p95_without_wait(self) -> float:
-        return percentile([max(0.0, r - w) for r, w in zip(self.request_ms, self.wait_ms, strict=True)], 0.95)
-
-
-def between_calls_ms(calls: list[Span], trace: Trace) -> float:
-    """Time between one call's end and the next call's start that no other span starting in that gap
-    covers: the request is issuing the next call (building it, reading the last answer, the loop), time
-    that exists only because the calls are made one at a time."""
-    ids = {c.span_id for c in calls}
-    others = [s for s in trace.spans if s.span_id not in ids]
-    total: int = 0
-    end: int | None = None
-    for call in sorted(calls, key=lambda c: (c.start_ns, c.end_ns)):
-        if end is not None and call.start_ns > end:
-            total += uncovered_ns(end, call.start_ns, others)
-        end = call.end_ns if end is None else max(end, call.end_ns)
-    return total / 1e6
+        """p95 of the requests without their calls to the peer (the wait and the peer still answering)."""
+        kept = [
+            max(0.0, r - w - a)
+            for r, w, a in zip(self.request_ms, self.wait_ms, self.between_ms("answering"), strict=True)
+        ]
+        return percentile(kept, 0.95)
 
 
 def _peer_calls(trace: Trace) -> dict[str, list[Span]]:
@@ -101,9 +97,7 @@ def peer_waits(traces: list[Trace]) -> list[PeerWait]:
                     wait_ms=[union_ns(calls) / 1e6 for calls in per_trace],
                     summed_ms=[sum(c.duration_ms for c in calls) for calls in per_trace],
                     longest_ms=[max((c.duration_ms for c in calls), default=0.0) for calls in per_trace],
-                    between_ms=[
-                        between_calls_ms(calls, t) for calls, t in zip(per_trace, group, strict=True)
-                    ],
+                    between=[gap_times(calls, t) for calls, t in zip(per_trace, group, strict=True)],
                     request_ms=[t.root.duration_ms for t in group],
                     call_ms=[c.duration_ms for c in every_call],
                     failed_calls=sum(1 for c in every_call if c.error),

@@ -28,7 +28,9 @@ def _evidence(wait: PeerWait) -> EvidenceRef:
             "call_p50_ms": round(percentile(wait.call_ms, 0.5), 3),
             "call_p95_ms": round(percentile(wait.call_ms, 0.95), 3),
             "call_error_rate": round(wait.failed_calls / wait.calls, 4) if wait.calls else 0.0,
-            "between_calls_ms_per_request": round(_mean(wait.between_ms), 3),
+            "traced_between_calls_ms_per_request": round(_mean(wait.between_ms("traced")), 3),
+            "answering_between_calls_ms_per_request": round(_mean(wait.between_ms("answering")), 3),
+            "unattributed_between_calls_ms_per_request": round(_mean(wait.between_ms("unattributed")), 3),
             "request_p95_ms": round(percentile(wait.request_ms, 0.95), 3),
         },
     )
@@ -68,8 +70,9 @@ def dependency_finding(wait: PeerWait, all_request_ms: float) -> Finding:
         subject=f"{wait.peer} (called by {wait.endpoint})",
         title=f"{wait.endpoint} spends {wait.share:.0%} of its time waiting on {wait.peer}",
         root_cause=(
-            f"The request waits on {wait.peer} on the request path; the service's own work is "
-            f"{1 - wait.share:.0%} of its time, so in-house optimisation cannot remove the wait."
+            f"The request waits on {wait.peer} on the request path for {wait.share:.0%} of its time, a wait "
+            f"no in-house optimisation removes; the other {1 - wait.share:.0%} is its database calls, its "
+            "own work and time no span attributes."
         ),
         impact=round(impact, 4),
         estimate=ImpactEstimate(
@@ -77,8 +80,9 @@ def dependency_finding(wait: PeerWait, all_request_ms: float) -> Finding:
             current=round(request_p95, 3),
             expected=round(without, 3),
             unit="ms",
-            method="p95 of each traced request minus its wait on the peer: the bound for taking the call "
-            "off the request path; timeouts, caching or a provider change recover part of it",
+            method="p95 of each traced request minus its calls to the peer (the wait, and the peer still "
+            "answering after the client's span closed): the bound for taking the calls off the request "
+            "path; timeouts, caching or a provider change recover part of it",
         ),
         priority=priority_from_impact(impact),
         complexity="architecture_limitation",
@@ -97,13 +101,30 @@ def dependency_finding(wait: PeerWait, all_request_ms: float) -> Finding:
 
 def sequential_finding(wait: PeerWait, all_request_ms: float) -> Finding:
     """Several calls per request, one after another: issuing them concurrently (or as one batch call)
-    makes the wait that of the longest call, and the time spent between the calls goes with them."""
+    makes the wait that of the longest call, and the time between the calls that belongs to them goes too.
+
+    What the fix removes, per request (call_gaps.py says what each part of the time between calls is):
+    the calls' wait beyond the longest one; the peer still answering after a call's span closed (the call
+    itself); and the unattributed time between the calls, counted as the cost of issuing one call after
+    another (building each request, reading and decoding each answer, the loop) and the scheduling waits
+    that stretch of the request was exposed to. What stays: the service's traced work between the calls
+    (INTERNAL spans, database calls, calls to other peers). The trace cannot tell untraced per-item work
+    from issuing cost; the finding says how much of the estimate is unattributed time, so a reader who
+    knows the loop does untraced work there discounts it (or traces it: then it is application time)."""
     waited = _mean(wait.wait_ms)
-    between = _mean(wait.between_ms)
-    current = waited + between
+    answering = _mean(wait.between_ms("answering"))
+    unattributed = _mean(wait.between_ms("unattributed"))
+    traced = _mean(wait.between_ms("traced"))
+    current = waited + answering + unattributed
     expected = _mean(wait.longest_ms)
-    saved = sum(wait.wait_ms) + sum(wait.between_ms) - sum(wait.longest_ms)
+    saved = (
+        sum(wait.wait_ms)
+        + sum(wait.between_ms("answering"))
+        + sum(wait.between_ms("unattributed"))
+        - sum(wait.longest_ms)
+    )
     impact = min(1.0, saved / all_request_ms) if all_request_ms > 0 else 0.0
+    stays = f" The {traced:.0f} ms of traced work between the calls stays." if traced >= 0.5 else ""
     return Finding(
         id=stable_id("dep", "sequential_external_calls", wait.endpoint, wait.peer),
         skill=SKILL_NAME,
@@ -114,9 +135,10 @@ def sequential_finding(wait: PeerWait, all_request_ms: float) -> Finding:
         "after another",
         root_cause=(
             f"The calls to {wait.peer} do not overlap: the request waits for their sum "
-            f"({waited:.0f} ms on average) and spends {between:.0f} ms more between them issuing the next "
-            "one. If they do not need each other's results, issued together (or as one batch call) they "
-            "take about as long as the longest one."
+            f"({waited + answering:.0f} ms on average) and spends {unattributed:.0f} ms more between them "
+            "that no span attributes (issuing the next call, reading the last answer, scheduling waits; "
+            f"untraced work of the loop would look the same).{stays} If the calls do not need each other's "
+            "results, issued together (or as one batch call) they take about as long as the longest one."
         ),
         impact=round(impact, 4),
         estimate=ImpactEstimate(
@@ -124,9 +146,12 @@ def sequential_finding(wait: PeerWait, all_request_ms: float) -> Finding:
             current=round(current, 3),
             expected=round(expected, 3),
             unit="ms",
-            method="mean per request now: the calls' wait plus the time between consecutive calls that no "
-            "other span covers (issuing each call); after: the mean longest single call (calls issued "
-            "concurrently, or the peer's batch endpoint as one call)",
+            method="mean per request now: the calls' wait (with the peer still answering after a call's "
+            f"span closed) plus the time between consecutive calls that no span covers ({unattributed:.1f} "
+            "ms, taken as the cost of issuing the calls one at a time: it stays if it is untraced work of "
+            "the loop); traced work between the calls is not counted. After: the mean longest single call "
+            "(the peer's batch endpoint as one call; calls issued concurrently still pay each call's "
+            "client-side work, overlapped with the waits)",
         ),
         priority=priority_from_impact(impact),
         complexity="complex",

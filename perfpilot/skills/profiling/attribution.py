@@ -1,7 +1,13 @@
 """Attribute request time to layers (database, external calls, application) from traces or metrics.
 
 In traces, the database's time is its calls' wall time plus the gaps inside runs of one repeated
-statement (round_trips.py): round trips an access pattern makes are database-layer time."""
+statement (round_trips.py): round trips an access pattern makes are database-layer time. External time is
+the calls to other services plus the peer still answering after a call's span closed; the time between
+consecutive external calls that no span covers is kept apart as unattributed (call_gaps.py: it is the
+client issuing the calls, untraced code, or scheduling waits, and the trace cannot say which), so it is
+neither called application time nor put in any layer's share. Application time is the rest of the
+request: the service's own spans and the SERVER span's time outside its calls, before, after and
+around them."""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from dataclasses import dataclass, field
 
 from perfpilot.evidence.bundle import EvidenceBundle
 from perfpilot.evidence.models import Trace
+from perfpilot.skills.dependency_analysis.call_gaps import gap_times
 from perfpilot.skills.dependency_analysis.calls import is_database, is_external, peer_label, union_ns
 from perfpilot.skills.profiling.round_trips import round_trip_gaps_ns
 
@@ -21,6 +28,7 @@ class LayerTimes:
     database: float = 0.0
     external: float = 0.0
     application: float = 0.0
+    between_calls: float = 0.0  # between consecutive external calls, covered by no span: unattributed
     method: str = ""
     per_endpoint: dict[str, dict[str, float]] = field(default_factory=dict)
     # per endpoint: seconds in calls to each peer (summed over call spans, so overlapping calls add up)
@@ -28,9 +36,11 @@ class LayerTimes:
 
     @property
     def total(self) -> float:
-        return self.database + self.external + self.application
+        return self.database + self.external + self.application + self.between_calls
 
     def shares(self) -> dict[str, float]:
+        """Each layer's share of request time; the time between calls no span attributes is in no layer,
+        so the shares then add up to less than 1."""
         total = self.total
         if total <= 0:
             return {}
@@ -61,16 +71,20 @@ def from_traces(traces: list[Trace]) -> LayerTimes | None:
         called = union_ns([s for s in trace.spans if is_database(s)])
         db = min(total, (called + round_trip_gaps_ns(trace.spans)) / 1e9)
         calls = [s for s in trace.spans if is_external(s)]
-        ext = min(union_ns(calls) / 1e9, max(0.0, total - db))
-        app = max(0.0, total - db - ext)
+        between = gap_times(calls, trace)
+        ext = min((union_ns(calls) + between.answering_ns) / 1e9, max(0.0, total - db))
+        idle = min(between.unattributed_ns / 1e9, max(0.0, total - db - ext))
+        app = max(0.0, total - db - ext - idle)
         times.database += db
         times.external += ext
+        times.between_calls += idle
         times.application += app
         endpoint = endpoint_of(trace)
         ep = per[endpoint]
         ep["database"] += db
         ep["application"] += app
         ep["external"] += ext
+        ep["between_calls"] += idle
         ep["requests"] += 1
         for call in calls:
             peers[endpoint][peer_label(call)] += call.duration_ms / 1000

@@ -14,6 +14,7 @@ from perfpilot.figures import share as percent
 from perfpilot.skills.profiling.attribution import LayerTimes
 
 CPU_SATURATION = 0.85
+NOT_LAYERS = frozenset({"requests", "between_calls"})
 
 
 def _worst(pressures: dict[str, float], endpoints: list[str] | None = None) -> float:
@@ -30,7 +31,8 @@ def _layer_pressure(layers: dict[str, float], layer: str, breach: tuple[float, f
     request = sum(v for k, v in layers.items() if k != "requests")
     if request <= 0:
         return 1.0
-    at_p95 = {k: p95 * v / request for k, v in layers.items() if k != "requests" and v > 0}
+    # time between external calls that no span attributes is part of the request, but no layer's
+    at_p95 = {k: p95 * v / request for k, v in layers.items() if k not in NOT_LAYERS and v > 0}
     excess = p95 - target
     own = at_p95.get(layer, 0.0)
     if own > target or own >= excess or not any(ms >= excess for ms in at_p95.values()):

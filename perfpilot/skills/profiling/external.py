@@ -32,6 +32,8 @@ def external_bottlenecks(times: LayerTimes, pressures: dict[str, float]) -> list
         peer = max(sorted(peers), key=lambda p: peers[p]) if peers else UNNAMED_PEER
         requests = layers.get("requests", 0.0)
         per_request_ms = external / requests * 1000 if requests else 0.0
+        between_ms = layers.get("between_calls", 0.0) / requests * 1000 if requests else 0.0
+        gap_note = f"; {between_ms:.0f} ms per request between calls no span attributes" if between_ms else ""
         found.append(
             Bottleneck(
                 id=stable_id("bn", "external", endpoint, peer),
@@ -43,13 +45,15 @@ def external_bottlenecks(times: LayerTimes, pressures: dict[str, float]) -> list
                 metrics={
                     "external_share": round(endpoint_share, 4),
                     "external_ms_per_request": round(per_request_ms, 3),
+                    "unattributed_between_calls_ms_per_request": round(between_ms, 3),
                     "pressure": round(press, 4),
                 },
                 evidence=[
                     EvidenceRef(
                         source=times.method,
                         excerpt=f"{int(requests)} traces of {endpoint}; calls to "
-                        + ", ".join(f"{p} {s * 1000:.0f} ms" for p, s in sorted(peers.items())),
+                        + ", ".join(f"{p} {s * 1000:.0f} ms" for p, s in sorted(peers.items()))
+                        + gap_note,
                         values={
                             "traces": requests,
                             "external_s": round(external, 3),

@@ -20,6 +20,9 @@ class EndpointLayers:
     application_s: float
     requests: float = 0.0
     """Requests those seconds came from (traces: one per trace; 0 when unknown)."""
+    external_s: float = 0.0
+    """The part of application_s spent waiting on other services (traces only): no change to this
+    service's CPU shortens it."""
 
     @property
     def total_s(self) -> float:
@@ -32,6 +35,10 @@ class EndpointLayers:
     @property
     def database_share(self) -> float:
         return self.database_s / self.total_s if self.total_s > 0 else 0.0
+
+    @property
+    def external_share(self) -> float:
+        return self.external_s / self.total_s if self.total_s > 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -84,9 +91,13 @@ def endpoint_layers(evidence: EvidenceBundle) -> LayerSplit:
             endpoints={
                 name: EndpointLayers(
                     database_s=v.get("database", 0.0),
-                    # time waiting on other services is not database time: it stays with the rest
-                    application_s=v.get("application", 0.0) + v.get("external", 0.0),
+                    # time waiting on other services and the unattributed time between those calls
+                    # are not database time: they stay with the rest
+                    application_s=v.get("application", 0.0)
+                    + v.get("external", 0.0)
+                    + v.get("between_calls", 0.0),
                     requests=v.get("requests", 0.0),
+                    external_s=v.get("external", 0.0),
                 )
                 for name, v in sorted(traced.per_endpoint.items())
             },

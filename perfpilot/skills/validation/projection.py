@@ -12,12 +12,15 @@ The model, per endpoint e with latency percentile v (p50 .. p99, max):
    r_e = min(MAX_REDUCTION, sum of the shares on e): fixes to different queries add up, and some
    database time always remains.
 3. CPU. A planned 'cpu_util_p95:<instance>' change from rho_b to rho_a multiplies the time of the layer
-   that instance serves by the M/M/c response-time ratio q (queueing.py; c = the instance's vCPUs).
+   that instance serves by the M/M/c response-time ratio q (queueing.py; c = the instance's vCPUs). The
+   time e waits on other services (x_e, its traced external share: the calls and the peer still answering)
+   is the peers' and keeps its length; the unattributed time between those calls (client work, scheduling
+   waits) runs in this service and is application time here.
 4. Waiting removed. A planned 'request_time_ms' estimate (mean request time before and after, e.g. a
    pool wait removed) gives w_e = after / before on the endpoints it names (1 elsewhere); a planned
    'external_ms_per_request:<e>' estimate (time per request spent on calls to other services, e.g.
    sequential calls batched) gives w_e = 1 - (before - after) / e's mean traced request time.
-5. Core factor g_e = (d_e (1 - r_e) q_db + (1 - d_e) q_app) w_e; v' = g_e v.
+5. Core factor g_e = (d_e (1 - r_e) q_db + (1 - d_e - x_e) q_app + x_e) w_e; v' = g_e v.
 6. Caches. A planned cache with hit ratio h answers h of e's requests at a hit cost H (CDN edge hit
    EDGE_HIT_MS, application cache CACHE_HIT_MS) instead of computing them: v'' = (1 - h) v' + h min(H, v').
 Tail percentiles use the same factors (the shape of each part's distribution is assumed unchanged).
@@ -110,8 +113,11 @@ def _applies(endpoints: tuple[str, ...], name: str | None) -> bool:
     return not endpoints or name in endpoints
 
 
-def core_factor(database_share: float, effects: Effects, name: str | None) -> float:
-    """g = d (1 - r) q_db + (1 - d) q_app for the endpoint `name` (None: effects on every endpoint)."""
+def core_factor(
+    database_share: float, effects: Effects, name: str | None, external_share: float = 0.0
+) -> float:
+    """g = d (1 - r) q_db + (1 - d - x) q_app + x for the endpoint `name` (None: effects on every
+    endpoint); x, the time spent waiting on other services, is not this service's to speed up."""
     cut = min(MAX_REDUCTION, sum(c.share for c in effects.cuts if _applies(c.endpoints, name)))
     q_db, q_app = 1.0, 1.0
     for r in effects.reliefs:
@@ -122,7 +128,8 @@ def core_factor(database_share: float, effects: Effects, name: str | None) -> fl
     waits = 1.0
     for w in effects.waits:
         waits *= w.factor if _applies(w.endpoints, name) else 1.0
-    return (database_share * (1 - cut) * q_db + (1 - database_share) * q_app) * waits
+    own = max(0.0, 1 - database_share - external_share)
+    return (database_share * (1 - cut) * q_db + own * q_app + (1 - database_share - own)) * waits
 
 
 def project_value(value: float | None, factor: float, caches: list[CacheHits]) -> float | None:
@@ -138,11 +145,14 @@ def _projected_latency(lat: LatencyPercentiles, factor: float, caches: list[Cach
     return LatencyPercentiles(**{p: project_value(getattr(lat, p), factor, caches) for p in PERCENTILES})
 
 
-def _database_share(before: Baseline, split: LayerSplit, name: str) -> float:
+def _shares(before: Baseline, split: LayerSplit, name: str) -> tuple[float, float]:
+    """(database share, external share) of the endpoint's time: its traced or metered split, else the
+    baseline's overall layer shares."""
     layers = split.endpoints.get(name)
     if layers is not None and layers.total_s > 0:
-        return layers.database_share
-    return before.layer_time_share.get("database", 0.0)
+        return layers.database_share, layers.external_share
+    shares = before.layer_time_share
+    return shares.get("database", 0.0), shares.get("external", 0.0)
 
 
 def _overall(before: Baseline, endpoints: list[EndpointStats], effects: Effects) -> EndpointStats:
@@ -151,7 +161,8 @@ def _overall(before: Baseline, endpoints: list[EndpointStats], effects: Effects)
     parts_after = [(e.requests, e.latency) for e in endpoints]
     if not any(n > 0 for n, _ in parts_before):
         shared = [c for c in effects.caches if not c.endpoints]
-        factor = core_factor(before.layer_time_share.get("database", 0.0), effects, None)
+        shares = before.layer_time_share
+        factor = core_factor(shares.get("database", 0.0), effects, None, shares.get("external", 0.0))
         return before.overall.model_copy(update={"latency": _projected_latency(lat, factor, shared)})
     values: dict[str, float | None] = {}
     for p in PERCENTILES:
@@ -248,7 +259,8 @@ def project(
     effects = collect_effects(chosen, evidence, split, workload_total_s, names)
     endpoints = []
     for stats in before.endpoints:
-        factor = core_factor(_database_share(before, split, stats.name), effects, stats.name)
+        database_share, external_share = _shares(before, split, stats.name)
+        factor = core_factor(database_share, effects, stats.name, external_share)
         caches = [c for c in effects.caches if stats.name in c.endpoints]
         endpoints.append(
             stats.model_copy(update={"latency": _projected_latency(stats.latency, factor, caches)})

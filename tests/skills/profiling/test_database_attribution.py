@@ -78,6 +78,14 @@ def test_a_layer_that_cannot_end_the_breach_is_pressed_by_its_own_time() -> None
     assert _layer_pressure(layers, "database", (125.0, 80.0)) == 1.0
 
 
+def test_unattributed_time_between_calls_counts_in_the_request_but_carries_no_breach() -> None:
+    layers = {"database": 0.1, "application": 0.1, "external": 0.2, "between_calls": 0.6, "requests": 4.0}
+    # 200 ms p95 against 100: the 120 ms between calls would cover the excess alone, but it is no layer's;
+    # no layer carries the breach alone (20, 20 and 40 ms), so every layer is pressed.
+    assert _layer_pressure(layers, "external", (200.0, 100.0)) == 1.0
+    assert _layer_pressure(layers, "database", (200.0, 100.0)) == 1.0
+
+
 def _bundle(*workloads: WorkloadDigest, p95: float | None = 10) -> EvidenceBundle:
     target = Target(name="db", slos=Slos(p95_ms=p95), evidence=EvidenceSources(traces=[Path("t.json")]))
     return EvidenceBundle(target=target, workloads=list(workloads))
