@@ -85,6 +85,14 @@ def qualified_name(table: Table) -> str:
     return f"{table.schema_name}.{table.name}"
 
 
+WORKLOAD_CYCLE_DAYS = 30.0
+"""Least statistics window whose counters stand for the workload rather than for what happened lately
+(a bulk load, a one-off job). postgres.ai's "How to find unused indexes" asks that stats_reset be old
+enough for "usage data for at least 1 month" and to postpone the analysis otherwise; a month holds the
+weekly business cycle four times and most month-end jobs once.
+https://postgres.ai/docs/postgres-howtos/performance-optimization/indexing/how-to-find-unused-indexes"""
+
+
 class StatsWindow(CatalogModel):
     """How long the cumulative statistics (pg_stat_*: idx_scan, seq_scan, n_tup_*) have been counting."""
 
@@ -103,6 +111,10 @@ class StatsWindow(CatalogModel):
         if self.floor:
             return f"at least the {span} since the server started (statistics never reset)"
         return f"the {span} since statistics began on {self.since}"
+
+    def covers_cycle(self) -> bool:
+        """Whether the window is at least WORKLOAD_CYCLE_DAYS long."""
+        return self.days >= WORKLOAD_CYCLE_DAYS
 
 
 def _duration(days: float) -> str:

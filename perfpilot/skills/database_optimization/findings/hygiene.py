@@ -12,6 +12,7 @@ from typing import Any
 from perfpilot.artifacts import EvidenceRef, Finding, ImpactEstimate, Remediation
 from perfpilot.artifacts.priority import priority_from_impact
 from perfpilot.skills.database_optimization.catalog.models import (
+    WORKLOAD_CYCLE_DAYS,
     Catalog,
     Index,
     StatsWindow,
@@ -24,11 +25,9 @@ STALE_FRACTION = 0.10
 NEVER_ANALYZED_ROWS = 1000
 HYGIENE_IMPACT = 0.05
 """An unused or redundant index costs writes and storage, not read time: a fixed, small impact."""
-MIN_UNUSED_WINDOW_DAYS = 30.0
-"""Least statistics window over which idx_scan = 0 says an index is unused. postgres.ai's "How to find
-unused indexes" asks that stats_reset be old enough for "usage data for at least 1 month" and to postpone
-the analysis otherwise; a month holds the weekly business cycle four times and most month-end jobs once.
-https://postgres.ai/docs/postgres-howtos/performance-optimization/indexing/how-to-find-unused-indexes"""
+MIN_UNUSED_WINDOW_DAYS = WORKLOAD_CYCLE_DAYS
+"""Least statistics window over which idx_scan = 0 says an index is unused (catalog/models.py: a month,
+postgres.ai's "usage data for at least 1 month")."""
 MIN_READS_PER_DAY = 1.0
 """A table read (seq_scan + idx_scan) less than once a day over the window shows too little workload for
 its unscanned indexes to count as unused: the drop is not recommended (the cautious side)."""
@@ -182,7 +181,7 @@ def index_hygiene_findings(conn: Any, catalog: Catalog) -> IndexHygiene:
     definitions = _index_definitions(conn)
     result = IndexHygiene()
     window = catalog.stats_window
-    long_enough = window is not None and window.days >= MIN_UNUSED_WINDOW_DAYS
+    long_enough = window is not None and window.covers_cycle()
     unjudged = 0
     for table in catalog.tables:
         redundant: set[str] = set()

@@ -37,7 +37,8 @@ def missing_index_finding(
             f"{'that' if len(rec.makes_redundant) == 1 else 'those'} once it is built."
             if rec.makes_redundant
             else ""
-        ),
+        )
+        + (f" Writes: {safe_label(rec.write_load, 600)}." if rec.write_load else ""),
         impact=round(impact, 4),
         estimate=ImpactEstimate(
             metric="workload_time_s",

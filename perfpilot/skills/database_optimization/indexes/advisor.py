@@ -8,7 +8,7 @@ from collections.abc import Callable
 import structlog
 
 from perfpilot.artifacts import Finding
-from perfpilot.skills.database_optimization.catalog.models import Catalog, qualified_name
+from perfpilot.skills.database_optimization.catalog.models import Catalog
 from perfpilot.skills.database_optimization.findings.hygiene import (
     index_hygiene_findings,
     stale_statistics_findings,
@@ -26,36 +26,30 @@ from perfpilot.skills.database_optimization.indexes.keys import canonical_key
 from perfpilot.skills.database_optimization.indexes.models import Advice, IndexRecommendation, QueryCostChange
 from perfpilot.skills.database_optimization.indexes.selection import GreedySelector, Selection
 from perfpilot.skills.database_optimization.indexes.whatif import WhatIf
+from perfpilot.skills.database_optimization.indexes.write_load import WriteCharges, write_charges
 from perfpilot.skills.database_optimization.plans.workload import explain_workload
 from perfpilot.workload.models import QueryShape
 
 log = structlog.get_logger(__name__)
 
-# Planner cost charged per written row per extra index (about one random page write, random_page_cost).
-INDEX_WRITE_COST = 4.0
-# A table whose writes since the statistics reset exceed this many times its rows is write-heavy.
-WRITE_HEAVY_CHURN = 10.0
-
-
-def _write_penalty(
-    uses: list[QueryUse], catalog: Catalog, min_benefit: float, total: float
-) -> Callable[[IndexCandidate], float]:
-    """Per-candidate write overhead: DML statements of the workload on its table, charged
-    INDEX_WRITE_COST each, plus, for write-heavy tables (catalog n_tup_ins/upd/del), an extra
-    `min_benefit` share of the workload cost, so the index must save at least twice the threshold."""
+def _write_charges(uses: list[QueryUse], catalog: Catalog) -> WriteCharges:
+    """The workload's write statements and reads per table, with the tables' counted write loads."""
     writes: dict[str, float] = {}
+    reads: dict[str, float] = {}
     for use in uses:
         if use.written_table:
             writes[use.written_table] = writes.get(use.written_table, 0.0) + use.count
-    heavy: set[str] = set()
-    for table in catalog.tables:
-        churn = (table.inserts or 0) + (table.updates or 0) + (table.deletes or 0)
-        if table.row_count and churn > WRITE_HEAVY_CHURN * table.row_count:
-            heavy.add(qualified_name(table))
+        if use.kind != "insert":
+            for table in use.tables:
+                reads[table] = reads.get(table, 0.0) + use.count
+    return write_charges(catalog, writes, reads)
+
+
+def _write_penalty(charges: WriteCharges) -> Callable[[IndexCandidate], float]:
+    """Per-candidate write overhead: the rows written to its table charged INDEX_WRITE_COST each."""
 
     def penalty(candidate: IndexCandidate) -> float:
-        charged = writes.get(candidate.table, 0.0) * INDEX_WRITE_COST
-        return charged + (min_benefit * total if candidate.table in heavy else 0.0)
+        return charges.penalty(candidate.table)
 
     return penalty
 
@@ -96,7 +90,8 @@ def redundant_with(candidate: IndexCandidate, catalog: Catalog) -> list[str]:
 
 
 def _recommendations(
-    selection: Selection, uses: list[QueryUse], whatif: WhatIf, dialect: str, total: float
+    selection: Selection, uses: list[QueryUse], whatif: WhatIf, dialect: str, total: float,
+    charges: WriteCharges,
 ) -> list[IndexRecommendation]:
     recommendations = []
     final = frozenset(selection.chosen)
@@ -132,6 +127,7 @@ def _recommendations(
                 size_mb=round(whatif.size_bytes(candidate) / 1048576, 2),
                 method=whatif.method,
                 makes_redundant=redundant_with(candidate, whatif.catalog),
+                write_load=charges.sentence(candidate.table),
             )
         )
     return recommendations
@@ -168,16 +164,17 @@ def advise(
     with open_evaluator(catalog, dsn, dialect, notes) as whatif:
         priced = _priced(uses, whatif, notes)
         total = sum(whatif.cost(u, frozenset()) * u.count for u in priced) or 1.0
+        charges = _write_charges(uses, catalog)
         selector = GreedySelector(
             priced,
             generate_candidates(priced, catalog, max_columns=max_columns, covering=covering),
             whatif,
             budget_bytes=storage_budget_mb * 1048576 if storage_budget_mb is not None else None,
             min_benefit=min_benefit,
-            penalty=_write_penalty(uses, catalog, min_benefit, total),
+            penalty=_write_penalty(charges),
         )
         selection = selector.best()
-        recommendations = _recommendations(selection, priced, whatif, dialect, total)
+        recommendations = _recommendations(selection, priced, whatif, dialect, total, charges)
         if dsn is not None and dialect == "postgres" and whatif.method == "hypopg":
             hygiene = index_hygiene_findings(whatif.conn, catalog)  # type: ignore[attr-defined]
             findings.extend(hygiene.findings)

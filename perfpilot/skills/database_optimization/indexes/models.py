@@ -40,6 +40,11 @@ class IndexRecommendation(BaseModel):
     makes_redundant: list[str] = Field(
         default_factory=list, description="Existing indexes whose keys are a leading prefix of this one's."
     )
+    write_load: str | None = Field(
+        default=None,
+        description="What the table's write counters say over their statistics window and what was charged "
+        "(indexes/write_load.py); None when the catalog counts no writes to it.",
+    )
 
 
 class Advice(BaseModel):
