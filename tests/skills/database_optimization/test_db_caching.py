@@ -54,3 +54,20 @@ def test_estimate_keeps_one_execution_per_ttl_window() -> None:
     assert finding.remediation is not None and not finding.remediation.auto_applicable
     assert finding.priority == "high"
     assert finding.id == cache_finding(shape(TOP, count=100, mean=0.5), 100.0, "q.jsonl").id
+
+
+def test_calls_with_no_timestamps_have_no_arrival_rate_so_no_saving_is_estimated() -> None:
+    """pg_stat_statements' calls count since its reset: 100 calls in ten minutes or in a year, where a
+    60 s TTL keeps 10 or all 100. The finding says so and puts the query's time at stake, not a saving."""
+    totals = shape(TOP, count=100, mean=0.5).model_copy(update={"first_seen": None, "last_seen": None})
+    finding = cache_finding(totals, workload_time_s=200.0, source="pg_stat_statements.csv")
+    assert finding.estimate is None
+    assert finding.impact == 0.25  # 50 s of the workload's 200 s
+    assert finding.root_cause == (
+        "The same unfiltered aggregate ran 100 times at a mean of 500 ms; it returns the same answer until "
+        "the data changes. The source gives no timestamps (e.g. pg_stat_statements, whose calls count since "
+        "its last reset): over what time they arrived is unknown, so how many a 60 s TTL would keep, and "
+        "what caching saves, is not estimated; the impact is the time the query takes."
+    )
+    timed = cache_finding(shape(TOP, count=100, mean=0.5), workload_time_s=200.0, source="q.jsonl")
+    assert timed.impact == 0.225 and timed.estimate is not None  # 45 s saved: 10 of 100 executions kept

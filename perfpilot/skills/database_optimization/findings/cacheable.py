@@ -4,6 +4,9 @@ A read with no WHERE clause does not depend on the request (its literals are con
 when it aggregates or joins (not a tiny lookup), runs repeatedly and costs real time, caching its result
 (cache-aside with a TTL) removes all but one execution per TTL window. The estimate assumes the
 observed arrival rate continues: executions kept = window / TTL (at least one), the rest become hits.
+The window is the shape's first to last timestamp; a source without timestamps (pg_stat_statements,
+whose calls count since its last reset, or a .sql file) gives calls with no arrival rate, so the finding
+then states the time at stake and says the saving is unknown, with no estimate.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ HEAVY = re.compile(r"\b(group by|join|count\(|sum\(|avg\(|distinct)\b", re.IGNOR
 
 
 def _window_s(shape: QueryShape) -> float | None:
+    if shape.first_seen is None or shape.last_seen is None:
+        return None
     try:
         first = datetime.fromisoformat(str(shape.first_seen))
         last = datetime.fromisoformat(str(shape.last_seen))
@@ -55,8 +60,16 @@ def cache_finding(shape: QueryShape, workload_time_s: float, source: str) -> Fin
     kept = max(1.0, window / TTL_S) if window else 1.0
     kept = min(kept, float(shape.count))
     expected = shape.mean_time_s * kept
-    impact = min(1.0, (shape.total_time_s - expected) / workload_time_s) if workload_time_s > 0 else 0.0
+    saved = shape.total_time_s - expected if window is not None else shape.total_time_s  # else: at stake
+    impact = min(1.0, saved / workload_time_s) if workload_time_s > 0 else 0.0
     label = safe_label(shape.fingerprint, 60)
+    unknown_rate = (
+        ""
+        if window is not None
+        else f" The source gives no timestamps (e.g. pg_stat_statements, whose calls count since its last "
+        f"reset): over what time they arrived is unknown, so how many a {TTL_S:g} s TTL would keep, and what "
+        "caching saves, is not estimated; the impact is the time the query takes."
+    )
     return Finding(
         id=finding_id("cacheable_query", shape.id),
         skill=SKILL_NAME,
@@ -67,6 +80,7 @@ def cache_finding(shape: QueryShape, workload_time_s: float, source: str) -> Fin
         root_cause=(
             f"The same unfiltered aggregate ran {shape.count} times at a mean of "
             f"{shape.mean_time_s * 1000:.0f} ms; it returns the same answer until the data changes."
+            + unknown_rate
         ),
         impact=round(max(0.0, impact), 4),
         estimate=ImpactEstimate(
@@ -75,7 +89,9 @@ def cache_finding(shape: QueryShape, workload_time_s: float, source: str) -> Fin
             expected=round(expected, 6),
             unit="s",
             method=f"cache-aside, {TTL_S:g} s TTL: one execution per TTL window of the observed window",
-        ),
+        )
+        if window is not None
+        else None,
         priority=_priority(impact, shape.mean_time_s),
         complexity="complex",
         remediation=Remediation(
