@@ -22,7 +22,7 @@ from perfpilot.skills.database_optimization.findings.plan_statistics import plan
 from perfpilot.skills.database_optimization.findings.work_mem_spill import work_mem_spill_findings
 from perfpilot.skills.database_optimization.indexes.advisor import advise
 from perfpilot.skills.database_optimization.ingest.log_streams import log_n_plus_one
-from perfpilot.skills.database_optimization.ingest.workload import shape_analysis, top_shapes, workload_time_s
+from perfpilot.skills.database_optimization.ingest.workload import shape_analysis, source_time_s, top_shapes
 from perfpilot.skills.database_optimization.nplusone.detect import DEFAULT_MIN_REPEATS, detect_in_traces
 from perfpilot.skills.database_optimization.plans.evidence import evidence_plan_findings
 from perfpilot.skills.database_optimization.plans.range_shares import with_range_shares
@@ -57,7 +57,7 @@ def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
     dialect: ShapeDialect = loaded.dialect
     catalog = loaded.catalog
     notes = list(loaded.notes)
-    workload_time = workload_time_s(ctx.evidence.workloads)
+    source_time = source_time_s(ctx.evidence.workloads)
     shapes = top_shapes(
         ctx.evidence.workloads, top=inp.top_shapes, focus_tables=inp.focus_tables, dialect=dialect
     )
@@ -65,13 +65,13 @@ def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
     unparsed = 0
     for shape, source in shapes:
         if is_cacheable(shape):
-            findings.append(cache_finding(shape, workload_time, source))
+            findings.append(cache_finding(shape, source_time[source], source))
         analysis = shape_analysis(shape, dialect)
         if not analysis.parsed:
             unparsed += 1
         elif inp.include_anti_patterns:
             found = run_checks(analysis, catalog)
-            findings += [antipattern_finding(p, shape, workload_time, source) for p in found]
+            findings += [antipattern_finding(p, shape, source_time[source], source) for p in found]
     if unparsed:
         notes.append(f"{unparsed} of {len(shapes)} shapes did not parse as {dialect} SQL and were skipped")
     n_plus_one, calls_per_request = (
@@ -87,7 +87,7 @@ def run(inp: DbAnalyzerInput, ctx: SkillContext) -> DbAnalyzerOutput:
             dsn=loaded.dsn,
             dialect=dialect,
             storage_budget_mb=inp.storage_budget_mb,
-            workload_time_s=workload_time,
+            workload_time_s={shape.id: source_time[source] for shape, source in shapes},
         )
         index_method = advice.method
         target_ms = latency_target_ms(ctx.evidence.target.slos)

@@ -128,3 +128,21 @@ def test_n_plus_one_seen_in_traces_is_not_repeated_from_the_log(tmp_path: Path) 
     out = SKILL.invoke({}, SkillContext(evidence=bundle, workdir=tmp_path))
     subjects = [f.subject for f in out.findings if f.kind == "n_plus_one"]
     assert len(subjects) == 1 and subjects[0].startswith("GET /customers/{id}/orders-with-items")
+
+
+def test_a_share_is_taken_within_the_source_that_measured_the_shape(tmp_path: Path) -> None:
+    """pg_stat_statements beside the log counts since its own reset (here 10,000 s of a statement that
+    reads no table): a log shape's share stays its share of the log, whatever the other source's window."""
+    alone = _run(tmp_path)
+    stats = tmp_path / "pg_stat_statements.csv"
+    stats.write_text("query,calls,total_exec_time\nSELECT pg_sleep(0.02),500000,10000000\n")
+    bundle = _bundle(tmp_path)
+    bundle.workloads.append(digest_file(stats, "pg_stat_statements", dialect="sqlite"))
+    assert bundle.workloads[-1].total_time_s == 10_000.0
+    both = SKILL.invoke({}, SkillContext(evidence=bundle, workdir=tmp_path))
+
+    def impact(out: DbAnalyzerOutput) -> float:
+        wanted = ("missing_index", "orders(customer_id)")
+        return next(f.impact for f in out.findings if (f.kind, f.subject) == wanted)
+
+    assert impact(alone) == impact(both) == pytest.approx(40 / 58.5, abs=1e-3)

@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from perfpilot.artifacts import EvidenceRef, Finding, ImpactEstimate, Remediation
 from perfpilot.artifacts.priority import priority_from_impact
 from perfpilot.figures import share
 from perfpilot.skills.database_optimization.findings.format import db_finding, excerpt, safe_label
-from perfpilot.skills.database_optimization.indexes.models import IndexRecommendation
+from perfpilot.skills.database_optimization.indexes.models import IndexRecommendation, QueryCostChange
 from perfpilot.workload.models import QueryShape
 
 
+def _time_share(
+    served: list[tuple[QueryCostChange, QueryShape]], workload_time_s: float | Mapping[str, float]
+) -> float | None:
+    """The served shapes' share of workload time: of one total, or each of the total of the workload that
+    measured it; None when no total is known."""
+    if isinstance(workload_time_s, Mapping):
+        timed = [(shape, workload_time_s.get(shape.id, 0.0)) for _, shape in served]
+        if not any(total > 0 for _, total in timed):
+            return None
+        return sum(shape.total_time_s / total for shape, total in timed if total > 0)
+    return sum(shape.total_time_s for _, shape in served) / workload_time_s if workload_time_s > 0 else None
+
+
 def missing_index_finding(
-    rec: IndexRecommendation, shapes: dict[str, QueryShape], workload_time_s: float, source: str
+    rec: IndexRecommendation,
+    shapes: dict[str, QueryShape],
+    workload_time_s: float | Mapping[str, float],
+    source: str,
 ) -> Finding:
-    """A missing-index finding: impact is the time share of the shapes the index serves; the estimate
-    scales each shape's measured time by the advisor's cost ratio for it."""
+    """A missing-index finding: impact is the time share of the shapes the index serves (of one workload
+    total, or each of the total of the workload that measured it); the estimate scales each shape's
+    measured time by the advisor's cost ratio for it."""
     served = [(q, shapes[q.shape_id]) for q in rec.queries if q.shape_id in shapes]
     current = sum(shape.total_time_s for _, shape in served)
     expected = sum(
         shape.total_time_s * (q.cost_after / q.cost_before if q.cost_before > 0 else 1.0)
         for q, shape in served
     )
-    impact = min(1.0, current / workload_time_s) if workload_time_s > 0 else rec.workload_cost_reduction
+    served_share = _time_share(served, workload_time_s)
+    impact = min(1.0, served_share) if served_share is not None else rec.workload_cost_reduction
     include = f" INCLUDE ({', '.join(rec.include)})" if rec.include else ""
     subject = safe_label(f"{rec.table}({', '.join(rec.columns)}){include}", 200)
     label = safe_label(subject)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import structlog
 
@@ -144,7 +144,7 @@ def advise(
     max_columns: int = 2,
     covering: bool = True,
     explain_plans: bool = True,
-    workload_time_s: float | None = None,
+    workload_time_s: float | Mapping[str, float] | None = None,
 ) -> Advice:
     """Recommend indexes for a workload of query shapes (frequency = `count`, statement = `example`).
 
@@ -152,7 +152,8 @@ def advise(
     SQLite DSN, indexes are built in a sandbox copy; with no DSN, a heuristic (method 'heuristic').
     Read-only against the target in every case. Findings come out in their final form: a missing-index
     finding per recommendation that serves a shape, its impact the served shapes' share of
-    `workload_time_s` (default: the shapes' own total time).
+    `workload_time_s`: one total for every shape, or per shape id the total of the workload that measured
+    it (default: the shapes' own total time).
     """
     started = time.perf_counter()
     dialect = {"postgresql": "postgres", "pg": "postgres", "sqlite3": "sqlite"}.get(dialect, dialect)

@@ -9,9 +9,15 @@ from perfpilot.skills.database_optimization.shapes.models import ShapeAnalysis, 
 from perfpilot.workload.models import QueryShape, WorkloadDigest
 
 
-def workload_time_s(workloads: Sequence[WorkloadDigest]) -> float:
-    """All statement time the loaded workloads recorded (the denominator of every time share)."""
-    return sum(digest.total_time_s for digest in workloads)
+def source_time_s(workloads: Sequence[WorkloadDigest]) -> dict[str, float]:
+    """Each workload's statement time by source: the denominator of the time shares of the shapes it
+    measured. Sources are not summed: each counts over its own window (pg_stat_statements since its last
+    reset, a log over the time it covers), often the same statements twice, so a share of the sum depends
+    on how long each source counted; a share within the source that measured the shape does not."""
+    totals: dict[str, float] = {}
+    for digest in workloads:
+        totals[digest.source] = totals.get(digest.source, 0.0) + digest.total_time_s
+    return totals
 
 
 def shape_analysis(shape: QueryShape, dialect: ShapeDialect) -> ShapeAnalysis:
