@@ -32,9 +32,10 @@ TOP = (
 @pytest.mark.parametrize(
     ("candidate", "expected"),
     [
-        (shape(TOP), True),
+        (shape(TOP, count=20), True),
+        (shape(TOP), False),  # 10 calls in 600 s: one per 60 s TTL window, every call would miss
         (shape(TOP, count=1), False),
-        (shape(TOP, mean=0.01), False),
+        (shape(TOP, count=20, mean=0.01), False),
         (shape("select * from orders where customer_id = ?"), False),
         (shape("select count(*) from orders o join items i on i.o = o.id where o.status = ?"), False),
         (shape("update counters set n = n + ?"), False),

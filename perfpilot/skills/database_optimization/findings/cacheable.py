@@ -45,20 +45,28 @@ def _priority(impact: float, mean_s: float) -> Priority:
     return "medium" if by_share == "low" and mean_s >= USER_VISIBLE_S else by_share
 
 
+def _kept(shape: QueryShape, window: float | None) -> float:
+    """Executions a TTL cache keeps: one per TTL window of the observed window, at most all of them."""
+    return min(max(1.0, window / TTL_S) if window else 1.0, float(shape.count))
+
+
 def is_cacheable(shape: QueryShape) -> bool:
+    """An expensive unfiltered read run repeatedly, whose calls (when timed) come more often than once per
+    TTL: calls further apart than the TTL would all miss, so caching them saves nothing."""
+    window = _window_s(shape)
     return (
         not WHERE.search(shape.fingerprint)
         and bool(READ.match(shape.fingerprint))
         and bool(HEAVY.search(shape.fingerprint))
         and shape.count >= MIN_EXECUTIONS
         and shape.mean_time_s >= MIN_MEAN_S
+        and (window is None or _kept(shape, window) < shape.count)
     )
 
 
 def cache_finding(shape: QueryShape, workload_time_s: float, source: str) -> Finding:
     window = _window_s(shape)
-    kept = max(1.0, window / TTL_S) if window else 1.0
-    kept = min(kept, float(shape.count))
+    kept = _kept(shape, window)
     expected = shape.mean_time_s * kept
     saved = shape.total_time_s - expected if window is not None else shape.total_time_s  # else: at stake
     impact = min(1.0, saved / workload_time_s) if workload_time_s > 0 else 0.0
