@@ -115,6 +115,7 @@ class StepRunner:
                 spent = getattr(exc, "usage", None)
                 if spent is not None:
                     session.budget.charge(spent.input_tokens, spent.output_tokens, spent.model_calls)
+                    context_charged = True  # the model's reported input paid for the prompt and context
                 if self.fallback is None or planner is self.fallback:
                     raise
                 session.notes.append(
@@ -126,6 +127,7 @@ class StepRunner:
             if decision.usage is not None:
                 u = decision.usage
                 session.budget.charge(u.input_tokens, u.output_tokens, u.model_calls)
+                context_charged = True
             elif not context_charged:
                 session.budget.charge(input_tokens=prompt_tokens + sum(i.tokens for i in kept))
                 context_charged = True

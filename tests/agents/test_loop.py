@@ -110,6 +110,43 @@ def test_planner_failure_falls_back_to_offline(tmp_path: Path) -> None:
     assert any("offline planner finished the step" in n for n in outcome.record.notes)
 
 
+class SpendsThenCannotFit:
+    """A model planner whose first call (a skill call) reports `spent` input tokens, then finds no request
+    fits what is left (as the Claude planner does when even a forced submit would overrun)."""
+
+    name = "claude"
+
+    def __init__(self, spent: int) -> None:
+        self.spent = spent
+        self.calls = 0
+
+    def decide(self, session: StepSession) -> Decision:
+        self.calls += 1
+        if self.calls == 1:
+            return Decision(
+                actions=(SkillCall("performance-profiler", {}),), usage=Usage(self.spent, 50, 1)
+            )
+        raise PlannerError("the smallest request does not fit")
+
+
+@pytest.mark.parametrize("spent", [1500, 2500, 2900])
+def test_the_fallback_after_a_model_spent_tokens_charges_no_context_twice(
+    tmp_path: Path, spent: int
+) -> None:
+    """The model's reported input already paid for the prompt and context: the offline planner finishing
+    the step charges only the skill results it adds (cut to what is left) and its artifact (capped), so a
+    step the model left within budget stays within it, and no overrun is blamed on the API."""
+    outcome = _run(SpendsThenCannotFit(spent), tmp=tmp_path)
+    record = outcome.record
+    assert record.planner == "offline" and record.model_calls == 1
+    assert spent + 50 <= record.tokens_used <= record.token_budget == 3000
+    assert not any("over the step's budget" in note for note in record.notes)
+    if spent == 2900:  # the model left less than the submit reserve: the fallback had to submit at once
+        assert record.status == "budget_exhausted"
+        assert record.skills_called == ["performance-profiler"]
+        assert record.tokens_in == 2900  # what the API reported; nothing charged again for the context
+
+
 class Inventing:
     name = "inventing"
 
