@@ -123,16 +123,12 @@ class SpendsThenCannotFit:
     def decide(self, session: StepSession) -> Decision:
         self.calls += 1
         if self.calls == 1:
-            return Decision(
-                actions=(SkillCall("performance-profiler", {}),), usage=Usage(self.spent, 50, 1)
-            )
+            return Decision(actions=(SkillCall("performance-profiler", {}),), usage=Usage(self.spent, 50, 1))
         raise PlannerError("the smallest request does not fit")
 
 
 @pytest.mark.parametrize("spent", [1500, 2500, 2900])
-def test_the_fallback_after_a_model_spent_tokens_charges_no_context_twice(
-    tmp_path: Path, spent: int
-) -> None:
+def test_the_fallback_after_a_model_spent_tokens_charges_no_context_twice(tmp_path: Path, spent: int) -> None:
     """The model's reported input already paid for the prompt and context: the offline planner finishing
     the step charges only the skill results it adds (cut to what is left) and its artifact (capped), so a
     step the model left within budget stays within it, and no overrun is blamed on the API."""

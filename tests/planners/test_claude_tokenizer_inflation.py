@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 import structlog
 
-from tests.fakes.judging_model import input_tokens, judging_api
+from tests.fakes.judging_model import input_tokens, judge, judging_api
+from tests.fakes.messages_api import FakeMessagesAPI, Reply
 from tests.planners.recorded_example import ROOT, normalized, run_cli
 
 INFLATION = 1.5
@@ -78,3 +79,51 @@ def test_a_margin_below_the_tokenizers_ratio_without_counting_is_caught_by_repor
         assert step["planner"] == "claude", step["notes"]
         assert input_tokens(body, INFLATION) + body["max_tokens"] <= step["token_budget"]
         assert step["status"] == "ok" and step["tokens_used"] <= step["token_budget"]
+
+
+def cached_judge(inflation: float) -> Any:
+    """The judge, reporting most of its input as cache reads and writes (input_tokens is only the rest)."""
+
+    def respond(body: dict[str, Any]) -> Reply:
+        reply = judge(body, inflation)
+        usage = reply.body["usage"]  # type: ignore[index]
+        total = usage["input_tokens"]
+        usage.update(input_tokens=10, cache_read_input_tokens=total // 2)
+        usage["cache_creation_input_tokens"] = total - 10 - total // 2
+        return reply
+
+    return respond
+
+
+@pytest.mark.parametrize(
+    ("inflation", "counted_as", "cached"),
+    [(2.0, 2.0, False), (3.0, 3.0, False), (1.5, 1.5, True), (1.5, 2.5, False)],
+    ids=["2x", "3x", "1.5x-cached", "count-says-2.5x"],
+)
+def test_heavier_tokenizers_keep_every_step_within_budget_or_hand_it_to_the_offline_planner(
+    tmp_path: Path, inflation: float, counted_as: float, cached: bool
+) -> None:
+    """With counting, a tokenizer counting 2x or 3x cl100k, usage split into cache reads and writes, or a
+    count above what is then charged: no step overruns; a step whose smallest request cannot fit is said
+    so and finished by the offline planner, never sent."""
+    responder = cached_judge(inflation) if cached else (lambda body: judge(body, inflation))
+    api = FakeMessagesAPI(responder=responder, counter=lambda body: input_tokens(body, counted_as)).start()
+    env = {"ANTHROPIC_API_KEY": "sk-ant-fake-0000", "ANTHROPIC_BASE_URL": api.base_url}
+    try:
+        result = run_cli(tmp_path, env=env)
+    finally:
+        api.close()
+    assert result.exit_code == 4, result.output
+    report = normalized(tmp_path)
+    bodies = iter(api.bodies)
+    for step in report["steps"]:
+        assert step["tokens_used"] == step["tokens_in"] + step["tokens_out"] <= step["token_budget"]
+        assert step["status"] == "ok"
+        if step["planner"] == "offline":
+            assert step["model_calls"] == 0
+            assert any("the smallest request needs" in note for note in step["notes"]), step["notes"]
+            continue
+        body = next(bodies)
+        assert step["tokens_in"] == input_tokens(body, inflation)  # cache reads and writes are charged
+        assert input_tokens(body, counted_as) + body["max_tokens"] <= step["token_budget"]
+    assert next(bodies, None) is None
