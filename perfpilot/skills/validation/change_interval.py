@@ -3,15 +3,18 @@ the after-value itself (what a target is judged on).
 
 Two sources of noise, each giving a 95% interval; the reported interval spans both:
 
-- sampling, when per-request durations exist for both runs: a seeded bootstrap over requests. The
-  k-th smallest of n values resampled with replacement is the original value at rank ceil(n * U), U the
+- sampling, when per-request durations exist: a seeded bootstrap over requests, of the change when both
+  runs have at least min_requests(quantile) of them, of the after-value when the after-run has (a
+  percentile of fewer requests has no sampling distribution worth the name: a bootstrap of one request
+  has no spread at all, and would call any change beyond noise). The k-th smallest of n values resampled with replacement is the original value at rank ceil(n * U), U the
   k-th smallest of n uniforms, which is Beta(k, n - k + 1) distributed; so each replicate draws one Beta
   variate instead of resampling n requests (exact, and cheap for any n).
 - run to run, when the baseline (and the after-run) was repeated: the standard deviation of
   log(percentile) over each side's runs, estimated from few runs, so scaled by Student's t with the
   runs' degrees of freedom (two runs: 1 degree, t = 12.71), not by 1.96 as if the spread were known.
   The change varies by the root of their summed squares (sqrt(2) times the one known when only one side
-  was repeated; t with the degrees of freedom summed); the after-value is the after-state's level, the
+  was repeated, with that side's degrees of freedom; with both, Welch-Satterthwaite's degrees of freedom,
+  which are the sum when the spreads agree and fall towards the noisier side's own when it dominates); the after-value is the after-state's level, the
   geometric mean of its runs, with the interval of a mean (t * sd / sqrt(runs)), sd and t from the
   after-runs' spread pooled over the endpoints measured in them when given (pooled_spread: Satterthwaite's
   degrees of freedom, which count a slowdown every endpoint shared once per run); without repeated
@@ -108,6 +111,17 @@ def run_log_sd(values: Sequence[float]) -> float | None:
     return statistics.stdev(logs) if len(logs) >= 2 else None
 
 
+def welch_degrees(spreads: Sequence[tuple[float, int]]) -> int:
+    """Welch-Satterthwaite degrees of freedom of a sum of variances, each (sd, its degrees), rounded down
+    (a wider t); at least 1 and at most their sum."""
+    total = sum(sd * sd for sd, _ in spreads)
+    weight = sum(sd**4 / degrees for sd, degrees in spreads)
+    most = sum(degrees for _, degrees in spreads)
+    if weight <= 0:
+        return most
+    return max(1, min(most, math.floor(total * total / weight + 1e-9)))
+
+
 def change_interval(
     before: float,
     after: float,
@@ -126,19 +140,30 @@ def change_interval(
     low = high = effect
     after_low = after_high = 0.0  # log(bound / after)
     sources: list[str] = []
-    if before_samples and after_samples:
+    change_known = after_known = False
+    needed = min_requests(quantile)
+    enough_after = after_samples is not None and len(after_samples) >= needed
+    if enough_after and before_samples is not None and len(before_samples) >= needed:
+        assert after_samples is not None
         b_low, b_high = bootstrap_log_ratio(before_samples, after_samples, quantile)
         low, high = min(low, b_low), max(high, b_high)
+        change_known = True
+    if enough_after:
+        assert after_samples is not None
         a_low, a_high = bootstrap_log_spread(after_samples, quantile)
         after_low, after_high = min(after_low, a_low), max(after_high, a_high)
-        sources.append(f"bootstrap over {len(before_samples)}+{len(after_samples)} requests")
+        after_known = True
+        counts = f"{len(before_samples or ())}+{len(after_samples)}"
+        few = "" if change_known else f"; under {needed} before: not for the change"
+        sources.append(f"bootstrap over {counts} requests{few}")
     sd = run_log_sd(baseline_runs)
     sd_after = run_log_sd(after_runs)
-    known = [v for v in (sd, sd_after) if v is not None]
+    sides = [(spread, len(_logs(runs)) - 1) for runs, spread in ((baseline_runs, sd), (after_runs, sd_after))]
+    known = [(spread, degrees) for spread, degrees in sides if spread is not None]
     if known:
-        both = math.sqrt(sum(v * v for v in known) * (2 / len(known)))
-        sides = ((baseline_runs, sd), (after_runs, sd_after))
-        degrees = sum(len(_logs(runs)) - 1 for runs, spread in sides if spread is not None)
+        change_known = after_known = True
+        both = math.sqrt(sum(v * v for v, _ in known) * (2 / len(known)))
+        degrees = welch_degrees(known) if len(known) == 2 else known[0][1]
         half = t_95(max(degrees, 1)) * both
         low, high = min(low, effect - half), max(high, effect + half)
         logs = _logs(after_runs)
@@ -161,10 +186,17 @@ def change_interval(
         sources.append(f"runs {', '.join(runs)}")
     return ChangeInterval(
         log_ratio=round(effect, 4),
-        low=round(low, 4) if sources else None,
-        high=round(high, 4) if sources else None,
-        after_low=round(after * math.exp(after_low), 3) if sources else None,
-        after_high=round(after * math.exp(after_high), 3) if sources else None,
+        low=round(low, 4) if change_known else None,
+        high=round(high, 4) if change_known else None,
+        after_low=round(after * math.exp(after_low), 3) if after_known else None,
+        after_high=round(after * math.exp(after_high), 3) if after_known else None,
         run_log_sd=round(sd, 4) if sd is not None else None,
-        method="; ".join(sources) or "none: no per-request durations and no repeated baseline",
+        method="; ".join(sources) or _no_noise(before_samples, after_samples, needed),
     )
+
+
+def _no_noise(before: Sequence[float] | None, after: Sequence[float] | None, needed: int) -> str:
+    if before is None and after is None:
+        return "none: no per-request durations and no repeated baseline"
+    counts = f"{len(before or ())}+{len(after or ())}"
+    return f"none: {counts} requests, under {needed} a run for a bootstrap, and no repeated baseline"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import statistics
 
 import pytest
 
@@ -15,6 +16,7 @@ from perfpilot.skills.validation.change_interval import (
     min_requests,
     nearest_rank,
     t_95,
+    welch_degrees,
 )
 from perfpilot.skills.validation.compare import _significant
 from perfpilot.skills.validation.latency_verdict import latency_row, report_verdict
@@ -52,9 +54,12 @@ def test_a_thin_baseline_does_not_make_a_well_sampled_after_state_undecided() ->
     before = _lognormal(40, 2000, 0.5, seed=1)  # an overloaded baseline that completed few requests
     after = _lognormal(400, 10, 0.2, seed=2)
     row = latency_row(
-        "p95_ms", "GET /x",
+        "p95_ms",
+        "GET /x",
         (nearest_rank(sorted(before), 0.95), nearest_rank(sorted(after), 0.95)),
-        50, (40, 400), samples=(before, after),
+        50,
+        (40, 400),
+        samples=(before, after),
     )
     assert row.verdict == "met_beyond_noise" and row.met is True
 
@@ -123,8 +128,9 @@ def test_repeated_after_runs_give_the_after_value_its_own_noise() -> None:
     level = math.sqrt(12.0 * 12.5)
     assert interval.after_high == pytest.approx(level * math.exp(12.706 * sd_a / math.sqrt(2)), abs=1e-3)
     assert interval.after_low == pytest.approx(level * math.exp(-12.706 * sd_a / math.sqrt(2)), abs=1e-3)
-    # the change: both sides' spreads, t with their degrees of freedom summed (2: 4.303)
-    assert interval.high == pytest.approx(math.log(12.5 / 5000) + 4.303 * math.hypot(sd_b, sd_a), abs=1e-3)
+    # the change: both sides' spreads, t with Welch-Satterthwaite's degrees of freedom: the baseline's
+    # spread dominates, so its own 1 degree (12.706), not the 2 of both sides summed (4.303)
+    assert interval.high == pytest.approx(math.log(12.5 / 5000) + 12.706 * math.hypot(sd_b, sd_a), abs=1e-3)
     assert interval.method == "runs 2 before, 2 after"
     # without repeated after-runs the baseline's spread stands in for the after-value (conservative)
     fallback = change_interval(5000, 12.5, 0.95, baseline_runs=baseline)
@@ -263,3 +269,82 @@ def test_high_noise_pooled_over_endpoints_stays_not_beyond_noise() -> None:
         after_runs=runs[0], pooled=pooled,
     )  # fmt: skip
     assert row.verdict == "not_beyond_noise" and row.met is None
+
+
+def test_welch_degrees_sum_when_the_spreads_agree_and_follow_the_noisier_side_when_it_dominates() -> None:
+    assert welch_degrees([(0.1, 4), (0.1, 4)]) == 8
+    assert welch_degrees([(0.1, 2), (0.1, 4)]) == 5  # 0.02^2 / (1e-4 / 2 + 1e-4 / 4) = 5.33
+    assert welch_degrees([(0.5, 1), (0.01, 4)]) == 1  # a 2-run baseline's spread is almost all of it
+    assert welch_degrees([(0.0, 2), (0.0, 3)]) == 5
+
+
+def test_a_two_run_baseline_is_not_made_precise_by_tight_after_runs() -> None:
+    """Runs 80 and 85 ms before, 50-52 ms after: the change rests on a baseline spread known to 1 degree
+    of freedom (Welch: 1.4, rounded down), so t = 12.706; summing the sides' degrees (3: t = 3.182) would
+    have called a 36% drop beyond noise."""
+    interval = change_interval(80, 51, 0.95, baseline_runs=[80, 85], after_runs=[50, 51, 52])
+    sd_b = math.log(85 / 80) / math.sqrt(2)
+    sd_a = statistics.stdev(math.log(v) for v in (50, 51, 52))
+    half = 12.706 * math.hypot(sd_b, sd_a)
+    assert (interval.low, interval.high) == (
+        pytest.approx(math.log(51 / 80) - half, abs=1e-4),
+        pytest.approx(math.log(51 / 80) + half, abs=1e-4),
+    )
+    assert interval.beyond_noise is False
+
+
+@pytest.mark.parametrize("n", [1, 2, 99])
+def test_a_run_under_the_minimum_gives_no_bootstrap_and_claims_nothing_beyond_noise(n: int) -> None:
+    """A percentile of one or two requests has no sampling spread; a bootstrap of it would call any
+    change beyond noise. Under the minimum the verdict is too few samples and the change's noise unknown."""
+    before = _lognormal(200, 200, 0.3, seed=21)
+    after = _lognormal(n, 40, 0.3, seed=22)
+    row = latency_row(
+        "p95_ms", "GET /x", (nearest_rank(sorted(before), 0.95), nearest_rank(sorted(after), 0.95)),
+        500, (200, n), samples=(before, after),
+    )  # fmt: skip
+    assert row.verdict == "too_few_samples" and row.met is None and row.significant is None
+    assert row.change is not None and row.change.low is None and row.change.after_high is None
+    assert row.change.method == (
+        f"none: 200+{n} requests, under 100 a run for a bootstrap, and no repeated baseline"
+    )
+
+
+def test_at_the_minimum_the_after_value_is_judged_and_a_thin_baseline_leaves_the_change_unknown() -> None:
+    before = _lognormal(40, 200, 0.3, seed=23)
+    after = _lognormal(100, 40, 0.3, seed=24)
+    row = latency_row(
+        "p95_ms", "GET /x", (nearest_rank(sorted(before), 0.95), nearest_rank(sorted(after), 0.95)),
+        500, (40, 100), samples=(before, after),
+    )  # fmt: skip
+    assert row.verdict == "met_beyond_noise" and row.met is True
+    assert row.significant is None  # 40 requests before: the change's sampling noise is unknown
+    assert row.change is not None
+    assert row.change.method == "bootstrap over 40+100 requests; under 100 before: not for the change"
+
+
+def test_a_bimodal_after_run_whose_p95_sits_between_the_modes_is_not_beyond_noise() -> None:
+    rng = random.Random(25)
+    after = [10 + rng.random() for _ in range(186)] + [200 + 20 * rng.random() for _ in range(14)]
+    before = _lognormal(200, 80, 0.5, seed=26)
+    row = latency_row(
+        "p95_ms", "GET /x", (nearest_rank(sorted(before), 0.95), nearest_rank(sorted(after), 0.95)),
+        100, (200, 200), samples=(before, after),
+    )  # fmt: skip
+    # 7% of requests in the slow mode: a resample's p95 lands in either mode, so the interval spans both
+    assert row.verdict == "not_beyond_noise" and row.met is None
+    assert row.change is not None and row.change.after_low is not None and row.change.after_high is not None
+    assert row.change.after_low < 12 and row.change.after_high > 200
+
+
+def test_identical_distributions_show_no_change_and_a_regression_misses_beyond_noise() -> None:
+    same = _lognormal(300, 50, 0.3, seed=27)
+    p95 = nearest_rank(sorted(same), 0.95)
+    still = latency_row("p95_ms", "x", (p95, p95), 200, (300, 300), samples=(same, list(same)))
+    assert still.verdict == "met_beyond_noise" and still.significant is False  # met, but not by a change
+    worse = _lognormal(300, 120, 0.3, seed=28)
+    slower = latency_row(
+        "p95_ms", "x", (p95, nearest_rank(sorted(worse), 0.95)), 100, (300, 300), samples=(same, worse)
+    )
+    assert slower.verdict == "not_met_beyond_noise" and slower.met is False and slower.significant is True
+    assert slower.change is not None and slower.change.low is not None and slower.change.low > 0
