@@ -6,20 +6,22 @@ Two sources of noise, each giving a 95% interval; the reported interval spans bo
 - sampling, when per-request durations exist: a seeded bootstrap over requests, of the change when both
   runs have at least min_requests(quantile) of them, of the after-value when the after-run has (a
   percentile of fewer requests has no sampling distribution worth the name: a bootstrap of one request
-  has no spread at all, and would call any change beyond noise). The k-th smallest of n values resampled with replacement is the original value at rank ceil(n * U), U the
-  k-th smallest of n uniforms, which is Beta(k, n - k + 1) distributed; so each replicate draws one Beta
-  variate instead of resampling n requests (exact, and cheap for any n).
+  has no spread at all, and would call any change beyond noise). The k-th smallest of n values
+  resampled with replacement is the original value at rank ceil(n * U), U the k-th smallest of n
+  uniforms, which is Beta(k, n - k + 1) distributed; so each replicate draws one Beta variate instead of
+  resampling n requests (exact, and cheap for any n).
 - run to run, when the baseline (and the after-run) was repeated: the standard deviation of
   log(percentile) over each side's runs, estimated from few runs, so scaled by Student's t with the
   runs' degrees of freedom (two runs: 1 degree, t = 12.71), not by 1.96 as if the spread were known.
   The change varies by the root of their summed squares (sqrt(2) times the one known when only one side
-  was repeated, with that side's degrees of freedom; with both, Welch-Satterthwaite's degrees of freedom,
-  which are the sum when the spreads agree and fall towards the noisier side's own when it dominates); the after-value is the after-state's level, the
-  geometric mean of its runs, with the interval of a mean (t * sd / sqrt(runs)), sd and t from the
-  after-runs' spread pooled over the endpoints measured in them when given (pooled_spread: Satterthwaite's
-  degrees of freedom, which count a slowdown every endpoint shared once per run); without repeated
-  after-runs, the baseline's spread stands in (an overloaded baseline is noisier than a healthy
-  after-state, so that fallback is conservative) around the one after-value.
+  was repeated, with that side's degrees of freedom; with both, Welch-Satterthwaite's degrees of
+  freedom, which are the sum when the spreads agree and fall towards the noisier side's own when it
+  dominates); the after-value is the after-state's level, the geometric mean of its runs, with the
+  interval of a mean (t * sd / sqrt(runs)), sd and t from the after-runs' spread pooled over the
+  endpoints measured in them when given (pooled_spread: Satterthwaite's degrees of freedom, which count a
+  slowdown every endpoint shared once per run); without repeated after-runs, the baseline's spread
+  stands in (an overloaded baseline is noisier than a healthy after-state, so that fallback is
+  conservative) around the one after-value.
 
 Without either, the noise is unknown and nothing is said to be beyond it.
 """
@@ -153,9 +155,15 @@ def change_interval(
         a_low, a_high = bootstrap_log_spread(after_samples, quantile)
         after_low, after_high = min(after_low, a_low), max(after_high, a_high)
         after_known = True
-        counts = f"{len(before_samples or ())}+{len(after_samples)}"
-        few = "" if change_known else f"; under {needed} before: not for the change"
-        sources.append(f"bootstrap over {counts} requests{few}")
+        if change_known:
+            sources.append(f"bootstrap over {len(before_samples or ())}+{len(after_samples)} requests")
+        elif before_samples is None:
+            sources.append(f"bootstrap over {len(after_samples)} after-run requests (none kept before)")
+        else:
+            sources.append(
+                f"bootstrap over {len(before_samples)}+{len(after_samples)} requests; "
+                f"under {needed} before: not for the change"
+            )
     sd = run_log_sd(baseline_runs)
     sd_after = run_log_sd(after_runs)
     sides = [(spread, len(_logs(runs)) - 1) for runs, spread in ((baseline_runs, sd), (after_runs, sd_after))]

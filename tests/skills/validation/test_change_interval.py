@@ -348,3 +348,16 @@ def test_identical_distributions_show_no_change_and_a_regression_misses_beyond_n
     )
     assert slower.verdict == "not_met_beyond_noise" and slower.met is False and slower.significant is True
     assert slower.change is not None and slower.change.low is not None and slower.change.low > 0
+
+
+def test_an_after_run_with_durations_is_judged_against_a_baseline_read_from_logs() -> None:
+    """A before-state from access logs keeps no per-request durations: the after-value's own bootstrap
+    still judges the target; the change's noise stays unknown."""
+    after = _lognormal(150, 40, 0.3, seed=29)
+    a95 = nearest_rank(sorted(after), 0.95)
+    row = latency_row("p95_ms", "x", (180.0, a95), 100, (5000, 150), samples=(None, after))
+    assert row.verdict == "met_beyond_noise" and row.met is True and row.significant is None
+    assert (
+        row.change is not None
+        and row.change.method == "bootstrap over 150 after-run requests (none kept before)"
+    )
