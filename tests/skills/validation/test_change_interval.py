@@ -54,12 +54,9 @@ def test_a_thin_baseline_does_not_make_a_well_sampled_after_state_undecided() ->
     before = _lognormal(40, 2000, 0.5, seed=1)  # an overloaded baseline that completed few requests
     after = _lognormal(400, 10, 0.2, seed=2)
     row = latency_row(
-        "p95_ms",
-        "GET /x",
+        "p95_ms", "GET /x",
         (nearest_rank(sorted(before), 0.95), nearest_rank(sorted(after), 0.95)),
-        50,
-        (40, 400),
-        samples=(before, after),
+        50, (40, 400), samples=(before, after),
     )
     assert row.verdict == "met_beyond_noise" and row.met is True
 
