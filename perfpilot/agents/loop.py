@@ -115,7 +115,8 @@ class StepRunner:
                 spent = getattr(exc, "usage", None)
                 if spent is not None:
                     session.budget.charge(spent.input_tokens, spent.output_tokens, spent.model_calls)
-                    context_charged = True  # the model's reported input paid for the prompt and context
+                    # a model call's reported input paid for the prompt, context and results it read
+                    context_charged = context_charged or spent.model_calls > 0
                 if self.fallback is None or planner is self.fallback:
                     raise
                 session.notes.append(
@@ -128,8 +129,9 @@ class StepRunner:
                 u = decision.usage
                 session.budget.charge(u.input_tokens, u.output_tokens, u.model_calls)
                 context_charged = True
-            elif not context_charged:
-                session.budget.charge(input_tokens=prompt_tokens + sum(i.tokens for i in kept))
+            elif not context_charged:  # what the planner read: prompt, context and prefetched results
+                read = prompt_tokens + sum(i.tokens for i in kept) + sum(r.tokens for r in session.results)
+                session.budget.charge(input_tokens=read)
                 context_charged = True
             if decision.note:
                 session.notes.append(f"{planner.name}: {decision.note}")

@@ -11,6 +11,7 @@ from structlog.testing import capture_logs
 
 from perfpilot.agents.loop import StepRunner
 from perfpilot.agents.planners.base import Decision, PlannerError, SkillCall, Submit, Usage
+from perfpilot.agents.planners.claude_errors import BudgetExhausted
 from perfpilot.agents.planners.offline import OfflinePlanner
 from perfpilot.agents.session import StepSession
 from perfpilot.agents.steps import STEPS
@@ -141,6 +142,30 @@ def test_the_fallback_after_a_model_spent_tokens_charges_no_context_twice(tmp_pa
         assert record.status == "budget_exhausted"
         assert record.skills_called == ["performance-profiler"]
         assert record.tokens_in == 2900  # what the API reported; nothing charged again for the context
+
+
+class CannotFit:
+    name = "claude"
+
+    def decide(self, session: StepSession) -> Decision:
+        raise BudgetExhausted("the smallest request does not fit", remaining=3000, needed=3100)
+
+
+@pytest.mark.parametrize("planner", [Failing(), CannotFit()], ids=["unreachable", "cannot-fit"])
+def test_an_offline_fallback_after_prefetching_charges_the_results_it_read(
+    tmp_path: Path, planner: object
+) -> None:
+    """The prefetched skill results are charged when a model reads them; a model that fails before its
+    first call (unreachable, or no request fits: an error carrying zero usage) reads none, so the offline
+    planner finishing the step is charged for the prompt, context and results, as an offline run is."""
+    step = "profiling"
+    agent, evidence = STEPS[step], _evidence()
+    runner = StepRunner(planner, default_registry(), fallback=OfflinePlanner(), prefetch=True)  # type: ignore[arg-type]
+    fell_back = runner.run(agent, evidence, {}, SkillContext(evidence=evidence, workdir=tmp_path))
+    offline = _run(OfflinePlanner(), step=step, tmp=tmp_path)
+    assert fell_back.record.planner == "offline" and fell_back.record.model_calls == 0
+    assert fell_back.record.skills_called == offline.record.skills_called
+    assert fell_back.record.tokens_used == offline.record.tokens_used > 0
 
 
 class Inventing:
