@@ -19,9 +19,9 @@ Two sources of noise, each giving a 95% interval; the reported interval spans bo
   dominates); the after-value is the after-state's level, the geometric mean of its runs, with the
   interval of a mean (t * sd / sqrt(runs)), sd and t from the after-runs' spread pooled over the
   endpoints measured in them when given (pooled_spread: Satterthwaite's degrees of freedom, which count a
-  slowdown every endpoint shared once per run); without repeated after-runs, the baseline's spread
-  stands in (an overloaded baseline is noisier than a healthy after-state, so that fallback is
-  conservative) around the one after-value.
+  slowdown every endpoint shared once per run; the endpoint's own SD when that is larger); without
+  repeated after-runs, the baseline's spread stands in (an overloaded baseline is noisier than a healthy
+  after-state, so that fallback is conservative) around the one after-value.
 
 Without either, the noise is unknown and nothing is said to be beyond it.
 """
@@ -178,8 +178,10 @@ def change_interval(
         pooled_here = sd_after is not None and pooled is not None and pooled.runs == len(logs)
         if sd_after is not None:  # the after-state's level: the mean of its runs' log percentiles
             spread, degrees = sd_after, len(logs) - 1
-            if pooled is not None and pooled_here:  # the same runs' spread, pooled
-                spread, degrees = pooled.sd, pooled.degrees
+            if pooled is not None and pooled_here:  # the same runs' spread, pooled: its degrees of
+                # freedom, but never narrower than this endpoint's own (one endpoint's outlier run is
+                # not averaged away by the steady endpoints it is pooled with)
+                spread, degrees = max(pooled.sd, sd_after), pooled.degrees
             mean_half = t_95(degrees) * spread / math.sqrt(len(logs))
             centre = statistics.fmean(logs) - math.log(after)
             after_low, after_high = min(after_low, centre - mean_half), max(after_high, centre + mean_half)

@@ -358,3 +358,26 @@ def test_an_after_run_with_durations_is_judged_against_a_baseline_read_from_logs
         row.change is not None
         and row.change.method == "bootstrap over 150 after-run requests (none kept before)"
     )
+
+
+def test_one_endpoints_outlier_run_is_not_averaged_away_by_steady_endpoints_pooled_with_it() -> None:
+    """Five steady endpoints and one whose third after-run measured 300 ms: pooled, the spread is 0.42
+    (11 df) and the level's bound 156 ms would call a 200 ms target met although a run measured 300;
+    the endpoint's own SD (1.03) is kept, with the pooled degrees of freedom."""
+    runs = [[50.0, 51.0, 300.0]] + [[20.0 * k, 20.5 * k, 20.2 * k] for k in range(1, 6)]
+    pooled = pooled_spread(runs)
+    assert pooled is not None and pooled.degrees == 11 and pooled.sd == pytest.approx(0.4202, abs=1e-4)
+    row = latency_row(
+        "p95_ms", "x", (400.0, 51.0), 200, (300, 300), baseline_runs=[400.0, 420.0], after_runs=runs[0],
+        pooled=pooled,
+    )  # fmt: skip
+    own = statistics.stdev(math.log(v) for v in runs[0])
+    level = math.exp(statistics.fmean(math.log(v) for v in runs[0]))
+    assert row.change is not None
+    assert row.change.after_high == pytest.approx(level * math.exp(t_95(11) * own / math.sqrt(3)), abs=1e-2)
+    assert row.verdict == "not_beyond_noise" and row.met is None
+    steady = latency_row(
+        "p95_ms", "x", (400.0, 60.0), 200, (300, 300), baseline_runs=[400.0, 420.0], after_runs=runs[5],
+        pooled=pooled,
+    )  # fmt: skip
+    assert steady.verdict == "met_beyond_noise"  # a steady endpoint still borrows the pooled spread
