@@ -112,9 +112,10 @@ def interval_text(change: ChangeInterval | None, unit: str) -> str:
     (report.md and the HTML page)."""
     if change is None:
         return "–"
-    if change.low is None or change.high is None:
-        return f"{_pct(change.log_ratio)} (noise unknown)"
-    text = f"{_pct(change.log_ratio)} [{_pct(change.low)}, {_pct(change.high)}]"
+    if change.low is None or change.high is None:  # the after-value may still have its own interval
+        text = f"{_pct(change.log_ratio)} (noise unknown)"
+    else:
+        text = f"{_pct(change.log_ratio)} [{_pct(change.low)}, {_pct(change.high)}]"
     if change.after_low is not None and change.after_high is not None:
         text += f"; after {value_range(change.after_low, change.after_high, unit)}"
     return text

@@ -177,6 +177,9 @@ def test_report_md_shows_the_change_and_the_after_values_interval() -> None:
     wide = ChangeInterval(log_ratio=0.85, low=0.55, high=1.15, after_low=1150.2, after_high=1960)
     assert interval_text(wide, "ms") == "+134% [+73%, +216%]; after 1.15–1.96 s"
     assert interval_text(ChangeInterval(log_ratio=-0.3), "ms") == "−26% (noise unknown)"
+    # a baseline without enough per-request durations: the change's noise is unknown, the after-value's not
+    after_only = ChangeInterval(log_ratio=-0.3, after_low=55.2, after_high=61.4)
+    assert interval_text(after_only, "ms") == "−26% (noise unknown); after 55.2–61.4 ms"
     assert interval_text(None, "ms") == "–"
     narrow = ChangeInterval(log_ratio=0.1, low=0.05, high=0.15, after_low=980, after_high=1200)
     assert interval_text(narrow, "ms").endswith("; after 980 ms–1.2 s")
