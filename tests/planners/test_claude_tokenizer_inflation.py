@@ -127,3 +127,25 @@ def test_heavier_tokenizers_keep_every_step_within_budget_or_hand_it_to_the_offl
         assert step["tokens_in"] == input_tokens(body, inflation)  # cache reads and writes are charged
         assert input_tokens(body, counted_as) + body["max_tokens"] <= step["token_budget"]
     assert next(bodies, None) is None
+
+
+def test_a_count_below_the_charged_usage_is_caught_by_the_usage_and_the_overrun_said(tmp_path: Path) -> None:
+    """The count endpoint says 1x cl100k and the API then charges 2x: the first step, sized on the count,
+    overruns, and the report says so (budget_exhausted, tokens as charged, a note); the margin learned from
+    the usage keeps every later step within budget, whatever the count says."""
+    api = FakeMessagesAPI(
+        responder=lambda body: judge(body, 2.0), counter=lambda body: input_tokens(body, 1.0)
+    ).start()
+    env = {"ANTHROPIC_API_KEY": "sk-ant-fake-0000", "ANTHROPIC_BASE_URL": api.base_url}
+    try:
+        result = run_cli(tmp_path, env=env)
+    finally:
+        api.close()
+    assert result.exit_code == 6, result.output
+    first, *later = normalized(tmp_path)["steps"]
+    assert first["status"] == "budget_exhausted"
+    assert first["tokens_used"] == first["tokens_in"] + first["tokens_out"] > first["token_budget"]
+    assert any("over the step's budget" in note for note in first["notes"])
+    for step, body in zip(later, api.bodies[1:], strict=True):
+        assert step["planner"] == "claude" and step["status"] == "ok", step["notes"]
+        assert input_tokens(body, 2.0) + body["max_tokens"] <= step["token_budget"]
