@@ -66,3 +66,13 @@ def test_the_difference_is_signed_and_the_time_target_follows_the_workload() -> 
     assert "### Against the target (at or below Extend, run here, at every budget; under 5 s)" in text
     assert "wall time 2.50-2.50 s (medians by budget): **met**" in text
     assert "- `--min-benefit 0.01` (the command line's default): 0.6500 by budget" in text
+
+
+def test_without_extend_at_every_budget_the_target_is_not_measured_and_a_threshold_is_said() -> None:
+    report = _report(0.620, 0.629)
+    report["results"].append({**_row("perfpilot", 0.55, 2.0, 1.0), "budget_mb": 500.0})
+    text = render_markdown(report, "cmd")
+    assert "- Relative cost: **not measured** (Extend not run at every budget): 0.6200 vs 0.6290" in text
+    assert "min_benefit 0.003 (Extend and DB2Advis have no such threshold: perfpilot ran with one" in text
+    report["min_benefit"] = 0.0
+    assert "so the comparison runs perfpilot without one too)" in render_markdown(report, "cmd")
