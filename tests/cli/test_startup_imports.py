@@ -24,6 +24,13 @@ HEAVY = (
     "langsmith",
     "tiktoken",
     "structlog",
+    "rich",  # help is click's plain layout (rich_markup_mode=None)
+    "anthropic",
+    "httpx",
+    "psycopg",
+    "sqlglot",
+    "jinja2",
+    "yaml",
     "perfpilot.workload.models",
     "perfpilot.redaction",
 )
