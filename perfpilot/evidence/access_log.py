@@ -1,11 +1,12 @@
 """Access logs -> AccessLogEntry records, streamed line by line.
 
 Two shapes: the combined log format, optionally followed by the request time (nginx `$request_time`
-in seconds as the last field, `rt=0.123`, else the first decimal number after the combined fields) and
-nginx's `$upstream_cache_status` (HIT, MISS...), and JSON lines with keys method, path|url, status,
-duration_ms|request_time (seconds), optional time|timestamp and bytes_sent|body_bytes_sent, and the
-caching headers of `access_headers.py` (Cache-Control, Expires, ETag, Last-Modified, Vary, Set-Cookie,
-Authorization, Cookie) under nginx's variable names.
+in seconds as the last field, `rt=0.123`, else the first decimal number after the combined fields),
+nginx's `$upstream_cache_status` (HIT, MISS...) and upstream timings (`upstream_times.py`: uct=, uht=,
+urt=); and JSON lines with keys method, path|url, status, duration_ms|request_time (seconds), optional
+time|timestamp and bytes_sent|body_bytes_sent, the caching headers of `access_headers.py`
+(Cache-Control, Expires, ETag, Last-Modified, Vary, Set-Cookie, Authorization, Cookie) and the upstream
+timings under nginx's variable names.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 from perfpilot.evidence.access_headers import cache_headers
 from perfpilot.evidence.errors import EvidenceError, open_text
 from perfpilot.evidence.models import AccessLogEntry
+from perfpilot.evidence.upstream_times import from_record, from_text
 
 _COMBINED = re.compile(
     r'(?P<host>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>(?:[^"\\]|\\.)*)" '
@@ -79,6 +81,10 @@ def _combined(line: str, lineno: int, source: str) -> AccessLogEntry:
         else None
     )
     cached = _CACHE_STATUS.search(rest) if rest.strip() else None
+    try:
+        upstream = from_text(rest) if rest.strip() else {}
+    except ValueError:
+        raise EvidenceError(source, lineno, "bad upstream time") from None
     return AccessLogEntry(
         timestamp=timestamp,
         method=method,
@@ -88,6 +94,9 @@ def _combined(line: str, lineno: int, source: str) -> AccessLogEntry:
         bytes_sent=None if match["bytes"] == "-" else int(match["bytes"]),
         line=lineno,
         cache_status=cached.group(1) if cached else None,
+        upstream_connect_ms=upstream.get("connect"),
+        upstream_header_ms=upstream.get("header"),
+        upstream_response_ms=upstream.get("response"),
     )
 
 
@@ -136,6 +145,7 @@ def _json_entry(line: str, lineno: int, source: str) -> AccessLogEntry:
         else:
             duration = None
         sent = record.get("bytes_sent", record.get("body_bytes_sent"))
+        upstream = from_record(record)
         return AccessLogEntry(
             timestamp=_json_time(record.get("time", record.get("timestamp"))),
             method=str(record["method"]),
@@ -146,6 +156,9 @@ def _json_entry(line: str, lineno: int, source: str) -> AccessLogEntry:
             line=lineno,
             headers=cache_headers(record),
             cache_status=_cache_status(record),
+            upstream_connect_ms=upstream.get("connect"),
+            upstream_header_ms=upstream.get("header"),
+            upstream_response_ms=upstream.get("response"),
         )
     except (TypeError, ValueError) as exc:
         raise EvidenceError(source, lineno, f"bad access log record: {exc}") from None

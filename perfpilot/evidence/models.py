@@ -216,6 +216,11 @@ class AccessLogEntry(Record):
         default=None,
         description="A cache in front of the origin: nginx $upstream_cache_status (HIT, MISS, STALE...).",
     )
+    upstream_connect_ms: float | None = Field(
+        default=None, description="nginx $upstream_connect_time (summed over the servers tried), ms."
+    )
+    upstream_header_ms: float | None = Field(default=None, description="nginx $upstream_header_time, ms.")
+    upstream_response_ms: float | None = Field(default=None, description="nginx $upstream_response_time, ms.")
 
 
 class Instance(Record):

@@ -116,3 +116,17 @@ SERVED_BY_CACHE = frozenset({"HIT", "STALE", "UPDATING", "REVALIDATED"})
 ALREADY_CACHED_SHARE = 0.5
 """An endpoint whose logged cache status shows at least half its requests served by a cache is already
 cached at the edge: nothing to propose."""
+
+SYN_RETRANSMIT_MS = 1000.0
+"""TCP's initial retransmission timeout (RFC 6298 section 2: 1 s; Linux TCP_TIMEOUT_INIT): a connect that
+took this long or longer had its first SYN go unanswered and resent. Between two hosts that normally
+connect in milliseconds, that is a listening socket whose accept queue (listen backlog) was full."""
+
+MIN_CONNECT_SHARE = 0.10
+"""Share of request time spent connecting to the upstream above which reusing connections is worth a
+finding (a TCP plus TLS handshake on a fast request reaches it; a loopback TCP connect does not)."""
+
+UPSTREAM_KEEPALIVE = 32
+"""Idle upstream connections each nginx worker keeps (`keepalive` in the upstream block). nginx's own
+example uses 16; the pool should hold about the concurrent requests one worker has in flight at peak, and
+a burst beyond it still opens new connections, so we propose twice that example."""

@@ -29,6 +29,7 @@ from perfpilot.skills.edge_computing.replay import ReplayResult, replay
 from perfpilot.skills.edge_computing.trace_breakdown import with_breakdown
 from perfpilot.skills.edge_computing.trace_requests import requests_from_traces
 from perfpilot.skills.edge_computing.traffic import EndpointTraffic, group_traffic
+from perfpilot.skills.edge_computing.upstream_connect import upstream_connect_finding
 
 
 class EdgeComputingInput(SkillInput):
@@ -165,6 +166,8 @@ def run(inp: EdgeComputingInput, ctx: SkillContext) -> EdgeComputingOutput:
     out.findings.extend(edge)
     compressed = compression_finding(traffic, source, inp.min_requests)
     out.findings.extend([compressed] if compressed else [])
+    connecting = upstream_connect_finding(entries, traffic, source, inp.min_requests)
+    out.findings.extend([connecting] if connecting else [])
     out.offloaded_requests = sum(_hits(f) for f in edge)
     out.origin_offload_share = round(out.offloaded_requests / len(entries), 4)
     out.nginx_proxy_cache = nginx_config(cached, CACHE_MAX_BYTES)

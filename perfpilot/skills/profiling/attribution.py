@@ -1,4 +1,4 @@
-"""Attribute request time to layers (database, external calls, application) from traces or metrics.
+"""Attribute request time to layers (database, external calls, application, edge) from traces or metrics.
 
 In traces, the database's time is its calls' wall time plus the gaps inside runs of one repeated
 statement (round_trips.py): round trips an access pattern makes are database-layer time. External time is
@@ -29,6 +29,7 @@ class LayerTimes:
     external: float = 0.0
     application: float = 0.0
     between_calls: float = 0.0  # between consecutive external calls, covered by no span: unattributed
+    edge: float = 0.0  # at a reverse proxy: upstream connect and the proxy's own time (upstream_split.py)
     method: str = ""
     per_endpoint: dict[str, dict[str, float]] = field(default_factory=dict)
     # per endpoint: seconds in calls to each peer (summed over call spans, so overlapping calls add up)
@@ -36,7 +37,7 @@ class LayerTimes:
 
     @property
     def total(self) -> float:
-        return self.database + self.external + self.application + self.between_calls
+        return self.database + self.external + self.application + self.between_calls + self.edge
 
     def shares(self) -> dict[str, float]:
         """Each layer's share of request time; the time between calls no span attributes is in no layer,
@@ -47,6 +48,8 @@ class LayerTimes:
         shares = {"database": self.database / total, "application": self.application / total}
         if self.external > 0:  # only where calls to other services were seen
             shares["external"] = self.external / total
+        if self.edge > 0:  # only where a proxy's log split its time
+            shares["edge"] = self.edge / total
         return shares
 
 

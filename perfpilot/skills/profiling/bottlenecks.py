@@ -115,6 +115,27 @@ def application_bottleneck(
     )
 
 
+def edge_bottleneck(
+    times: LayerTimes, pressures: dict[str, float], breaches: dict[str, tuple[float, float]] | None = None
+) -> Bottleneck | None:
+    """Time at the reverse proxy (upstream_split.py): connecting to the upstream, reading and writing."""
+    share, press, endpoints = _pressed_share(times, "edge", pressures, breaches)
+    if share <= 0:
+        return None
+    subject = ", ".join(endpoints) or "reverse proxy"
+    return Bottleneck(
+        id=stable_id("bn", "edge", subject),
+        layer="edge",
+        title=f"Time at the reverse proxy (connecting to the upstream, reading and writing) is {share:.0%} "
+        "of request time",
+        subject=subject,
+        impact=round(min(1.0, share * press), 4),
+        time_share=round(share, 4),
+        metrics={"edge_share": round(share, 4), "pressure": round(press, 4)},
+        evidence=[EvidenceRef(source=times.method, values={"edge_share": round(share, 3)})],
+    )
+
+
 def infrastructure_bottlenecks(evidence: EvidenceBundle, pressures: dict[str, float]) -> list[Bottleneck]:
     found = []
     for inst in evidence.instances:

@@ -15,6 +15,7 @@ from perfpilot.skills.profiling.baseline import compute_baseline
 from perfpilot.skills.profiling.bottlenecks import (
     application_bottleneck,
     database_bottleneck,
+    edge_bottleneck,
     infrastructure_bottlenecks,
     with_layer_shares,
 )
@@ -27,6 +28,7 @@ from perfpilot.skills.profiling.statements import (
     statement_baseline,
     transactions_bottleneck,
 )
+from perfpilot.skills.profiling.upstream_split import from_upstream_timings
 
 
 class ProfilerInput(SkillInput):
@@ -51,7 +53,7 @@ def _live_baseline(ctx: SkillContext) -> Baseline | None:
 def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
     evidence = ctx.evidence
     slos = evidence.target.slos
-    times = attribute(evidence)
+    times = attribute(evidence) or from_upstream_timings(evidence)
     measured = compute_baseline(evidence, _live_baseline(ctx))
     database_only = statement_baseline(evidence) if not measured.sources else None
     if database_only is not None:
@@ -69,7 +71,8 @@ def run(inp: ProfilerInput, ctx: SkillContext) -> ProfilerOutput:
         breached = slo_check.latency_breaches(baseline, slos)
         db = database_bottleneck(evidence, times, pressures, breached)
         app = application_bottleneck(times, pressures, breached)
-        bottlenecks += [b for b in (db, app) if b is not None]
+        edge = edge_bottleneck(times, pressures, breached)
+        bottlenecks += [b for b in (db, app, edge) if b is not None]
         bottlenecks += external_bottlenecks(times, pressures)
         notes.append(f"Layer attribution from {times.method}.")
     else:
