@@ -1,4 +1,10 @@
-"""Compression: large text responses (API JSON, HTML, CSS, JS) the origin sends at full size."""
+"""Compression: large text responses (API JSON, HTML, CSS, JS) the origin sends at full size.
+
+Its impact is the share of response bytes saved. When the log carries the upstream's response time, the
+time a request spends at the proxy after the upstream answered (request time - upstream response time:
+mostly writing the response to the client) bounds what smaller responses can save in latency, so the
+impact is scaled by that share of the request time: a proxy whose clients read fast gains bytes, not time.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,25 @@ from perfpilot.skills.edge_computing.edge_evidence import SKILL_NAME, traffic_re
 from perfpilot.skills.edge_computing.templates import extension_of
 from perfpilot.skills.edge_computing.traffic import EndpointTraffic
 
-COMPRESSION_IMPACT_FORMULA = "impact = bytes saved / all logged response bytes"
+COMPRESSION_IMPACT_FORMULA = (
+    "impact = bytes saved / all logged response bytes (x the share of request time spent after the "
+    "upstream answered, when the log times the upstream)"
+)
+
+
+def sending_share(traffic: list[EndpointTraffic]) -> float | None:
+    """Share of request time after the upstream's response (rt - urt) on requests timing both; None
+    when no request logs an upstream response time."""
+    timed = [
+        (e.duration_ms, e.upstream_response_ms)
+        for t in traffic
+        for e in t.entries
+        if e.duration_ms is not None and e.upstream_response_ms is not None
+    ]
+    total = sum(rt for rt, _ in timed)
+    if not timed or total <= 0:
+        return None
+    return sum(max(0.0, rt - urt) for rt, urt in timed) / total
 
 
 def compression_finding(traffic: list[EndpointTraffic], source: str, min_requests: int) -> Finding | None:
@@ -27,6 +51,9 @@ def compression_finding(traffic: list[EndpointTraffic], source: str, min_request
     current = sum(t.total_bytes for t in large)
     expected = current * GZIP_TEXT_RATIO
     impact = round((current - expected) / all_bytes, 4) if all_bytes else 0.0
+    sending = sending_share(large)
+    if sending is not None:
+        impact = round(impact * sending, 4)
     names = [f"{t.method} {t.template}" for t in large]
     return Finding(
         id=stable_id("edge", "compress_text_responses", *names),
@@ -49,7 +76,12 @@ def compression_finding(traffic: list[EndpointTraffic], source: str, min_request
                 f"logged bytes_sent x GZIP_TEXT_RATIO {GZIP_TEXT_RATIO} (planning figure, edge_data.py); "
                 "if the "
                 f"origin already compresses, the logged sizes are compressed and this does not apply; "
-                f"{COMPRESSION_IMPACT_FORMULA}"
+                + (
+                    f"{sending:.1%} of their request time is spent after the upstream answered; "
+                    if sending is not None
+                    else ""
+                )
+                + COMPRESSION_IMPACT_FORMULA
             ),
         ),
         priority=priority_from_impact(impact),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from perfpilot.evidence.models import AccessLogEntry
 from perfpilot.skills.edge_computing.edge_data import SERVED_BY_CACHE
-from perfpilot.skills.edge_computing.templates import template_of
+from perfpilot.skills.edge_computing.templates import templates_of
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,9 @@ class EndpointTraffic:
 def group_traffic(entries: list[AccessLogEntry]) -> list[EndpointTraffic]:
     """Requests grouped by method and template, busiest first (ties by name)."""
     groups: dict[tuple[str, str], list[AccessLogEntry]] = defaultdict(list)
+    templates = templates_of(e.path for e in entries)
     for entry in sorted(entries, key=lambda e: e.line):
-        groups[(entry.method.upper(), template_of(entry.path))].append(entry)
+        groups[(entry.method.upper(), templates[entry.path])].append(entry)
     traffic = [EndpointTraffic(m, t, tuple(es)) for (m, t), es in groups.items()]
     return sorted(traffic, key=lambda t: (-t.requests, t.method, t.template))
 
