@@ -13,9 +13,9 @@ in the access log (NGINX's `upstream_time` log format) shows it.
 The fix recorded for the after-state: `keepalive 32;` in the upstream block, `proxy_http_version 1.1;`
 and `proxy_set_header Connection "";`, the same load.
 
-Writes: nginx.conf (as nginx ran it, before the fix), access.log (nginx's, before), k6-summary.json
-(before), nginx-after.conf, k6-summary-after.json, measurements.json (request-time percentiles from both
-runs' access logs; the after-run's log is measured, not kept).
+Writes, into svc-stock-upstream-no-keepalive: nginx.conf (as nginx ran it), access.log (nginx's),
+k6-summary.json, measurements.json (request-time percentiles of both runs' access logs); into
+svc-stock-upstream-keepalive-healthy, the after-run's nginx.conf, access.log and k6-summary.json.
 Usage: .venv/bin/python scripts/record_incidents/svc_upstream_keepalive.py [--seconds N] [--rate R]
 """
 
@@ -36,6 +36,7 @@ from typing import Any
 import svc_common as common
 
 INCIDENT = "svc-stock-upstream-no-keepalive"
+HEALTHY_INCIDENT = "svc-stock-upstream-keepalive-healthy"  # the same service and load after the fix
 NGINX_PORT = 18700  # this recorder's ports: 18700-18709 on 127.0.0.1
 UPSTREAM_PORT = 18701
 WAREHOUSES = 48
@@ -216,16 +217,15 @@ def main() -> int:
                         help="k6 arrival rate, product-list pages/s (12-13 requests each)")
     args = parser.parse_args()
     folder = common.incident_dir(INCIDENT)
+    healthy = common.incident_dir(HEALTHY_INCIDENT)
     with tempfile.TemporaryDirectory(prefix="incidents-svc-keepalive-") as tmp_name:
         tmp = Path(tmp_name)
         tmp.chmod(0o755)
         before = _phase(tmp, "before", False, args.seconds, args.rate)
         after = _phase(tmp, "after", True, args.seconds, args.rate)
-        for phase, suffix in (("before", ""), ("after", "-after")):
-            shutil.copy(tmp / phase / "nginx.conf", folder / f"nginx{suffix}.conf")
-            shutil.copy(tmp / phase / "k6-summary.json", folder / f"k6-summary{suffix}.json")
-        # the after-run's access log is measured (measurements.json), not kept
-        shutil.copy(tmp / "before" / "access.log", folder / "access.log")
+        for phase, into in (("before", folder), ("after", healthy)):
+            for name in ("nginx.conf", "access.log", "k6-summary.json"):
+                shutil.copy(tmp / phase / name, into / name)  # as nginx and k6 wrote them
     measurements = {"seconds": args.seconds, "rate": args.rate, "before": before, "after": after}
     (folder / "measurements.json").write_text(json.dumps(measurements, indent=2) + "\n")
     print(json.dumps(measurements, indent=2))

@@ -124,7 +124,9 @@ connect in milliseconds, that is a listening socket whose accept queue (listen b
 
 MIN_CONNECT_SHARE = 0.10
 """Share of request time spent connecting to the upstream above which reusing connections is worth a
-finding (a TCP plus TLS handshake on a fast request reaches it; a loopback TCP connect does not)."""
+finding (a TCP plus TLS handshake on a fast request reaches it; a loopback TCP connect does not); the
+p99 without the connects must be lower by that share too, so a handful of slow connects (a keepalive
+pool filling at start) is not one."""
 
 UPSTREAM_KEEPALIVE = 32
 """Idle upstream connections each nginx worker keeps (`keepalive` in the upstream block). nginx's own

@@ -112,3 +112,17 @@ def test_compression_counts_only_the_time_spent_after_the_upstream_answered() ->
     assert finding.impact == pytest.approx(round(0.75 * 9 / 28299, 4))
     assert finding.priority == "low"
     assert "0.0% of their request time is spent after the upstream answered" in finding.estimate.method  # type: ignore[union-attr]
+
+
+def test_a_few_slow_connects_that_move_no_percentile_give_no_finding() -> None:
+    """A keepalive pool filling at start: 3 of 400 requests wait 1 s to connect, the rest reuse."""
+    entries = [
+        AccessLogEntry(
+            method="GET", path=f"/api/items/{n}", status=200, line=n,
+            duration_ms=1020.0 if n <= 3 else 20.0, upstream_connect_ms=1008.0 if n <= 3 else 0.0,
+            upstream_header_ms=1019.0 if n <= 3 else 19.0, upstream_response_ms=1020.0 if n <= 3 else 20.0,
+        )
+        for n in range(1, 401)
+    ]
+    # connecting is 3,024 of 11,030 ms (27%), yet the p99 is 20 ms with or without it
+    assert _finding_of(entries) is None
