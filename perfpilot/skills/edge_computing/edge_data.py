@@ -123,10 +123,13 @@ took this long or longer had its first SYN go unanswered and resent. Between two
 connect in milliseconds, that is a listening socket whose accept queue (listen backlog) was full."""
 
 MIN_CONNECT_SHARE = 0.10
-"""Share of request time spent connecting to the upstream above which reusing connections is worth a
-finding (a TCP plus TLS handshake on a fast request reaches it; a loopback TCP connect does not); the
-p99 without the connects must be lower by that share too, so a handful of slow connects (a keepalive
-pool filling at start) is not one."""
+"""Share of the request time of promptly connected requests spent connecting to the upstream above which
+reusing connections is worth a finding (a TCP plus TLS handshake on a fast request reaches it; a
+loopback TCP connect does not)."""
+
+MIN_RESENT_SHARE = 0.01
+"""Share of proxied requests whose connect waited for a resent SYN from which they are a finding: 1% or
+more sets the p99 by itself; fewer (a keepalive pool's first connections in a burst) does not."""
 
 UPSTREAM_KEEPALIVE = 32
 """Idle upstream connections each nginx worker keeps (`keepalive` in the upstream block). nginx's own

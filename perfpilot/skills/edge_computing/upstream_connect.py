@@ -14,7 +14,12 @@ from __future__ import annotations
 from perfpilot.artifacts import EvidenceRef, Finding, ImpactEstimate, Remediation, stable_id
 from perfpilot.artifacts.priority import priority_from_impact
 from perfpilot.evidence.models import AccessLogEntry
-from perfpilot.skills.edge_computing.edge_data import MIN_CONNECT_SHARE, SYN_RETRANSMIT_MS, UPSTREAM_KEEPALIVE
+from perfpilot.skills.edge_computing.edge_data import (
+    MIN_CONNECT_SHARE,
+    MIN_RESENT_SHARE,
+    SYN_RETRANSMIT_MS,
+    UPSTREAM_KEEPALIVE,
+)
 from perfpilot.skills.edge_computing.edge_evidence import SKILL_NAME
 from perfpilot.skills.edge_computing.traffic import EndpointTraffic, percentile
 
@@ -86,19 +91,21 @@ def _projected(timed: Timed, min_requests: int) -> tuple[list[float], str]:
 def upstream_connect_finding(
     entries: list[AccessLogEntry], traffic: list[EndpointTraffic], source: str, min_requests: int
 ) -> Finding | None:
-    """One finding when connecting to the upstream takes MIN_CONNECT_SHARE of the request time or more
-    and removing it would lower the p99 by that share too."""
+    """One finding when handshakes take MIN_CONNECT_SHARE of the time of requests that connected promptly,
+    or when MIN_RESENT_SHARE of the requests or more had a SYN resent (enough to set the p99)."""
     timed = _timed(entries)
     request_ms = sum(ms for _, ms, _ in timed)
     connect_ms = sum(c for _, _, c in timed)
-    if len(timed) < min_requests or request_ms <= 0 or connect_ms / request_ms < MIN_CONNECT_SHARE:
+    if len(timed) < min_requests or request_ms <= 0:
         return None
-    share = connect_ms / request_ms
     resent = sum(1 for _, _, c in timed if c >= SYN_RETRANSMIT_MS)
+    prompt = [(ms, c) for _, ms, c in timed if c < SYN_RETRANSMIT_MS]
+    prompt_ms = sum(ms for ms, _ in prompt)
+    handshakes = prompt_ms > 0 and sum(c for _, c in prompt) / prompt_ms >= MIN_CONNECT_SHARE
+    if not handshakes and resent / len(timed) < MIN_RESENT_SHARE:
+        return None  # cheap handshakes, and too few resent SYNs to set even the p99
+    share = connect_ms / request_ms
     after, how = _projected(timed, min_requests)
-    before_p99 = percentile([ms for _, ms, _ in timed], 0.99)
-    if percentile(after, 0.99) > before_p99 * (1 - MIN_CONNECT_SHARE):
-        return None  # a few slow connects (a pool warming up): no percentile users see would move
     before_mean, after_mean = request_ms / len(timed), sum(after) / len(after)
     all_ms = sum(e.duration_ms or 0.0 for e in entries)
     impact = round(min(1.0, max(0.0, request_ms - sum(after)) / all_ms), 4) if all_ms else 0.0

@@ -14,6 +14,7 @@ from perfpilot.evidence.scrape_window import common_window_s
 from perfpilot.skills.load_test.k6_baseline import baseline_from_k6
 from perfpilot.skills.load_test.roles import assign_roles
 from perfpilot.skills.profiling.endpoints import endpoint_namer
+from perfpilot.skills.profiling.server_tail import with_server_p99
 from perfpilot.skills.profiling.trace_baseline import from_traces
 
 HTTP_HISTOGRAM = "http_request_duration_seconds"
@@ -141,7 +142,8 @@ def compute_baseline(evidence: EvidenceBundle, live: Baseline | None) -> Baselin
     candidates: list[Baseline | None] = [live, *steady]
     namer = endpoint_namer(evidence.target)
     window_s = common_window_s(evidence.series, f"{HTTP_HISTOGRAM}_count")
-    candidates += [from_metrics(evidence.metrics, window_s), from_access_logs(evidence.access_logs, namer)]
+    logged = from_access_logs(evidence.access_logs, namer)
+    candidates += [from_metrics(evidence.metrics, window_s), logged]
     candidates += [from_traces(evidence.traces), *stress]
-    chosen = next((b for b in candidates if b is not None), Baseline())
+    chosen = with_server_p99(next((b for b in candidates if b is not None), Baseline()), logged)
     return chosen.model_copy(update={"resources": resources(evidence)})
