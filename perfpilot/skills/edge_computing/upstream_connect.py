@@ -14,6 +14,7 @@ from __future__ import annotations
 from perfpilot.artifacts import EvidenceRef, Finding, ImpactEstimate, Remediation, stable_id
 from perfpilot.artifacts.priority import priority_from_impact
 from perfpilot.evidence.models import AccessLogEntry
+from perfpilot.figures import share as percent
 from perfpilot.skills.edge_computing.edge_data import (
     MIN_CONNECT_SHARE,
     MIN_RESENT_SHARE,
@@ -62,8 +63,8 @@ def _endpoint_ref(traffic: EndpointTraffic, source: str) -> EvidenceRef | None:
         line=(resent[0] if resent else timed[0][0]).line,
         excerpt=(
             f"{traffic.method} {traffic.template}: {len(timed)} requests, {len(resent)} connected to the "
-            f"upstream in >= {SYN_RETRANSMIT_MS / 1000:.0f} s, connecting {connect_ms / request_ms:.0%} of "
-            "their request time"
+            f"upstream in >= {SYN_RETRANSMIT_MS / 1000:.0f} s, connecting "
+            f"{percent(connect_ms / request_ms)} of their request time"
             if request_ms
             else f"{traffic.method} {traffic.template}: {len(timed)} requests"
         ),
@@ -113,7 +114,7 @@ def upstream_connect_finding(
     after_p95 = percentile(after, 0.95)
     if resent:
         cause = (
-            f"{resent} of {len(timed)} proxied requests ({resent / len(timed):.0%}) waited "
+            f"{resent} of {len(timed)} proxied requests ({percent(resent / len(timed))}) waited "
             f"{SYN_RETRANSMIT_MS / 1000:.0f} s or more to connect to the upstream: TCP's initial "
             "retransmission timeout, so their first SYN went unanswered, as it does when the upstream's "
             "accept queue (listen backlog) is full. "
@@ -127,13 +128,13 @@ def upstream_connect_finding(
         kind="upstream_connection_setup",
         layer="edge",
         subject="upstream connections",
-        title=f"Reuse upstream connections: connecting takes {share:.0%} of proxied request time",
+        title=f"Reuse upstream connections: connecting takes {percent(share)} of proxied request time",
         root_cause=(
             cause
             + f"Connecting ($upstream_connect_time) is {connect_ms / 1000:.1f} s of "
-            f"{request_ms / 1000:.1f} s of request time ({share:.0%}). nginx opens a new upstream connection "
-            "for every request unless its upstream block keeps idle connections (keepalive) and it speaks "
-            "HTTP/1.1 to the upstream; "
+            f"{request_ms / 1000:.1f} s of request time ({percent(share)}). nginx opens a new upstream "
+            "connection for every request unless its upstream block keeps idle connections (keepalive) "
+            "and it speaks HTTP/1.1 to the upstream; "
             f"with connections reused, the projected p95 is {after_p95:.0f} ms (now {before_p95:.0f} ms)."
         ),
         impact=impact,

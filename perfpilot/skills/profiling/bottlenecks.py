@@ -126,8 +126,8 @@ def edge_bottleneck(
     return Bottleneck(
         id=stable_id("bn", "edge", subject),
         layer="edge",
-        title=f"Time at the reverse proxy (connecting to the upstream, reading and writing) is {share:.0%} "
-        "of request time",
+        title="Time at the reverse proxy (connecting to the upstream, reading and writing) is "
+        f"{percent(share)} of request time",
         subject=subject,
         impact=round(min(1.0, share * press), 4),
         time_share=round(share, 4),
