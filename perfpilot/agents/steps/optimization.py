@@ -86,7 +86,7 @@ def remeasure_notes(plan: ImplementationPlan, findings: list[Finding], evidence:
     planned = [f for f in findings if f.id in by_finding]
     notes = []
     for r in capacity_reliefs(planned, evidence):
-        if remeasure_first(r) and r.finding_id in by_finding:
+        if remeasure_first(r):  # reliefs come from planned findings only
             title, after = by_finding[r.finding_id].title, r.rho_before * r.work_left
             notes.append(
                 f"Re-measure before '{title}': the other planned {r.layer} changes are projected to take CPU "
